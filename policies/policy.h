@@ -1,0 +1,31 @@
+/* A scaling/scheduling policy: a type (this table) plus a state block the runner allocates.
+ *
+ * Policies act only through struct hf_platform (sim/platform.h), so the same object code runs in the
+ * simulator and against live engines. Parameters come from the scenario section named after the
+ * policy ({"policy": "fixed", "fixed": {"replicas": 4}}) and are validated with `params`.
+ *
+ * Lifetime: init(state, params, platform) once before the run; callbacks during it; fini at the end.
+ * Errors: init returns false with err set (HF_EXIT_BAD_INPUT for parameters the schema cannot
+ * express). */
+#ifndef HF_POLICY_H
+#define HF_POLICY_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "sim/error.h"
+#include "sim/platform.h"
+#include "sim/schema.h"
+
+struct hf_policy_type {
+    const char *name;
+    const char *summary; /* one line for `hfsim policies` */
+    const struct hf_field *params;
+    size_t state_size;
+    bool (*init)(void *state, const json_t *params, struct hf_platform *platform, struct hf_error *err);
+    void (*on_timer)(void *state, struct hf_platform *platform, uint64_t arg);
+    void (*fini)(void *state);
+};
+
+#endif

@@ -1,0 +1,24 @@
+#include "policies/registry.h"
+
+#include <string.h>
+
+extern const struct hf_policy_type hf_policy_fixed;
+
+static const struct hf_policy_type *const policies[] = {
+    &hf_policy_fixed,
+};
+
+size_t hf_policy_count(void) { return sizeof policies / sizeof policies[0]; }
+
+const struct hf_policy_type *hf_policy_at(size_t index)
+{
+    return index < hf_policy_count() ? policies[index] : NULL;
+}
+
+const struct hf_policy_type *hf_policy_find(const char *name)
+{
+    for (size_t i = 0; i < hf_policy_count(); i++)
+        if (strcmp(policies[i]->name, name) == 0)
+            return policies[i];
+    return NULL;
+}

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs the Debian packages hfsim needs to build, test and plot (idempotent: only what is missing).
+set -euo pipefail
+packages=(build-essential cmake pkg-config libgsl-dev libjansson-dev libcsv-dev libcriterion-dev
+          libcurl4-openssl-dev gnuplot-nox)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+echo "hfsim: installing ${missing[*]}" >&2
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,100 @@
+#include "sim/bench.h"
+
+#include <gsl/gsl_randist.h>
+#include <stdlib.h>
+
+#include "models/station.h"
+#include "sim/engine.h"
+#include "sim/rng.h"
+#include "sim/wallclock.h"
+#include "traces/synthetic.h"
+
+#define INCREMENTS 4096 /* power of two: index with a mask */
+
+static void noop(struct hf_engine *engine, void *ctx, uint64_t arg)
+{
+    (void)engine;
+    (void)ctx;
+    (void)arg;
+}
+
+bool hf_bench_hold(const char *queue_kind, uint64_t pending, uint64_t holds, struct hf_bench_hold *out)
+{
+    struct hf_event_queue q;
+    if (!hf_event_queue_create(&q, queue_kind, pending))
+        return false;
+    gsl_rng *rng = hf_rng_stream(1, "bench-hold");
+    hf_time *inc = malloc(INCREMENTS * sizeof *inc);
+    if (!rng || !inc) {
+        gsl_rng_free(rng);
+        free(inc);
+        hf_event_queue_destroy(&q);
+        return false;
+    }
+    for (int i = 0; i < INCREMENTS; i++)
+        inc[i] = 1 + (hf_time)gsl_ran_exponential(rng, (double)pending);
+    struct hf_event ev = {0, noop, NULL, 0};
+    for (uint64_t i = 0; i < pending; i++) {
+        ev.time = inc[i & (INCREMENTS - 1)] * (hf_time)(i % 7 + 1);
+        hf_eq_push(&q, &ev);
+    }
+    /* Warm-up: let the key distribution settle before timing. */
+    uint64_t warm = pending < 1000000 ? pending : 1000000;
+    for (uint64_t i = 0; i < warm; i++) {
+        hf_eq_pop_min(&q, &ev);
+        ev.time += inc[(i * 7) & (INCREMENTS - 1)];
+        hf_eq_push(&q, &ev);
+    }
+    double start = hf_wall_seconds();
+    for (uint64_t i = 0; i < holds; i++) {
+        hf_eq_pop_min(&q, &ev);
+        ev.time += inc[i & (INCREMENTS - 1)];
+        hf_eq_push(&q, &ev);
+    }
+    out->seconds = hf_wall_seconds() - start;
+    out->holds_per_s = out->seconds > 0 ? (double)holds / out->seconds : 0;
+    gsl_rng_free(rng);
+    free(inc);
+    hf_event_queue_destroy(&q);
+    return true;
+}
+
+bool hf_bench_engine(const char *queue_kind, uint64_t invocations, struct hf_bench_engine *out)
+{
+    const double rate = 100000, service_ms = 10;
+    json_t *workload = json_pack("{s:s, s:f, s:[], s:{s:s, s:f, s:f}, s:i}", "arrival", "poisson",
+                                 "rate_per_s", rate, "bursts", "service", "dist", "constant",
+                                 "mean_ms", service_ms, "cv", 0.0, "memory_mb", 128);
+    struct hf_engine engine;
+    struct hf_station station;
+    struct hf_synthetic source;
+    struct hf_error err;
+    hf_time end = hf_time_from_s((double)invocations / rate);
+    struct hf_station_config config = {.servers = 10000, .queue_capacity = 1000000,
+                                       .timeout = HF_TIME_NEVER};
+    bool ok = workload && hf_engine_init(&engine, 1, queue_kind, &err);
+    if (!ok) {
+        json_decref(workload);
+        return false;
+    }
+    ok = hf_station_create(&station, &engine, &config);
+    if (ok) {
+        station.platform.ops->set_replicas(station.platform.backend, 0, config.servers);
+        ok = hf_synthetic_create(&source, workload, end, &engine, hf_station_arrive, &station);
+        if (ok) {
+            hf_engine_set_source(&engine, &source.source);
+            double start = hf_wall_seconds();
+            hf_engine_run_until(&engine, HF_TIME_NEVER);
+            out->seconds = hf_wall_seconds() - start;
+            out->invocations = station.ledger.arrived;
+            ok = station.ledger.completed == station.ledger.arrived;
+            out->invocations_per_s = (double)out->invocations / out->seconds;
+            out->events_per_s = (double)engine.events_processed / out->seconds;
+            hf_synthetic_destroy(&source);
+        }
+        hf_station_destroy(&station);
+    }
+    hf_engine_fini(&engine);
+    json_decref(workload);
+    return ok;
+}

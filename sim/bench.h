@@ -1,0 +1,33 @@
+/* The simulator's own benchmarks, run by `hfsim bench`.
+ *
+ *  - hold model on the event queue alone: with n events pending, repeatedly pop the minimum and push
+ *    it back at a later time (increments drawn ahead from an exponential with mean n, so the queue
+ *    neither drains nor bunches). Reports holds per second.
+ *  - the engine on an open-loop workload: Poisson arrivals into many servers with a fixed service
+ *    time (M/D/c at 10% load), through the same engine, source merge and model code as `hfsim run`.
+ *    Reports simulated invocations per second and events per second.
+ *
+ * Each figure is measured for the default queue (heap4) and for the binary-heap baseline (heap2) in
+ * the same process, so ratios are free of machine-speed differences. */
+#ifndef HF_BENCH_H
+#define HF_BENCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct hf_bench_hold {
+    double holds_per_s;
+    double seconds;
+};
+
+struct hf_bench_engine {
+    double invocations_per_s;
+    double events_per_s;
+    double seconds;
+    uint64_t invocations;
+};
+
+bool hf_bench_hold(const char *queue_kind, uint64_t pending, uint64_t holds, struct hf_bench_hold *out);
+bool hf_bench_engine(const char *queue_kind, uint64_t invocations, struct hf_bench_engine *out);
+
+#endif

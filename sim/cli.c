@@ -1,0 +1,56 @@
+#include "sim/cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "sim/error.h"
+#include "version.h"
+
+static const char usage[] =
+    "hfsim " HF_VERSION " - discrete-event simulator for serverless (FaaS) platforms\n"
+    "\n"
+    "usage: hfsim COMMAND [OPTIONS]\n"
+    "\n"
+    "commands:\n"
+    "  run [SCENARIO.json]   simulate a scenario (the embedded default if none) and write a\n"
+    "                        results directory; `hfsim run --help` lists its options\n"
+    "  bench                 measure the simulator's own speed (event queue, engine)\n"
+    "  schema [--markdown]   print every scenario field with its unit, default and meaning\n"
+    "  policies              list the scaling policies\n"
+    "  --help, -h            this text\n"
+    "  --version             print the version\n"
+    "\n"
+    "exit codes: 0 ok, 1 run failed, 2 usage error, 3 bad input (scenario, trace, --set value)\n";
+
+int hf_cli_report(const struct hf_error *err)
+{
+    fprintf(stderr, "hfsim: %s\n", err->message);
+    return err->code;
+}
+
+int hf_cli_main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(usage, stderr);
+        return HF_EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        fputs(usage, stdout);
+        return HF_EXIT_OK;
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+        printf("hfsim %s\n", HF_VERSION);
+        return HF_EXIT_OK;
+    }
+    if (strcmp(cmd, "run") == 0)
+        return hf_cmd_run(argc - 1, argv + 1);
+    if (strcmp(cmd, "bench") == 0)
+        return hf_cmd_bench(argc - 1, argv + 1);
+    if (strcmp(cmd, "schema") == 0)
+        return hf_cmd_schema(argc - 1, argv + 1);
+    if (strcmp(cmd, "policies") == 0)
+        return hf_cmd_policies(argc - 1, argv + 1);
+    fprintf(stderr, "hfsim: unknown command \"%s\" (try hfsim --help)\n", cmd);
+    return HF_EXIT_USAGE;
+}

@@ -1,0 +1,103 @@
+/* hfsim run [SCENARIO.json] [options] */
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/cli.h"
+#include "sim/cli_args.h"
+#include "sim/run.h"
+#include "sim/scenario.h"
+
+static const char run_usage[] =
+    "usage: hfsim run [SCENARIO.json] [options]\n"
+    "\n"
+    "Simulates the scenario (the embedded default when none is given) and writes a results\n"
+    "directory: config.json, summary.json, timeseries.csv, perf.json.\n"
+    "\n"
+    "options:\n"
+    "  --set PATH=VALUE   override a scenario field, e.g. --set cluster.servers=32\n"
+    "                     (repeatable; VALUE is JSON when it parses, else a string)\n"
+    "  --policy NAME      same as --set policy=NAME (`hfsim policies` lists them)\n"
+    "  --seed N           same as --set seed=N\n"
+    "  --out DIR          results directory (default results/<name>-<policy>-<seed>)\n"
+    "  --quiet, -q        no progress line and no closing summary line\n"
+    "  --help, -h         this text\n"
+    "\n"
+    "exit codes: 0 ok, 1 run failed, 2 usage error, 3 bad scenario or --set value\n";
+
+int hf_cmd_run(int argc, char **argv)
+{
+    struct hf_error err = {0};
+    const char *scenario_path = NULL, *out = NULL, *value = NULL;
+    bool quiet = false;
+    char **sets = calloc((size_t)argc + 1, sizeof *sets);
+    size_t set_count = 0;
+    int rc = HF_EXIT_OK;
+    if (!sets)
+        return HF_EXIT_RUN_FAILED;
+    char owned[2][64] = {{0}};
+
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (hf_arg_flag(arg, "--help") || hf_arg_flag(arg, "-h")) {
+            fputs(run_usage, stdout);
+            goto done;
+        } else if (hf_arg_flag(arg, "--quiet") || hf_arg_flag(arg, "-q")) {
+            quiet = true;
+        } else if (hf_arg_value(&i, argc, argv, "--set", &value, &err)) {
+            if (!value)
+                goto fail;
+            sets[set_count++] = (char *)value;
+        } else if (hf_arg_value(&i, argc, argv, "--policy", &value, &err)) {
+            if (!value)
+                goto fail;
+            snprintf(owned[0], sizeof owned[0], "policy=\"%.40s\"", value);
+            sets[set_count++] = owned[0];
+        } else if (hf_arg_value(&i, argc, argv, "--seed", &value, &err)) {
+            unsigned long long seed;
+            if (!value || !hf_arg_u64("--seed", value, &seed, &err))
+                goto fail;
+            snprintf(owned[1], sizeof owned[1], "seed=%llu", seed);
+            sets[set_count++] = owned[1];
+        } else if (hf_arg_value(&i, argc, argv, "--out", &value, &err)) {
+            if (!value)
+                goto fail;
+            out = value;
+        } else if (arg[0] == '-' && arg[1] != '\0') {
+            hf_fail(&err, HF_EXIT_USAGE, "run: unknown option %s (try hfsim run --help)", arg);
+            goto fail;
+        } else if (scenario_path) {
+            hf_fail(&err, HF_EXIT_USAGE, "run: more than one scenario given (%s, %s)",
+                    scenario_path, arg);
+            goto fail;
+        } else {
+            scenario_path = arg;
+        }
+    }
+
+    json_t *scenario = hf_scenario_load(scenario_path, (const char *const *)sets, set_count, &err);
+    if (!scenario)
+        goto fail;
+    char default_out[PATH_MAX];
+    hf_scenario_default_out_dir(scenario, default_out, sizeof default_out);
+    struct hf_run_options options = {.out_dir = out ? out : default_out, .progress = !quiet};
+    struct hf_run_report report = {0};
+    bool ok = hf_run_scenario(scenario, &options, &report, &err);
+    json_decref(scenario);
+    if (!ok)
+        goto fail;
+    if (!quiet)
+        fprintf(stderr,
+                "hfsim: %s: %" PRIu64 " requests, %" PRIu64 " completed, %" PRIu64
+                " failed; latency p50 %.1f ms, p99 %.1f ms; %.2f s wall\n",
+                options.out_dir, report.arrived, report.completed, report.failed, report.p50_ms,
+                report.p99_ms, report.wall_s);
+    goto done;
+fail:
+    rc = hf_cli_report(&err);
+done:
+    free(sets);
+    return rc;
+}

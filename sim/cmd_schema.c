@@ -1,0 +1,39 @@
+/* hfsim schema [--markdown] and hfsim policies: the references generated from the code itself. */
+#include <stdio.h>
+
+#include "policies/registry.h"
+#include "sim/cli.h"
+#include "sim/cli_args.h"
+#include "sim/scenario.h"
+
+int hf_cmd_schema(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (hf_arg_flag(argv[i], "--markdown"))
+            continue;
+        if (hf_arg_flag(argv[i], "--help") || hf_arg_flag(argv[i], "-h")) {
+            puts("usage: hfsim schema [--markdown]\n\nPrints every scenario field: path, type, "
+                 "unit, default, constraint and meaning\n(a Markdown table; docs/scenario.md is "
+                 "this output).");
+            return HF_EXIT_OK;
+        }
+        fprintf(stderr, "hfsim: schema: unknown option %s\n", argv[i]);
+        return HF_EXIT_USAGE;
+    }
+    struct hf_scenario_schema schema;
+    hf_scenario_schema_init(&schema);
+    hf_schema_write_markdown(stdout, schema.fields);
+    return HF_EXIT_OK;
+}
+
+int hf_cmd_policies(int argc, char **argv)
+{
+    (void)argv;
+    if (argc > 1) {
+        fprintf(stderr, "hfsim: policies takes no arguments\n");
+        return HF_EXIT_USAGE;
+    }
+    for (size_t i = 0; i < hf_policy_count(); i++)
+        printf("%-14s %s\n", hf_policy_at(i)->name, hf_policy_at(i)->summary);
+    return HF_EXIT_OK;
+}

@@ -1,0 +1,45 @@
+/* A log-linear histogram of non-negative integer values (latencies in nanoseconds).
+ *
+ * Values below 256 are counted exactly; above, each power-of-two range is split into 128 equal
+ * buckets, so a bucket spans at most 1/128 of its lower bound. Percentiles report the bucket
+ * midpoint, within 0.4 % of the true sample value (the nearest-rank definition: the smallest value v
+ * such that at least q*n samples are <= v). Memory is fixed (about 60 KiB) whatever the count.
+ * Min, max and sum are kept exactly (the sum as a double, for the mean).
+ *
+ * Ownership: plain value; hf_histogram_create/destroy manage its bucket array.
+ * Errors: create returns false when out of memory. */
+#ifndef HF_HISTOGRAM_H
+#define HF_HISTOGRAM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define HF_HIST_SUB_BITS 7
+#define HF_HIST_BUCKETS (256 + 56 * 128)
+
+struct hf_histogram {
+    uint64_t *counts; /* HF_HIST_BUCKETS entries */
+    uint64_t total;
+    double sum;
+    uint64_t min, max;
+    uint32_t lowest_used, highest_used; /* bucket range touched since the last reset */
+};
+
+bool hf_histogram_create(struct hf_histogram *h);
+void hf_histogram_destroy(struct hf_histogram *h);
+void hf_histogram_reset(struct hf_histogram *h);
+
+void hf_histogram_add(struct hf_histogram *h, uint64_t value);
+/* Adds every count of `from` into `into`. */
+void hf_histogram_merge(struct hf_histogram *into, const struct hf_histogram *from);
+
+/* q in [0, 1]; returns 0 for an empty histogram. q = 0 gives the exact min, q = 1 the exact max. */
+double hf_histogram_quantile(const struct hf_histogram *h, double q);
+double hf_histogram_mean(const struct hf_histogram *h);
+
+/* Bucket mapping, exposed for tests. */
+uint32_t hf_histogram_bucket(uint64_t value);
+uint64_t hf_histogram_bucket_low(uint32_t bucket);
+uint64_t hf_histogram_bucket_width(uint32_t bucket);
+
+#endif

@@ -1,0 +1,24 @@
+/* A one-line progress display on stderr for long runs: shown only when stderr is a terminal and the
+ * run has taken more than a second, refreshed at most 5 times a second, erased when done. */
+#ifndef HF_PROGRESS_H
+#define HF_PROGRESS_H
+
+#include <stdbool.h>
+
+#include "sim/engine.h"
+
+struct hf_progress {
+    bool enabled;
+    bool shown;
+    const char *label;
+    double started, last_draw;
+    hf_time sim_total;
+};
+
+/* enabled: the caller's choice (e.g. not --quiet); the terminal check is done here. */
+void hf_progress_start(struct hf_progress *p, const char *label, hf_time sim_total, bool enabled);
+/* An hf_progress_fn for hf_engine_set_progress (ctx = struct hf_progress *). */
+void hf_progress_engine_hook(const struct hf_engine *engine, void *ctx);
+void hf_progress_finish(struct hf_progress *p);
+
+#endif

@@ -1,0 +1,248 @@
+#include "sim/run.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "models/station.h"
+#include "policies/registry.h"
+#include "sim/engine.h"
+#include "sim/progress.h"
+#include "sim/results.h"
+#include "sim/schema.h"
+#include "sim/timeseries.h"
+#include "sim/wallclock.h"
+#include "traces/synthetic.h"
+#include "version.h"
+
+static const char *const series_columns[] = {
+    "arrivals", "completed", "failed", "in_system", "queued", "busy", "replicas",
+    "latency_mean_ms", "latency_p50_ms", "latency_p99_ms",
+};
+#define SERIES_COLUMNS (sizeof series_columns / sizeof series_columns[0])
+
+struct run {
+    struct hf_engine engine;
+    struct hf_station station;
+    struct hf_synthetic workload;
+    struct hf_results results;
+    struct hf_timeseries series;
+    struct hf_progress progress;
+    FILE *series_file, *requests_file;
+    const struct hf_policy_type *policy;
+    void *policy_state;
+    hf_time interval, duration, drain_end;
+    bool write_failed;
+};
+
+static void on_sample(struct hf_engine *engine, void *ctx, uint64_t arg)
+{
+    (void)arg;
+    struct run *r = ctx;
+    struct hf_station *s = &r->station;
+    const struct hf_histogram *lat = &s->interval_latency;
+    double row[SERIES_COLUMNS] = {
+        (double)s->interval.arrived,
+        (double)s->interval.completed,
+        (double)s->interval.failed,
+        (double)hf_ledger_in_flight(&s->ledger),
+        (double)s->queue_count,
+        (double)s->busy,
+        (double)s->replicas,
+        hf_histogram_mean(lat) / 1e6,
+        hf_histogram_quantile(lat, 0.50) / 1e6,
+        hf_histogram_quantile(lat, 0.99) / 1e6,
+    };
+    if (!hf_timeseries_row(&r->series, hf_time_to_s(hf_engine_now(engine)), row))
+        r->write_failed = true;
+    hf_histogram_reset(&s->interval_latency);
+    memset(&s->interval, 0, sizeof s->interval);
+    if (hf_engine_now(engine) + r->interval <= r->drain_end)
+        hf_engine_after(engine, r->interval, on_sample, r, 0);
+}
+
+static json_t *latency_json(const struct hf_histogram *h)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "mean", json_real(hf_histogram_mean(h) / 1e6));
+    json_object_set_new(o, "p50", json_real(hf_histogram_quantile(h, 0.50) / 1e6));
+    json_object_set_new(o, "p90", json_real(hf_histogram_quantile(h, 0.90) / 1e6));
+    json_object_set_new(o, "p99", json_real(hf_histogram_quantile(h, 0.99) / 1e6));
+    json_object_set_new(o, "p99.9", json_real(hf_histogram_quantile(h, 0.999) / 1e6));
+    json_object_set_new(o, "max", json_real(hf_histogram_quantile(h, 1.0) / 1e6));
+    return o;
+}
+
+static json_t *summary_json(const json_t *scenario, struct run *r)
+{
+    struct hf_station *s = &r->station;
+    hf_station_account(s);
+    json_t *sum = json_object();
+    json_object_set_new(sum, "scenario", json_string(hf_json_string_at(scenario, "name")));
+    json_object_set_new(sum, "policy", json_string(hf_json_string_at(scenario, "policy")));
+    json_object_set_new(sum, "seed", json_integer(hf_json_int_at(scenario, "seed")));
+    json_object_set_new(sum, "simulated_s", json_real(hf_time_to_s(hf_engine_now(&r->engine))));
+
+    json_t *req = json_object();
+    json_object_set_new(req, "arrived", json_integer((json_int_t)s->ledger.arrived));
+    json_object_set_new(req, "completed", json_integer((json_int_t)s->ledger.completed));
+    json_t *failed = json_object();
+    json_object_set_new(failed, "total", json_integer((json_int_t)hf_ledger_failed_total(&s->ledger)));
+    for (int reason = 0; reason < HF_FAIL_REASON_COUNT; reason++)
+        json_object_set_new(failed, hf_fail_reason_name((enum hf_fail_reason)reason),
+                            json_integer((json_int_t)s->ledger.failed[reason]));
+    json_object_set_new(req, "failed", failed);
+    json_object_set_new(req, "conservation", json_string("ok"));
+    json_object_set_new(sum, "requests", req);
+
+    json_object_set_new(sum, "latency_ms", latency_json(&s->latency));
+    json_t *cpu = json_object();
+    json_object_set_new(cpu, "allocated", json_real(s->allocated_core_ns / 1e9));
+    json_object_set_new(cpu, "used", json_real(s->busy_core_ns / 1e9));
+    json_object_set_new(sum, "cpu_core_s", cpu);
+    return sum;
+}
+
+static json_t *perf_json(const struct run *r, double wall)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    json_t *perf = json_object();
+    json_object_set_new(perf, "hfsim_version", json_string(HF_VERSION));
+    json_object_set_new(perf, "wall_s", json_real(wall));
+    json_object_set_new(perf, "events", json_integer((json_int_t)r->engine.events_processed));
+    json_object_set_new(perf, "events_per_s",
+                        json_real(wall > 0 ? (double)r->engine.events_processed / wall : 0));
+    json_object_set_new(perf, "invocations_per_s",
+                        json_real(wall > 0 ? (double)r->station.ledger.arrived / wall : 0));
+    json_object_set_new(perf, "peak_rss_mib", json_real((double)ru.ru_maxrss / 1024.0));
+    return perf;
+}
+
+static json_t *config_json(const json_t *scenario)
+{
+    json_t *config = json_deep_copy(scenario);
+    json_object_set_new(config, "hfsim_version", json_string(HF_VERSION));
+    return config;
+}
+
+static bool setup(struct run *r, const json_t *scenario, struct hf_error *err)
+{
+    if (!hf_engine_init(&r->engine, (uint64_t)hf_json_int_at(scenario, "seed"),
+                        hf_json_string_at(scenario, "engine.queue"), err))
+        return false;
+    double timeout_s = hf_json_number_at(scenario, "cluster.timeout_s");
+    struct hf_station_config sc = {
+        .servers = (uint32_t)hf_json_int_at(scenario, "cluster.servers"),
+        .queue_capacity = (uint32_t)hf_json_int_at(scenario, "cluster.queue_capacity"),
+        .timeout = timeout_s > 1e9 ? HF_TIME_NEVER : hf_time_from_s(timeout_s),
+    };
+    if (!hf_station_create(&r->station, &r->engine, &sc))
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory creating the model");
+    r->station.requests_log = r->requests_file;
+
+    r->policy = hf_policy_find(hf_json_string_at(scenario, "policy"));
+    r->policy_state = calloc(1, r->policy->state_size ? r->policy->state_size : 1);
+    if (!r->policy_state)
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory creating the policy");
+    hf_station_attach_policy(&r->station, r->policy, r->policy_state);
+    if (!r->policy->init(r->policy_state, json_object_get(scenario, r->policy->name),
+                         &r->station.platform, err))
+        return false;
+
+    if (!hf_synthetic_create(&r->workload, json_object_get(scenario, "workload"), r->duration,
+                             &r->engine, hf_station_arrive, &r->station))
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory creating the workload");
+    hf_engine_set_source(&r->engine, &r->workload.source);
+    hf_engine_at(&r->engine, r->interval, on_sample, r, 0);
+    return true;
+}
+
+static void teardown(struct run *r)
+{
+    if (r->policy && r->policy_state)
+        r->policy->fini(r->policy_state);
+    free(r->policy_state);
+    hf_synthetic_destroy(&r->workload);
+    hf_station_destroy(&r->station);
+    hf_engine_fini(&r->engine);
+}
+
+static void simulate(struct run *r)
+{
+    hf_engine_set_progress(&r->engine, hf_progress_engine_hook, &r->progress, 1u << 16);
+    hf_engine_run_until(&r->engine, r->duration);
+    /* Drain: no more arrivals; let what is in flight finish, a sampling interval at a time. */
+    while (hf_ledger_in_flight(&r->station.ledger) > 0 && hf_engine_now(&r->engine) < r->drain_end) {
+        hf_time next = hf_engine_now(&r->engine) + r->interval;
+        hf_engine_run_until(&r->engine, next < r->drain_end ? next : r->drain_end);
+    }
+    hf_station_fail_all(&r->station, HF_FAIL_RUN_END);
+}
+
+bool hf_run_scenario(const json_t *scenario, const struct hf_run_options *options,
+                     struct hf_run_report *report, struct hf_error *err)
+{
+    double wall_start = hf_wall_seconds();
+    struct run *r = calloc(1, sizeof *r);
+    if (!r)
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
+    r->interval = hf_time_from_s(hf_json_number_at(scenario, "outputs.interval_s"));
+    r->duration = hf_time_from_s(hf_json_number_at(scenario, "duration_s"));
+    r->drain_end = r->duration + hf_time_from_s(hf_json_number_at(scenario, "drain_s"));
+
+    json_t *config = config_json(scenario);
+    bool ok = hf_results_begin(&r->results, options->out_dir, err) &&
+              hf_results_write_json(&r->results, "config.json", config, err);
+    json_decref(config);
+    ok = ok && (r->series_file = hf_results_open(&r->results, "timeseries.csv", err)) != NULL;
+    ok = ok && hf_timeseries_begin(&r->series, r->series_file, series_columns, SERIES_COLUMNS);
+    if (ok && hf_json_bool_at(scenario, "outputs.requests_csv")) {
+        r->requests_file = hf_results_open(&r->results, "requests.csv", err);
+        ok = r->requests_file != NULL;
+        if (ok)
+            fputs("id,function,arrival_s,end_s,latency_ms,outcome\n", r->requests_file);
+    }
+    ok = ok && setup(r, scenario, err);
+    if (ok) {
+        hf_progress_start(&r->progress, "run", r->drain_end, options->progress);
+        simulate(r);
+        hf_progress_finish(&r->progress);
+        ok = hf_ledger_check(&r->station.ledger, err);
+    }
+    if (ok && r->write_failed)
+        ok = hf_fail(err, HF_EXIT_RUN_FAILED, "%s/timeseries.csv: write failed", options->out_dir);
+    if (r->series_file) {
+        ok = hf_results_close(&r->results, r->series_file, "timeseries.csv", ok ? err : NULL) && ok;
+        r->series_file = NULL;
+    }
+    if (r->requests_file) {
+        ok = hf_results_close(&r->results, r->requests_file, "requests.csv", ok ? err : NULL) && ok;
+        r->requests_file = NULL;
+    }
+    if (ok) {
+        json_t *summary = summary_json(scenario, r);
+        ok = hf_results_write_json(&r->results, "summary.json", summary, err);
+        json_decref(summary);
+        const struct hf_histogram *lat = &r->station.latency;
+        report->arrived = r->station.ledger.arrived;
+        report->completed = r->station.ledger.completed;
+        report->failed = hf_ledger_failed_total(&r->station.ledger);
+        report->events = r->engine.events_processed;
+        report->p50_ms = hf_histogram_quantile(lat, 0.5) / 1e6;
+        report->p99_ms = hf_histogram_quantile(lat, 0.99) / 1e6;
+        report->mean_ms = hf_histogram_mean(lat) / 1e6;
+    }
+    if (ok) {
+        report->wall_s = hf_wall_seconds() - wall_start;
+        json_t *perf = perf_json(r, report->wall_s);
+        ok = hf_results_write_json(&r->results, "perf.json", perf, err);
+        json_decref(perf);
+    }
+    ok = ok && hf_results_commit(&r->results, err);
+    if (!ok)
+        hf_results_abort(&r->results);
+    teardown(r);
+    free(r);
+    return ok;
+}

@@ -1,0 +1,189 @@
+#include "sim/scenario.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "models/distribution.h"
+#include "policies/registry.h"
+#include "sim/overrides.h"
+
+extern const char hf_default_scenario_json[];
+
+static const char *const arrival_kinds[] = {"poisson", "uniform", NULL};
+static const char *const queue_kinds[] = {"heap4", "heap2", NULL};
+
+#define NUM(key, unit, def, flags, min, max, doc) {key, HF_T_NUMBER, unit, doc, def, flags, min, max, NULL, NULL}
+#define INT(key, unit, def, flags, min, max, doc) {key, HF_T_INT, unit, doc, def, flags, min, max, NULL, NULL}
+#define POSITIVE (HF_F_MIN | HF_F_MIN_EXCL)
+
+static const struct hf_field cluster_fields[] = {
+    INT("servers", "count", "16", HF_F_MIN | HF_F_MAX, 1, 1e7,
+        "Servers in the single-queue model: the most requests served at once."),
+    INT("queue_capacity", "count", "100000", HF_F_MIN | HF_F_MAX, 0, 1e9,
+        "Requests the gateway queue holds; an arrival beyond it fails with reason queue_full."),
+    NUM("timeout_s", "s", "30", POSITIVE, 0, 0,
+        "Longest a request waits in the gateway queue before it fails with reason timeout."),
+    {0},
+};
+
+static const struct hf_field burst_fields[] = {
+    NUM("start_s", "s", NULL, HF_F_REQUIRED | HF_F_MIN, 0, 0, "When the burst starts."),
+    NUM("duration_s", "s", NULL, HF_F_REQUIRED | POSITIVE, 0, 0, "How long it lasts."),
+    NUM("rate_per_s", "1/s", NULL, HF_F_REQUIRED | HF_F_MIN, 0, 0,
+        "Arrival rate during the burst (replaces the base rate)."),
+    {0},
+};
+
+static const struct hf_field burst_item[] = {
+    {"burst", HF_T_OBJECT, "", "A window of a different arrival rate.", NULL, 0, 0, 0, NULL, burst_fields},
+    {0},
+};
+
+static const struct hf_field service_fields[] = {
+    {"dist", HF_T_ENUM, "", "Distribution of the CPU work a request needs.", "\"lognormal\"", 0, 0, 0,
+     hf_dist_kind_names, NULL},
+    NUM("mean_ms", "ms", "100", POSITIVE, 0, 0, "Mean work, in ms of one full core."),
+    NUM("cv", "", "1", HF_F_MIN | HF_F_MAX, 0, 100,
+        "Coefficient of variation (lognormal only; exponential is 1, constant 0)."),
+    {0},
+};
+
+static const struct hf_field workload_fields[] = {
+    {"arrival", HF_T_ENUM, "", "Arrival process: Poisson, or evenly spaced at the rate.",
+     "\"poisson\"", 0, 0, 0, arrival_kinds, NULL},
+    NUM("rate_per_s", "1/s", "50", HF_F_MIN, 0, 0, "Base arrival rate outside bursts."),
+    {"bursts", HF_T_ARRAY, "", "Windows with another arrival rate; a later one wins on overlap.",
+     "[]", 0, 0, 0, NULL, burst_item},
+    {"service", HF_T_OBJECT, "", "Service demand of each request.", NULL, 0, 0, 0, NULL, service_fields},
+    INT("memory_mb", "MiB", "128", HF_F_MIN, 0, 0, "Memory each request holds while it runs."),
+    {0},
+};
+
+static const struct hf_field output_fields[] = {
+    NUM("interval_s", "s", "1", HF_F_MIN | HF_F_MIN_EXCL | HF_F_MAX, 0, 3600,
+        "Width of one timeseries.csv row."),
+    {"requests_csv", HF_T_BOOL, "", "Also write requests.csv, one line per request (large).",
+     "false", 0, 0, 0, NULL, NULL},
+    {0},
+};
+
+static const struct hf_field engine_fields[] = {
+    {"queue", HF_T_ENUM, "", "Event queue implementation (heap2 is the benchmark baseline).",
+     "\"heap4\"", 0, 0, 0, queue_kinds, NULL},
+    {0},
+};
+
+void hf_scenario_schema_init(struct hf_scenario_schema *schema)
+{
+    memset(schema, 0, sizeof *schema);
+    size_t np = hf_policy_count();
+    if (np > HF_SCENARIO_MAX_POLICIES)
+        np = HF_SCENARIO_MAX_POLICIES;
+    for (size_t i = 0; i < np; i++)
+        schema->policy_names[i] = hf_policy_at(i)->name;
+
+    const struct hf_field fixed[] = {
+        {"name", HF_T_STRING, "", "Scenario name, used in the default results directory.",
+         "\"scenario\"", 0, 0, 0, NULL, NULL},
+        {"description", HF_T_STRING, "", "Free text for people.", "\"\"", 0, 0, 0, NULL, NULL},
+        {"hfsim_version", HF_T_STRING, "",
+         "Informational: the version that wrote a config.json (so it can be run again as is).",
+         "\"\"", 0, 0, 0, NULL, NULL},
+        INT("seed", "", "1", HF_F_MIN, 0, 0,
+            "Seed of every random stream of the run."),
+        NUM("duration_s", "s", "300", POSITIVE, 0, 0, "Arrivals are generated in [0, duration_s)."),
+        NUM("drain_s", "s", "120", HF_F_MIN, 0, 0,
+            "Time after duration_s for requests in flight to finish; the rest fail with run_end."),
+        {"policy", HF_T_ENUM, "", "The scaling policy (`hfsim policies` lists them).", "\"fixed\"",
+         0, 0, 0, schema->policy_names, NULL},
+        {"cluster", HF_T_OBJECT, "", "Capacity of the simulated platform.", NULL, 0, 0, 0, NULL,
+         cluster_fields},
+        {"workload", HF_T_OBJECT, "", "The requests that arrive.", NULL, 0, 0, 0, NULL, workload_fields},
+        {"outputs", HF_T_OBJECT, "", "What the run writes besides summary.json.", NULL, 0, 0, 0, NULL,
+         output_fields},
+        {"engine", HF_T_OBJECT, "", "Simulator internals.", NULL, 0, 0, 0, NULL, engine_fields},
+    };
+    size_t n = sizeof fixed / sizeof fixed[0];
+    memcpy(schema->fields, fixed, sizeof fixed);
+    for (size_t i = 0; i < np; i++) {
+        const struct hf_policy_type *p = hf_policy_at(i);
+        schema->fields[n++] = (struct hf_field){p->name, HF_T_OBJECT, "", p->summary, NULL, 0, 0, 0,
+                                                NULL, p->params};
+    }
+}
+
+const char *hf_scenario_default_text(void) { return hf_default_scenario_json; }
+
+static bool check_name(const json_t *resolved, const char *where, struct hf_error *err)
+{
+    const char *name = hf_json_string_at(resolved, "name");
+    if (*name == '\0' || strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                      "0123456789._-") != strlen(name) || name[0] == '.')
+        return hf_fail(err, HF_EXIT_BAD_INPUT,
+                       "%s: $.name: \"%s\" must be letters, digits, '.', '_' or '-' "
+                       "(it names the results directory)", where, name);
+    return true;
+}
+
+static json_t *validate(const struct hf_scenario_schema *schema, const json_t *doc, const char *where,
+                        struct hf_error *err)
+{
+    json_t *resolved = hf_schema_resolve(schema->fields, doc, err);
+    if (!resolved) {
+        hf_error_prefix(err, where);
+        return NULL;
+    }
+    if (!check_name(resolved, where, err)) {
+        json_decref(resolved);
+        return NULL;
+    }
+    return resolved;
+}
+
+json_t *hf_scenario_load(const char *path, const char *const *overrides, size_t override_count,
+                         struct hf_error *err)
+{
+    const char *where = path ? path : "(embedded default scenario)";
+    json_error_t jerr;
+    json_t *doc = path ? json_load_file(path, JSON_REJECT_DUPLICATES, &jerr)
+                       : json_loads(hf_default_scenario_json, JSON_REJECT_DUPLICATES, &jerr);
+    if (!doc) {
+        if (jerr.line < 0)
+            hf_fail(err, HF_EXIT_BAD_INPUT, "%s: %s", where, jerr.text);
+        else
+            hf_fail(err, HF_EXIT_BAD_INPUT, "%s:%d:%d: %s", where, jerr.line, jerr.column, jerr.text);
+        return NULL;
+    }
+    struct hf_scenario_schema schema;
+    hf_scenario_schema_init(&schema);
+    json_t *resolved = validate(&schema, doc, where, err);
+    if (!resolved || override_count == 0) {
+        json_decref(doc);
+        return resolved;
+    }
+    json_decref(resolved);
+    for (size_t i = 0; i < override_count; i++) {
+        if (!hf_apply_override(doc, overrides[i], err)) {
+            json_decref(doc);
+            return NULL;
+        }
+        char label[300];
+        snprintf(label, sizeof label, "--set %s", overrides[i]);
+        resolved = validate(&schema, doc, label, err);
+        if (!resolved) {
+            json_decref(doc);
+            return NULL;
+        }
+        if (i + 1 < override_count)
+            json_decref(resolved);
+    }
+    json_decref(doc);
+    return resolved;
+}
+
+void hf_scenario_default_out_dir(const json_t *scenario, char *buf, size_t size)
+{
+    snprintf(buf, size, "results/%s-%s-%lld", hf_json_string_at(scenario, "name"),
+             hf_json_string_at(scenario, "policy"), hf_json_int_at(scenario, "seed"));
+}

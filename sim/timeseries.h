@@ -1,0 +1,27 @@
+/* A fixed-interval time series streamed to CSV: one header line, then one row per interval, written
+ * as the run goes so memory stays bounded however long the run.
+ *
+ * Values are printed with %.9g, which is exact for counts below 10^9 and deterministic for the same
+ * double, so the file is byte-identical for the same scenario and seed.
+ *
+ * Ownership: the series borrows `out` (an open file); it never closes it.
+ * Errors: hf_timeseries_row returns false when the write fails (disk full). */
+#ifndef HF_TIMESERIES_H
+#define HF_TIMESERIES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+struct hf_timeseries {
+    FILE *out;
+    size_t columns; /* not counting the leading time column */
+    unsigned long long rows;
+};
+
+/* Writes the header: "time_s" followed by the column names. */
+bool hf_timeseries_begin(struct hf_timeseries *ts, FILE *out, const char *const *names, size_t count);
+/* One row: the interval's end time in seconds, then `columns` values. */
+bool hf_timeseries_row(struct hf_timeseries *ts, double time_s, const double *values);
+
+#endif

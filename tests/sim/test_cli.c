@@ -1,0 +1,140 @@
+/* The hfsim binary as a user meets it: help, version, exit codes, error format, outputs. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sim/results.h"
+
+static char base[64];
+static char out_text[65536], err_text[65536];
+
+static void setup(void)
+{
+    strcpy(base, "/tmp/hfsim-test-cli-XXXXXX");
+    cr_assert_not_null(mkdtemp(base));
+}
+static void teardown(void) { hf_remove_tree(base); }
+
+static void read_all(const char *path, char *buf, size_t size)
+{
+    FILE *f = fopen(path, "r");
+    size_t n = f ? fread(buf, 1, size - 1, f) : 0;
+    buf[n] = '\0';
+    if (f)
+        fclose(f);
+}
+
+/* Runs "hfsim ARGS" in base/, capturing stdout and stderr; returns the exit code. */
+static int hfsim(const char *args)
+{
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "cd %s && %s %s >%s/stdout 2>%s/stderr </dev/null", base, HFSIM_BIN,
+             args, base, base);
+    int status = system(cmd);
+    char p[256];
+    snprintf(p, sizeof p, "%s/stdout", base);
+    read_all(p, out_text, sizeof out_text);
+    snprintf(p, sizeof p, "%s/stderr", base);
+    read_all(p, err_text, sizeof err_text);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static void write_file(const char *name, const char *text)
+{
+    char p[256];
+    snprintf(p, sizeof p, "%s/%s", base, name);
+    FILE *f = fopen(p, "w");
+    fputs(text, f);
+    fclose(f);
+}
+
+TestSuite(cli, .init = setup, .fini = teardown);
+
+Test(cli, help_and_version)
+{
+    cr_assert_eq(hfsim("--help"), 0);
+    cr_assert(strstr(out_text, "run") && strstr(out_text, "bench") && strstr(out_text, "exit codes"));
+    cr_assert_eq(hfsim("--version"), 0);
+    cr_assert(strncmp(out_text, "hfsim ", 6) == 0);
+    cr_assert_eq(hfsim("run --help"), 0);
+    cr_assert(strstr(out_text, "--set") && strstr(out_text, "--out") && strstr(out_text, "--seed"));
+    cr_assert_eq(hfsim("policies"), 0);
+    cr_assert(strstr(out_text, "fixed"));
+}
+
+Test(cli, usage_errors_exit_2)
+{
+    cr_assert_eq(hfsim(""), 2);
+    cr_assert_eq(hfsim("frobnicate"), 2);
+    cr_assert(strstr(err_text, "hfsim: unknown command"));
+    cr_assert_eq(hfsim("run --bogus"), 2);
+    cr_assert(strstr(err_text, "hfsim: run: unknown option --bogus"), "%s", err_text);
+    cr_assert_eq(hfsim("run --out"), 2);
+    cr_assert_eq(hfsim("run --seed -4"), 2);
+    cr_assert_eq(hfsim("run a.json b.json"), 2);
+    cr_assert_eq(hfsim("run --set nonsense"), 2);
+    cr_assert_eq(hfsim("bench --fast"), 2);
+}
+
+Test(cli, bad_input_exits_3_naming_file_and_line)
+{
+    write_file("broken.json", "{\n  \"seed\": 1,\n  \"cluster\": {\"servers\": 4,}\n}\n");
+    cr_assert_eq(hfsim("run broken.json"), 3);
+    cr_assert(strncmp(err_text, "hfsim: broken.json:3:", 21) == 0, "%s", err_text);
+    write_file("wrong.json", "{\"cluster\": {\"servers\": \"four\"}}");
+    cr_assert_eq(hfsim("run wrong.json"), 3);
+    cr_assert(strstr(err_text, "hfsim: wrong.json: $.cluster.servers: expected an integer"), "%s", err_text);
+    cr_assert_eq(hfsim("run missing.json"), 3);
+    cr_assert(strstr(err_text, "missing.json"));
+    cr_assert_eq(hfsim("run --set cluster.servers=0"), 3);
+    cr_assert(strstr(err_text, "--set cluster.servers=0: $.cluster.servers: must be >= 1"), "%s", err_text);
+    cr_assert_eq(hfsim("run --policy nope"), 3);
+    /* No results directory was made for any of these. */
+    cr_assert_neq(access("results", F_OK), 0);
+}
+
+Test(cli, run_writes_a_complete_results_directory)
+{
+    cr_assert_eq(hfsim("run --set duration_s=30 --seed 5 -q"), 0, "%s", err_text);
+    cr_assert_eq(err_text[0], '\0', "quiet run printed: %s", err_text);
+    const char *files[] = {"config.json", "summary.json", "timeseries.csv", "perf.json"};
+    for (int i = 0; i < 4; i++) {
+        char p[256];
+        snprintf(p, sizeof p, "%s/results/default-fixed-5/%s", base, files[i]);
+        cr_assert_eq(access(p, R_OK), 0, "missing %s", p);
+    }
+    /* config.json is the resolved scenario: it runs again as a scenario file. */
+    cr_assert_eq(hfsim("run results/default-fixed-5/config.json --out again -q"), 0, "%s", err_text);
+    cr_assert_eq(hfsim("run --set duration_s=30 --out custom/place"), 0);
+    cr_assert(strstr(err_text, "custom/place") && strstr(err_text, "requests"), "%s", err_text);
+}
+
+Test(cli, schema_reference_lists_every_section)
+{
+    cr_assert_eq(hfsim("schema --markdown"), 0);
+    const char *paths[] = {"`seed`", "`cluster.servers`", "`workload.bursts[].rate_per_s`",
+                           "`outputs.interval_s`", "`fixed.replicas`"};
+    for (int i = 0; i < 5; i++)
+        cr_assert(strstr(out_text, paths[i]), "schema lacks %s", paths[i]);
+}
+
+Test(cli, bench_json_has_the_documented_keys)
+{
+    cr_assert_eq(hfsim("bench --quick --json"), 0, "%s", err_text);
+    const char *keys[] = {"\"hold_1e3_per_s\"", "\"hold_1e5_per_s\"", "\"hold_1e6_per_s\"",
+                          "\"invocations_per_s\"", "\"ratio_vs_baseline\""};
+    for (int i = 0; i < 5; i++)
+        cr_assert(strstr(out_text, keys[i]), "bench JSON lacks %s", keys[i]);
+}
+
+Test(cli, docs_scenario_reference_is_current)
+{
+    cr_assert_eq(hfsim("schema --markdown"), 0);
+    static char doc[65536];
+    read_all(HFSIM_SOURCE_DIR "/docs/scenario.md", doc, sizeof doc);
+    cr_assert(strstr(doc, out_text),
+              "docs/scenario.md is out of date: regenerate its table with `hfsim schema --markdown`");
+}

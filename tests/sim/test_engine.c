@@ -1,0 +1,109 @@
+/* The engine: event order with a merged source, cancellation, stop, and seeded random streams. */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "sim/engine.h"
+#include "sim/rng.h"
+
+struct trace {
+    char log[256];
+    hf_time times[16];
+    int n;
+};
+
+static void note(struct hf_engine *e, void *ctx, uint64_t arg)
+{
+    struct trace *t = ctx;
+    char s[8];
+    snprintf(s, sizeof s, "e%llu ", (unsigned long long)arg);
+    strcat(t->log, s);
+    t->times[t->n++] = hf_engine_now(e);
+}
+
+struct src {
+    struct hf_source source;
+    struct trace *trace;
+    hf_time times[3];
+    int i;
+};
+
+static void deliver(struct hf_engine *e, void *ctx)
+{
+    struct src *s = ctx;
+    char n[8];
+    snprintf(n, sizeof n, "a%d ", s->i);
+    strcat(s->trace->log, n);
+    s->trace->times[s->trace->n++] = hf_engine_now(e);
+    s->i++;
+    s->source.next_time = s->i < 3 ? s->times[s->i] : HF_TIME_NEVER;
+}
+
+Test(engine, merges_source_with_queue_and_honours_cancel)
+{
+    struct hf_engine e;
+    struct hf_error err;
+    cr_assert(hf_engine_init(&e, 1, NULL, &err));
+    struct trace t = {.log = ""};
+    struct src s = {.trace = &t, .times = {5, 10, 30}};
+    s.source = (struct hf_source){5, deliver, &s};
+    hf_engine_set_source(&e, &s.source);
+    hf_engine_at(&e, 10, note, &t, 1); /* same time as arrival a1: the queued event goes first */
+    hf_event_handle h = hf_engine_at(&e, 20, note, &t, 2);
+    hf_engine_at(&e, 40, note, &t, 3);
+    cr_assert(hf_engine_cancel(&e, h));
+    cr_assert_not(hf_engine_cancel(&e, h));
+    uint64_t n = hf_engine_run_until(&e, 35);
+    cr_assert_str_eq(t.log, "a0 e1 a1 a2 ");
+    cr_assert_eq(n, 4);
+    cr_assert_eq(hf_engine_now(&e), 35);
+    hf_engine_run_until(&e, HF_TIME_NEVER);
+    cr_assert_str_eq(t.log, "a0 e1 a1 a2 e3 ");
+    cr_assert(hf_engine_idle(&e));
+    hf_engine_fini(&e);
+}
+
+static void stopper(struct hf_engine *e, void *ctx, uint64_t arg)
+{
+    note(e, ctx, arg);
+    hf_engine_stop(e);
+}
+
+Test(engine, stop_returns_after_the_current_event)
+{
+    struct hf_engine e;
+    struct hf_error err;
+    cr_assert(hf_engine_init(&e, 1, "heap2", &err));
+    struct trace t = {.log = ""};
+    hf_engine_at(&e, 1, stopper, &t, 1);
+    hf_engine_at(&e, 2, note, &t, 2);
+    hf_engine_run_until(&e, 100);
+    cr_assert_str_eq(t.log, "e1 ");
+    cr_assert_eq(hf_engine_now(&e), 1);
+    hf_engine_fini(&e);
+}
+
+Test(engine, random_streams_depend_on_seed_and_purpose_only)
+{
+    gsl_rng *a = hf_rng_stream(7, "arrivals"), *b = hf_rng_stream(7, "arrivals");
+    gsl_rng *c = hf_rng_stream(7, "service"), *d = hf_rng_stream(8, "arrivals");
+    int same_ab = 0, same_ac = 0, same_ad = 0;
+    for (int i = 0; i < 100; i++) {
+        unsigned long x = gsl_rng_get(a), y = gsl_rng_get(b), z = gsl_rng_get(c), w = gsl_rng_get(d);
+        same_ab += x == y;
+        same_ac += x == z;
+        same_ad += x == w;
+    }
+    cr_assert_eq(same_ab, 100);
+    cr_assert_lt(same_ac, 3);
+    cr_assert_lt(same_ad, 3);
+    gsl_rng_free(a);
+    gsl_rng_free(b);
+    gsl_rng_free(c);
+    gsl_rng_free(d);
+    struct hf_engine e;
+    struct hf_error err;
+    cr_assert(hf_engine_init(&e, 7, NULL, &err));
+    cr_assert_eq(hf_engine_rng(&e, "arrivals"), hf_engine_rng(&e, "arrivals"));
+    cr_assert_neq(hf_engine_rng(&e, "arrivals"), hf_engine_rng(&e, "service"));
+    hf_engine_fini(&e);
+}
