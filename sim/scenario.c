@@ -141,20 +141,19 @@ static json_t *validate(const struct hf_scenario_schema *schema, const json_t *d
     return resolved;
 }
 
-json_t *hf_scenario_load(const char *path, const char *const *overrides, size_t override_count,
-                         struct hf_error *err)
+static json_t *syntax_error(const char *where, const json_error_t *jerr, struct hf_error *err)
 {
-    const char *where = path ? path : "(embedded default scenario)";
-    json_error_t jerr;
-    json_t *doc = path ? json_load_file(path, JSON_REJECT_DUPLICATES, &jerr)
-                       : json_loads(hf_default_scenario_json, JSON_REJECT_DUPLICATES, &jerr);
-    if (!doc) {
-        if (jerr.line < 0)
-            hf_fail(err, HF_EXIT_BAD_INPUT, "%s: %s", where, jerr.text);
-        else
-            hf_fail(err, HF_EXIT_BAD_INPUT, "%s:%d:%d: %s", where, jerr.line, jerr.column, jerr.text);
-        return NULL;
-    }
+    if (jerr->line < 0)
+        hf_fail(err, HF_EXIT_BAD_INPUT, "%s: %s", where, jerr->text);
+    else
+        hf_fail(err, HF_EXIT_BAD_INPUT, "%s:%d:%d: %s", where, jerr->line, jerr->column, jerr->text);
+    return NULL;
+}
+
+/* Validates doc alone, then with each override applied in turn. Takes ownership of doc. */
+static json_t *resolve(json_t *doc, const char *where, const char *const *overrides,
+                       size_t override_count, struct hf_error *err)
+{
     struct hf_scenario_schema schema;
     hf_scenario_schema_init(&schema);
     json_t *resolved = validate(&schema, doc, where, err);
@@ -163,23 +162,43 @@ json_t *hf_scenario_load(const char *path, const char *const *overrides, size_t 
         return resolved;
     }
     json_decref(resolved);
+    resolved = NULL;
     for (size_t i = 0; i < override_count; i++) {
-        if (!hf_apply_override(doc, overrides[i], err)) {
-            json_decref(doc);
-            return NULL;
-        }
+        json_decref(resolved);
+        resolved = NULL;
+        if (!hf_apply_override(doc, overrides[i], err))
+            break;
         char label[300];
         snprintf(label, sizeof label, "--set %s", overrides[i]);
         resolved = validate(&schema, doc, label, err);
-        if (!resolved) {
-            json_decref(doc);
-            return NULL;
-        }
-        if (i + 1 < override_count)
-            json_decref(resolved);
+        if (!resolved)
+            break;
     }
     json_decref(doc);
     return resolved;
+}
+
+json_t *hf_scenario_load(const char *path, const char *const *overrides, size_t override_count,
+                         struct hf_error *err)
+{
+    if (!path)
+        return hf_scenario_parse(hf_default_scenario_json, strlen(hf_default_scenario_json),
+                                 "(embedded default scenario)", overrides, override_count, err);
+    json_error_t jerr;
+    json_t *doc = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+    if (!doc)
+        return syntax_error(path, &jerr, err);
+    return resolve(doc, path, overrides, override_count, err);
+}
+
+json_t *hf_scenario_parse(const char *text, size_t length, const char *label,
+                          const char *const *overrides, size_t override_count, struct hf_error *err)
+{
+    json_error_t jerr;
+    json_t *doc = json_loadb(text, length, JSON_REJECT_DUPLICATES, &jerr);
+    if (!doc)
+        return syntax_error(label, &jerr, err);
+    return resolve(doc, label, overrides, override_count, err);
 }
 
 void hf_scenario_default_out_dir(const json_t *scenario, char *buf, size_t size)

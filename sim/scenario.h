@@ -35,6 +35,10 @@ const char *hf_scenario_default_text(void);
 json_t *hf_scenario_load(const char *path, const char *const *overrides, size_t override_count,
                          struct hf_error *err);
 
+/* The same from text in memory; `label` stands for the file name in messages. */
+json_t *hf_scenario_parse(const char *text, size_t length, const char *label,
+                          const char *const *overrides, size_t override_count, struct hf_error *err);
+
 /* "results/<name>-<policy>-<seed>" */
 void hf_scenario_default_out_dir(const json_t *scenario, char *buf, size_t size);
 

@@ -1,0 +1,104 @@
+/* Mutation fuzzing of the scenario parser, seeded and bounded so it runs in every CI build (under
+ * ASan/UBSan there too): thousands of corrupted variants of valid scenarios must each either
+ * resolve or fail with exit code 3 (or 2 for malformed overrides) and a message, never crash. */
+#include <criterion/criterion.h>
+#include <gsl/gsl_rng.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/rng.h"
+#include "sim/scenario.h"
+
+static const char *const fragments[] = {
+    "{", "}", "[", "]", ",", ":", "\"", "0", "-1", "1e309", "null", "true", "\"x\"", "{}", "[]",
+    "\"cluster\"", "\"bursts\"", "\"policy\"", "\"fixed\"", "1.5", "\\u0000", "9223372036854775808",
+};
+
+static size_t mutate(gsl_rng *rng, const char *seed_text, char *out, size_t cap)
+{
+    size_t len = strlen(seed_text);
+    memcpy(out, seed_text, len);
+    int edits = 1 + (int)gsl_rng_uniform_int(rng, 4);
+    for (int e = 0; e < edits && len > 0; e++) {
+        size_t at = gsl_rng_uniform_int(rng, len);
+        switch (gsl_rng_uniform_int(rng, 4)) {
+        case 0: /* flip a byte */
+            out[at] = (char)gsl_rng_uniform_int(rng, 256);
+            break;
+        case 1: /* delete a span */
+            {
+                size_t n = 1 + gsl_rng_uniform_int(rng, 8);
+                if (at + n > len)
+                    n = len - at;
+                memmove(out + at, out + at + n, len - at - n);
+                len -= n;
+            }
+            break;
+        case 2: /* insert a JSON fragment */
+            {
+                const char *f = fragments[gsl_rng_uniform_int(rng, sizeof fragments / sizeof *fragments)];
+                size_t n = strlen(f);
+                if (len + n < cap) {
+                    memmove(out + at + n, out + at, len - at);
+                    memcpy(out + at, f, n);
+                    len += n;
+                }
+            }
+            break;
+        default: /* truncate */
+            len = at;
+            break;
+        }
+    }
+    return len;
+}
+
+Test(scenario_fuzz, corrupted_scenarios_fail_cleanly)
+{
+    const char *seeds[] = {
+        hf_scenario_default_text(),
+        "{\"workload\": {\"bursts\": [{\"start_s\": 1, \"duration_s\": 2, \"rate_per_s\": 3}]},"
+        " \"cluster\": {\"servers\": 3}, \"fixed\": {\"replicas\": 2}, \"seed\": 4}",
+    };
+    gsl_rng *rng = hf_rng_stream(2026, "fuzz-scenario");
+    static char buf[8192];
+    int accepted = 0, rejected = 0;
+    for (int i = 0; i < 4000; i++) {
+        size_t len = mutate(rng, seeds[i % 2], buf, sizeof buf);
+        struct hf_error err = {0};
+        json_t *s = hf_scenario_parse(buf, len, "fuzz.json", NULL, 0, &err);
+        if (s) {
+            accepted++;
+            json_decref(s);
+        } else {
+            rejected++;
+            cr_assert_eq(err.code, HF_EXIT_BAD_INPUT, "case %d: code %d: %s", i, err.code, err.message);
+            cr_assert(strncmp(err.message, "fuzz.json", 9) == 0, "case %d: %s", i, err.message);
+        }
+    }
+    cr_assert_gt(rejected, 1000);
+    cr_assert_gt(accepted, 10); /* some mutations land in strings or keep the document valid */
+    gsl_rng_free(rng);
+}
+
+Test(scenario_fuzz, random_overrides_fail_cleanly)
+{
+    gsl_rng *rng = hf_rng_stream(7, "fuzz-overrides");
+    const char *paths[] = {"seed", "cluster.servers", "workload.bursts.0.rate_per_s", "workload", "x.y.z",
+                           "", ".", "fixed.replicas", "workload.bursts.9", "outputs.interval_s"};
+    const char *values[] = {"1", "-1", "abc", "{}", "[]", "null", "1e999", "\"", "[{\"start_s\":1}]", ""};
+    for (int i = 0; i < 500; i++) {
+        char set[128];
+        snprintf(set, sizeof set, "%s=%s", paths[gsl_rng_uniform_int(rng, 10)],
+                 values[gsl_rng_uniform_int(rng, 10)]);
+        const char *sets[] = {set};
+        struct hf_error err = {0};
+        json_t *s = hf_scenario_load(NULL, sets, 1, &err);
+        if (s)
+            json_decref(s);
+        else
+            cr_assert(err.code == HF_EXIT_BAD_INPUT || err.code == HF_EXIT_USAGE, "--set %s: %d %s", set,
+                      err.code, err.message);
+    }
+    gsl_rng_free(rng);
+}
