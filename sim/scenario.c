@@ -161,8 +161,7 @@ static json_t *resolve(json_t *doc, const char *where, const char *const *overri
         json_decref(doc);
         return resolved;
     }
-    json_decref(resolved);
-    resolved = NULL;
+    /* Each pass frees the previous resolution (first, the file-alone one) before the next. */
     for (size_t i = 0; i < override_count; i++) {
         json_decref(resolved);
         resolved = NULL;
