@@ -17,10 +17,11 @@ static const char usage[] =
     "  bench                 measure the simulator's own speed (event queue, engine)\n"
     "  schema [--markdown]   print every scenario field with its unit, default and meaning\n"
     "  policies              list the scaling policies\n"
+    "  hpa-calc SNAPSHOT     what Kubernetes' HPA would decide for a JSON snapshot\n"
     "  --help, -h            this text\n"
     "  --version             print the version\n"
     "\n"
-    "exit codes: 0 ok, 1 run failed, 2 usage error, 3 bad input (scenario, trace, --set value)\n";
+    "exit codes: 0 ok, 1 run failed, 2 usage error, 3 bad input (scenario, trace, snapshot, --set value)\n";
 
 int hf_cli_report(const struct hf_error *err)
 {
@@ -49,6 +50,8 @@ int hf_cli_main(int argc, char **argv)
         return hf_cmd_bench(argc - 1, argv + 1);
     if (strcmp(cmd, "schema") == 0)
         return hf_cmd_schema(argc - 1, argv + 1);
+    if (strcmp(cmd, "hpa-calc") == 0)
+        return hf_cmd_hpa_calc(argc - 1, argv + 1);
     if (strcmp(cmd, "policies") == 0)
         return hf_cmd_policies(argc - 1, argv + 1);
     fprintf(stderr, "hfsim: unknown command \"%s\" (try hfsim --help)\n", cmd);

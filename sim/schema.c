@@ -91,6 +91,8 @@ static json_t *resolve_object(const struct hf_field *fields, const json_t *doc, 
         char child_path[512];
         snprintf(child_path, sizeof child_path, "%s.%s", path, f->key);
         const json_t *given = doc ? json_object_get(doc, f->key) : NULL;
+        if (!given && (f->flags & HF_F_OPTIONAL))
+            continue;
         json_t *resolved = resolve_value(f, given, child_path, err);
         if (!resolved) {
             json_decref(out);
@@ -209,7 +211,8 @@ static void markdown_rows(FILE *out, const struct hf_field *fields, const char *
         char path[256];
         snprintf(path, sizeof path, "%s%s%s", prefix, *prefix ? "." : "", f->key);
         if (f->type == HF_T_OBJECT) {
-            fprintf(out, "| `%s` | object | | | | %s |\n", path, f->doc);
+            fprintf(out, "| `%s` | object | | %s | | %s |\n", path,
+                    (f->flags & HF_F_OPTIONAL) ? "optional" : "", f->doc);
             markdown_rows(out, f->fields, path);
             continue;
         }
@@ -225,8 +228,12 @@ static void markdown_rows(FILE *out, const struct hf_field *fields, const char *
             for (const char *const *c = f->choices; *c; c++)
                 used += (size_t)snprintf(constraint + used, sizeof constraint - used, "%s`%s`",
                                          c == f->choices ? "one of " : ", ", *c);
-        const char *def = (f->flags & HF_F_REQUIRED) ? "required" : (f->def ? f->def : "[]");
-        fprintf(out, "| `%s` | %s | %s | `%s` | %s | %s |\n", path,
+        const char *def = (f->flags & HF_F_REQUIRED) ? "required"
+                          : (f->flags & HF_F_OPTIONAL) ? "optional"
+                          : (f->def ? f->def : "[]");
+        bool plain = (f->flags & (HF_F_REQUIRED | HF_F_OPTIONAL)) != 0;
+        fprintf(out, plain ? "| `%s` | %s | %s | %s | %s | %s |\n"
+                           : "| `%s` | %s | %s | `%s` | %s | %s |\n", path,
                 f->type == HF_T_ARRAY ? "array of objects" : type_name(f->type), f->unit, def,
                 constraint, f->doc);
         if (f->type == HF_T_ARRAY && f->fields[0].type == HF_T_OBJECT) {

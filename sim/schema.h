@@ -33,6 +33,8 @@ enum {
     HF_F_MIN_EXCL = 1u << 1, /* value > min (with HF_F_MIN) */
     HF_F_MAX = 1u << 2,      /* value <= max */
     HF_F_REQUIRED = 1u << 3, /* no default: must be given */
+    HF_F_OPTIONAL = 1u << 4, /* no default: when absent, the resolved copy lacks it too (absence
+                                carries meaning, e.g. a missing metric) */
 };
 
 struct hf_field {

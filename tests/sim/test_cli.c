@@ -138,3 +138,42 @@ Test(cli, docs_scenario_reference_is_current)
     cr_assert(strstr(doc, out_text),
               "docs/scenario.md is out of date: regenerate its table with `hfsim schema --markdown`");
 }
+
+Test(cli, hpa_calc_prints_the_decision_as_json)
+{
+    /* Kubernetes' TestReplicaCalcScaleUp as a snapshot file. */
+    write_file("snap.json",
+               "{\"current_replicas\": 3, \"target_utilization\": 30, \"max_replicas\": 10, \"pods\": [\n"
+               " {\"ready\": true, \"start_age_s\": 600, \"cpu_request_milli\": 1000, \"cpu_usage_milli\": 300},\n"
+               " {\"ready\": true, \"start_age_s\": 600, \"cpu_request_milli\": 1000, \"cpu_usage_milli\": 500},\n"
+               " {\"ready\": true, \"start_age_s\": 600, \"cpu_request_milli\": 1000, \"cpu_usage_milli\": 700}]}\n");
+    cr_assert_eq(hfsim("hpa-calc snap.json"), 0, "%s", err_text);
+    cr_assert_str_eq(out_text, "{\"desired\": 5, \"utilization\": 50, \"raw_usage\": 500}\n");
+    cr_assert_str_eq(err_text, "");
+
+    write_file("nometrics.json", "{\"current_replicas\": 2, \"target_utilization\": 30, \"max_replicas\": 4,"
+                                 " \"pods\": [{\"ready\": true, \"start_age_s\": 600, \"cpu_request_milli\": 1000}]}");
+    cr_assert_eq(hfsim("hpa-calc nometrics.json"), 0);
+    cr_assert_str_eq(out_text, "{\"desired\": 2, \"utilization\": null, \"raw_usage\": null}\n");
+    cr_assert(strstr(err_text, "no metric-based decision"), "%s", err_text);
+
+    write_file("bad.json", "{\"current_replicas\": 2,\n \"pods\": [,]}");
+    cr_assert_eq(hfsim("hpa-calc bad.json"), 3);
+    cr_assert(strncmp(err_text, "hfsim: bad.json:2:", 18) == 0, "%s", err_text);
+    cr_assert_str_eq(out_text, "");
+    write_file("invalid.json", "{\"current_replicas\": -1, \"target_utilization\": 30, \"max_replicas\": 4, \"pods\": []}");
+    cr_assert_eq(hfsim("hpa-calc invalid.json"), 3);
+    cr_assert(strstr(err_text, "hfsim: invalid.json: $.current_replicas: must be >= 0"), "%s", err_text);
+    cr_assert_eq(hfsim("hpa-calc"), 2);
+    cr_assert_eq(hfsim("hpa-calc a.json b.json"), 2);
+    cr_assert_eq(hfsim("hpa-calc --fast a.json"), 2);
+}
+
+Test(cli, docs_hpa_calc_reference_is_current)
+{
+    cr_assert_eq(hfsim("hpa-calc --schema"), 0);
+    static char doc[65536];
+    read_all(HFSIM_SOURCE_DIR "/docs/hpa-calc.md", doc, sizeof doc);
+    cr_assert(strstr(doc, out_text),
+              "docs/hpa-calc.md is out of date: regenerate its table with `hfsim hpa-calc --schema`");
+}
