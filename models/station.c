@@ -9,17 +9,17 @@
 
 static void log_request(struct hf_station *s, uint64_t id, hf_time arrival, const char *outcome)
 {
-    if (!s->requests_log)
+    if (!s->stats.requests_log)
         return;
     hf_time now = hf_engine_now(s->engine);
-    fprintf(s->requests_log, "%" PRIu64 ",0,%.9f,%.9f,%.6f,%s\n", id, hf_time_to_s(arrival),
+    fprintf(s->stats.requests_log, "%" PRIu64 ",0,%.9f,%.9f,%.6f,%s\n", id, hf_time_to_s(arrival),
             hf_time_to_s(now), hf_time_to_ms(now - arrival), outcome);
 }
 
 static void fail_request(struct hf_station *s, uint64_t id, hf_time arrival, enum hf_fail_reason r)
 {
-    hf_ledger_fail(&s->ledger, r);
-    s->interval.failed++;
+    hf_ledger_fail(&s->stats.ledger, r);
+    s->stats.interval_failed++;
     log_request(s, id, arrival, hf_fail_reason_name(r));
 }
 
@@ -93,8 +93,8 @@ void hf_station_arrive(void *station, const struct hf_invocation *inv)
 {
     struct hf_station *s = station;
     struct hf_station_request req = {inv->id, inv->arrival, inv->work};
-    hf_ledger_arrive(&s->ledger);
-    s->interval.arrived++;
+    hf_ledger_arrive(&s->stats.ledger);
+    s->stats.interval_arrived++;
     if (s->busy < s->replicas && s->queue_count == 0) {
         start_service(s, &req);
         return;
@@ -103,7 +103,7 @@ void hf_station_arrive(void *station, const struct hf_invocation *inv)
         fail_request(s, req.id, req.arrival, HF_FAIL_QUEUE_FULL);
         return;
     }
-    s->waited++;
+    s->stats.waited++;
     if (s->queue_count == 1)
         rearm_timeout(s);
 }
@@ -113,11 +113,11 @@ static void on_departure(struct hf_engine *engine, void *ctx, uint64_t server)
     struct hf_station *s = ctx;
     const struct hf_station_request *req = &s->in_service[server];
     hf_time latency = hf_engine_now(engine) - req->arrival;
-    hf_histogram_add(&s->latency, (uint64_t)latency);
-    hf_histogram_add(&s->interval_latency, (uint64_t)latency);
-    hf_ledger_complete(&s->ledger);
-    s->interval.completed++;
-    s->busy_core_ns += (double)req->work;
+    hf_histogram_add(&s->stats.latency, (uint64_t)latency);
+    hf_histogram_add(&s->stats.interval_latency, (uint64_t)latency);
+    hf_ledger_complete(&s->stats.ledger);
+    s->stats.interval_completed++;
+    s->stats.busy_core_ns += (double)req->work;
     log_request(s, req->id, req->arrival, "completed");
     s->in_service[server].work = IDLE_SERVER;
     s->idle_servers[s->idle_count++] = (uint32_t)server;
@@ -142,8 +142,11 @@ static void on_timeout(struct hf_engine *engine, void *ctx, uint64_t arg)
 void hf_station_account(struct hf_station *s)
 {
     hf_time now = hf_engine_now(s->engine);
-    s->allocated_core_ns += (double)s->replicas * (double)(now - s->replicas_since);
+    s->stats.allocated_core_ns += (double)s->replicas * (double)(now - s->replicas_since);
     s->replicas_since = now;
+    s->stats.queued = (uint32_t)s->queue_count;
+    s->stats.busy = s->busy;
+    s->stats.replicas = s->stats.ready = s->replicas;
 }
 
 /* ---- platform backend ---- */
@@ -218,8 +221,8 @@ bool hf_station_create(struct hf_station *s, struct hf_engine *engine,
     s->timeout_at = HF_TIME_NEVER;
     s->in_service = calloc(config->servers ? config->servers : 1, sizeof *s->in_service);
     s->idle_servers = calloc(config->servers ? config->servers : 1, sizeof *s->idle_servers);
-    bool ok = s->in_service && s->idle_servers && hf_histogram_create(&s->latency) &&
-              hf_histogram_create(&s->interval_latency);
+    bool ok = s->in_service && s->idle_servers && hf_histogram_create(&s->stats.latency) &&
+              hf_histogram_create(&s->stats.interval_latency);
     if (!ok) {
         hf_station_destroy(s);
         return false;
@@ -263,7 +266,7 @@ void hf_station_destroy(struct hf_station *s)
     free(s->in_service);
     free(s->idle_servers);
     free(s->queue);
-    hf_histogram_destroy(&s->latency);
-    hf_histogram_destroy(&s->interval_latency);
+    hf_histogram_destroy(&s->stats.latency);
+    hf_histogram_destroy(&s->stats.interval_latency);
     memset(s, 0, sizeof *s);
 }

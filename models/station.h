@@ -23,9 +23,8 @@
 
 #include "policies/policy.h"
 #include "sim/engine.h"
-#include "sim/histogram.h"
+#include "models/model_stats.h"
 #include "sim/invocation.h"
-#include "sim/ledger.h"
 #include "sim/platform.h"
 
 struct hf_station_config {
@@ -40,11 +39,6 @@ struct hf_station_request {
     hf_time work;
 };
 
-/* Counts since the last hf_station_take_interval(). */
-struct hf_station_interval {
-    uint64_t arrived, completed, failed;
-};
-
 struct hf_station {
     struct hf_engine *engine;
     struct hf_station_config config;
@@ -56,15 +50,8 @@ struct hf_station {
     size_t queue_head, queue_count, queue_cap;
     hf_event_handle timeout_event;
     hf_time timeout_at;
-    struct hf_ledger ledger;
-    uint64_t waited;                      /* arrivals that found no free server and queued */
-    struct hf_histogram latency;          /* whole run, completed requests, ns */
-    struct hf_histogram interval_latency; /* since the last interval snapshot */
-    struct hf_station_interval interval;
-    double busy_core_ns;      /* work served (completed requests) */
-    double allocated_core_ns; /* integral of replicas over time */
+    struct hf_model_stats stats; /* gauges refreshed by hf_station_account() */
     hf_time replicas_since;
-    FILE *requests_log; /* optional per-request CSV; borrowed */
     struct hf_platform platform;
     const struct hf_policy_type *policy;
     void *policy_state;
@@ -83,7 +70,7 @@ void hf_station_attach_policy(struct hf_station *s, const struct hf_policy_type 
 /* Fails every waiting and in-service request with `reason` (used when the drain period ends). */
 void hf_station_fail_all(struct hf_station *s, enum hf_fail_reason reason);
 
-/* Brings the allocated-capacity integral up to now (call before reading it). */
+/* Brings the allocated-capacity integral and the stats gauges up to now (call before reading). */
 void hf_station_account(struct hf_station *s);
 
 #endif

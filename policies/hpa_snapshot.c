@@ -57,7 +57,7 @@ static const struct hf_field rules_fields[] = {
     {NULL, 0, NULL, NULL, NULL, 0, 0, 0, NULL, NULL},
 };
 
-static const struct hf_field behavior_fields[] = {
+const struct hf_field hf_hpa_behavior_fields[] = {
     {"scaleUp", HF_T_OBJECT, "", "Scale-up rules.", NULL, HF_F_OPTIONAL, 0, 0, NULL, rules_fields},
     {"scaleDown", HF_T_OBJECT, "", "Scale-down rules.", NULL, HF_F_OPTIONAL, 0, 0, NULL, rules_fields},
     {NULL, 0, NULL, NULL, NULL, 0, 0, 0, NULL, NULL},
@@ -108,7 +108,7 @@ static const struct hf_field snapshot_fields[] = {
     {"max_replicas", HF_T_INT, "count", "spec.maxReplicas.", NULL, HF_F_REQUIRED | HF_F_MIN, 1, 0, NULL,
      NULL},
     {"behavior", HF_T_OBJECT, "", "spec.behavior; absent = the controller's no-behavior path.", NULL,
-     HF_F_OPTIONAL, 0, 0, NULL, behavior_fields},
+     HF_F_OPTIONAL, 0, 0, NULL, hf_hpa_behavior_fields},
     {"history", HF_T_ARRAY, "", "Earlier unstabilized recommendations (the stabilization window's input).",
      NULL, 0, 0, 0, NULL, history_item},
     {"scale_events", HF_T_ARRAY, "", "Extension: earlier scale changes, for behavior rate limits.", NULL, 0,
@@ -159,6 +159,15 @@ static bool rules_from_json(const json_t *given, struct hf_hpa_rules *rules, con
     return true;
 }
 
+bool hf_hpa_behavior_from_json(const json_t *behavior, double downscale_window_s,
+                               struct hf_hpa_behavior *out, const char *where, struct hf_error *err)
+{
+    hf_hpa_behavior_defaults(out, downscale_window_s);
+    return rules_from_json(json_object_get(behavior, "scaleUp"), &out->scale_up, where, "scaleUp", err) &&
+           rules_from_json(json_object_get(behavior, "scaleDown"), &out->scale_down, where, "scaleDown",
+                           err);
+}
+
 static void pod_from_json(const json_t *p, struct hf_hpa_pod *pod)
 {
     const char *phase = hf_json_string_at(p, "phase");
@@ -200,13 +209,8 @@ static bool decide(const json_t *s, const char *where, struct hf_hpa_decision *o
     double down_window = hf_json_number_at(s, "downscale_stabilization_window_s");
     struct hf_hpa_behavior behavior;
     const json_t *b = json_object_get(s, "behavior");
-    if (b) {
-        hf_hpa_behavior_defaults(&behavior, down_window);
-        if (!rules_from_json(json_object_get(b, "scaleUp"), &behavior.scale_up, where, "scaleUp", err) ||
-            !rules_from_json(json_object_get(b, "scaleDown"), &behavior.scale_down, where, "scaleDown",
-                             err))
-            return false;
-    }
+    if (b && !hf_hpa_behavior_from_json(b, down_window, &behavior, where, err))
+        return false;
 
     *out = (struct hf_hpa_decision){.desired = current, .proposed = current};
     if (hf_hpa_guard(current, min_r, max_r, &out->desired)) {

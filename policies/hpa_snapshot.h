@@ -30,6 +30,15 @@ struct hf_hpa_decision {
 
 const struct hf_field *hf_hpa_snapshot_schema(void);
 
+/* The `behavior` object's schema (Kubernetes field names), shared with the hpa policies. */
+extern const struct hf_field hf_hpa_behavior_fields[];
+
+/* A resolved behavior object -> rules, absent parts taking the API defaults. Errors name `where`
+ * and the JSON path (e.g. empty policies without selectPolicy Disabled). */
+struct hf_hpa_behavior;
+bool hf_hpa_behavior_from_json(const json_t *behavior, double downscale_window_s,
+                               struct hf_hpa_behavior *out, const char *where, struct hf_error *err);
+
 /* Evaluates a parsed snapshot; `where` (file name) prefixes error messages. */
 bool hf_hpa_snapshot_eval(const json_t *doc, const char *where, struct hf_hpa_decision *out,
                           struct hf_error *err);

@@ -86,8 +86,8 @@ bool hf_bench_engine(const char *queue_kind, uint64_t invocations, struct hf_ben
             double start = hf_wall_seconds();
             hf_engine_run_until(&engine, HF_TIME_NEVER);
             out->seconds = hf_wall_seconds() - start;
-            out->invocations = station.ledger.arrived;
-            ok = station.ledger.completed == station.ledger.arrived;
+            out->invocations = station.stats.ledger.arrived;
+            ok = station.stats.ledger.completed == station.stats.ledger.arrived;
             out->invocations_per_s = (double)out->invocations / out->seconds;
             out->events_per_s = (double)engine.events_processed / out->seconds;
             hf_synthetic_destroy(&source);

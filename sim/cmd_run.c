@@ -17,7 +17,7 @@ static const char run_usage[] =
     "directory: config.json, summary.json, timeseries.csv, perf.json.\n"
     "\n"
     "options:\n"
-    "  --set PATH=VALUE   override a scenario field, e.g. --set cluster.servers=32\n"
+    "  --set PATH=VALUE   override a scenario field, e.g. --set station.servers=32\n"
     "                     (repeatable; VALUE is JSON when it parses, else a string)\n"
     "  --policy NAME      same as --set policy=NAME (`hfsim policies` lists them)\n"
     "  --seed N           same as --set seed=N\n"

@@ -14,7 +14,7 @@ bool hf_apply_override(json_t *doc, const char *assignment, struct hf_error *err
 {
     const char *eq = strchr(assignment, '=');
     if (!eq || eq == assignment)
-        return hf_fail(err, HF_EXIT_USAGE, "--set %s: expected PATH=VALUE, e.g. cluster.servers=16",
+        return hf_fail(err, HF_EXIT_USAGE, "--set %s: expected PATH=VALUE, e.g. station.servers=16",
                        assignment);
     char path[256];
     size_t len = (size_t)(eq - assignment);

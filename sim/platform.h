@@ -4,9 +4,10 @@
  * the simulated cluster (models/) or real Docker engines (live/). It never blocks: what takes time
  * completes later through a callback (a timer fires policy->on_timer).
  *
- * This is the first form of the interface: replica control and timers, enough for the single-queue
- * model. Containers, placement, resizes and worker specialization join it with the cluster model;
- * docs/architecture.md records each change.
+ * Second form (cluster model): pod views for autoscalers that reason per container (the HPA) and
+ * the metrics-server resolution, which a policy preset may tune. Resizes and worker specialization
+ * join with HyperFaaS; docs/architecture.md records each change. Optional ops may be NULL in a
+ * backend that lacks the concept (the single-queue model has no pods).
  *
  * Ownership: the backend owns everything behind `backend`; a policy keeps no pointer into it other
  * than the platform handle it was given. */
@@ -28,6 +29,21 @@ struct hf_function_load {
     uint32_t queued;    /* requests waiting at the gateway */
 };
 
+/* One container (pod) of a function, as the Kubernetes API and metrics API would show it. */
+struct hf_pod_view {
+    bool scheduled;       /* bound to a VM: StartTime is set (unscheduled pods are Pending) */
+    bool running;         /* containers started (Running phase); false while pulling (Pending) */
+    bool ready;           /* Ready condition True */
+    bool deleting;        /* being stopped (DeletionTimestamp set) */
+    hf_time start_time;   /* when it was scheduled */
+    hf_time ready_change; /* last transition of the Ready condition */
+    double cpu_request_milli;
+    bool has_metric;      /* the metrics-server has a usage sample for it */
+    double cpu_usage_milli;
+    hf_time metric_time;  /* end of the sample's window */
+    hf_time metric_window;
+};
+
 struct hf_platform_ops {
     hf_time (*now)(void *backend);
     /* Calls the policy's on_timer(arg) after `delay` ns; returns 0 when it cannot. */
@@ -37,6 +53,10 @@ struct hf_platform_ops {
     /* Asks for n replicas of a function; the backend clamps to its capacity and returns what it set. */
     uint32_t (*set_replicas)(void *backend, uint32_t function, uint32_t n);
     void (*load)(void *backend, uint32_t function, struct hf_function_load *out);
+    /* Optional. Writes up to `cap` pod views of a function; returns how many it has in all. */
+    uint32_t (*pods)(void *backend, uint32_t function, struct hf_pod_view *out, uint32_t cap);
+    /* Optional. Sets the metrics-server's scrape interval (the next scrape moves accordingly). */
+    void (*set_metric_resolution)(void *backend, hf_time resolution);
 };
 
 struct hf_platform {

@@ -4,6 +4,8 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "models/cluster.h"
+#include "models/cluster_scenario.h"
 #include "models/station.h"
 #include "policies/registry.h"
 #include "sim/engine.h"
@@ -16,14 +18,37 @@
 #include "version.h"
 
 static const char *const series_columns[] = {
-    "arrivals", "completed", "failed", "in_system", "queued", "busy", "replicas",
+    "arrivals", "completed", "failed", "in_system", "queued", "busy", "replicas", "ready",
     "latency_mean_ms", "latency_p50_ms", "latency_p99_ms",
 };
 #define SERIES_COLUMNS (sizeof series_columns / sizeof series_columns[0])
 
+/* The platform model behind a run: the station or the cluster, seen through what the loop needs. */
+struct model {
+    void *impl;
+    struct hf_model_stats *stats;
+    struct hf_platform *platform;
+    hf_invocation_sink arrive;
+    void (*account)(void *impl);
+    void (*fail_all)(void *impl, enum hf_fail_reason reason);
+    void (*attach)(void *impl, const struct hf_policy_type *policy, void *state);
+    void (*destroy)(void *impl);
+};
+
+static void station_account(void *m) { hf_station_account(m); }
+static void station_fail_all(void *m, enum hf_fail_reason r) { hf_station_fail_all(m, r); }
+static void station_attach(void *m, const struct hf_policy_type *p, void *st) { hf_station_attach_policy(m, p, st); }
+static void station_destroy(void *m) { hf_station_destroy(m); }
+static void cluster_account(void *m) { hf_cluster_account(m); }
+static void cluster_fail_all(void *m, enum hf_fail_reason r) { hf_cluster_fail_all(m, r); }
+static void cluster_attach(void *m, const struct hf_policy_type *p, void *st) { hf_cluster_attach_policy(m, p, st); }
+static void cluster_destroy(void *m) { hf_cluster_destroy(m); }
+
 struct run {
     struct hf_engine engine;
     struct hf_station station;
+    struct model model;
+    double vm_count, vm_price_per_hour;
     struct hf_synthetic workload;
     struct hf_results results;
     struct hf_timeseries series;
@@ -39,24 +64,26 @@ static void on_sample(struct hf_engine *engine, void *ctx, uint64_t arg)
 {
     (void)arg;
     struct run *r = ctx;
-    struct hf_station *s = &r->station;
-    const struct hf_histogram *lat = &s->interval_latency;
+    r->model.account(r->model.impl);
+    struct hf_model_stats *st = r->model.stats;
+    const struct hf_histogram *lat = &st->interval_latency;
     double row[SERIES_COLUMNS] = {
-        (double)s->interval.arrived,
-        (double)s->interval.completed,
-        (double)s->interval.failed,
-        (double)hf_ledger_in_flight(&s->ledger),
-        (double)s->queue_count,
-        (double)s->busy,
-        (double)s->replicas,
+        (double)st->interval_arrived,
+        (double)st->interval_completed,
+        (double)st->interval_failed,
+        (double)hf_ledger_in_flight(&st->ledger),
+        (double)st->queued,
+        (double)st->busy,
+        (double)st->replicas,
+        (double)st->ready,
         hf_histogram_mean(lat) / 1e6,
         hf_histogram_quantile(lat, 0.50) / 1e6,
         hf_histogram_quantile(lat, 0.99) / 1e6,
     };
     if (!hf_timeseries_row(&r->series, hf_time_to_s(hf_engine_now(engine)), row))
         r->write_failed = true;
-    hf_histogram_reset(&s->interval_latency);
-    memset(&s->interval, 0, sizeof s->interval);
+    hf_histogram_reset(&st->interval_latency);
+    st->interval_arrived = st->interval_completed = st->interval_failed = 0;
     if (hf_engine_now(engine) + r->interval <= r->drain_end)
         hf_engine_after(engine, r->interval, on_sample, r, 0);
 }
@@ -75,12 +102,13 @@ static json_t *latency_json(const struct hf_histogram *h)
 
 static json_t *summary_json(const json_t *scenario, struct run *r)
 {
-    struct hf_station *s = &r->station;
-    hf_station_account(s);
+    r->model.account(r->model.impl);
+    const struct hf_model_stats *s = r->model.stats;
     json_t *sum = json_object();
     json_object_set_new(sum, "scenario", json_string(hf_json_string_at(scenario, "name")));
     json_object_set_new(sum, "policy", json_string(hf_json_string_at(scenario, "policy")));
     json_object_set_new(sum, "seed", json_integer(hf_json_int_at(scenario, "seed")));
+    json_object_set_new(sum, "model", json_string(hf_json_string_at(scenario, "model")));
     json_object_set_new(sum, "simulated_s", json_real(hf_time_to_s(hf_engine_now(&r->engine))));
 
     json_t *req = json_object();
@@ -100,6 +128,12 @@ static json_t *summary_json(const json_t *scenario, struct run *r)
     json_object_set_new(cpu, "allocated", json_real(s->allocated_core_ns / 1e9));
     json_object_set_new(cpu, "used", json_real(s->busy_core_ns / 1e9));
     json_object_set_new(sum, "cpu_core_s", cpu);
+    json_object_set_new(sum, "cold_starts", json_integer((json_int_t)s->cold_starts));
+    json_object_set_new(sum, "queued_on_arrival", json_integer((json_int_t)s->waited));
+    if (r->vm_count > 0)
+        json_object_set_new(sum, "vm_cost_usd",
+                            json_real(r->vm_count * r->vm_price_per_hour *
+                                      hf_time_to_s(hf_engine_now(&r->engine)) / 3600.0));
     return sum;
 }
 
@@ -114,7 +148,7 @@ static json_t *perf_json(const struct run *r, double wall)
     json_object_set_new(perf, "events_per_s",
                         json_real(wall > 0 ? (double)r->engine.events_processed / wall : 0));
     json_object_set_new(perf, "invocations_per_s",
-                        json_real(wall > 0 ? (double)r->station.ledger.arrived / wall : 0));
+                        json_real(wall > 0 ? (double)r->model.stats->ledger.arrived / wall : 0));
     json_object_set_new(perf, "peak_rss_mib", json_real((double)ru.ru_maxrss / 1024.0));
     return perf;
 }
@@ -126,32 +160,55 @@ static json_t *config_json(const json_t *scenario)
     return config;
 }
 
+static bool create_model(struct run *r, const json_t *scenario, struct hf_error *err)
+{
+    if (strcmp(hf_json_string_at(scenario, "model"), "cluster") == 0) {
+        struct hf_cluster_config cc;
+        struct hf_cluster *cluster;
+        if (!hf_cluster_config_from_scenario(scenario, &cc, err) ||
+            !hf_cluster_create(&cluster, &r->engine, &cc, err))
+            return false;
+        r->model = (struct model){cluster, hf_cluster_stats(cluster), hf_cluster_platform(cluster),
+                                  hf_cluster_arrive, cluster_account, cluster_fail_all,
+                                  cluster_attach, cluster_destroy};
+        r->vm_count = cc.vm_count;
+        r->vm_price_per_hour = cc.vm.price_per_hour;
+        return true;
+    }
+    double timeout_s = hf_json_number_at(scenario, "station.timeout_s");
+    struct hf_station_config sc = {
+        .servers = (uint32_t)hf_json_int_at(scenario, "station.servers"),
+        .queue_capacity = (uint32_t)hf_json_int_at(scenario, "station.queue_capacity"),
+        .timeout = timeout_s > 1e9 ? HF_TIME_NEVER : hf_time_from_s(timeout_s),
+    };
+    if (!hf_station_create(&r->station, &r->engine, &sc))
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory creating the model");
+    r->model = (struct model){&r->station, &r->station.stats, &r->station.platform,
+                              hf_station_arrive, station_account, station_fail_all, station_attach,
+                              station_destroy};
+    return true;
+}
+
 static bool setup(struct run *r, const json_t *scenario, struct hf_error *err)
 {
     if (!hf_engine_init(&r->engine, (uint64_t)hf_json_int_at(scenario, "seed"),
                         hf_json_string_at(scenario, "engine.queue"), err))
         return false;
-    double timeout_s = hf_json_number_at(scenario, "cluster.timeout_s");
-    struct hf_station_config sc = {
-        .servers = (uint32_t)hf_json_int_at(scenario, "cluster.servers"),
-        .queue_capacity = (uint32_t)hf_json_int_at(scenario, "cluster.queue_capacity"),
-        .timeout = timeout_s > 1e9 ? HF_TIME_NEVER : hf_time_from_s(timeout_s),
-    };
-    if (!hf_station_create(&r->station, &r->engine, &sc))
-        return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory creating the model");
-    r->station.requests_log = r->requests_file;
+    if (!create_model(r, scenario, err))
+        return false;
+    r->model.stats->requests_log = r->requests_file;
 
     r->policy = hf_policy_find(hf_json_string_at(scenario, "policy"));
     r->policy_state = calloc(1, r->policy->state_size ? r->policy->state_size : 1);
     if (!r->policy_state)
         return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory creating the policy");
-    hf_station_attach_policy(&r->station, r->policy, r->policy_state);
+    r->model.attach(r->model.impl, r->policy, r->policy_state);
     if (!r->policy->init(r->policy_state, json_object_get(scenario, r->policy->name),
-                         &r->station.platform, err))
+                         r->model.platform, err))
         return false;
 
     if (!hf_synthetic_create(&r->workload, json_object_get(scenario, "workload"), r->duration,
-                             &r->engine, hf_station_arrive, &r->station))
+                             &r->engine, r->model.arrive, r->model.impl))
         return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory creating the workload");
     hf_engine_set_source(&r->engine, &r->workload.source);
     hf_engine_at(&r->engine, r->interval, on_sample, r, 0);
@@ -164,7 +221,8 @@ static void teardown(struct run *r)
         r->policy->fini(r->policy_state);
     free(r->policy_state);
     hf_synthetic_destroy(&r->workload);
-    hf_station_destroy(&r->station);
+    if (r->model.destroy)
+        r->model.destroy(r->model.impl);
     hf_engine_fini(&r->engine);
 }
 
@@ -173,11 +231,11 @@ static void simulate(struct run *r)
     hf_engine_set_progress(&r->engine, hf_progress_engine_hook, &r->progress, 1u << 16);
     hf_engine_run_until(&r->engine, r->duration);
     /* Drain: no more arrivals; let what is in flight finish, a sampling interval at a time. */
-    while (hf_ledger_in_flight(&r->station.ledger) > 0 && hf_engine_now(&r->engine) < r->drain_end) {
+    while (hf_ledger_in_flight(&r->model.stats->ledger) > 0 && hf_engine_now(&r->engine) < r->drain_end) {
         hf_time next = hf_engine_now(&r->engine) + r->interval;
         hf_engine_run_until(&r->engine, next < r->drain_end ? next : r->drain_end);
     }
-    hf_station_fail_all(&r->station, HF_FAIL_RUN_END);
+    r->model.fail_all(r->model.impl, HF_FAIL_RUN_END);
 }
 
 bool hf_run_scenario(const json_t *scenario, const struct hf_run_options *options,
@@ -208,7 +266,7 @@ bool hf_run_scenario(const json_t *scenario, const struct hf_run_options *option
         hf_progress_start(&r->progress, "run", r->drain_end, options->progress);
         simulate(r);
         hf_progress_finish(&r->progress);
-        ok = hf_ledger_check(&r->station.ledger, err);
+        ok = hf_ledger_check(&r->model.stats->ledger, err);
     }
     if (ok && r->write_failed)
         ok = hf_fail(err, HF_EXIT_RUN_FAILED, "%s/timeseries.csv: write failed", options->out_dir);
@@ -224,10 +282,10 @@ bool hf_run_scenario(const json_t *scenario, const struct hf_run_options *option
         json_t *summary = summary_json(scenario, r);
         ok = hf_results_write_json(&r->results, "summary.json", summary, err);
         json_decref(summary);
-        const struct hf_histogram *lat = &r->station.latency;
-        report->arrived = r->station.ledger.arrived;
-        report->completed = r->station.ledger.completed;
-        report->failed = hf_ledger_failed_total(&r->station.ledger);
+        const struct hf_histogram *lat = &r->model.stats->latency;
+        report->arrived = r->model.stats->ledger.arrived;
+        report->completed = r->model.stats->ledger.completed;
+        report->failed = hf_ledger_failed_total(&r->model.stats->ledger);
         report->events = r->engine.events_processed;
         report->p50_ms = hf_histogram_quantile(lat, 0.5) / 1e6;
         report->p99_ms = hf_histogram_quantile(lat, 0.99) / 1e6;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "models/cold_start.h"
 #include "models/distribution.h"
 #include "policies/registry.h"
 #include "sim/overrides.h"
@@ -17,7 +18,7 @@ static const char *const queue_kinds[] = {"heap4", "heap2", NULL};
 #define INT(key, unit, def, flags, min, max, doc) {key, HF_T_INT, unit, doc, def, flags, min, max, NULL, NULL}
 #define POSITIVE (HF_F_MIN | HF_F_MIN_EXCL)
 
-static const struct hf_field cluster_fields[] = {
+static const struct hf_field station_fields[] = {
     INT("servers", "count", "16", HF_F_MIN | HF_F_MAX, 1, 1e7,
         "Servers in the single-queue model: the most requests served at once."),
     INT("queue_capacity", "count", "100000", HF_F_MIN | HF_F_MAX, 0, 1e9,
@@ -49,6 +50,72 @@ static const struct hf_field service_fields[] = {
     {0},
 };
 
+static const char *const model_kinds[] = {"station", "cluster", NULL};
+static const char *const placements[] = {"first-fit", "best-fit", "spread", NULL};
+static const char *const routings[] = {"round-robin", "least-loaded", NULL};
+
+static const struct hf_field cluster_fields[] = {
+    {"instance_type", HF_T_STRING, "", "VM type from the catalog (models/instances.json).",
+     "\"m5.xlarge\"", 0, 0, 0, NULL, NULL},
+    INT("vms", "count", "4", HF_F_MIN | HF_F_MAX, 1, 1e5, "VMs in the cluster."),
+    {"placement", HF_T_ENUM, "", "How a new container picks a VM (by CPU request).", "\"first-fit\"",
+     0, 0, 0, placements, NULL},
+    NUM("registry_mib_per_s", "MiB/s", "100", POSITIVE, 0, 0,
+        "Image pull bandwidth into one VM, shared by its concurrent pulls."),
+    {0},
+};
+
+static const struct hf_field stage_fields[] = {
+    {"dist", HF_T_ENUM, "", "Distribution of the stage's duration.", "\"lognormal\"", 0, 0, 0,
+     hf_dist_kind_names, NULL},
+    NUM("mean_ms", "ms", NULL, HF_F_REQUIRED | HF_F_MIN, 0, 0, "Mean duration."),
+    NUM("cv", "", "0.3", HF_F_MIN | HF_F_MAX, 0, 100, "Coefficient of variation (lognormal)."),
+    {0},
+};
+
+static const struct hf_field cold_start_fields[] = {
+    {"preset", HF_T_ENUM, "", "Published profile for the stages (docs/cold-starts.md).", "\"docker\"",
+     0, 0, 0, hf_cold_start_preset_names, NULL},
+    {"sandbox", HF_T_OBJECT, "", "Overrides the preset's sandbox creation stage.", NULL, HF_F_OPTIONAL,
+     0, 0, NULL, stage_fields},
+    {"runtime", HF_T_OBJECT, "", "Overrides the preset's language runtime start.", NULL, HF_F_OPTIONAL, 0,
+     0, NULL, stage_fields},
+    {"function_init", HF_T_OBJECT, "", "Overrides the preset's function initialization.", NULL,
+     HF_F_OPTIONAL, 0, 0, NULL, stage_fields},
+    {0},
+};
+
+static const struct hf_field function_fields[] = {
+    NUM("cpu_limit", "cores", "1", POSITIVE, 0, 0, "CPU a container may use; its requests share it."),
+    NUM("cpu_request", "cores", "1", POSITIVE, 0, 0,
+        "CPU reserved on the VM; the HPA's utilization is usage / request."),
+    NUM("memory_mib", "MiB", "512", POSITIVE, 0, 0, "Container memory limit and placement request."),
+    NUM("base_memory_mib", "MiB", "128", HF_F_MIN, 0, 0, "Memory the runtime holds when idle."),
+    INT("concurrency", "count", "8", HF_F_MIN | HF_F_MAX, 1, 100000, "Requests a container serves at once."),
+    NUM("image_mib", "MiB", "100", HF_F_MIN, 0, 0, "Image size, pulled once per VM."),
+    NUM("keep_alive_s", "s", "0", HF_F_MIN, 0, 0,
+        "Idle time after which a function scales to zero (0 = never); arrivals then scale it from zero."),
+    {"cold_start", HF_T_OBJECT, "", "Container start stages after the image pull.", NULL, 0, 0, 0, NULL,
+     cold_start_fields},
+    {0},
+};
+
+static const struct hf_field gateway_fields[] = {
+    {"routing", HF_T_ENUM, "", "Which ready container with a free slot gets a request.",
+     "\"round-robin\"", 0, 0, 0, routings, NULL},
+    NUM("ingress_ms", "ms", "1", HF_F_MIN, 0, 0, "Fixed gateway latency added to every response."),
+    INT("queue_capacity", "count", "100000", HF_F_MIN | HF_F_MAX, 0, 1e9,
+        "Requests queued per function when no container has room; beyond it: queue_full."),
+    NUM("timeout_s", "s", "30", POSITIVE, 0, 0, "Longest wait in the queue before failing with timeout."),
+    {0},
+};
+
+static const struct hf_field metrics_fields[] = {
+    NUM("resolution_s", "s", "60", POSITIVE, 0, 0,
+        "metrics-server scrape interval; usage is the average over it (a policy preset may change it)."),
+    {0},
+};
+
 static const struct hf_field workload_fields[] = {
     {"arrival", HF_T_ENUM, "", "Arrival process: Poisson, or evenly spaced at the rate.",
      "\"poisson\"", 0, 0, 0, arrival_kinds, NULL},
@@ -56,7 +123,9 @@ static const struct hf_field workload_fields[] = {
     {"bursts", HF_T_ARRAY, "", "Windows with another arrival rate; a later one wins on overlap.",
      "[]", 0, 0, 0, NULL, burst_item},
     {"service", HF_T_OBJECT, "", "Service demand of each request.", NULL, 0, 0, 0, NULL, service_fields},
-    INT("memory_mb", "MiB", "128", HF_F_MIN, 0, 0, "Memory each request holds while it runs."),
+    INT("memory_mb", "MiB", "16", HF_F_MIN, 0, 0, "Memory each request holds while it runs."),
+    INT("functions", "count", "1", HF_F_MIN | HF_F_MAX, 1, 1e6,
+        "Number of functions; each arrival picks one uniformly at random."),
     {0},
 };
 
@@ -97,8 +166,18 @@ void hf_scenario_schema_init(struct hf_scenario_schema *schema)
             "Time after duration_s for requests in flight to finish; the rest fail with run_end."),
         {"policy", HF_T_ENUM, "", "The scaling policy (`hfsim policies` lists them).", "\"fixed\"",
          0, 0, 0, schema->policy_names, NULL},
-        {"cluster", HF_T_OBJECT, "", "Capacity of the simulated platform.", NULL, 0, 0, 0, NULL,
-         cluster_fields},
+        {"model", HF_T_ENUM, "",
+         "Platform model: `cluster` (VMs, containers, cold starts, metrics, gateway) or `station` "
+         "(one M/G/c/K queue, for theory checks).", "\"station\"", 0, 0, 0, model_kinds, NULL},
+        {"station", HF_T_OBJECT, "", "The single-queue model (model = station).", NULL, 0, 0, 0,
+         NULL, station_fields},
+        {"cluster", HF_T_OBJECT, "", "VMs of the cluster model.", NULL, 0, 0, 0, NULL, cluster_fields},
+        {"function", HF_T_OBJECT, "", "Every function's container (cluster model).", NULL, 0, 0, 0,
+         NULL, function_fields},
+        {"gateway", HF_T_OBJECT, "", "The OpenFaaS-like gateway (cluster model).", NULL, 0, 0, 0, NULL,
+         gateway_fields},
+        {"metrics", HF_T_OBJECT, "", "The metrics-server (cluster model).", NULL, 0, 0, 0, NULL,
+         metrics_fields},
         {"workload", HF_T_OBJECT, "", "The requests that arrive.", NULL, 0, 0, 0, NULL, workload_fields},
         {"outputs", HF_T_OBJECT, "", "What the run writes besides summary.json.", NULL, 0, 0, 0, NULL,
          output_fields},

@@ -22,7 +22,7 @@
 
 /* The scenario schema, composed at run time from the fixed sections and one section per policy. */
 struct hf_scenario_schema {
-    struct hf_field fields[16 + HF_SCENARIO_MAX_POLICIES];
+    struct hf_field fields[24 + HF_SCENARIO_MAX_POLICIES];
     const char *policy_names[HF_SCENARIO_MAX_POLICIES + 1];
 };
 

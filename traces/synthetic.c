@@ -94,7 +94,7 @@ static void deliver(struct hf_engine *engine, void *ctx)
         .id = s->next_id++,
         .arrival = hf_engine_now(engine),
         .work = hf_distribution_draw(&s->service, s->service_rng),
-        .function = 0,
+        .function = s->functions > 1 ? (uint32_t)gsl_rng_uniform_int(s->function_rng, s->functions) : 0,
         .memory_mb = s->memory_mb,
     };
     advance(s);
@@ -112,7 +112,9 @@ bool hf_synthetic_create(struct hf_synthetic *s, const json_t *workload, hf_time
     s->memory_mb = (uint32_t)json_integer_value(json_object_get(workload, "memory_mb"));
     s->arrival_rng = hf_engine_rng(engine, "arrivals");
     s->service_rng = hf_engine_rng(engine, "service");
-    if (!s->arrival_rng || !s->service_rng)
+    s->functions = (uint32_t)json_integer_value(json_object_get(workload, "functions"));
+    s->function_rng = hf_engine_rng(engine, "function-choice");
+    if (!s->arrival_rng || !s->service_rng || !s->function_rng)
         return false;
     s->sink = sink;
     s->model = model;

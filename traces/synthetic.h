@@ -34,7 +34,8 @@ struct hf_synthetic {
     uint64_t next_id;
     struct hf_distribution service;
     uint32_t memory_mb;
-    gsl_rng *arrival_rng, *service_rng;
+    uint32_t functions; /* invocations pick one uniformly at random */
+    gsl_rng *arrival_rng, *service_rng, *function_rng;
     hf_invocation_sink sink;
     void *model;
 };

@@ -42,9 +42,9 @@ Test(station, mm1_mean_response_time_matches_theory)
     /* lambda = 7/s, mu = 10/s: W = 1 / (mu - lambda) = 333.3 ms. */
     struct bench_run r;
     simulate(&r, 7, "exponential", 100, 1, 200000, HF_TIME_NEVER, 100000000);
-    double w = hf_histogram_mean(&r.station.latency) / 1e6;
+    double w = hf_histogram_mean(&r.station.stats.latency) / 1e6;
     double expected = 1000.0 / 3.0;
-    cr_assert_eq(r.station.ledger.completed, r.station.ledger.arrived);
+    cr_assert_eq(r.station.stats.ledger.completed, r.station.stats.ledger.arrived);
     cr_assert_leq(fabs(w - expected) / expected, 0.03, "M/M/1 W = %.1f ms, theory %.1f ms", w, expected);
     finish(&r);
 }
@@ -65,11 +65,11 @@ Test(station, mmc_waiting_probability_matches_erlang_c)
     /* c = 4, lambda = 30/s, mu = 10/s: offered load a = 3, utilisation 75 %. */
     struct bench_run r;
     simulate(&r, 30, "exponential", 100, 4, 100000, HF_TIME_NEVER, 100000000);
-    double p_wait = (double)r.station.waited / (double)r.station.ledger.arrived;
+    double p_wait = (double)r.station.stats.waited / (double)r.station.stats.ledger.arrived;
     double expected = erlang_c(4, 3.0);
     cr_assert_leq(fabs(p_wait - expected) / expected, 0.03, "P(wait) = %.4f, Erlang C %.4f", p_wait, expected);
     /* Mean response: W = C / (c mu - lambda) + 1 / mu. */
-    double w = hf_histogram_mean(&r.station.latency) / 1e9;
+    double w = hf_histogram_mean(&r.station.stats.latency) / 1e9;
     double w_expected = expected / (40.0 - 30.0) + 0.1;
     cr_assert_leq(fabs(w - w_expected) / w_expected, 0.03, "M/M/4 W = %.4f s, theory %.4f s", w, w_expected);
     finish(&r);
@@ -80,11 +80,11 @@ Test(station, waiting_longer_than_the_timeout_fails_exactly_then)
     /* 1 server, 1 s constant work, arrivals every 0.1 s, 2 s timeout: most requests time out. */
     struct bench_run r;
     simulate(&r, 10, "constant", 1000, 1, 20, hf_time_from_s(2), 1000000);
-    struct hf_ledger *l = &r.station.ledger;
+    struct hf_ledger *l = &r.station.stats.ledger;
     cr_assert_gt(l->failed[HF_FAIL_TIMEOUT], 100);
     cr_assert_eq(l->arrived, l->completed + hf_ledger_failed_total(l));
     /* Nobody who completed waited more than the timeout: latency <= timeout + work. */
-    cr_assert_leq(r.station.latency.max, (uint64_t)hf_time_from_s(3.0));
+    cr_assert_leq(r.station.stats.latency.max, (uint64_t)hf_time_from_s(3.0));
     finish(&r);
 }
 
@@ -92,8 +92,8 @@ Test(station, full_queue_rejects_with_queue_full)
 {
     struct bench_run r;
     simulate(&r, 100, "constant", 1000, 1, 10, HF_TIME_NEVER, 5);
-    cr_assert_gt(r.station.ledger.failed[HF_FAIL_QUEUE_FULL], 900);
-    cr_assert_eq(r.station.ledger.arrived,
-                 r.station.ledger.completed + hf_ledger_failed_total(&r.station.ledger));
+    cr_assert_gt(r.station.stats.ledger.failed[HF_FAIL_QUEUE_FULL], 900);
+    cr_assert_eq(r.station.stats.ledger.arrived,
+                 r.station.stats.ledger.completed + hf_ledger_failed_total(&r.station.stats.ledger));
     finish(&r);
 }

@@ -81,16 +81,16 @@ Test(cli, usage_errors_exit_2)
 
 Test(cli, bad_input_exits_3_naming_file_and_line)
 {
-    write_file("broken.json", "{\n  \"seed\": 1,\n  \"cluster\": {\"servers\": 4,}\n}\n");
+    write_file("broken.json", "{\n  \"seed\": 1,\n  \"station\": {\"servers\": 4,}\n}\n");
     cr_assert_eq(hfsim("run broken.json"), 3);
     cr_assert(strncmp(err_text, "hfsim: broken.json:3:", 21) == 0, "%s", err_text);
-    write_file("wrong.json", "{\"cluster\": {\"servers\": \"four\"}}");
+    write_file("wrong.json", "{\"station\": {\"servers\": \"four\"}}");
     cr_assert_eq(hfsim("run wrong.json"), 3);
-    cr_assert(strstr(err_text, "hfsim: wrong.json: $.cluster.servers: expected an integer"), "%s", err_text);
+    cr_assert(strstr(err_text, "hfsim: wrong.json: $.station.servers: expected an integer"), "%s", err_text);
     cr_assert_eq(hfsim("run missing.json"), 3);
     cr_assert(strstr(err_text, "missing.json"));
-    cr_assert_eq(hfsim("run --set cluster.servers=0"), 3);
-    cr_assert(strstr(err_text, "--set cluster.servers=0: $.cluster.servers: must be >= 1"), "%s", err_text);
+    cr_assert_eq(hfsim("run --set station.servers=0"), 3);
+    cr_assert(strstr(err_text, "--set station.servers=0: $.station.servers: must be >= 1"), "%s", err_text);
     cr_assert_eq(hfsim("run --policy nope"), 3);
     /* No results directory was made for any of these. */
     cr_assert_neq(access("results", F_OK), 0);
@@ -115,7 +115,7 @@ Test(cli, run_writes_a_complete_results_directory)
 Test(cli, schema_reference_lists_every_section)
 {
     cr_assert_eq(hfsim("schema --markdown"), 0);
-    const char *paths[] = {"`seed`", "`cluster.servers`", "`workload.bursts[].rate_per_s`",
+    const char *paths[] = {"`seed`", "`station.servers`", "`workload.bursts[].rate_per_s`",
                            "`outputs.interval_s`", "`fixed.replicas`"};
     for (int i = 0; i < 5; i++)
         cr_assert(strstr(out_text, paths[i]), "schema lacks %s", paths[i]);

@@ -83,8 +83,8 @@ Test(run, every_request_ends_completed_or_failed_with_a_reason)
     /* Overload with a short timeout, a small queue and a short drain: all failure paths fire. */
     const char *sets[] = {"duration_s=60",
                           "drain_s=1",
-                          "cluster.timeout_s=2",
-                          "cluster.queue_capacity=300",
+                          "station.timeout_s=2",
+                          "station.queue_capacity=300",
                           "workload.bursts=[{\"start_s\":10,\"duration_s\":60,\"rate_per_s\":400}]",
                           "outputs.requests_csv=true"};
     char dir[256];

@@ -72,7 +72,7 @@ Test(scenario, missing_file_is_bad_input)
 Test(scenario, duplicate_key_is_rejected) { expect_error("{\"seed\": 1, \"seed\": 2}", HF_EXIT_BAD_INPUT, "duplicate"); }
 Test(scenario, top_level_must_be_an_object) { expect_error("[1, 2]", HF_EXIT_BAD_INPUT, "expected an object"); }
 Test(scenario, unknown_top_level_key) { expect_error("{\"sed\": 1}", HF_EXIT_BAD_INPUT, "$: unknown key \"sed\""); }
-Test(scenario, unknown_nested_key) { expect_error("{\"cluster\": {\"server\": 4}}", HF_EXIT_BAD_INPUT, "$.cluster: unknown key \"server\""); }
+Test(scenario, unknown_nested_key) { expect_error("{\"station\": {\"server\": 4}}", HF_EXIT_BAD_INPUT, "$.station: unknown key \"server\""); }
 Test(scenario, unknown_key_inside_array_item)
 {
     expect_error("{\"workload\": {\"bursts\": [{\"start_s\": 1, \"duration_s\": 2, \"rate_per_s\": 3, \"x\": 1}]}}",
@@ -82,9 +82,9 @@ Test(scenario, integer_expected) { expect_error("{\"seed\": 1.5}", HF_EXIT_BAD_I
 Test(scenario, number_expected) { expect_error("{\"duration_s\": \"10\"}", HF_EXIT_BAD_INPUT, "$.duration_s: expected a number, got string"); }
 Test(scenario, boolean_expected) { expect_error("{\"outputs\": {\"requests_csv\": 1}}", HF_EXIT_BAD_INPUT, "$.outputs.requests_csv: expected true or false"); }
 Test(scenario, string_expected) { expect_error("{\"name\": 7}", HF_EXIT_BAD_INPUT, "$.name: expected a string, got integer"); }
-Test(scenario, object_expected) { expect_error("{\"cluster\": 4}", HF_EXIT_BAD_INPUT, "$.cluster: expected an object, got integer"); }
+Test(scenario, object_expected) { expect_error("{\"station\": 4}", HF_EXIT_BAD_INPUT, "$.station: expected an object, got integer"); }
 Test(scenario, array_expected) { expect_error("{\"workload\": {\"bursts\": {}}}", HF_EXIT_BAD_INPUT, "$.workload.bursts: expected an array, got object"); }
-Test(scenario, below_minimum) { expect_error("{\"cluster\": {\"servers\": 0}}", HF_EXIT_BAD_INPUT, "$.cluster.servers: must be >= 1 (got 0)"); }
+Test(scenario, below_minimum) { expect_error("{\"station\": {\"servers\": 0}}", HF_EXIT_BAD_INPUT, "$.station.servers: must be >= 1 (got 0)"); }
 Test(scenario, exclusive_minimum) { expect_error("{\"duration_s\": 0}", HF_EXIT_BAD_INPUT, "$.duration_s: must be > 0"); }
 Test(scenario, above_maximum) { expect_error("{\"workload\": {\"service\": {\"cv\": 1000}}}", HF_EXIT_BAD_INPUT, "$.workload.service.cv: must be <= 100"); }
 Test(scenario, negative_seed) { expect_error("{\"seed\": -1}", HF_EXIT_BAD_INPUT, "$.seed: must be >= 0"); }
@@ -99,12 +99,12 @@ Test(scenario, policy_parameters_are_validated) { expect_error("{\"fixed\": {\"r
 
 Test(scenario, overrides_apply_in_order_and_create_objects)
 {
-    const char *sets[] = {"cluster.servers=32", "seed=9", "name=\"sweep-a\"", "workload.arrival=uniform",
+    const char *sets[] = {"station.servers=32", "seed=9", "name=\"sweep-a\"", "workload.arrival=uniform",
                           "seed=10"};
     struct hf_error err = {0};
     json_t *s = hf_scenario_load(NULL, sets, 5, &err);
     cr_assert_not_null(s, "%s", err.message);
-    cr_assert_eq(hf_json_int_at(s, "cluster.servers"), 32);
+    cr_assert_eq(hf_json_int_at(s, "station.servers"), 32);
     cr_assert_eq(hf_json_int_at(s, "seed"), 10);
     cr_assert_str_eq(hf_json_string_at(s, "name"), "sweep-a");
     cr_assert_str_eq(hf_json_string_at(s, "workload.arrival"), "uniform");
@@ -128,8 +128,8 @@ static void expect_override_error(const char *set, enum hf_exit code, const char
 
 Test(scenario, bad_overrides_name_the_override)
 {
-    expect_override_error("cluster.servers=lots", HF_EXIT_BAD_INPUT, "$.cluster.servers: expected an integer, got string");
-    expect_override_error("cluster.nodes=3", HF_EXIT_BAD_INPUT, "unknown key \"nodes\"");
+    expect_override_error("station.servers=lots", HF_EXIT_BAD_INPUT, "$.station.servers: expected an integer, got string");
+    expect_override_error("station.nodes=3", HF_EXIT_BAD_INPUT, "unknown key \"nodes\"");
     expect_override_error("noequals", HF_EXIT_USAGE, "PATH=VALUE");
     expect_override_error("=5", HF_EXIT_USAGE, "PATH=VALUE");
     expect_override_error("workload.bursts.7.rate_per_s=1", HF_EXIT_USAGE, "not an index");

@@ -15,7 +15,7 @@ Test(scenario_fuzz, corrupted_scenarios_fail_cleanly)
     const char *seeds[] = {
         hf_scenario_default_text(),
         "{\"workload\": {\"bursts\": [{\"start_s\": 1, \"duration_s\": 2, \"rate_per_s\": 3}]},"
-        " \"cluster\": {\"servers\": 3}, \"fixed\": {\"replicas\": 2}, \"seed\": 4}",
+        " \"station\": {\"servers\": 3}, \"fixed\": {\"replicas\": 2}, \"seed\": 4}",
     };
     gsl_rng *rng = hf_rng_stream(2026, "fuzz-scenario");
     static char buf[8192];
@@ -41,7 +41,7 @@ Test(scenario_fuzz, corrupted_scenarios_fail_cleanly)
 Test(scenario_fuzz, random_overrides_fail_cleanly)
 {
     gsl_rng *rng = hf_rng_stream(7, "fuzz-overrides");
-    const char *paths[] = {"seed", "cluster.servers", "workload.bursts.0.rate_per_s", "workload", "x.y.z",
+    const char *paths[] = {"seed", "station.servers", "workload.bursts.0.rate_per_s", "workload", "x.y.z",
                            "", ".", "fixed.replicas", "workload.bursts.9", "outputs.interval_s"};
     const char *values[] = {"1", "-1", "abc", "{}", "[]", "null", "1e999", "\"", "[{\"start_s\":1}]", ""};
     for (int i = 0; i < 500; i++) {

@@ -5,7 +5,7 @@
 
 static const char *const fragments[] = {
     "{", "}", "[", "]", ",", ":", "\"", "0", "-1", "1e309", "null", "true", "\"x\"", "{}", "[]",
-    "\"cluster\"", "\"bursts\"", "\"policy\"", "\"fixed\"", "1.5", "\\u0000", "9223372036854775808",
+    "\"station\"", "\"bursts\"", "\"policy\"", "\"fixed\"", "1.5", "\\u0000", "9223372036854775808",
     "\"pods\"", "\"behavior\"", "\"scaleUp\"", "\"Pending\"", "2147483648",
 };
 

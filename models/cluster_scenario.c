@@ -1,0 +1,55 @@
+#include "models/cluster_scenario.h"
+
+#include <string.h>
+
+#include "models/instance_catalog.h"
+#include "sim/schema.h"
+
+static double num(const json_t *s, const char *path) { return hf_json_number_at(s, path); }
+
+bool hf_cluster_config_from_scenario(const json_t *s, struct hf_cluster_config *out, struct hf_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (!hf_instance_lookup(hf_json_string_at(s, "cluster.instance_type"), &out->vm, err))
+        return false;
+    out->vm_count = (uint32_t)hf_json_int_at(s, "cluster.vms");
+    const char *placement = hf_json_string_at(s, "cluster.placement");
+    out->placement = strcmp(placement, "best-fit") == 0 ? HF_PLACE_BEST_FIT
+                   : strcmp(placement, "spread") == 0 ? HF_PLACE_SPREAD : HF_PLACE_FIRST_FIT;
+    out->registry_mib_per_s = num(s, "cluster.registry_mib_per_s");
+    out->function_count = (uint32_t)hf_json_int_at(s, "workload.functions");
+
+    struct hf_function_spec *f = &out->function;
+    f->cpu_limit = num(s, "function.cpu_limit");
+    f->cpu_request = num(s, "function.cpu_request");
+    f->memory_mib = num(s, "function.memory_mib");
+    f->base_memory_mib = num(s, "function.base_memory_mib");
+    f->concurrency = (uint32_t)hf_json_int_at(s, "function.concurrency");
+    f->image_mib = num(s, "function.image_mib");
+    if (f->cpu_request > f->cpu_limit)
+        return hf_fail(err, HF_EXIT_BAD_INPUT, "$.function.cpu_request: %g cores is above cpu_limit %g",
+                       f->cpu_request, f->cpu_limit);
+    if (f->base_memory_mib >= f->memory_mib)
+        return hf_fail(err, HF_EXIT_BAD_INPUT,
+                       "$.function.base_memory_mib: %g MiB leaves no memory under memory_mib %g",
+                       f->base_memory_mib, f->memory_mib);
+    hf_cold_start_preset(&f->cold_start, hf_json_string_at(s, "function.cold_start.preset"));
+    for (int stage = 0; stage < HF_STAGE_COUNT; stage++) {
+        char path[64];
+        snprintf(path, sizeof path, "function.cold_start.%s", hf_cold_stage_names[stage]);
+        const json_t *override = hf_json_at(s, path);
+        if (override)
+            hf_distribution_from_json(&f->cold_start.stage[stage], override);
+    }
+    double keep_alive = num(s, "function.keep_alive_s");
+    out->keep_alive = hf_time_from_s(keep_alive);
+
+    out->routing = strcmp(hf_json_string_at(s, "gateway.routing"), "least-loaded") == 0
+                       ? HF_ROUTE_LEAST_LOADED : HF_ROUTE_ROUND_ROBIN;
+    out->ingress_latency = hf_time_from_ms(num(s, "gateway.ingress_ms"));
+    out->queue_capacity = (uint32_t)hf_json_int_at(s, "gateway.queue_capacity");
+    double timeout = num(s, "gateway.timeout_s");
+    out->timeout = timeout > 1e9 ? HF_TIME_NEVER : hf_time_from_s(timeout);
+    out->metric_resolution = hf_time_from_s(num(s, "metrics.resolution_s"));
+    return true;
+}

@@ -1,0 +1,25 @@
+/* What every platform model reports to the run loop: conservation ledger, latency histograms,
+ * interval counters and gauges. Models embed one and update it; sim/run.c samples it. */
+#ifndef HF_MODEL_STATS_H
+#define HF_MODEL_STATS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sim/histogram.h"
+#include "sim/ledger.h"
+
+struct hf_model_stats {
+    struct hf_ledger ledger;
+    struct hf_histogram latency;          /* whole run, completed requests, ns */
+    struct hf_histogram interval_latency; /* since the last sample */
+    uint64_t interval_arrived, interval_completed, interval_failed;
+    uint64_t waited;          /* arrivals that found no room and queued */
+    uint64_t cold_starts;     /* containers started */
+    uint32_t queued, busy, replicas, ready; /* gauges: waiting requests, requests in service, containers */
+    double busy_core_ns;      /* CPU used by requests */
+    double allocated_core_ns; /* integral of allocated cores (container limits or servers) over time */
+    FILE *requests_log;       /* optional per-request CSV; borrowed */
+};
+
+#endif
