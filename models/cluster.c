@@ -85,6 +85,8 @@ struct hf_cluster {
     hf_time accounted_at;
     double released_busy_core_ns; /* CPU used by containers since returned to the pool */
     hf_time metric_resolution;
+    double metric_phase; /* scrapes happen at (phase + k) * resolution: metrics-server started at an
+                            arbitrary moment, not in step with the workload */
     hf_event_handle scrape_event;
     gsl_rng *cold_rng;
     struct hf_model_stats stats;
@@ -750,6 +752,17 @@ static uint32_t p_pods(void *backend, uint32_t fi, struct hf_pod_view *out, uint
     return f->count;
 }
 
+static void schedule_first_scrape(struct hf_cluster *c)
+{
+    hf_time res = c->metric_resolution;
+    hf_time offset = (hf_time)(c->metric_phase * (double)res);
+    hf_time now = now_of(c);
+    hf_time next = now - (now - offset) % res + (now >= offset ? res : 0);
+    if (now < offset)
+        next = offset;
+    c->scrape_event = hf_engine_at(c->engine, next, on_scrape, c, 0);
+}
+
 static void p_set_metric_resolution(void *backend, hf_time resolution)
 {
     struct hf_cluster *c = backend;
@@ -757,7 +770,7 @@ static void p_set_metric_resolution(void *backend, hf_time resolution)
         return;
     c->metric_resolution = resolution;
     hf_engine_cancel(c->engine, c->scrape_event);
-    c->scrape_event = hf_engine_after(c->engine, resolution, on_scrape, c, 0);
+    schedule_first_scrape(c);
 }
 
 static const struct hf_platform_ops cluster_platform_ops = {
@@ -809,7 +822,8 @@ bool hf_cluster_create(struct hf_cluster **out, struct hf_engine *engine,
     }
     c->platform.ops = &cluster_platform_ops;
     c->platform.backend = c;
-    c->scrape_event = hf_engine_after(engine, c->metric_resolution, on_scrape, c, 0);
+    c->metric_phase = gsl_rng_uniform(hf_engine_rng(engine, "metrics-phase"));
+    schedule_first_scrape(c);
     *out = c;
     return true;
 }

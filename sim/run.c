@@ -12,6 +12,7 @@
 #include "sim/progress.h"
 #include "sim/results.h"
 #include "sim/schema.h"
+#include "sim/stabilization.h"
 #include "sim/timeseries.h"
 #include "sim/wallclock.h"
 #include "traces/synthetic.h"
@@ -53,6 +54,7 @@ struct run {
     struct hf_results results;
     struct hf_timeseries series;
     struct hf_progress progress;
+    struct hf_latency_bins bins; /* per-interval latency sums, for time_to_stabilize */
     FILE *series_file, *requests_file;
     const struct hf_policy_type *policy;
     void *policy_state;
@@ -81,6 +83,9 @@ static void on_sample(struct hf_engine *engine, void *ctx, uint64_t arg)
         hf_histogram_quantile(lat, 0.99) / 1e6,
     };
     if (!hf_timeseries_row(&r->series, hf_time_to_s(hf_engine_now(engine)), row))
+        r->write_failed = true;
+    if (!hf_latency_bins_push(&r->bins, hf_histogram_mean(lat) / 1e6 * (double)st->interval_completed,
+                              st->interval_completed))
         r->write_failed = true;
     hf_histogram_reset(&st->interval_latency);
     st->interval_arrived = st->interval_completed = st->interval_failed = 0;
@@ -124,6 +129,24 @@ static json_t *summary_json(const json_t *scenario, struct run *r)
     json_object_set_new(sum, "requests", req);
 
     json_object_set_new(sum, "latency_ms", latency_json(&s->latency));
+    const json_t *burst = hf_json_at(scenario, "workload.bursts.0");
+    if (burst) {
+        double start = hf_json_number_at(burst, "start_s");
+        double end = start + hf_json_number_at(burst, "duration_s");
+        struct hf_stabilization stab;
+        hf_stabilization_compute(&r->bins, start, end, hf_json_number_at(scenario, "outputs.stabilize_window_s"),
+                                 hf_json_number_at(scenario, "outputs.stabilize_steady_s"),
+                                 hf_json_number_at(scenario, "outputs.stabilize_tolerance"), &stab);
+        json_t *b = json_object();
+        json_object_set_new(b, "start_s", json_real(start));
+        json_object_set_new(b, "end_s", json_real(end));
+        json_object_set_new(b, "steady_latency_ms", json_real(stab.steady_ms));
+        json_object_set_new(b, "peak_latency_ms", json_real(stab.peak_ms));
+        json_object_set_new(b, "peak_after_s", json_real(stab.peak_after_s));
+        json_object_set_new(b, "time_to_stabilize_s",
+                            stab.stabilized ? json_real(stab.time_to_stabilize_s) : json_null());
+        json_object_set_new(sum, "burst", b);
+    }
     json_t *cpu = json_object();
     json_object_set_new(cpu, "allocated", json_real(s->allocated_core_ns / 1e9));
     json_object_set_new(cpu, "used", json_real(s->busy_core_ns / 1e9));
@@ -248,6 +271,7 @@ bool hf_run_scenario(const json_t *scenario, const struct hf_run_options *option
     r->interval = hf_time_from_s(hf_json_number_at(scenario, "outputs.interval_s"));
     r->duration = hf_time_from_s(hf_json_number_at(scenario, "duration_s"));
     r->drain_end = r->duration + hf_time_from_s(hf_json_number_at(scenario, "drain_s"));
+    hf_latency_bins_init(&r->bins, hf_json_number_at(scenario, "outputs.interval_s"));
 
     json_t *config = config_json(scenario);
     bool ok = hf_results_begin(&r->results, options->out_dir, err) &&
@@ -301,6 +325,7 @@ bool hf_run_scenario(const json_t *scenario, const struct hf_run_options *option
     if (!ok)
         hf_results_abort(&r->results);
     teardown(r);
+    hf_latency_bins_fini(&r->bins);
     free(r);
     return ok;
 }

@@ -134,6 +134,12 @@ static const struct hf_field output_fields[] = {
         "Width of one timeseries.csv row."),
     {"requests_csv", HF_T_BOOL, "", "Also write requests.csv, one line per request (large).",
      "false", 0, 0, 0, NULL, NULL},
+    NUM("stabilize_window_s", "s", "5", POSITIVE, 0, 0,
+        "Rolling window of the mean latency used for time_to_stabilize_s (docs/results.md)."),
+    NUM("stabilize_steady_s", "s", "30", POSITIVE, 0, 0,
+        "The last seconds of the first burst whose mean latency is the steady value."),
+    NUM("stabilize_tolerance", "", "0.2", POSITIVE, 0, 0,
+        "Stable means within this fraction of the steady value."),
     {0},
 };
 
