@@ -737,6 +737,7 @@ static uint32_t p_pods(void *backend, uint32_t fi, struct hf_pod_view *out, uint
         const struct container *k = &c->containers[f->containers[i]];
         out[i] = (struct hf_pod_view){
             .scheduled = k->state != C_UNSCHEDULED,
+            .node = k->vm,
             .running = k->state >= C_STARTING,
             .ready = k->state == C_READY,
             .deleting = k->state == C_STOPPING,

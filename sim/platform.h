@@ -32,6 +32,7 @@ struct hf_function_load {
 /* One container (pod) of a function, as the Kubernetes API and metrics API would show it. */
 struct hf_pod_view {
     bool scheduled;       /* bound to a VM: StartTime is set (unscheduled pods are Pending) */
+    uint32_t node;        /* the VM it is bound to (when scheduled) */
     bool running;         /* containers started (Running phase); false while pulling (Pending) */
     bool ready;           /* Ready condition True */
     bool deleting;        /* being stopped (DeletionTimestamp set) */
