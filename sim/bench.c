@@ -3,7 +3,13 @@
 #include <gsl/gsl_randist.h>
 #include <stdlib.h>
 
+#include <stdio.h>
+#include <string.h>
+
 #include "models/station.h"
+#include "sim/results.h"
+#include "sim/run.h"
+#include "sim/scenario.h"
 #include "sim/engine.h"
 #include "sim/rng.h"
 #include "sim/wallclock.h"
@@ -96,5 +102,46 @@ bool hf_bench_engine(const char *queue_kind, uint64_t invocations, struct hf_ben
     }
     hf_engine_fini(&engine);
     json_decref(workload);
+    return ok;
+}
+
+bool hf_bench_cluster(const char *queue_kind, uint64_t invocations, struct hf_bench_engine *out)
+{
+    const double rate = 100000;
+    char duration[64], queue[64];
+    snprintf(duration, sizeof duration, "duration_s=%.6f", (double)invocations / rate);
+    snprintf(queue, sizeof queue, "engine.queue=\"%s\"", queue_kind);
+    const char *sets[] = {
+        "model=\"cluster\"", "policy=\"hpa\"", duration, queue, "drain_s=10",
+        "workload.functions=1000", "workload.rate_per_s=100000", "workload.bursts=[]",
+        "workload.service.mean_ms=10", "workload.service.cv=1", "workload.memory_mb=16",
+        "cluster.instance_type=\"m5.8xlarge\"", "cluster.vms=70",
+        "function.cpu_limit=1", "function.cpu_request=1", "function.concurrency=8",
+        "hpa.min_replicas=2", "hpa.initial_replicas=2", "hpa.max_replicas=4", "hpa.target_utilization=60",
+        "function.image_mib=10",
+        "hpa.metric_resolution_s=15", "outputs.interval_s=10",
+    };
+    struct hf_error err = {0};
+    json_t *scenario = hf_scenario_load(NULL, sets, sizeof sets / sizeof sets[0], &err);
+    char dir[] = "/tmp/hfsim-bench-XXXXXX";
+    if (!scenario || !mkdtemp(dir)) {
+        json_decref(scenario);
+        return false;
+    }
+    char results[64];
+    snprintf(results, sizeof results, "%s/run", dir);
+    struct hf_run_options options = {.out_dir = results, .progress = false};
+    struct hf_run_report report;
+    bool ok = hf_run_scenario(scenario, &options, &report, &err);
+    if (ok) {
+        out->seconds = report.wall_s;
+        out->invocations = report.arrived;
+        out->invocations_per_s = (double)report.arrived / report.wall_s;
+        out->events_per_s = (double)report.events / report.wall_s;
+    } else {
+        fprintf(stderr, "hfsim: bench: cluster run failed: %s\n", err.message);
+    }
+    hf_remove_tree(dir);
+    json_decref(scenario);
     return ok;
 }

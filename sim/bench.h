@@ -6,6 +6,7 @@
  *  - the engine on an open-loop workload: Poisson arrivals into many servers with a fixed service
  *    time (M/D/c at 10% load), through the same engine, source merge and model code as `hfsim run`.
  *    Reports simulated invocations per second and events per second.
+ *  - the full cluster model (hf_bench_cluster).
  *
  * Each figure is measured for the default queue (heap4) and for the binary-heap baseline (heap2) in
  * the same process, so ratios are free of machine-speed differences. */
@@ -29,5 +30,10 @@ struct hf_bench_engine {
 
 bool hf_bench_hold(const char *queue_kind, uint64_t pending, uint64_t holds, struct hf_bench_hold *out);
 bool hf_bench_engine(const char *queue_kind, uint64_t invocations, struct hf_bench_engine *out);
+
+/* The full cluster model as `hfsim run` runs it (placement, cold starts, processor sharing,
+ * metrics-server, HPA, results written): 1,000 functions at 100 invocations/s each, 10 ms of CPU
+ * per request, two steady containers per function (the HPA computes every sync; utilization sits at 50 % of a 60 % target). */
+bool hf_bench_cluster(const char *queue_kind, uint64_t invocations, struct hf_bench_engine *out);
 
 #endif

@@ -14,6 +14,7 @@ static const char bench_usage[] =
     "the binary-heap baseline (heap2) in the same process:\n"
     "  hold_1e3/1e5/1e6  event-queue holds per second with 10^3, 10^5, 10^6 events pending\n"
     "  invocations       simulated invocations per second on an open-loop Poisson workload\n"
+    "  cluster_*         the full cluster model with HPA: 1,000 functions, results written\n"
     "\n"
     "  --json    one JSON object on stdout instead of a table\n"
     "  --quick   a tenth of the work (a smoke test, less precise)\n";
@@ -43,7 +44,7 @@ int hf_cmd_bench(int argc, char **argv)
     const uint64_t pendings[3] = {1000, 100000, 1000000};
     const uint64_t holds[3] = {30000000 / scale, 10000000 / scale, 5000000 / scale};
     const char *keys[3] = {"hold_1e3_per_s", "hold_1e5_per_s", "hold_1e6_per_s"};
-    struct row rows[5];
+    struct row rows[7];
     for (int i = 0; i < 3; i++) {
         struct hf_bench_hold main_q, base_q;
         if (!hf_bench_hold("heap4", pendings[i], holds[i], &main_q) ||
@@ -61,12 +62,20 @@ int hf_cmd_bench(int argc, char **argv)
     }
     rows[3] = (struct row){"invocations_per_s", eng.invocations_per_s, eng_base.invocations_per_s};
     rows[4] = (struct row){"events_per_s", eng.events_per_s, eng_base.events_per_s};
+    struct hf_bench_engine cl, cl_base;
+    if (!hf_bench_cluster("heap4", 10000000 / scale, &cl) ||
+        !hf_bench_cluster("heap2", 10000000 / scale, &cl_base)) {
+        fprintf(stderr, "hfsim: bench: cluster benchmark failed\n");
+        return HF_EXIT_RUN_FAILED;
+    }
+    rows[5] = (struct row){"cluster_invocations_per_s", cl.invocations_per_s, cl_base.invocations_per_s};
+    rows[6] = (struct row){"cluster_events_per_s", cl.events_per_s, cl_base.events_per_s};
 
     if (json) {
         json_t *o = json_object();
         json_t *base = json_object();
         json_t *ratio = json_object();
-        for (int i = 0; i < 5; i++) {
+        for (int i = 0; i < 7; i++) {
             json_object_set_new(o, rows[i].key, json_real(rows[i].value));
             json_object_set_new(base, rows[i].key, json_real(rows[i].baseline));
             json_object_set_new(ratio, rows[i].key, json_real(rows[i].value / rows[i].baseline));
@@ -80,11 +89,12 @@ int hf_cmd_bench(int argc, char **argv)
         json_decref(o);
         return HF_EXIT_OK;
     }
-    printf("%-20s %16s %16s %8s\n", "benchmark", "heap4 (per s)", "heap2 baseline", "ratio");
-    for (int i = 0; i < 5; i++)
-        printf("%-20s %16.0f %16.0f %7.2fx\n", rows[i].key, rows[i].value, rows[i].baseline,
+    printf("%-26s %16s %16s %8s\n", "benchmark", "heap4 (per s)", "heap2 baseline", "ratio");
+    for (int i = 0; i < 7; i++)
+        printf("%-26s %16.0f %16.0f %7.2fx\n", rows[i].key, rows[i].value, rows[i].baseline,
                rows[i].value / rows[i].baseline);
-    printf("(one core; invocations: Poisson arrivals, 10 ms constant service, %llu invocations)\n",
-           (unsigned long long)eng.invocations);
+    printf("(one core; invocations: Poisson arrivals, 10 ms constant service, %llu invocations;\n"
+           " cluster: the full model with HPA, 1,000 functions, %llu invocations)\n",
+           (unsigned long long)eng.invocations, (unsigned long long)cl.invocations);
     return HF_EXIT_OK;
 }
