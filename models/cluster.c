@@ -26,6 +26,8 @@ struct container {
     enum container_state state;
     uint32_t function, vm;
     uint32_t list_pos; /* index in its function's container list */
+    uint32_t vm_pos;   /* index in its VM's member list */
+    double demand;     /* min(limit, in_flight), as counted in its VM's demand */
     hf_time scheduled_at, ready_change;
     struct hf_ps_server cpu;
     hf_event_handle finish_event, ready_event;
@@ -64,6 +66,10 @@ enum image_state { IMAGE_ABSENT, IMAGE_PULLING, IMAGE_PRESENT };
 
 struct vm {
     double cores_free, memory_free_mib;
+    uint32_t *members; /* containers placed on it; sized at creation for as many as its requests fit */
+    uint32_t member_count, member_cap;
+    double demand;     /* sum over members of min(limit, requests in flight): cores they could use */
+    bool contended;    /* demand > cores: members run at water-filled fair shares, not their limits */
     struct hf_ps_server pulls; /* registry link shared by concurrent pulls: PS at 1 "core" */
     hf_event_handle pull_event;
     hf_time pull_at;
@@ -238,6 +244,66 @@ static bool has_room(const struct hf_cluster *c, const struct container *k)
     return k->state == C_READY && k->in_flight < c->config.function.concurrency;
 }
 
+/* Containers on a VM share its cores fairly, each capped by what it can use (its limit, and one
+ * core per request in flight): max-min fair water-filling. While the VM's demand fits its cores every
+ * container simply runs at its limit and a load change touches nobody else; only a contended VM
+ * re-divides, rescheduling the finish events of members whose share moved. */
+static void vm_share(struct hf_cluster *c, uint32_t vi)
+{
+    struct vm *v = &c->vms[vi];
+    hf_time now = now_of(c);
+    double limit = c->config.function.cpu_limit;
+    bool contended = v->demand > c->config.vm.cores + 1e-9;
+    if (!contended && !v->contended)
+        return;
+    double level = INFINITY;
+    if (contended) {
+        /* Find the level L with sum(min(demand_i, L)) = cores. */
+        double remaining = c->config.vm.cores;
+        uint32_t unsatisfied = v->member_count;
+        double satisfied_below = -1; /* idle members (demand 0) are satisfied in the first round */
+        for (;;) {
+            level = unsatisfied ? remaining / unsatisfied : INFINITY;
+            double newly = 0;
+            uint32_t count = 0;
+            for (uint32_t i = 0; i < v->member_count; i++) {
+                double d = c->containers[v->members[i]].demand;
+                if (d > satisfied_below && d <= level) {
+                    newly += d;
+                    count++;
+                }
+            }
+            if (count == 0)
+                break;
+            remaining -= newly;
+            unsatisfied -= count;
+            satisfied_below = level;
+        }
+    }
+    v->contended = contended;
+    for (uint32_t i = 0; i < v->member_count; i++) {
+        uint32_t ci = v->members[i];
+        struct container *k = &c->containers[ci];
+        double cores = contended ? (k->demand < level ? k->demand : level) : limit;
+        if (cores != k->cpu.cores) {
+            hf_ps_set_cores(&k->cpu, now, cores);
+            reschedule_finish(c, ci);
+        }
+    }
+}
+
+static void load_changed(struct hf_cluster *c, uint32_t ci)
+{
+    struct container *k = &c->containers[ci];
+    double limit = c->config.function.cpu_limit;
+    double demand = (double)k->in_flight < limit ? (double)k->in_flight : limit;
+    if (demand == k->demand)
+        return;
+    c->vms[k->vm].demand += demand - k->demand;
+    k->demand = demand;
+    vm_share(c, k->vm);
+}
+
 /* Starts a request in a ready container with a free slot. Does not reschedule the finish event. */
 static void dispatch(struct hf_cluster *c, uint32_t ci, const struct queued *q)
 {
@@ -268,6 +334,7 @@ static void drain_queue_into(struct hf_cluster *c, uint32_t ci)
     }
     if (took) {
         rearm_timeout(c, k->function);
+        load_changed(c, ci);
         reschedule_finish(c, ci);
     }
 }
@@ -330,6 +397,10 @@ static void place(struct hf_cluster *c, uint32_t ci, uint32_t vi)
     v->memory_free_mib -= spec->memory_mib;
     c->allocated_cores += spec->cpu_limit;
     k->vm = vi;
+    k->vm_pos = v->member_count;
+    v->members[v->member_count++] = ci;
+    k->demand = 0;
+    k->cpu.cores = v->contended ? 0 : spec->cpu_limit;
     k->scheduled_at = k->ready_change = now_of(c);
     c->stats.cold_starts++;
     uint8_t *image = &c->images[(size_t)vi * c->config.function_count + k->function];
@@ -505,6 +576,13 @@ static void release(struct hf_cluster *c, uint32_t ci)
     k->state = C_FREE;
     c->free_containers[c->free_container_count++] = ci;
     if (placed) {
+        struct vm *v = &c->vms[k->vm];
+        uint32_t moved = v->members[--v->member_count];
+        v->members[k->vm_pos] = moved;
+        c->containers[moved].vm_pos = k->vm_pos;
+        v->demand -= k->demand;
+        k->demand = 0;
+        vm_share(c, k->vm);
         account_allocation(c);
         c->vms[k->vm].cores_free += spec->cpu_request;
         c->vms[k->vm].memory_free_mib += spec->memory_mib;
@@ -582,6 +660,7 @@ static void on_finish(struct hf_engine *engine, void *ctx, uint64_t ci)
         return;
     }
     drain_queue_into(c, (uint32_t)ci);
+    load_changed(c, (uint32_t)ci);
     reschedule_finish(c, (uint32_t)ci);
 }
 
@@ -643,6 +722,7 @@ void hf_cluster_arrive(void *model, const struct hf_invocation *inv)
     int64_t ci = f->queue_count == 0 ? route(c, f) : -1;
     if (ci >= 0) {
         dispatch(c, (uint32_t)ci, &q);
+        load_changed(c, (uint32_t)ci);
         reschedule_finish(c, (uint32_t)ci);
         return;
     }
@@ -813,7 +893,11 @@ bool hf_cluster_create(struct hf_cluster **out, struct hf_engine *engine,
         c->vms[i].cores_free = config->vm.cores;
         c->vms[i].memory_free_mib = config->vm.memory_mib;
         c->vms[i].pull_at = HF_TIME_NEVER;
-        ok = hf_ps_init(&c->vms[i].pulls, 1.0, config->function_count);
+        double by_cpu = floor(config->vm.cores / spec->cpu_request + 1e-9);
+        double by_memory = floor(config->vm.memory_mib / spec->memory_mib + 1e-9);
+        c->vms[i].member_cap = (uint32_t)(by_cpu < by_memory ? by_cpu : by_memory) + 1;
+        c->vms[i].members = malloc(c->vms[i].member_cap * sizeof *c->vms[i].members);
+        ok = c->vms[i].members && hf_ps_init(&c->vms[i].pulls, 1.0, config->function_count);
     }
     for (uint32_t i = 0; ok && i < config->function_count; i++)
         c->functions[i].timeout_at = HF_TIME_NEVER;
@@ -878,8 +962,10 @@ void hf_cluster_destroy(struct hf_cluster *c)
         free(c->containers[ci].slots);
         free(c->containers[ci].free_slots);
     }
-    for (uint32_t i = 0; c->vms && i < c->config.vm_count; i++)
+    for (uint32_t i = 0; c->vms && i < c->config.vm_count; i++) {
         hf_ps_fini(&c->vms[i].pulls);
+        free(c->vms[i].members);
+    }
     for (uint32_t i = 0; c->functions && i < c->config.function_count; i++) {
         free(c->functions[i].containers);
         free(c->functions[i].queue);

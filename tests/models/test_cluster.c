@@ -1,5 +1,5 @@
 /* The cluster model's mechanics, driven directly: cold starts and image pulls, placement, pending
- * pods, OOM, keep-alive, conservation; and its execution model against queueing theory (M/G/1-PS
+ * pods, fair CPU sharing on a VM, OOM, keep-alive, conservation; and its execution model against queueing theory (M/G/1-PS
  * insensitivity, M/G/1-FIFO Pollaczek-Khinchine) over long seeded runs. */
 #include <criterion/criterion.h>
 #include <math.h>
@@ -225,6 +225,40 @@ Test(cluster, a_container_bigger_than_a_vm_is_a_clear_error)
     cr_assert_not(hf_cluster_create(&b.cluster, &b.engine, &b.config, &err));
     cr_assert(strstr(err.message, "does not fit"), "%s", err.message);
     hf_engine_fini(&b.engine);
+}
+
+Test(cluster, containers_on_a_vm_share_its_cores_fairly_up_to_their_limits)
+{
+    struct bench b = {0};
+    base_config(&b.config);
+    b.config.vm_count = 1;              /* 2 cores */
+    b.config.function.cpu_request = 0.5; /* 4 containers fit, each may burst to 1 core */
+    b.config.function.concurrency = 1;
+    start(&b);
+    set_replicas(&b, 4);
+    hf_engine_run_until(&b.engine, hf_time_from_s(5));
+    struct hf_model_stats *st = hf_cluster_stats(b.cluster);
+    /* Two requests: two containers at their 1-core limit, 2 cores suffice: 100 ms each. */
+    hf_engine_at(&b.engine, hf_time_from_s(6), on_arrival, &b, 0);
+    hf_engine_at(&b.engine, hf_time_from_s(6), on_arrival, &b, 0);
+    hf_engine_run_until(&b.engine, hf_time_from_s(7));
+    cr_assert_eq(st->ledger.completed, 2u);
+    cr_assert_eq(hf_histogram_quantile(&st->latency, 1.0) / 1000000, 100u);
+    /* Four at once: demand 4 cores on 2, each container gets 0.5: 200 ms. */
+    hf_histogram_reset(&st->latency);
+    for (int i = 0; i < 4; i++)
+        hf_engine_at(&b.engine, hf_time_from_s(8), on_arrival, &b, 0);
+    hf_engine_run_until(&b.engine, hf_time_from_s(9));
+    cr_assert_eq(st->ledger.completed, 6u);
+    cr_assert_eq(hf_histogram_quantile(&st->latency, 0.0) / 1000000, 200u);
+    cr_assert_eq(hf_histogram_quantile(&st->latency, 1.0) / 1000000, 200u);
+    /* Three at once: 3 cores of demand on 2: 2/3 core each: 150 ms. */
+    hf_histogram_reset(&st->latency);
+    for (int i = 0; i < 3; i++)
+        hf_engine_at(&b.engine, hf_time_from_s(10), on_arrival, &b, 0);
+    hf_engine_run_until(&b.engine, hf_time_from_s(11));
+    cr_assert_eq(hf_histogram_quantile(&st->latency, 1.0) / 1000000, 150u);
+    stop(&b);
 }
 
 /* ---- theory, through whole runs ---- */
