@@ -304,3 +304,145 @@ Test(hpa_normalize, guard_before_metrics)
     cr_assert(hf_hpa_guard(1, 2, 10, &d) && d == 2);
     cr_assert_not(hf_hpa_guard(5, 1, 10, &d));
 }
+
+/* ---- horizontal_test.go TestConvertDesiredReplicasWithRules, case by case ----
+ * Those cases call the behavior rate limits directly; here they run through hf_hpa_normalize with
+ * no recommendation history, which makes stabilization a no-op, so the results must match.
+ * rules(pods, podsPeriod, percent, percentPeriod, window) mirrors the Go helper generateScalingRules
+ * (select Max; a zero value leaves that policy out); a direction without rules takes the API
+ * defaults. Events mirror generateEventsUniformDistribution: n events spread evenly over `interval`
+ * seconds, at the middle of each of n equal segments. */
+
+struct rules_spec {
+    bool given;
+    int32_t pods, pods_period, percent, percent_period, window;
+};
+
+#define RULES(a, b, c, d, e) ((struct rules_spec){true, a, b, c, d, e})
+#define NO_RULES ((struct rules_spec){0})
+
+struct with_rules_case {
+    const char *name;
+    int32_t min, max, current, desired, expected;
+    struct rules_spec up, down;
+    int up_events[4], down_events[4];
+    int up_event_count, down_event_count;
+};
+
+static void apply_rules(struct hf_hpa_rules *r, struct rules_spec s)
+{
+    if (!s.given)
+        return;
+    r->stabilization_window_s = s.window;
+    r->select = HF_SELECT_MAX;
+    r->policy_count = 0;
+    if (s.pods)
+        r->policies[r->policy_count++] = (struct hf_hpa_scaling_policy){HF_POLICY_PODS, s.pods, s.pods_period};
+    if (s.percent)
+        r->policies[r->policy_count++] =
+            (struct hf_hpa_scaling_policy){HF_POLICY_PERCENT, s.percent, s.percent_period};
+}
+
+static size_t uniform_events(const int *changes, int n, int sign, struct hf_hpa_scale_event *out)
+{
+    const double interval = 120.0, segment = interval / n;
+    for (int i = 0; i < n; i++)
+        out[i] = (struct hf_hpa_scale_event){interval - segment * i - segment / 2, sign * changes[i]};
+    return (size_t)n;
+}
+
+static void run_with_rules(const struct with_rules_case *c)
+{
+    struct hf_hpa_behavior b;
+    hf_hpa_behavior_defaults(&b, 300);
+    apply_rules(&b.scale_up, c->up);
+    apply_rules(&b.scale_down, c->down);
+    struct hf_hpa_scale_event events[8];
+    size_t n = uniform_events(c->up_events, c->up_event_count, +1, events);
+    n += uniform_events(c->down_events, c->down_event_count, -1, events + n);
+    struct hf_hpa_normalize_input in = {c->current, c->desired, c->min, c->max, &b, 300, NULL, 0,
+                                        events, n};
+    int32_t got = hf_hpa_normalize(&in);
+    cr_expect_eq(got, c->expected, "%s: got %d, expected %d", c->name, got, c->expected);
+}
+
+Test(hpa_normalize, TestConvertDesiredReplicasWithRules)
+{
+    static const struct with_rules_case cases[] = {
+        {"prenormalized desired replicas within range", 3, 8, 5, 7, 7, NO_RULES, NO_RULES, {0}, {0}, 0, 0},
+        {"prenormalized desired replicas < minReplicas", 2, 8, 3, 1, 2, NO_RULES, NO_RULES, {0}, {0}, 0, 0},
+        {"prenormalized desired replicas within range when minReplicas is 0", 0, 10, 1, 0, 0, NO_RULES,
+         NO_RULES, {0}, {0}, 0, 0},
+        {"maxReplicas is the limit because maxReplicas < scaleUpLimit", 1, 10, 20, 1000, 10, NO_RULES,
+         NO_RULES, {0}, {0}, 0, 0},
+        {"desired replica count is more than the maximum replica count", 100, 150, 100, 1000, 150,
+         NO_RULES, NO_RULES, {0}, {0}, 0, 0},
+        {"scaleUpLimit is the limit because scaleUpLimit < maxReplicas with user policies", 1, 2000, 3,
+         1000, 4, RULES(0, 0, 1, 60, 0), NO_RULES, {0}, {0}, 0, 0},
+        {"scaleUp with default behavior", 1, 1000, 10, 50, 20, NO_RULES, NO_RULES, {0}, {0}, 0, 0},
+        {"scaleUp with pods policy larger than percent policy", 1, 1000, 10, 500, 110,
+         RULES(100, 60, 100, 60, 0), NO_RULES, {0}, {0}, 0, 0},
+        {"scaleUp with percent policy larger than pods policy", 1, 1000, 10, 500, 20,
+         RULES(2, 60, 100, 60, 0), NO_RULES, {0}, {0}, 0, 0},
+        {"scaleUp with spec MaxReplicas limitation with large pod policy", 1, 1000, 10, 50, 50,
+         RULES(100, 60, 0, 0, 0), NO_RULES, {0}, {0}, 0, 0},
+        {"scaleUp with spec MaxReplicas limitation with large percent policy", 1, 1000, 10, 50, 50,
+         RULES(10000, 60, 0, 0, 0), NO_RULES, {0}, {0}, 0, 0},
+        {"scaleUp with pod policy limitation", 1, 1000, 10, 50, 40, RULES(30, 60, 0, 0, 0), NO_RULES,
+         {0}, {0}, 0, 0},
+        {"scaleUp with percent policy limitation", 1, 1000, 10, 50, 30, RULES(0, 0, 200, 60, 0), NO_RULES,
+         {0}, {0}, 0, 0},
+        {"scaleDown with percent policy larger than pod policy", 1, 1000, 100, 2, 80, NO_RULES,
+         RULES(20, 60, 1, 60, 300), {0}, {0}, 0, 0},
+        {"scaleDown with pod policy larger than percent policy", 1, 1000, 100, 2, 98, NO_RULES,
+         RULES(2, 60, 1, 60, 300), {0}, {0}, 0, 0},
+        {"scaleDown with spec MinReplicas=nil limitation with large pod policy", 1, 1000, 10, 0, 1,
+         NO_RULES, RULES(100, 60, 0, 0, 300), {0}, {0}, 0, 0},
+        {"scaleDown with spec MinReplicas limitation with large percent policy", 5, 1000, 10, 2, 5,
+         NO_RULES, RULES(0, 0, 100, 60, 300), {0}, {0}, 0, 0},
+        {"scaleDown with pod policy limitation", 1, 1000, 10, 2, 5, NO_RULES, RULES(5, 60, 0, 0, 300),
+         {0}, {0}, 0, 0},
+        {"scaleDown with percent policy limitation", 1, 1000, 10, 5, 5, NO_RULES,
+         RULES(0, 0, 50, 60, 300), {0}, {0}, 0, 0},
+        {"scaleUp with spec MaxReplicas limitation with large pod policy and events", 1, 200, 100, 500,
+         200, RULES(300, 60, 0, 0, 0), NO_RULES, {1, 5, 9}, {0}, 3, 0},
+        {"scaleUp with spec MaxReplicas limitation with large percent policy and events", 1, 200, 100,
+         500, 200, RULES(0, 0, 10000, 60, 0), NO_RULES, {1, 5, 9}, {0}, 3, 0},
+        {"scaleUp with currentReplicas limitation with rate.PeriodSeconds with a lot of recent scale up "
+         "events", 1, 1000, 100, 500, 100, RULES(5, 120, 0, 0, 0), NO_RULES, {1, 5, 9}, {0}, 3, 0},
+        {"scaleUp with pod policy and previous scale up events", 1, 1000, 100, 500, 235,
+         RULES(150, 120, 0, 0, 0), NO_RULES, {1, 5, 9}, {0}, 3, 0},
+        {"scaleUp with percent policy and previous scale up events", 1, 1000, 100, 500, 255,
+         RULES(0, 0, 200, 120, 0), NO_RULES, {1, 5, 9}, {0}, 3, 0},
+        {"scaleDown with default policy and previous events", 1, 1000, 10, 5, 5, NO_RULES, NO_RULES, {0},
+         {1, 5, 9}, 0, 3},
+        {"scaleDown with spec MinReplicas=nil limitation with large pod policy and previous events", 1,
+         1000, 100, 0, 1, NO_RULES, RULES(115, 120, 0, 0, 300), {0}, {1, 5, 9}, 0, 3},
+        {"scaleDown with spec MinReplicas limitation with large pod policy and previous events", 5, 1000,
+         100, 0, 5, NO_RULES, RULES(130, 120, 0, 0, 300), {0}, {1, 5, 9}, 0, 3},
+        {"scaleDown with spec MinReplicas limitation with large percent policy and previous events", 5,
+         1000, 100, 2, 5, NO_RULES, RULES(0, 0, 100, 120, 300), {0}, {1, 5, 9}, 0, 3},
+        {"scaleDown with pod policy limitation and previous events", 1, 1000, 100, 2, 100, NO_RULES,
+         RULES(5, 120, 0, 0, 300), {0}, {1, 5, 9}, 0, 3},
+        {"scaleDown with percent policy limitation and previous events", 1, 1000, 100, 0, 56, NO_RULES,
+         RULES(0, 0, 50, 120, 300), {0}, {2, 4, 6}, 0, 3},
+        {"scaleDown with previous events preventing further scale down", 1, 1000, 100, 0, 100, NO_RULES,
+         RULES(0, 0, 10, 120, 300), {0}, {10, 10, 10}, 0, 3},
+        {"scaleDown with with previous events still allowing more scale down", 1, 1000, 10, 5, 5, NO_RULES,
+         RULES(0, 0, 1000, 120, 300), {0}, {10, 10, 10}, 0, 3},
+        {"check 'outdated' flag for events for one behavior for up", 1, 1000, 100, 200, 200,
+         RULES(1000, 60, 0, 0, 0), NO_RULES, {8, 12, 9, 11}, {0}, 4, 0},
+        {"check that events were not marked 'outdated' for two different policies in the behavior for "
+         "up", 1, 1000, 100, 200, 200, RULES(1000, 120, 100, 60, 0), NO_RULES, {8, 12, 9, 11}, {0}, 4, 0},
+        {"check that events were marked 'outdated' for two different policies in the behavior for up", 1,
+         1000, 100, 200, 200, RULES(1000, 30, 100, 60, 0), NO_RULES, {8, 12, 9, 11}, {0}, 4, 0},
+        {"check 'outdated' flag for events for one behavior for down", 1, 1000, 100, 5, 5, NO_RULES,
+         RULES(1000, 60, 0, 0, 300), {0}, {8, 12, 9, 11}, 0, 4},
+        {"check that events were not marked 'outdated' for two different policies in the behavior for "
+         "down", 1, 1000, 100, 5, 5, NO_RULES, RULES(1000, 120, 100, 60, 300), {0}, {8, 12, 9, 11}, 0, 4},
+        {"check that events were marked 'outdated' for two different policies in the behavior for down",
+         1, 1000, 100, 5, 5, NO_RULES, RULES(1000, 30, 100, 60, 300), {0}, {8, 12, 9, 11}, 0, 4},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        run_with_rules(&cases[i]);
+}
