@@ -63,8 +63,11 @@ struct function {
 };
 
 enum image_state { IMAGE_ABSENT, IMAGE_PULLING, IMAGE_PRESENT };
+enum vm_state { VM_OFF, VM_BOOTING, VM_ON };
 
 struct vm {
+    enum vm_state state;
+    hf_time empty_since; /* when it last became empty (VM_ON) */
     double cores_free, memory_free_mib;
     uint32_t *members; /* containers placed on it; sized at creation for as many as its requests fit */
     uint32_t member_count, member_cap;
@@ -87,6 +90,9 @@ struct hf_cluster {
     uint32_t free_container_count;
     uint32_t *unscheduled; /* FIFO of containers waiting for a VM */
     uint32_t unscheduled_head, unscheduled_count, unscheduled_cap;
+    uint32_t vm_slots;    /* VMs that can exist: autoscaling.max_vms, or vm_count without it */
+    uint32_t billed_vms;  /* booting or on */
+    uint32_t booting_vms;
     double allocated_cores;
     hf_time accounted_at;
     double released_busy_core_ns; /* CPU used by containers since returned to the pool */
@@ -107,6 +113,7 @@ static void on_pull(struct hf_engine *engine, void *ctx, uint64_t vm);
 static void on_timeout(struct hf_engine *engine, void *ctx, uint64_t function);
 static void on_keep_alive(struct hf_engine *engine, void *ctx, uint64_t function);
 static void on_scrape(struct hf_engine *engine, void *ctx, uint64_t arg);
+static void on_autoscale(struct hf_engine *engine, void *ctx, uint64_t arg);
 static uint32_t set_replicas(struct hf_cluster *c, uint32_t function, uint32_t n);
 
 static hf_time now_of(const struct hf_cluster *c) { return hf_engine_now(c->engine); }
@@ -117,6 +124,7 @@ static void account_allocation(struct hf_cluster *c)
 {
     hf_time now = now_of(c);
     c->stats.allocated_core_ns += c->allocated_cores * (double)(now - c->accounted_at);
+    c->stats.vm_seconds += (double)c->billed_vms * hf_time_to_s(now - c->accounted_at);
     c->accounted_at = now;
 }
 
@@ -351,9 +359,9 @@ static bool vm_fits(const struct hf_cluster *c, const struct vm *v)
 static int64_t pick_vm(const struct hf_cluster *c)
 {
     int64_t best = -1;
-    for (uint32_t i = 0; i < c->config.vm_count; i++) {
+    for (uint32_t i = 0; i < c->vm_slots; i++) {
         const struct vm *v = &c->vms[i];
-        if (!vm_fits(c, v))
+        if (v->state != VM_ON || !vm_fits(c, v))
             continue;
         if (c->config.placement == HF_PLACE_FIRST_FIT)
             return i;
@@ -582,6 +590,8 @@ static void release(struct hf_cluster *c, uint32_t ci)
         c->containers[moved].vm_pos = k->vm_pos;
         v->demand -= k->demand;
         k->demand = 0;
+        if (v->member_count == 0)
+            v->empty_since = now_of(c);
         vm_share(c, k->vm);
         account_allocation(c);
         c->vms[k->vm].cores_free += spec->cpu_request;
@@ -760,6 +770,70 @@ static void on_scrape(struct hf_engine *engine, void *ctx, uint64_t arg)
     c->scrape_event = hf_engine_after(engine, c->metric_resolution, on_scrape, c, 0);
 }
 
+/* ---- cluster-autoscaler ---- */
+
+static void on_vm_booted(struct hf_engine *engine, void *ctx, uint64_t vi)
+{
+    (void)engine;
+    struct hf_cluster *c = ctx;
+    struct vm *v = &c->vms[vi];
+    v->state = VM_ON;
+    v->empty_since = now_of(c);
+    c->booting_vms--;
+    place_unscheduled(c);
+}
+
+static uint32_t containers_per_vm(const struct hf_cluster *c)
+{
+    const struct hf_function_spec *spec = &c->config.function;
+    double by_cpu = floor(c->config.vm.cores / spec->cpu_request + 1e-9);
+    double by_memory = floor(c->config.vm.memory_mib / spec->memory_mib + 1e-9);
+    return (uint32_t)(by_cpu < by_memory ? by_cpu : by_memory);
+}
+
+/* Boots enough VMs for the pending containers (counting what booting VMs will take) and stops VMs
+ * empty for longer than idle_time, never going below vm_count. */
+static void on_autoscale(struct hf_engine *engine, void *ctx, uint64_t arg)
+{
+    (void)arg;
+    struct hf_cluster *c = ctx;
+    const struct hf_vm_autoscaling *as = &c->config.autoscaling;
+    hf_time now = hf_engine_now(engine);
+    uint32_t pending = 0;
+    for (uint32_t i = 0; i < c->unscheduled_count; i++)
+        if (c->containers[c->unscheduled[(c->unscheduled_head + i) % c->unscheduled_cap]].state ==
+            C_UNSCHEDULED)
+            pending++;
+    uint32_t per_vm = containers_per_vm(c);
+    uint32_t coming = c->booting_vms * per_vm;
+    uint32_t wanted = pending > coming ? (pending - coming + per_vm - 1) / per_vm : 0;
+    for (uint32_t vi = 0; vi < c->vm_slots && wanted > 0; vi++) {
+        struct vm *v = &c->vms[vi];
+        if (v->state != VM_OFF)
+            continue;
+        account_allocation(c);
+        v->state = VM_BOOTING;
+        c->billed_vms++;
+        c->booting_vms++;
+        wanted--;
+        hf_engine_after(engine, as->boot_delay, on_vm_booted, c, vi);
+    }
+    for (uint32_t vi = c->vm_slots; vi-- > 0 && c->billed_vms > c->config.vm_count;) {
+        struct vm *v = &c->vms[vi];
+        if (v->state == VM_ON && v->member_count == 0 && v->pulls.count == 0 &&
+            now - v->empty_since >= as->idle_time) {
+            account_allocation(c);
+            v->state = VM_OFF;
+            c->billed_vms--;
+            /* A stopped VM loses its image cache. */
+            memset(&c->images[(size_t)vi * c->config.function_count], IMAGE_ABSENT,
+                   c->config.function_count);
+        }
+    }
+    c->stats.vms = c->billed_vms;
+    hf_engine_after(engine, as->scan_interval, on_autoscale, c, 0);
+}
+
 /* ---- platform backend ---- */
 
 static hf_time p_now(void *backend) { return now_of(backend); }
@@ -883,13 +957,16 @@ bool hf_cluster_create(struct hf_cluster **out, struct hf_engine *engine,
     c->engine = engine;
     c->config = *config;
     c->metric_resolution = config->metric_resolution;
-    c->vms = calloc(config->vm_count, sizeof *c->vms);
-    c->images = calloc((size_t)config->vm_count * config->function_count, 1);
+    c->vm_slots = config->autoscaling.enabled && config->autoscaling.max_vms > config->vm_count
+                      ? config->autoscaling.max_vms : config->vm_count;
+    c->vms = calloc(c->vm_slots, sizeof *c->vms);
+    c->images = calloc((size_t)c->vm_slots * config->function_count, 1);
     c->functions = calloc(config->function_count, sizeof *c->functions);
     c->cold_rng = hf_engine_rng(engine, "cold-start");
     bool ok = c->vms && c->images && c->functions && c->cold_rng &&
               hf_histogram_create(&c->stats.latency) && hf_histogram_create(&c->stats.interval_latency);
-    for (uint32_t i = 0; ok && i < config->vm_count; i++) {
+    for (uint32_t i = 0; ok && i < c->vm_slots; i++) {
+        c->vms[i].state = i < config->vm_count ? VM_ON : VM_OFF;
         c->vms[i].cores_free = config->vm.cores;
         c->vms[i].memory_free_mib = config->vm.memory_mib;
         c->vms[i].pull_at = HF_TIME_NEVER;
@@ -907,6 +984,10 @@ bool hf_cluster_create(struct hf_cluster **out, struct hf_engine *engine,
     }
     c->platform.ops = &cluster_platform_ops;
     c->platform.backend = c;
+    c->billed_vms = config->vm_count;
+    c->stats.vms = c->billed_vms;
+    if (config->autoscaling.enabled)
+        hf_engine_after(engine, config->autoscaling.scan_interval, on_autoscale, c, 0);
     c->metric_phase = gsl_rng_uniform(hf_engine_rng(engine, "metrics-phase"));
     schedule_first_scrape(c);
     *out = c;
@@ -962,7 +1043,7 @@ void hf_cluster_destroy(struct hf_cluster *c)
         free(c->containers[ci].slots);
         free(c->containers[ci].free_slots);
     }
-    for (uint32_t i = 0; c->vms && i < c->config.vm_count; i++) {
+    for (uint32_t i = 0; c->vms && i < c->vm_slots; i++) {
         hf_ps_fini(&c->vms[i].pulls);
         free(c->vms[i].members);
     }

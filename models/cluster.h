@@ -19,6 +19,9 @@
  * usage it reports is the average over the last scrape interval, stamped with the scrape time.
  * Containers started since the last scrape have no metric yet.
  *
+ * VMs are billed from launch to stop (model_stats.vm_seconds); with autoscaling on, the count moves
+ * between vm_count and autoscaling.max_vms.
+ *
  * Keep-alive: a function idle (no arrivals) for `keep_alive` is scaled to zero; an arrival for a
  * function with zero replicas asks for one (OpenFaaS scale-from-zero). 0 disables both.
  *
@@ -60,9 +63,20 @@ struct hf_function_spec {
     struct hf_cold_start cold_start;
 };
 
+/* A cluster-autoscaler: every scan interval, boot VMs for pods that fit nowhere (each VM is
+ * usable after boot_delay), and stop VMs that have held no container for idle_time. */
+struct hf_vm_autoscaling {
+    bool enabled;
+    uint32_t max_vms;       /* upper bound; vm_count is both the initial and the minimum count */
+    hf_time boot_delay;     /* launch to schedulable (EC2 boot + kubelet join) */
+    hf_time idle_time;      /* an empty VM is removed after this long */
+    hf_time scan_interval;
+};
+
 struct hf_cluster_config {
     struct hf_vm_type vm;
     uint32_t vm_count;
+    struct hf_vm_autoscaling autoscaling;
     enum hf_placement placement;
     double registry_mib_per_s; /* bandwidth of image pulls into one VM, shared by its pulls */
     uint32_t function_count;

@@ -13,6 +13,16 @@ bool hf_cluster_config_from_scenario(const json_t *s, struct hf_cluster_config *
     if (!hf_instance_lookup(hf_json_string_at(s, "cluster.instance_type"), &out->vm, err))
         return false;
     out->vm_count = (uint32_t)hf_json_int_at(s, "cluster.vms");
+    out->autoscaling = (struct hf_vm_autoscaling){
+        .enabled = hf_json_bool_at(s, "cluster.autoscaling.enabled"),
+        .max_vms = (uint32_t)hf_json_int_at(s, "cluster.autoscaling.max_vms"),
+        .boot_delay = hf_time_from_s(num(s, "cluster.autoscaling.boot_s")),
+        .idle_time = hf_time_from_s(num(s, "cluster.autoscaling.idle_s")),
+        .scan_interval = hf_time_from_s(num(s, "cluster.autoscaling.scan_s")),
+    };
+    if (out->autoscaling.enabled && out->autoscaling.max_vms != 0 && out->autoscaling.max_vms < out->vm_count)
+        return hf_fail(err, HF_EXIT_BAD_INPUT, "$.cluster.autoscaling.max_vms: %u is below cluster.vms %u",
+                       out->autoscaling.max_vms, out->vm_count);
     const char *placement = hf_json_string_at(s, "cluster.placement");
     out->placement = strcmp(placement, "best-fit") == 0 ? HF_PLACE_BEST_FIT
                    : strcmp(placement, "spread") == 0 ? HF_PLACE_SPREAD : HF_PLACE_FIRST_FIT;

@@ -19,6 +19,8 @@ struct hf_model_stats {
     uint32_t queued, busy, replicas, ready; /* gauges: waiting requests, requests in service, containers */
     double busy_core_ns;      /* CPU used by requests */
     double allocated_core_ns; /* integral of allocated cores (container limits or servers) over time */
+    double vm_seconds;        /* integral of billed VMs (booting or running) over time; 0 in the station */
+    uint32_t vms;             /* gauge: billed VMs */
     FILE *requests_log;       /* optional per-request CSV; borrowed */
 };
 

@@ -38,8 +38,8 @@ set xrange [$burst_start - 60 : $burst_end + 30]
 set object 1 rect from $burst_start, graph 0 to $burst_end, graph 1 fc rgb "#eeeeee" fs solid noborder behind
 set ylabel "mean response time (ms)"
 set logscale y
-plot "$out/hpa/timeseries.csv" using 1:(\$10 > 0 ? \$10 : 1/0) every ::1 with lines lw 2 title "hpa (defaults)", \
-     "$out/hpa-tuned/timeseries.csv" using 1:(\$10 > 0 ? \$10 : 1/0) every ::1 with lines lw 2 title "hpa-tuned"
+plot "$out/hpa/timeseries.csv" using 1:(\$11 > 0 ? \$11 : 1/0) every ::1 with lines lw 2 title "hpa (defaults)", \
+     "$out/hpa-tuned/timeseries.csv" using 1:(\$11 > 0 ? \$11 : 1/0) every ::1 with lines lw 2 title "hpa-tuned"
 unset logscale y
 set ylabel "containers"
 set xlabel "time (s); shaded: the burst"

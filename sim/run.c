@@ -19,7 +19,7 @@
 #include "version.h"
 
 static const char *const series_columns[] = {
-    "arrivals", "completed", "failed", "in_system", "queued", "busy", "replicas", "ready",
+    "arrivals", "completed", "failed", "in_system", "queued", "busy", "replicas", "ready", "vms",
     "latency_mean_ms", "latency_p50_ms", "latency_p99_ms",
 };
 #define SERIES_COLUMNS (sizeof series_columns / sizeof series_columns[0])
@@ -78,6 +78,7 @@ static void on_sample(struct hf_engine *engine, void *ctx, uint64_t arg)
         (double)st->busy,
         (double)st->replicas,
         (double)st->ready,
+        (double)st->vms,
         hf_histogram_mean(lat) / 1e6,
         hf_histogram_quantile(lat, 0.50) / 1e6,
         hf_histogram_quantile(lat, 0.99) / 1e6,
@@ -153,10 +154,10 @@ static json_t *summary_json(const json_t *scenario, struct run *r)
     json_object_set_new(sum, "cpu_core_s", cpu);
     json_object_set_new(sum, "cold_starts", json_integer((json_int_t)s->cold_starts));
     json_object_set_new(sum, "queued_on_arrival", json_integer((json_int_t)s->waited));
-    if (r->vm_count > 0)
-        json_object_set_new(sum, "vm_cost_usd",
-                            json_real(r->vm_count * r->vm_price_per_hour *
-                                      hf_time_to_s(hf_engine_now(&r->engine)) / 3600.0));
+    if (r->vm_count > 0) {
+        json_object_set_new(sum, "vm_seconds", json_real(s->vm_seconds));
+        json_object_set_new(sum, "vm_cost_usd", json_real(s->vm_seconds * r->vm_price_per_hour / 3600.0));
+    }
     return sum;
 }
 

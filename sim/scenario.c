@@ -41,18 +41,36 @@ static const struct hf_field burst_item[] = {
     {0},
 };
 
+static const struct hf_field sample_item[] = {
+    NUM("", "ms", NULL, HF_F_MIN, 0, 0, "A measured duration."),
+    {0},
+};
+
 static const struct hf_field service_fields[] = {
     {"dist", HF_T_ENUM, "", "Distribution of the CPU work a request needs.", "\"lognormal\"", 0, 0, 0,
      hf_dist_kind_names, NULL},
     NUM("mean_ms", "ms", "100", POSITIVE, 0, 0, "Mean work, in ms of one full core."),
     NUM("cv", "", "1", HF_F_MIN | HF_F_MAX, 0, 100,
         "Coefficient of variation (lognormal only; exponential is 1, constant 0)."),
+    {"samples_ms", HF_T_ARRAY, "ms", "Measured works an empirical distribution draws from (up to 256).",
+     "[]", 0, 0, 0, NULL, sample_item},
     {0},
 };
 
 static const char *const model_kinds[] = {"station", "cluster", NULL};
 static const char *const placements[] = {"first-fit", "best-fit", "spread", NULL};
 static const char *const routings[] = {"round-robin", "least-loaded", NULL};
+
+static const struct hf_field autoscaling_fields[] = {
+    {"enabled", HF_T_BOOL, "", "Boot VMs for pods that fit nowhere; stop idle ones.", "false", 0, 0, 0,
+     NULL, NULL},
+    INT("max_vms", "count", "0", HF_F_MIN | HF_F_MAX, 0, 1e5, "Most VMs (0 = cluster.vms: no growth)."),
+    NUM("boot_s", "s", "90", HF_F_MIN, 0, 0, "Launch to schedulable: EC2 boot plus kubelet registration."),
+    NUM("idle_s", "s", "600", HF_F_MIN, 0, 0,
+        "An empty VM is stopped after this long (cluster-autoscaler's scale-down-unneeded-time)."),
+    NUM("scan_s", "s", "10", POSITIVE, 0, 0, "How often the autoscaler looks (its scan-interval)."),
+    {0},
+};
 
 static const struct hf_field cluster_fields[] = {
     {"instance_type", HF_T_STRING, "", "VM type from the catalog (models/instances.json).",
@@ -62,14 +80,18 @@ static const struct hf_field cluster_fields[] = {
      0, 0, 0, placements, NULL},
     NUM("registry_mib_per_s", "MiB/s", "100", POSITIVE, 0, 0,
         "Image pull bandwidth into one VM, shared by its concurrent pulls."),
+    {"autoscaling", HF_T_OBJECT, "", "VM autoscaling (cluster-autoscaler-like); cluster.vms is the minimum.",
+     NULL, 0, 0, 0, NULL, autoscaling_fields},
     {0},
 };
 
 static const struct hf_field stage_fields[] = {
     {"dist", HF_T_ENUM, "", "Distribution of the stage's duration.", "\"lognormal\"", 0, 0, 0,
      hf_dist_kind_names, NULL},
-    NUM("mean_ms", "ms", NULL, HF_F_REQUIRED | HF_F_MIN, 0, 0, "Mean duration."),
+    NUM("mean_ms", "ms", "0", HF_F_MIN, 0, 0, "Mean duration (not used by empirical)."),
     NUM("cv", "", "0.3", HF_F_MIN | HF_F_MAX, 0, 100, "Coefficient of variation (lognormal)."),
+    {"samples_ms", HF_T_ARRAY, "ms", "Measured durations an empirical distribution draws from (up to 256).",
+     "[]", 0, 0, 0, NULL, sample_item},
     {0},
 };
 
@@ -218,6 +240,19 @@ static json_t *validate(const struct hf_scenario_schema *schema, const json_t *d
     if (!resolved) {
         hf_error_prefix(err, where);
         return NULL;
+    }
+    static const char *const distributions[] = {"workload.service", "function.cold_start.sandbox",
+                                                "function.cold_start.runtime",
+                                                "function.cold_start.function_init"};
+    for (size_t i = 0; i < sizeof distributions / sizeof distributions[0]; i++) {
+        const json_t *spec = hf_json_at(resolved, distributions[i]);
+        char path[96];
+        snprintf(path, sizeof path, "$.%s", distributions[i]);
+        if (spec && !hf_distribution_check(spec, path, err)) {
+            hf_error_prefix(err, where);
+            json_decref(resolved);
+            return NULL;
+        }
     }
     if (!check_name(resolved, where, err)) {
         json_decref(resolved);

@@ -232,9 +232,13 @@ static void markdown_rows(FILE *out, const struct hf_field *fields, const char *
                           : (f->flags & HF_F_OPTIONAL) ? "optional"
                           : (f->def ? f->def : "[]");
         bool plain = (f->flags & (HF_F_REQUIRED | HF_F_OPTIONAL)) != 0;
+        char type[48];
+        if (f->type == HF_T_ARRAY)
+            snprintf(type, sizeof type, "array of %ss", type_name(f->fields[0].type));
+        else
+            snprintf(type, sizeof type, "%s", type_name(f->type));
         fprintf(out, plain ? "| `%s` | %s | %s | %s | %s | %s |\n"
-                           : "| `%s` | %s | %s | `%s` | %s | %s |\n", path,
-                f->type == HF_T_ARRAY ? "array of objects" : type_name(f->type), f->unit, def,
+                           : "| `%s` | %s | %s | `%s` | %s | %s |\n", path, type, f->unit, def,
                 constraint, f->doc);
         if (f->type == HF_T_ARRAY && f->fields[0].type == HF_T_OBJECT) {
             char item[300];

@@ -261,6 +261,41 @@ Test(cluster, containers_on_a_vm_share_its_cores_fairly_up_to_their_limits)
     stop(&b);
 }
 
+Test(cluster, vm_autoscaling_boots_for_pending_pods_and_stops_idle_vms)
+{
+    struct bench b = {0};
+    base_config(&b.config);
+    b.config.vm_count = 1; /* 2 cores: two 1-core containers */
+    b.config.autoscaling = (struct hf_vm_autoscaling){true, 3, hf_time_from_s(30), hf_time_from_s(60),
+                                                      hf_time_from_s(10)};
+    start(&b);
+    set_replicas(&b, 5);
+    struct hf_pod_view v[8];
+    pods(&b, v, 8);
+    cr_assert(!v[2].scheduled && !v[3].scheduled && !v[4].scheduled);
+    struct hf_model_stats *st = hf_cluster_stats(b.cluster);
+    /* Scan at 10 s: 3 pending, 2 per VM -> boot 2 VMs; usable at 40 s. */
+    hf_engine_run_until(&b.engine, hf_time_from_s(11));
+    cr_assert_eq(st->vms, 3u);
+    pods(&b, v, 8);
+    cr_assert(!v[4].scheduled, "still booting");
+    hf_engine_run_until(&b.engine, hf_time_from_s(41));
+    pods(&b, v, 8);
+    for (int i = 0; i < 5; i++)
+        cr_assert(v[i].scheduled, "pod %d placed once the VMs booted", i);
+    /* Scale to 1: the two new VMs empty at 50 s, stopped at the first scan 60 s later; never below 1. */
+    hf_engine_run_until(&b.engine, hf_time_from_s(50));
+    set_replicas(&b, 1);
+    hf_engine_run_until(&b.engine, hf_time_from_s(105));
+    cr_assert_eq(st->vms, 3u, "not idle long enough");
+    hf_engine_run_until(&b.engine, hf_time_from_s(121));
+    cr_assert_eq(st->vms, 1u);
+    hf_cluster_account(b.cluster);
+    /* Billed: 1 VM for 121 s + 2 VMs from 10 s to 110 s. */
+    cr_assert_float_eq(st->vm_seconds, 121.0 + 2 * 100.0, 1e-6, "vm_seconds %g", st->vm_seconds);
+    stop(&b);
+}
+
 /* ---- theory, through whole runs ---- */
 
 static double run_mean_latency_ms(const char *const *sets, size_t n)

@@ -3,6 +3,7 @@
  * resolve or fail with exit code 3 (or 2 for malformed overrides) and a message, never crash. */
 #include <criterion/criterion.h>
 #include <gsl/gsl_rng.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,16 +13,25 @@
 
 Test(scenario_fuzz, corrupted_scenarios_fail_cleanly)
 {
+    /* The shipped cluster scenario too, so the cluster, function, gateway and hpa sections are hit. */
+    static char figure1[8192];
+    FILE *f = fopen(HFSIM_SOURCE_DIR "/scenarios/figure1-hpa-burst.json", "r");
+    cr_assert_not_null(f);
+    figure1[fread(figure1, 1, sizeof figure1 - 1, f)] = '\0';
+    fclose(f);
     const char *seeds[] = {
         hf_scenario_default_text(),
         "{\"workload\": {\"bursts\": [{\"start_s\": 1, \"duration_s\": 2, \"rate_per_s\": 3}]},"
         " \"station\": {\"servers\": 3}, \"fixed\": {\"replicas\": 2}, \"seed\": 4}",
+        figure1,
+        "{\"model\": \"cluster\", \"function\": {\"cold_start\": {\"sandbox\": {\"dist\": \"empirical\","
+        " \"samples_ms\": [1, 2]}}}, \"cluster\": {\"autoscaling\": {\"enabled\": true}}}",
     };
     gsl_rng *rng = hf_rng_stream(2026, "fuzz-scenario");
     static char buf[8192];
     int accepted = 0, rejected = 0;
-    for (int i = 0; i < 4000; i++) {
-        size_t len = hf_test_json_mutate(rng, seeds[i % 2], buf, sizeof buf);
+    for (int i = 0; i < 6000; i++) {
+        size_t len = hf_test_json_mutate(rng, seeds[i % 4], buf, sizeof buf);
         struct hf_error err = {0};
         json_t *s = hf_scenario_parse(buf, len, "fuzz.json", NULL, 0, &err);
         if (s) {
