@@ -334,6 +334,17 @@ Test(cluster_theory, mg1_ps_mean_response_time_is_insensitive, .timeout = 120)
     cr_assert(fabs(got - expected) / expected < 0.03, "PS mean %.1f ms, theory %.1f ms", got, expected);
 }
 
+/* M/M/1-PS, the exponential special case, at a higher load: E[T] = E[S] / (1 - rho) = 500 ms. */
+Test(cluster_theory, mm1_ps_mean_response_time, .timeout = 120)
+{
+    const char *sets[] = {THEORY_SETS("100000"), "workload.service.dist=\"exponential\"",
+                          "workload.rate_per_s=8"};
+    double expected = 100.0 / (1.0 - 0.8);
+    double got = run_mean_latency_ms(sets, sizeof sets / sizeof sets[0]);
+    cr_assert(fabs(got - expected) / expected < 0.03, "M/M/1-PS mean %.1f ms, theory %.1f ms", got,
+              expected);
+}
+
 /* Concurrency 1 makes the container FIFO behind the gateway queue: M/G/1 with P-K mean wait
  * rho E[S] (1 + cv^2) / (2 (1 - rho)), clearly above PS for cv > 1. */
 Test(cluster_theory, mg1_fifo_mean_response_time_is_pollaczek_khinchine, .timeout = 120)
