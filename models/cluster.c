@@ -28,6 +28,11 @@ struct container {
     uint32_t list_pos; /* index in its function's container list */
     uint32_t vm_pos;   /* index in its VM's member list */
     double demand;     /* min(limit, in_flight), as counted in its VM's demand */
+    double cpu_limit;  /* cores: the function spec's, or what a resize set */
+    double reserved;   /* cores reserved on its VM: the spec's request plus any resize above the spec's limit */
+    double pending_limit; /* a resize in flight (applies at resize_event); 0 = none */
+    hf_event_handle resize_event;
+    uint32_t generation;  /* bumped when the slot is reused: stale container ids are refused */
     hf_time scheduled_at, ready_change;
     struct hf_ps_server cpu;
     hf_event_handle finish_event, ready_event;
@@ -260,7 +265,6 @@ static void vm_share(struct hf_cluster *c, uint32_t vi)
 {
     struct vm *v = &c->vms[vi];
     hf_time now = now_of(c);
-    double limit = c->config.function.cpu_limit;
     bool contended = v->demand > c->config.vm.cores + 1e-9;
     if (!contended && !v->contended)
         return;
@@ -292,7 +296,7 @@ static void vm_share(struct hf_cluster *c, uint32_t vi)
     for (uint32_t i = 0; i < v->member_count; i++) {
         uint32_t ci = v->members[i];
         struct container *k = &c->containers[ci];
-        double cores = contended ? (k->demand < level ? k->demand : level) : limit;
+        double cores = contended ? (k->demand < level ? k->demand : level) : k->cpu_limit;
         if (cores != k->cpu.cores) {
             hf_ps_set_cores(&k->cpu, now, cores);
             reschedule_finish(c, ci);
@@ -303,7 +307,7 @@ static void vm_share(struct hf_cluster *c, uint32_t vi)
 static void load_changed(struct hf_cluster *c, uint32_t ci)
 {
     struct container *k = &c->containers[ci];
-    double limit = c->config.function.cpu_limit;
+    double limit = k->cpu_limit;
     double demand = (double)k->in_flight < limit ? (double)k->in_flight : limit;
     if (demand == k->demand)
         return;
@@ -404,6 +408,9 @@ static void place(struct hf_cluster *c, uint32_t ci, uint32_t vi)
     v->cores_free -= spec->cpu_request;
     v->memory_free_mib -= spec->memory_mib;
     c->allocated_cores += spec->cpu_limit;
+    k->cpu_limit = spec->cpu_limit;
+    k->reserved = spec->cpu_request;
+    k->pending_limit = 0;
     k->vm = vi;
     k->vm_pos = v->member_count;
     v->members[v->member_count++] = ci;
@@ -582,6 +589,7 @@ static void release(struct hf_cluster *c, uint32_t ci)
         c->released_busy_core_ns += k->cpu.busy_core_ns;
     }
     k->state = C_FREE;
+    k->generation++;
     c->free_containers[c->free_container_count++] = ci;
     if (placed) {
         struct vm *v = &c->vms[k->vm];
@@ -594,9 +602,11 @@ static void release(struct hf_cluster *c, uint32_t ci)
             v->empty_since = now_of(c);
         vm_share(c, k->vm);
         account_allocation(c);
-        c->vms[k->vm].cores_free += spec->cpu_request;
+        if (k->pending_limit > 0)
+            hf_engine_cancel(c->engine, k->resize_event);
+        c->vms[k->vm].cores_free += k->reserved;
         c->vms[k->vm].memory_free_mib += spec->memory_mib;
-        c->allocated_cores -= spec->cpu_limit;
+        c->allocated_cores -= k->cpu_limit;
         place_unscheduled(c);
     }
 }
@@ -897,7 +907,7 @@ static uint32_t p_pods(void *backend, uint32_t fi, struct hf_pod_view *out, uint
             .deleting = k->state == C_STOPPING,
             .start_time = k->scheduled_at,
             .ready_change = k->ready_change,
-            .cpu_request_milli = c->config.function.cpu_request * 1000.0,
+            .cpu_request_milli = k->reserved * 1000.0,
             .has_metric = k->has_metric,
             .cpu_usage_milli = k->usage_milli,
             .metric_time = k->metric_time,
@@ -928,6 +938,94 @@ static void p_set_metric_resolution(void *backend, hf_time resolution)
     schedule_first_scrape(c);
 }
 
+static uint64_t container_id(const struct hf_cluster *c, uint32_t ci)
+{
+    return (uint64_t)c->containers[ci].generation << 32 | ci;
+}
+
+static struct container *container_by_id(struct hf_cluster *c, uint64_t id, uint32_t *index)
+{
+    uint32_t ci = (uint32_t)id;
+    if (ci >= c->container_cap || c->containers[ci].generation != (uint32_t)(id >> 32) ||
+        c->containers[ci].state == C_FREE)
+        return NULL;
+    *index = ci;
+    return &c->containers[ci];
+}
+
+static uint32_t p_containers(void *backend, uint32_t fi, struct hf_container_view *out, uint32_t cap)
+{
+    struct hf_cluster *c = backend;
+    if (fi >= c->config.function_count)
+        return 0;
+    const struct function *f = &c->functions[fi];
+    for (uint32_t i = 0; i < f->count && i < cap; i++) {
+        uint32_t ci = f->containers[i];
+        const struct container *k = &c->containers[ci];
+        bool placed = k->state != C_UNSCHEDULED;
+        out[i] = (struct hf_container_view){
+            .id = container_id(c, ci),
+            .function = fi,
+            .node = k->vm,
+            .ready = k->state == C_READY,
+            .cpu_limit = placed ? k->cpu_limit : c->config.function.cpu_limit,
+            .resizing = k->pending_limit > 0,
+            .in_flight = k->in_flight,
+            .concurrency = c->config.function.concurrency,
+            .cpu_demand = k->demand,
+            .memory_used_mib = k->memory_used_mib + c->config.function.base_memory_mib,
+            .memory_limit_mib = c->config.function.memory_mib,
+            .node_cores_free = placed ? c->vms[k->vm].cores_free : 0,
+        };
+    }
+    return f->count;
+}
+
+static void on_resized(struct hf_engine *engine, void *ctx, uint64_t ci)
+{
+    (void)engine;
+    struct hf_cluster *c = ctx;
+    struct container *k = &c->containers[ci];
+    account_allocation(c);
+    c->allocated_cores += k->pending_limit - k->cpu_limit;
+    k->cpu_limit = k->pending_limit;
+    k->pending_limit = 0;
+    c->stats.resizes++;
+    /* The new limit caps the container's demand (which may re-divide a contended VM) and, on an
+     * uncontended VM, is its CPU rate. */
+    load_changed(c, (uint32_t)ci);
+    if (!c->vms[k->vm].contended) {
+        hf_ps_set_cores(&k->cpu, now_of(c), k->cpu_limit);
+        reschedule_finish(c, (uint32_t)ci);
+    }
+    if (c->policy && c->policy->on_resized)
+        c->policy->on_resized(c->policy_state, &c->platform, container_id(c, (uint32_t)ci));
+}
+
+static bool p_resize(void *backend, uint64_t id, double cpu_limit)
+{
+    struct hf_cluster *c = backend;
+    const struct hf_function_spec *spec = &c->config.function;
+    uint32_t ci;
+    struct container *k = container_by_id(c, id, &ci);
+    if (!k || k->state == C_UNSCHEDULED || k->state == C_STOPPING || k->pending_limit > 0 ||
+        cpu_limit < spec->cpu_request || cpu_limit == k->cpu_limit)
+        return false;
+    /* Headroom above the spec's limit is reserved on the VM, so a resize is bounded by what is free. */
+    double reserved = spec->cpu_request + (cpu_limit > spec->cpu_limit ? cpu_limit - spec->cpu_limit : 0);
+    struct vm *v = &c->vms[k->vm];
+    if (reserved - k->reserved > v->cores_free + 1e-9)
+        return false;
+    bool shrinking = reserved < k->reserved;
+    v->cores_free -= reserved - k->reserved;
+    k->reserved = reserved;
+    k->pending_limit = cpu_limit;
+    k->resize_event = hf_engine_after(c->engine, c->config.resize_latency, on_resized, c, ci);
+    if (shrinking)
+        place_unscheduled(c);
+    return true;
+}
+
 static const struct hf_platform_ops cluster_platform_ops = {
     .now = p_now,
     .timer_after = p_timer_after,
@@ -937,6 +1035,8 @@ static const struct hf_platform_ops cluster_platform_ops = {
     .load = p_load,
     .pods = p_pods,
     .set_metric_resolution = p_set_metric_resolution,
+    .containers = p_containers,
+    .resize = p_resize,
 };
 
 /* ---- lifetime ---- */

@@ -87,6 +87,7 @@ struct hf_cluster_config {
     hf_time timeout;          /* gateway wait before failing; HF_TIME_NEVER = none */
     hf_time metric_resolution;
     hf_time keep_alive;       /* 0 = never scale to zero */
+    hf_time resize_latency;   /* a CPU resize (docker update) takes effect after this */
 };
 
 struct hf_cluster;

@@ -25,6 +25,8 @@ struct hf_policy_type {
     size_t state_size;
     bool (*init)(void *state, const json_t *params, struct hf_platform *platform, struct hf_error *err);
     void (*on_timer)(void *state, struct hf_platform *platform, uint64_t arg);
+    /* Optional: a resize the policy asked for has applied. */
+    void (*on_resized)(void *state, struct hf_platform *platform, uint64_t container);
     void (*fini)(void *state);
 };
 

@@ -45,6 +45,20 @@ struct hf_pod_view {
     hf_time metric_window;
 };
 
+/* One container as its in-container scheduler sees it: live local state, no metrics lag. */
+struct hf_container_view {
+    uint64_t id;           /* stable while the container lives; stale ids are refused by ops */
+    uint32_t function;
+    uint32_t node;
+    bool ready;
+    bool resizing;         /* a resize is in flight */
+    double cpu_limit;      /* cores */
+    double cpu_demand;     /* cores its requests could use now: min(limit, in_flight) */
+    uint32_t in_flight, concurrency;
+    double memory_used_mib, memory_limit_mib;
+    double node_cores_free; /* cores its VM has unreserved: the room for a vertical scale-up */
+};
+
 struct hf_platform_ops {
     hf_time (*now)(void *backend);
     /* Calls the policy's on_timer(arg) after `delay` ns; returns 0 when it cannot. */
@@ -58,6 +72,12 @@ struct hf_platform_ops {
     uint32_t (*pods)(void *backend, uint32_t function, struct hf_pod_view *out, uint32_t cap);
     /* Optional. Sets the metrics-server's scrape interval (the next scrape moves accordingly). */
     void (*set_metric_resolution)(void *backend, hf_time resolution);
+    /* Optional. Writes up to `cap` container views of a function; returns how many it has. */
+    uint32_t (*containers)(void *backend, uint32_t function, struct hf_container_view *out, uint32_t cap);
+    /* Optional. Starts changing a container's CPU limit (cores); the policy's on_resized fires when it
+     * applies. Refused (false) for a stale id, a container not on a VM or stopping, a resize already
+     * in flight, or headroom above the function's limit its VM cannot reserve. */
+    bool (*resize)(void *backend, uint64_t container, double cpu_limit);
 };
 
 struct hf_platform {

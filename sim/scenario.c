@@ -115,6 +115,8 @@ static const struct hf_field function_fields[] = {
     NUM("base_memory_mib", "MiB", "128", HF_F_MIN, 0, 0, "Memory the runtime holds when idle."),
     INT("concurrency", "count", "8", HF_F_MIN | HF_F_MAX, 1, 100000, "Requests a container serves at once."),
     NUM("image_mib", "MiB", "100", HF_F_MIN, 0, 0, "Image size, pulled once per VM."),
+    NUM("resize_ms", "ms", "20", HF_F_MIN, 0, 0,
+        "Time for a CPU resize of a running container to apply (an engine update call)."),
     NUM("keep_alive_s", "s", "0", HF_F_MIN, 0, 0,
         "Idle time after which a function scales to zero (0 = never); arrivals then scale it from zero."),
     {"cold_start", HF_T_OBJECT, "", "Container start stages after the image pull.", NULL, 0, 0, 0, NULL,

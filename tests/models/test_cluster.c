@@ -296,6 +296,51 @@ Test(cluster, vm_autoscaling_boots_for_pending_pods_and_stops_idle_vms)
     stop(&b);
 }
 
+Test(cluster, resize_applies_after_its_latency_and_is_bounded_by_the_vm)
+{
+    struct bench b = {0};
+    base_config(&b.config);
+    b.config.vm_count = 1;
+    b.config.vm.cores = 4;
+    b.config.function.cpu_request = 0.5;
+    b.config.function.cpu_limit = 0.5;
+    b.config.resize_latency = hf_time_from_ms(20);
+    start(&b);
+    set_replicas(&b, 1);
+    hf_engine_run_until(&b.engine, hf_time_from_s(5));
+    struct hf_platform *p = hf_cluster_platform(b.cluster);
+    struct hf_container_view cv[2];
+    cr_assert_eq(p->ops->containers(p->backend, 0, cv, 2), 1u);
+    cr_assert_float_eq(cv[0].node_cores_free, 3.5, 1e-9);
+    cr_assert_not(p->ops->resize(p->backend, cv[0].id, 5.0), "4.5 cores reserved > 3.5 free");
+    /* Two 100 ms requests at 5 s and a resize to 2 cores: 20 ms at 0.25 core each (5 ms done),
+     * then a full core each for the remaining 95 ms: both done at 115 ms. */
+    hf_engine_at(&b.engine, hf_time_from_s(5), on_arrival, &b, 0);
+    hf_engine_at(&b.engine, hf_time_from_s(5), on_arrival, &b, 0);
+    hf_engine_run_until(&b.engine, hf_time_from_s(5));
+    cr_assert(p->ops->resize(p->backend, cv[0].id, 2.0));
+    cr_assert_not(p->ops->resize(p->backend, cv[0].id, 1.0), "one resize at a time");
+    p->ops->containers(p->backend, 0, cv, 2);
+    cr_assert(cv[0].resizing);
+    cr_assert_float_eq(cv[0].node_cores_free, 2.0, 1e-9, "headroom reserved at once");
+    hf_engine_run_until(&b.engine, hf_time_from_s(6));
+    struct hf_model_stats *st = hf_cluster_stats(b.cluster);
+    cr_assert_eq(st->ledger.completed, 2u);
+    cr_assert_float_eq(hf_histogram_quantile(&st->latency, 1.0) / 1e6, 115.0, 0.01);
+    cr_assert_eq(st->resizes, 1u);
+    p->ops->containers(p->backend, 0, cv, 2);
+    cr_assert_float_eq(cv[0].cpu_limit, 2.0, 1e-9);
+    /* Back down releases the headroom; a stopped container's id goes stale. */
+    cr_assert(p->ops->resize(p->backend, cv[0].id, 0.5));
+    hf_engine_run_until(&b.engine, hf_time_from_s(7));
+    p->ops->containers(p->backend, 0, cv, 2);
+    cr_assert_float_eq(cv[0].node_cores_free, 3.5, 1e-9);
+    uint64_t id = cv[0].id;
+    set_replicas(&b, 0);
+    cr_assert_not(p->ops->resize(p->backend, id, 1.0), "stale id");
+    stop(&b);
+}
+
 /* ---- theory, through whole runs ---- */
 
 static double run_mean_latency_ms(const char *const *sets, size_t n)
