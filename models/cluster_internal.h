@@ -1,0 +1,145 @@
+/* Private to the cluster model (models/cluster*.c): its state and the functions its parts share.
+ * Nothing outside models/cluster*.c includes this; the public face is models/cluster.h. */
+#ifndef HF_CLUSTER_INTERNAL_H
+#define HF_CLUSTER_INTERNAL_H
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/cluster.h"
+#include "sim/engine.h"
+
+enum container_state {
+    C_FREE,        /* in the pool, unused */
+    C_UNSCHEDULED, /* wants a VM, none fits */
+    C_PULLING,     /* on a VM, waiting for its image */
+    C_STARTING,    /* image present, sandbox/runtime/function init running */
+    C_READY,       /* serving */
+    C_STOPPING,    /* no new requests; goes when in-flight ones finish */
+};
+
+struct slot {
+    uint64_t id;
+    hf_time arrival;
+    double memory_mib;
+};
+
+struct container {
+    enum container_state state;
+    uint32_t function, vm;
+    uint32_t list_pos; /* index in its function's container list */
+    uint32_t vm_pos;   /* index in its VM's member list */
+    double demand;     /* min(limit, in_flight), as counted in its VM's demand */
+    double cpu_limit;  /* cores: the function spec's, or what a resize set */
+    double reserved;   /* cores reserved on its VM: the spec's request plus any resize above the spec's limit */
+    double pending_limit; /* a resize in flight (applies at resize_event); 0 = none */
+    hf_event_handle resize_event;
+    uint32_t generation;  /* bumped when the slot is reused: stale container ids are refused */
+    hf_time scheduled_at, ready_change;
+    struct hf_ps_server cpu;
+    hf_event_handle finish_event, ready_event;
+    hf_time finish_at;
+    struct slot *slots;
+    uint32_t *free_slots;
+    uint32_t free_slot_count, in_flight;
+    double memory_used_mib;
+    bool scraped; /* the metrics-server has one sample of its counter */
+    double scraped_busy_core_ns;
+    bool has_metric;
+    double usage_milli;
+    hf_time metric_time;
+};
+
+struct queued {
+    uint64_t id;
+    hf_time arrival, work;
+    double memory_mib;
+};
+
+struct function {
+    uint32_t *containers; /* every non-free container of the function */
+    uint32_t count, cap;
+    uint32_t active;      /* not stopping: what the replica count means */
+    uint32_t ready, rr;
+    struct queued *queue; /* ring buffer */
+    uint32_t queue_head, queue_count, queue_cap;
+    hf_event_handle timeout_event;
+    hf_time timeout_at;
+    hf_time last_arrival;
+    bool keep_alive_armed;
+};
+
+enum image_state { IMAGE_ABSENT, IMAGE_PULLING, IMAGE_PRESENT };
+enum vm_state { VM_OFF, VM_BOOTING, VM_ON };
+
+struct vm {
+    enum vm_state state;
+    hf_time empty_since; /* when it last became empty (VM_ON) */
+    double cores_free, memory_free_mib;
+    uint32_t *members; /* containers placed on it; sized at creation for as many as its requests fit */
+    uint32_t member_count, member_cap;
+    double demand;     /* sum over members of min(limit, requests in flight): cores they could use */
+    bool contended;    /* demand > cores: members run at water-filled fair shares, not their limits */
+    struct hf_ps_server pulls; /* registry link shared by concurrent pulls: PS at 1 "core" */
+    hf_event_handle pull_event;
+    hf_time pull_at;
+};
+
+struct hf_cluster {
+    struct hf_engine *engine;
+    struct hf_cluster_config config;
+    struct vm *vms;
+    uint8_t *images; /* [vm * function_count + function] enum image_state */
+    struct function *functions;
+    struct container *containers;
+    uint32_t container_count, container_cap;
+    uint32_t *free_containers;
+    uint32_t free_container_count;
+    uint32_t *unscheduled; /* FIFO of containers waiting for a VM */
+    uint32_t unscheduled_head, unscheduled_count, unscheduled_cap;
+    uint32_t vm_slots;    /* VMs that can exist: autoscaling.max_vms, or vm_count without it */
+    uint32_t billed_vms;  /* booting or on */
+    uint32_t booting_vms;
+    double allocated_cores;
+    hf_time accounted_at;
+    double released_busy_core_ns; /* CPU used by containers since returned to the pool */
+    hf_time metric_resolution;
+    double metric_phase; /* scrapes happen at (phase + k) * resolution: metrics-server started at an
+                            arbitrary moment, not in step with the workload */
+    hf_event_handle scrape_event;
+    gsl_rng *cold_rng;
+    struct hf_model_stats stats;
+    struct hf_platform platform;
+    const struct hf_policy_type *policy;
+    void *policy_state;
+};
+
+static inline hf_time hf_cl_now(const struct hf_cluster *c) { return hf_engine_now(c->engine); }
+
+extern const struct hf_platform_ops hf_cl_platform_ops;
+
+/* cluster_requests.c: how requests end, the gateway queue */
+void hf_cl_account_allocation(struct hf_cluster *c);
+void hf_cl_fail_request(struct hf_cluster *c, uint64_t id, uint32_t function, hf_time arrival,
+                         enum hf_fail_reason reason);
+void hf_cl_complete_request(struct hf_cluster *c, const struct slot *s, uint32_t function);
+struct queued hf_cl_dequeue(struct function *f);
+void hf_cl_rearm_timeout(struct hf_cluster *c, uint32_t fi);
+/* cluster_execution.c: processor sharing in containers, fair sharing of VM cores */
+void hf_cl_reschedule_finish(struct hf_cluster *c, uint32_t ci);
+bool hf_cl_has_room(const struct hf_cluster *c, const struct container *k);
+void hf_cl_vm_share(struct hf_cluster *c, uint32_t vi);
+void hf_cl_load_changed(struct hf_cluster *c, uint32_t ci);
+void hf_cl_dispatch(struct hf_cluster *c, uint32_t ci, const struct queued *q);
+void hf_cl_drain_queue_into(struct hf_cluster *c, uint32_t ci);
+/* cluster_nodes.c: placement and container lifetime */
+void hf_cl_place_unscheduled(struct hf_cluster *c);
+void hf_cl_release(struct hf_cluster *c, uint32_t ci);
+uint32_t hf_cl_set_replicas(struct hf_cluster *c, uint32_t fi, uint32_t n);
+/* cluster_metrics.c, cluster_autoscaler.c */
+void hf_cl_schedule_first_scrape(struct hf_cluster *c);
+void hf_cl_on_autoscale(struct hf_engine *engine, void *ctx, uint64_t arg);
+
+#endif

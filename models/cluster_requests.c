@@ -1,0 +1,189 @@
+/* The request path: gateway queue with its timeout, routing, arrivals, keep-alive, and how requests end. */
+#include "models/cluster_internal.h"
+
+static void on_timeout(struct hf_engine *engine, void *ctx, uint64_t fi);
+
+/* ---- accounting and request endings ---- */
+
+void hf_cl_account_allocation(struct hf_cluster *c)
+{
+    hf_time now = hf_cl_now(c);
+    c->stats.allocated_core_ns += c->allocated_cores * (double)(now - c->accounted_at);
+    c->stats.vm_seconds += (double)c->billed_vms * hf_time_to_s(now - c->accounted_at);
+    c->accounted_at = now;
+}
+
+void hf_cluster_account(struct hf_cluster *c)
+{
+    hf_cl_account_allocation(c);
+    double busy = c->released_busy_core_ns;
+    for (uint32_t ci = 0; ci < c->container_cap; ci++) {
+        struct container *k = &c->containers[ci];
+        if (k->state >= C_STARTING) {
+            hf_ps_advance(&k->cpu, hf_cl_now(c));
+            busy += k->cpu.busy_core_ns;
+        }
+    }
+    c->stats.busy_core_ns = busy;
+}
+
+static void log_request(struct hf_cluster *c, uint64_t id, uint32_t function, hf_time arrival,
+                        hf_time end, const char *outcome)
+{
+    if (!c->stats.requests_log)
+        return;
+    fprintf(c->stats.requests_log, "%" PRIu64 ",%" PRIu32 ",%.9f,%.9f,%.6f,%s\n", id, function,
+            hf_time_to_s(arrival), hf_time_to_s(end), hf_time_to_ms(end - arrival), outcome);
+}
+
+void hf_cl_fail_request(struct hf_cluster *c, uint64_t id, uint32_t function, hf_time arrival,
+                         enum hf_fail_reason reason)
+{
+    hf_ledger_fail(&c->stats.ledger, reason);
+    c->stats.interval_failed++;
+    log_request(c, id, function, arrival, hf_cl_now(c), hf_fail_reason_name(reason));
+}
+
+void hf_cl_complete_request(struct hf_cluster *c, const struct slot *s, uint32_t function)
+{
+    /* The gateway's ingress latency is a fixed cost on the response path, added here rather than
+     * delaying routing by an event per request. */
+    hf_time end = hf_cl_now(c) + c->config.ingress_latency;
+    hf_ledger_complete(&c->stats.ledger);
+    c->stats.interval_completed++;
+    hf_histogram_add(&c->stats.latency, (uint64_t)(end - s->arrival));
+    hf_histogram_add(&c->stats.interval_latency, (uint64_t)(end - s->arrival));
+    log_request(c, s->id, function, s->arrival, end, "completed");
+}
+
+/* ---- the gateway queue ---- */
+
+static bool enqueue(struct function *f, const struct queued *q, uint32_t capacity)
+{
+    if (f->queue_count >= capacity)
+        return false;
+    if (f->queue_count == f->queue_cap) {
+        uint32_t cap = f->queue_cap ? 2 * f->queue_cap : 16;
+        struct queued *grown = malloc(cap * sizeof *grown);
+        if (!grown)
+            return false;
+        for (uint32_t i = 0; i < f->queue_count; i++)
+            grown[i] = f->queue[(f->queue_head + i) % f->queue_cap];
+        free(f->queue);
+        f->queue = grown;
+        f->queue_cap = cap;
+        f->queue_head = 0;
+    }
+    f->queue[(f->queue_head + f->queue_count) % f->queue_cap] = *q;
+    f->queue_count++;
+    return true;
+}
+
+struct queued hf_cl_dequeue(struct function *f)
+{
+    struct queued q = f->queue[f->queue_head];
+    f->queue_head = (f->queue_head + 1) % f->queue_cap;
+    f->queue_count--;
+    return q;
+}
+
+/* One timeout event per function, for its queue head: deadlines are FIFO-ordered. */
+void hf_cl_rearm_timeout(struct hf_cluster *c, uint32_t fi)
+{
+    struct function *f = &c->functions[fi];
+    hf_time due = HF_TIME_NEVER;
+    if (f->queue_count > 0 && c->config.timeout != HF_TIME_NEVER)
+        due = f->queue[f->queue_head].arrival + c->config.timeout;
+    if (due == f->timeout_at)
+        return;
+    if (f->timeout_at != HF_TIME_NEVER)
+        hf_engine_cancel(c->engine, f->timeout_event);
+    f->timeout_at = due;
+    if (due != HF_TIME_NEVER)
+        f->timeout_event = hf_engine_at(c->engine, due, on_timeout, c, fi);
+}
+
+static void on_timeout(struct hf_engine *engine, void *ctx, uint64_t fi)
+{
+    struct hf_cluster *c = ctx;
+    struct function *f = &c->functions[fi];
+    f->timeout_at = HF_TIME_NEVER;
+    hf_time now = hf_engine_now(engine);
+    while (f->queue_count > 0 && f->queue[f->queue_head].arrival + c->config.timeout <= now) {
+        struct queued q = hf_cl_dequeue(f);
+        c->stats.queued--;
+        hf_cl_fail_request(c, q.id, (uint32_t)fi, q.arrival, HF_FAIL_TIMEOUT);
+    }
+    hf_cl_rearm_timeout(c, (uint32_t)fi);
+}
+
+/* ---- arrivals ---- */
+
+static int64_t route(struct hf_cluster *c, struct function *f)
+{
+    if (c->config.routing == HF_ROUTE_LEAST_LOADED) {
+        int64_t best = -1;
+        for (uint32_t i = 0; i < f->count; i++) {
+            const struct container *k = &c->containers[f->containers[i]];
+            if (hf_cl_has_room(c, k) &&
+                (best < 0 || k->in_flight < c->containers[f->containers[best]].in_flight))
+                best = i;
+        }
+        return best < 0 ? -1 : (int64_t)f->containers[best];
+    }
+    for (uint32_t step = 0; step < f->count; step++) {
+        uint32_t i = (f->rr + step) % f->count;
+        if (hf_cl_has_room(c, &c->containers[f->containers[i]])) {
+            f->rr = i + 1;
+            return f->containers[i];
+        }
+    }
+    return -1;
+}
+
+static void on_keep_alive(struct hf_engine *engine, void *ctx, uint64_t fi)
+{
+    struct hf_cluster *c = ctx;
+    struct function *f = &c->functions[fi];
+    hf_time idle_until = f->last_arrival + c->config.keep_alive;
+    if (hf_engine_now(engine) < idle_until) {
+        hf_engine_at(engine, idle_until, on_keep_alive, c, fi);
+        return;
+    }
+    f->keep_alive_armed = false;
+    if (f->queue_count == 0)
+        hf_cl_set_replicas(c, (uint32_t)fi, 0);
+}
+
+void hf_cluster_arrive(void *model, const struct hf_invocation *inv)
+{
+    struct hf_cluster *c = model;
+    uint32_t fi = inv->function % c->config.function_count;
+    struct function *f = &c->functions[fi];
+    hf_ledger_arrive(&c->stats.ledger);
+    c->stats.interval_arrived++;
+    f->last_arrival = inv->arrival;
+    if (c->config.keep_alive > 0) {
+        if (f->active == 0)
+            hf_cl_set_replicas(c, fi, 1); /* scale from zero */
+        if (!f->keep_alive_armed) {
+            f->keep_alive_armed = true;
+            hf_engine_at(c->engine, inv->arrival + c->config.keep_alive, on_keep_alive, c, fi);
+        }
+    }
+    struct queued q = {inv->id, inv->arrival, inv->work, (double)inv->memory_mb};
+    int64_t ci = f->queue_count == 0 ? route(c, f) : -1;
+    if (ci >= 0) {
+        hf_cl_dispatch(c, (uint32_t)ci, &q);
+        hf_cl_load_changed(c, (uint32_t)ci);
+        hf_cl_reschedule_finish(c, (uint32_t)ci);
+        return;
+    }
+    if (!enqueue(f, &q, c->config.queue_capacity)) {
+        hf_cl_fail_request(c, q.id, fi, q.arrival, HF_FAIL_QUEUE_FULL);
+        return;
+    }
+    c->stats.queued++;
+    c->stats.waited++;
+    hf_cl_rearm_timeout(c, fi);
+}
