@@ -26,6 +26,7 @@ bool hf_cluster_create(struct hf_cluster **out, struct hf_engine *engine,
     c->images = calloc((size_t)c->vm_slots * config->function_count, 1);
     c->functions = calloc(config->function_count, sizeof *c->functions);
     c->cold_rng = hf_engine_rng(engine, "cold-start");
+    c->transit_free = UINT32_MAX;
     bool ok = c->vms && c->images && c->functions && c->cold_rng &&
               hf_histogram_create(&c->stats.latency) && hf_histogram_create(&c->stats.interval_latency);
     for (uint32_t i = 0; ok && i < c->vm_slots; i++) {
@@ -68,6 +69,7 @@ struct hf_model_stats *hf_cluster_stats(struct hf_cluster *c) { return &c->stats
 
 void hf_cluster_fail_all(struct hf_cluster *c, enum hf_fail_reason reason)
 {
+    hf_cl_fail_transits(c, reason);
     for (uint32_t fi = 0; fi < c->config.function_count; fi++) {
         struct function *f = &c->functions[fi];
         while (f->queue_count > 0) {
@@ -87,12 +89,13 @@ void hf_cluster_fail_all(struct hf_cluster *c, enum hf_fail_reason reason)
             free_mark[k->free_slots[s]] = true;
         for (uint32_t s = 0; free_mark && s < c->config.function.concurrency; s++)
             if (!free_mark[s]) {
-                hf_cl_fail_request(c, k->slots[s].id, k->function, k->slots[s].arrival, reason);
+                hf_cl_fail_request(c, k->slots[s].id, k->slots[s].function, k->slots[s].arrival, reason);
                 k->free_slots[k->free_slot_count++] = s;
             }
         free(free_mark);
         c->stats.busy -= k->in_flight;
         k->in_flight = 0;
+        k->shared_in_flight = 0;
         k->cpu.count = 0;
     }
 }
@@ -120,6 +123,7 @@ void hf_cluster_destroy(struct hf_cluster *c)
     free(c->unscheduled);
     free(c->vms);
     free(c->images);
+    hf_cl_transits_fini(c);
     hf_histogram_destroy(&c->stats.latency);
     hf_histogram_destroy(&c->stats.interval_latency);
     free(c);

@@ -88,6 +88,7 @@ struct hf_cluster_config {
     hf_time metric_resolution;
     hf_time keep_alive;       /* 0 = never scale to zero */
     hf_time resize_latency;   /* a CPU resize (docker update) takes effect after this */
+    hf_time specialize_latency; /* loading a function into a warm generic worker */
 };
 
 struct hf_cluster;

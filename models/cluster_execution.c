@@ -18,9 +18,16 @@ void hf_cl_reschedule_finish(struct hf_cluster *c, uint32_t ci)
         k->finish_event = hf_engine_at(c->engine, at, on_finish, c, ci);
 }
 
-bool hf_cl_has_room(const struct hf_cluster *c, const struct container *k)
+/* Each worker serves up to `concurrency` requests: the container's own function on the first, the
+ * function the second is specialized for on the second. */
+bool hf_cl_has_room(const struct hf_cluster *c, const struct container *k, uint32_t function)
 {
-    return k->state == C_READY && k->in_flight < c->config.function.concurrency;
+    if (k->state != C_READY)
+        return false;
+    uint32_t concurrency = c->config.function.concurrency;
+    if (function == k->function)
+        return k->in_flight - k->shared_in_flight < concurrency;
+    return function == k->shared_function && k->shared_in_flight < concurrency;
 }
 
 /* Containers on a VM share its cores fairly, each capped by what it can use (its limit, and one
@@ -83,35 +90,55 @@ void hf_cl_load_changed(struct hf_cluster *c, uint32_t ci)
 }
 
 /* Starts a request in a ready container with a free slot. Does not reschedule the finish event. */
-void hf_cl_dispatch(struct hf_cluster *c, uint32_t ci, const struct queued *q)
+void hf_cl_dispatch(struct hf_cluster *c, uint32_t ci, const struct queued *q, uint32_t function)
 {
     struct container *k = &c->containers[ci];
     const struct hf_function_spec *spec = &c->config.function;
     if (k->memory_used_mib + q->memory_mib > spec->memory_mib - spec->base_memory_mib) {
-        hf_cl_fail_request(c, q->id, k->function, q->arrival, HF_FAIL_OOM);
+        hf_cl_fail_request(c, q->id, function, q->arrival, HF_FAIL_OOM);
         return;
     }
     uint32_t slot = k->free_slots[--k->free_slot_count];
-    k->slots[slot] = (struct slot){q->id, q->arrival, q->memory_mib};
+    k->slots[slot] = (struct slot){q->id, q->arrival, q->memory_mib, function};
     k->memory_used_mib += q->memory_mib;
     k->in_flight++;
+    if (function != k->function)
+        k->shared_in_flight++;
     c->stats.busy++;
     hf_ps_add(&k->cpu, hf_cl_now(c), (double)q->work, slot);
 }
 
+/* Room appeared in container ci: queued requests of the functions it serves move on, to it (the
+ * backend's routing) or wherever the policy's global scheduler says. */
 void hf_cl_drain_queue_into(struct hf_cluster *c, uint32_t ci)
 {
     struct container *k = &c->containers[ci];
-    struct function *f = &c->functions[k->function];
+    uint32_t served[2] = {k->function, k->shared_function};
+    bool by_policy = c->policy && c->policy->on_request;
     bool took = false;
-    while (f->queue_count > 0 && hf_cl_has_room(c, k)) {
-        struct queued q = hf_cl_dequeue(f);
-        c->stats.queued--;
-        hf_cl_dispatch(c, ci, &q);
-        took = true;
+    for (int w = 0; w < 2; w++) {
+        uint32_t fi = served[w];
+        if (fi == HF_GENERIC)
+            continue;
+        struct function *f = &c->functions[fi];
+        bool moved = false;
+        while (f->queue_count > 0 && hf_cl_has_room(c, k, fi)) {
+            if (by_policy) {
+                struct queued head = f->queue[f->queue_head];
+                if (!hf_cl_route_by_policy(c, fi, &head, true))
+                    break;
+            } else {
+                struct queued q = hf_cl_dequeue(f);
+                c->stats.queued--;
+                hf_cl_dispatch(c, ci, &q, fi);
+                took = true;
+            }
+            moved = true;
+        }
+        if (moved)
+            hf_cl_rearm_timeout(c, fi);
     }
     if (took) {
-        hf_cl_rearm_timeout(c, k->function);
         hf_cl_load_changed(c, ci);
         hf_cl_reschedule_finish(c, ci);
     }
@@ -125,10 +152,12 @@ static void on_finish(struct hf_engine *engine, void *ctx, uint64_t ci)
     hf_ps_advance(&k->cpu, hf_engine_now(engine));
     uint32_t slot;
     while (hf_ps_pop_done(&k->cpu, &slot)) {
-        hf_cl_complete_request(c, &k->slots[slot], k->function);
+        hf_cl_complete_request(c, &k->slots[slot], k->slots[slot].function);
         k->memory_used_mib -= k->slots[slot].memory_mib;
         k->free_slots[k->free_slot_count++] = slot;
         k->in_flight--;
+        if (k->slots[slot].function != k->function)
+            k->shared_in_flight--;
         c->stats.busy--;
     }
     if (k->state == C_STOPPING && k->in_flight == 0) {

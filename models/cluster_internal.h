@@ -24,6 +24,7 @@ struct slot {
     uint64_t id;
     hf_time arrival;
     double memory_mib;
+    uint32_t function; /* the container's own, or its second worker's */
 };
 
 struct container {
@@ -37,6 +38,10 @@ struct container {
     double pending_limit; /* a resize in flight (applies at resize_event); 0 = none */
     hf_event_handle resize_event;
     uint32_t generation;  /* bumped when the slot is reused: stale container ids are refused */
+    uint32_t shared_function;  /* second worker: HF_GENERIC or the function it serves */
+    uint32_t pending_shared;   /* a specialization in flight (HF_GENERIC = none) */
+    uint32_t shared_in_flight;
+    hf_event_handle specialize_event;
     hf_time scheduled_at, ready_change;
     struct hf_ps_server cpu;
     hf_event_handle finish_event, ready_event;
@@ -56,6 +61,15 @@ struct queued {
     uint64_t id;
     hf_time arrival, work;
     double memory_mib;
+};
+
+/* A request on its way to a container after bounces (delayed dispatch). */
+struct transit {
+    struct queued q;
+    uint32_t function;
+    uint64_t container;
+    uint32_t next_free; /* free-list link */
+    bool active;
 };
 
 struct function {
@@ -110,6 +124,8 @@ struct hf_cluster {
                             arbitrary moment, not in step with the workload */
     hf_event_handle scrape_event;
     gsl_rng *cold_rng;
+    struct transit *transits;
+    uint32_t transit_cap, transit_free; /* free list head; UINT32_MAX = empty */
     struct hf_model_stats stats;
     struct hf_platform platform;
     const struct hf_policy_type *policy;
@@ -129,11 +145,18 @@ struct queued hf_cl_dequeue(struct function *f);
 void hf_cl_rearm_timeout(struct hf_cluster *c, uint32_t fi);
 /* cluster_execution.c: processor sharing in containers, fair sharing of VM cores */
 void hf_cl_reschedule_finish(struct hf_cluster *c, uint32_t ci);
-bool hf_cl_has_room(const struct hf_cluster *c, const struct container *k);
+bool hf_cl_has_room(const struct hf_cluster *c, const struct container *k, uint32_t function);
 void hf_cl_vm_share(struct hf_cluster *c, uint32_t vi);
 void hf_cl_load_changed(struct hf_cluster *c, uint32_t ci);
-void hf_cl_dispatch(struct hf_cluster *c, uint32_t ci, const struct queued *q);
+void hf_cl_dispatch(struct hf_cluster *c, uint32_t ci, const struct queued *q, uint32_t function);
 void hf_cl_drain_queue_into(struct hf_cluster *c, uint32_t ci);
+uint64_t hf_cl_container_id(const struct hf_cluster *c, uint32_t ci);
+struct container *hf_cl_container_by_id(struct hf_cluster *c, uint64_t id, uint32_t *index);
+/* Routes through the policy's on_request (when it has one); false when it kept the request queued. */
+bool hf_cl_route_by_policy(struct hf_cluster *c, uint32_t function, const struct queued *q, bool from_queue);
+void hf_cl_transits_fini(struct hf_cluster *c);
+/* Fails every request still on its way to a container (run end). */
+void hf_cl_fail_transits(struct hf_cluster *c, enum hf_fail_reason reason);
 /* cluster_nodes.c: placement and container lifetime */
 void hf_cl_place_unscheduled(struct hf_cluster *c);
 void hf_cl_release(struct hf_cluster *c, uint32_t ci);

@@ -112,6 +112,9 @@ static void on_ready(struct hf_engine *engine, void *ctx, uint64_t ci)
     k->ready_change = hf_engine_now(engine);
     c->functions[k->function].ready++;
     c->stats.ready++;
+    if (c->policy && c->policy->on_container_ready)
+        c->policy->on_container_ready(c->policy_state, &c->platform, hf_cl_container_id(c, (uint32_t)ci),
+                                      k->function);
     hf_cl_drain_queue_into(c, (uint32_t)ci);
 }
 
@@ -176,6 +179,8 @@ static bool start_container(struct hf_cluster *c, uint32_t fi)
         }
     }
     k->state = C_UNSCHEDULED;
+    k->shared_function = k->pending_shared = HF_GENERIC;
+    k->shared_in_flight = 0;
     k->function = fi;
     k->cpu.cores = spec->cpu_limit;
     k->cpu.updated = hf_cl_now(c);
@@ -231,6 +236,9 @@ void hf_cl_release(struct hf_cluster *c, uint32_t ci)
     bool placed = k->state != C_UNSCHEDULED;
     if (k->state == C_STARTING)
         hf_engine_cancel(c->engine, k->ready_event);
+    if (k->pending_shared != HF_GENERIC)
+        hf_engine_cancel(c->engine, k->specialize_event);
+    k->pending_shared = k->shared_function = HF_GENERIC;
     if (k->finish_at != HF_TIME_NEVER)
         hf_engine_cancel(c->engine, k->finish_event);
     k->finish_at = HF_TIME_NEVER;

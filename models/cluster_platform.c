@@ -85,12 +85,12 @@ static void p_set_metric_resolution(void *backend, hf_time resolution)
     hf_cl_schedule_first_scrape(c);
 }
 
-static uint64_t container_id(const struct hf_cluster *c, uint32_t ci)
+uint64_t hf_cl_container_id(const struct hf_cluster *c, uint32_t ci)
 {
     return (uint64_t)c->containers[ci].generation << 32 | ci;
 }
 
-static struct container *container_by_id(struct hf_cluster *c, uint64_t id, uint32_t *index)
+struct container *hf_cl_container_by_id(struct hf_cluster *c, uint64_t id, uint32_t *index)
 {
     uint32_t ci = (uint32_t)id;
     if (ci >= c->container_cap || c->containers[ci].generation != (uint32_t)(id >> 32) ||
@@ -100,19 +100,13 @@ static struct container *container_by_id(struct hf_cluster *c, uint64_t id, uint
     return &c->containers[ci];
 }
 
-static uint32_t p_containers(void *backend, uint32_t fi, struct hf_container_view *out, uint32_t cap)
+static void container_view(const struct hf_cluster *c, uint32_t ci, struct hf_container_view *out)
 {
-    struct hf_cluster *c = backend;
-    if (fi >= c->config.function_count)
-        return 0;
-    const struct function *f = &c->functions[fi];
-    for (uint32_t i = 0; i < f->count && i < cap; i++) {
-        uint32_t ci = f->containers[i];
-        const struct container *k = &c->containers[ci];
-        bool placed = k->state != C_UNSCHEDULED;
-        out[i] = (struct hf_container_view){
-            .id = container_id(c, ci),
-            .function = fi,
+    const struct container *k = &c->containers[ci];
+    bool placed = k->state != C_UNSCHEDULED;
+    *out = (struct hf_container_view){
+            .id = hf_cl_container_id(c, ci),
+            .function = k->function,
             .node = k->vm,
             .ready = k->state == C_READY,
             .cpu_limit = placed ? k->cpu_limit : c->config.function.cpu_limit,
@@ -123,9 +117,66 @@ static uint32_t p_containers(void *backend, uint32_t fi, struct hf_container_vie
             .memory_used_mib = k->memory_used_mib + c->config.function.base_memory_mib,
             .memory_limit_mib = c->config.function.memory_mib,
             .node_cores_free = placed ? c->vms[k->vm].cores_free : 0,
-        };
-    }
+            .shared_function = k->shared_function,
+            .specializing = k->pending_shared != HF_GENERIC,
+            .shared_in_flight = k->shared_in_flight,
+    };
+}
+
+static uint32_t p_containers(void *backend, uint32_t fi, struct hf_container_view *out, uint32_t cap)
+{
+    struct hf_cluster *c = backend;
+    if (fi >= c->config.function_count)
+        return 0;
+    const struct function *f = &c->functions[fi];
+    for (uint32_t i = 0; i < f->count && i < cap; i++)
+        container_view(c, f->containers[i], &out[i]);
     return f->count;
+}
+
+static bool p_container(void *backend, uint64_t id, struct hf_container_view *out)
+{
+    struct hf_cluster *c = backend;
+    uint32_t ci;
+    if (!hf_cl_container_by_id(c, id, &ci))
+        return false;
+    container_view(c, ci, out);
+    return true;
+}
+
+static void on_specialized(struct hf_engine *engine, void *ctx, uint64_t ci)
+{
+    (void)engine;
+    struct hf_cluster *c = ctx;
+    struct container *k = &c->containers[ci];
+    k->shared_function = k->pending_shared;
+    k->pending_shared = HF_GENERIC;
+    c->stats.specializations++;
+    uint32_t fi = k->shared_function;
+    if (c->policy && c->policy->on_specialized)
+        c->policy->on_specialized(c->policy_state, &c->platform, hf_cl_container_id(c, (uint32_t)ci), fi);
+    hf_cl_drain_queue_into(c, (uint32_t)ci);
+}
+
+static bool p_specialize(void *backend, uint64_t id, uint32_t function)
+{
+    struct hf_cluster *c = backend;
+    uint32_t ci;
+    struct container *k = hf_cl_container_by_id(c, id, &ci);
+    if (!k || k->state != C_READY || k->pending_shared != HF_GENERIC)
+        return false;
+    if (function == HF_GENERIC) {
+        if (k->shared_function == HF_GENERIC || k->shared_in_flight > 0)
+            return false;
+        k->shared_function = HF_GENERIC;
+        return true;
+    }
+    if (function >= c->config.function_count || function == k->function ||
+        k->shared_function != HF_GENERIC)
+        return false;
+    k->pending_shared = function;
+    k->specialize_event = hf_engine_after(c->engine, c->config.specialize_latency, on_specialized, c, ci);
+    return true;
 }
 
 static void on_resized(struct hf_engine *engine, void *ctx, uint64_t ci)
@@ -146,7 +197,7 @@ static void on_resized(struct hf_engine *engine, void *ctx, uint64_t ci)
         hf_cl_reschedule_finish(c, (uint32_t)ci);
     }
     if (c->policy && c->policy->on_resized)
-        c->policy->on_resized(c->policy_state, &c->platform, container_id(c, (uint32_t)ci));
+        c->policy->on_resized(c->policy_state, &c->platform, hf_cl_container_id(c, (uint32_t)ci));
 }
 
 static bool p_resize(void *backend, uint64_t id, double cpu_limit)
@@ -154,7 +205,7 @@ static bool p_resize(void *backend, uint64_t id, double cpu_limit)
     struct hf_cluster *c = backend;
     const struct hf_function_spec *spec = &c->config.function;
     uint32_t ci;
-    struct container *k = container_by_id(c, id, &ci);
+    struct container *k = hf_cl_container_by_id(c, id, &ci);
     if (!k || k->state == C_UNSCHEDULED || k->state == C_STOPPING || k->pending_limit > 0 ||
         cpu_limit < spec->cpu_request || cpu_limit == k->cpu_limit)
         return false;
@@ -184,4 +235,6 @@ const struct hf_platform_ops hf_cl_platform_ops = {
     .set_metric_resolution = p_set_metric_resolution,
     .containers = p_containers,
     .resize = p_resize,
+    .container = p_container,
+    .specialize = p_specialize,
 };

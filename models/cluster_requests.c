@@ -125,7 +125,7 @@ static int64_t route(struct hf_cluster *c, struct function *f)
         int64_t best = -1;
         for (uint32_t i = 0; i < f->count; i++) {
             const struct container *k = &c->containers[f->containers[i]];
-            if (hf_cl_has_room(c, k) &&
+            if (hf_cl_has_room(c, k, (uint32_t)(f - c->functions)) &&
                 (best < 0 || k->in_flight < c->containers[f->containers[best]].in_flight))
                 best = i;
         }
@@ -133,12 +133,122 @@ static int64_t route(struct hf_cluster *c, struct function *f)
     }
     for (uint32_t step = 0; step < f->count; step++) {
         uint32_t i = (f->rr + step) % f->count;
-        if (hf_cl_has_room(c, &c->containers[f->containers[i]])) {
+        if (hf_cl_has_room(c, &c->containers[f->containers[i]], (uint32_t)(f - c->functions))) {
             f->rr = i + 1;
             return f->containers[i];
         }
     }
     return -1;
+}
+
+/* Puts a request back at the head of its function's queue (a delayed request whose container
+ * filled up meanwhile: it is older than what waits behind it). */
+static bool enqueue_front(struct hf_cluster *c, uint32_t fi, const struct queued *q)
+{
+    struct function *f = &c->functions[fi];
+    if (!enqueue(f, q, UINT32_MAX))
+        return false;
+    /* enqueue appended it; rotate it to the head */
+    uint32_t last = (f->queue_head + f->queue_count - 1) % f->queue_cap;
+    struct queued moved = f->queue[last];
+    for (uint32_t i = f->queue_count - 1; i > 0; i--)
+        f->queue[(f->queue_head + i) % f->queue_cap] = f->queue[(f->queue_head + i - 1) % f->queue_cap];
+    f->queue[f->queue_head] = moved;
+    return true;
+}
+
+static void on_transit(struct hf_engine *engine, void *ctx, uint64_t index)
+{
+    (void)engine;
+    struct hf_cluster *c = ctx;
+    struct transit t = c->transits[index];
+    c->transits[index].active = false;
+    c->transits[index].next_free = c->transit_free;
+    c->transit_free = (uint32_t)index;
+    uint32_t ci;
+    struct container *k = hf_cl_container_by_id(c, t.container, &ci);
+    if (k && hf_cl_has_room(c, k, t.function)) {
+        hf_cl_dispatch(c, ci, &t.q, t.function);
+        hf_cl_load_changed(c, ci);
+        hf_cl_reschedule_finish(c, ci);
+        return;
+    }
+    if (!enqueue_front(c, t.function, &t.q)) {
+        hf_cl_fail_request(c, t.q.id, t.function, t.q.arrival, HF_FAIL_QUEUE_FULL);
+        return;
+    }
+    c->stats.queued++;
+    hf_cl_rearm_timeout(c, t.function);
+}
+
+static bool start_transit(struct hf_cluster *c, uint32_t fi, const struct queued *q, uint64_t container,
+                          hf_time delay)
+{
+    if (c->transit_free == UINT32_MAX) {
+        uint32_t cap = c->transit_cap ? 2 * c->transit_cap : 64;
+        struct transit *grown = realloc(c->transits, cap * sizeof *grown);
+        if (!grown)
+            return false;
+        c->transits = grown;
+        for (uint32_t i = cap; i > c->transit_cap; i--) {
+            c->transits[i - 1].next_free = c->transit_free;
+            c->transit_free = i - 1;
+        }
+        c->transit_cap = cap;
+    }
+    uint32_t index = c->transit_free;
+    c->transit_free = c->transits[index].next_free;
+    c->transits[index] = (struct transit){*q, fi, container, UINT32_MAX, true};
+    hf_engine_after(c->engine, delay, on_transit, c, index);
+    return true;
+}
+
+void hf_cl_fail_transits(struct hf_cluster *c, enum hf_fail_reason reason)
+{
+    for (uint32_t i = 0; i < c->transit_cap; i++)
+        if (c->transits[i].active) {
+            c->transits[i].active = false;
+            hf_cl_fail_request(c, c->transits[i].q.id, c->transits[i].function, c->transits[i].q.arrival,
+                               reason);
+        }
+}
+
+void hf_cl_transits_fini(struct hf_cluster *c)
+{
+    free(c->transits);
+    c->transits = NULL;
+}
+
+bool hf_cl_route_by_policy(struct hf_cluster *c, uint32_t fi, const struct queued *q, bool from_queue)
+{
+    struct hf_request_view view = {q->id, fi, (uint32_t)q->memory_mib, q->arrival, from_queue};
+    struct hf_route r = c->policy->on_request(c->policy_state, &c->platform, &view);
+    struct function *f = &c->functions[fi];
+    uint32_t ci = 0;
+    if (r.container == HF_ROUTE_QUEUE)
+        return false;
+    if (r.container == HF_ROUTE_DEFAULT) {
+        int64_t picked = route(c, f);
+        if (picked < 0)
+            return false;
+        ci = (uint32_t)picked;
+        r.delay = 0;
+    } else {
+        struct container *k = hf_cl_container_by_id(c, r.container, &ci);
+        if (!k || !hf_cl_has_room(c, k, fi))
+            return false; /* a stale or full choice: the request waits, as if told to */
+    }
+    c->stats.bounces += r.bounces;
+    if (from_queue) {
+        hf_cl_dequeue(f);
+        c->stats.queued--;
+    }
+    if (r.delay > 0 && start_transit(c, fi, q, hf_cl_container_id(c, ci), r.delay))
+        return true;
+    hf_cl_dispatch(c, ci, q, fi);
+    hf_cl_load_changed(c, ci);
+    hf_cl_reschedule_finish(c, ci);
+    return true;
 }
 
 static void on_keep_alive(struct hf_engine *engine, void *ctx, uint64_t fi)
@@ -172,9 +282,21 @@ void hf_cluster_arrive(void *model, const struct hf_invocation *inv)
         }
     }
     struct queued q = {inv->id, inv->arrival, inv->work, (double)inv->memory_mb};
+    if (c->policy && c->policy->on_request) {
+        if (f->queue_count == 0 && hf_cl_route_by_policy(c, fi, &q, false))
+            return;
+        if (!enqueue(f, &q, c->config.queue_capacity)) {
+            hf_cl_fail_request(c, q.id, fi, q.arrival, HF_FAIL_QUEUE_FULL);
+            return;
+        }
+        c->stats.queued++;
+        c->stats.waited++;
+        hf_cl_rearm_timeout(c, fi);
+        return;
+    }
     int64_t ci = f->queue_count == 0 ? route(c, f) : -1;
     if (ci >= 0) {
-        hf_cl_dispatch(c, (uint32_t)ci, &q);
+        hf_cl_dispatch(c, (uint32_t)ci, &q, fi);
         hf_cl_load_changed(c, (uint32_t)ci);
         hf_cl_reschedule_finish(c, (uint32_t)ci);
         return;

@@ -54,6 +54,7 @@ bool hf_cluster_config_from_scenario(const json_t *s, struct hf_cluster_config *
     double keep_alive = num(s, "function.keep_alive_s");
     out->keep_alive = hf_time_from_s(keep_alive);
     out->resize_latency = hf_time_from_ms(num(s, "function.resize_ms"));
+    out->specialize_latency = hf_time_from_ms(num(s, "function.specialize_ms"));
 
     out->routing = strcmp(hf_json_string_at(s, "gateway.routing"), "least-loaded") == 0
                        ? HF_ROUTE_LEAST_LOADED : HF_ROUTE_ROUND_ROBIN;

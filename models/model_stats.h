@@ -17,6 +17,8 @@ struct hf_model_stats {
     uint64_t waited;          /* arrivals that found no room and queued */
     uint64_t cold_starts;     /* containers started */
     uint64_t resizes;         /* container CPU resizes applied */
+    uint64_t specializations; /* second workers specialized for a function */
+    uint64_t bounces;         /* requests an in-container scheduler sent back to the global one */
     uint32_t queued, busy, replicas, ready; /* gauges: waiting requests, requests in service, containers */
     double busy_core_ns;      /* CPU used by requests */
     double allocated_core_ns; /* integral of allocated cores (container limits or servers) over time */

@@ -27,6 +27,16 @@ struct hf_policy_type {
     void (*on_timer)(void *state, struct hf_platform *platform, uint64_t arg);
     /* Optional: a resize the policy asked for has applied. */
     void (*on_resized)(void *state, struct hf_platform *platform, uint64_t container);
+    /* Optional: route a request (the global scheduler). Without it the backend's gateway routes.
+     * Called for each arrival, and for the head of a function's queue when room appears. */
+    struct hf_route (*on_request)(void *state, struct hf_platform *platform,
+                                  const struct hf_request_view *request);
+    /* Optional: a container finished its cold start and is ready. */
+    void (*on_container_ready)(void *state, struct hf_platform *platform, uint64_t container,
+                               uint32_t function);
+    /* Optional: a second worker finished specializing. */
+    void (*on_specialized)(void *state, struct hf_platform *platform, uint64_t container,
+                           uint32_t function);
     void (*fini)(void *state);
 };
 

@@ -57,6 +57,30 @@ struct hf_container_view {
     uint32_t in_flight, concurrency;
     double memory_used_mib, memory_limit_mib;
     double node_cores_free; /* cores its VM has unreserved: the room for a vertical scale-up */
+    uint32_t shared_function;  /* what its second worker serves; HF_GENERIC while generic */
+    bool specializing;         /* the second worker is loading a function */
+    uint32_t shared_in_flight; /* requests on the second worker (counted in in_flight too) */
+};
+
+/* The second worker's function when it is generic. */
+#define HF_GENERIC UINT32_MAX
+
+/* A request as the global scheduler sees it when it routes. */
+struct hf_request_view {
+    uint64_t id;
+    uint32_t function;
+    uint32_t memory_mb;
+    hf_time arrival;
+    bool from_queue; /* it waited in the gateway queue and room has appeared */
+};
+
+/* A routing decision (policy on_request). */
+#define HF_ROUTE_QUEUE UINT64_MAX /* keep it in the gateway queue (buffer) */
+#define HF_ROUTE_DEFAULT (UINT64_MAX - 1) /* let the backend's gateway routing decide */
+struct hf_route {
+    uint64_t container; /* a container id, or HF_ROUTE_QUEUE / HF_ROUTE_DEFAULT */
+    hf_time delay;      /* time before it reaches the container (bounce round trips) */
+    uint32_t bounces;   /* times in-container schedulers sent it back on the way (counted) */
 };
 
 struct hf_platform_ops {
@@ -78,6 +102,13 @@ struct hf_platform_ops {
      * applies. Refused (false) for a stale id, a container not on a VM or stopping, a resize already
      * in flight, or headroom above the function's limit its VM cannot reserve. */
     bool (*resize)(void *backend, uint64_t container, double cpu_limit);
+    /* Optional. One container's view by id; false when the id is stale. */
+    bool (*container)(void *backend, uint64_t container, struct hf_container_view *out);
+    /* Optional. Specializes the container's generic second worker for `function` (on_specialized
+     * fires after the switch cost), or with HF_GENERIC returns it to generic (at once, only when it
+     * has nothing in flight). False when refused: stale id, not ready, worker busy or switching, or
+     * the function is the container's own. */
+    bool (*specialize)(void *backend, uint64_t container, uint32_t function);
 };
 
 struct hf_platform {

@@ -154,6 +154,8 @@ static json_t *summary_json(const json_t *scenario, struct run *r)
     json_object_set_new(sum, "cpu_core_s", cpu);
     json_object_set_new(sum, "cold_starts", json_integer((json_int_t)s->cold_starts));
     json_object_set_new(sum, "resizes", json_integer((json_int_t)s->resizes));
+    json_object_set_new(sum, "specializations", json_integer((json_int_t)s->specializations));
+    json_object_set_new(sum, "bounces", json_integer((json_int_t)s->bounces));
     json_object_set_new(sum, "queued_on_arrival", json_integer((json_int_t)s->waited));
     if (r->vm_count > 0) {
         json_object_set_new(sum, "vm_seconds", json_real(s->vm_seconds));

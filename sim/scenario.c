@@ -117,6 +117,8 @@ static const struct hf_field function_fields[] = {
     NUM("image_mib", "MiB", "100", HF_F_MIN, 0, 0, "Image size, pulled once per VM."),
     NUM("resize_ms", "ms", "20", HF_F_MIN, 0, 0,
         "Time for a CPU resize of a running container to apply (an engine update call)."),
+    NUM("specialize_ms", "ms", "100", HF_F_MIN, 0, 0,
+        "Time to load a function into a container's warm generic worker (HyperFaaS container sharing)."),
     NUM("keep_alive_s", "s", "0", HF_F_MIN, 0, 0,
         "Idle time after which a function scales to zero (0 = never); arrivals then scale it from zero."),
     {"cold_start", HF_T_OBJECT, "", "Container start stages after the image pull.", NULL, 0, 0, 0, NULL,

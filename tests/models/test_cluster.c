@@ -341,6 +341,129 @@ Test(cluster, resize_applies_after_its_latency_and_is_bounded_by_the_vm)
     stop(&b);
 }
 
+/* A minimal global scheduler for the routing hook: sends function f's requests to `target[f]` after
+ * `delay`, counting one bounce, or queues them while it has no target. */
+struct steer {
+    bool has_target[2];
+    uint64_t target[2];
+    hf_time delay;
+    int ready_calls, specialized_calls, requests_seen, from_queue_seen;
+};
+
+static struct hf_route steer_route(void *state, struct hf_platform *p, const struct hf_request_view *r)
+{
+    (void)p;
+    struct steer *s = state;
+    s->requests_seen++;
+    s->from_queue_seen += r->from_queue;
+    if (!s->has_target[r->function])
+        return (struct hf_route){HF_ROUTE_QUEUE, 0, 0};
+    return (struct hf_route){s->target[r->function], s->delay, s->delay > 0 ? 1 : 0};
+}
+
+static void steer_ready(void *state, struct hf_platform *p, uint64_t id, uint32_t f)
+{
+    (void)p;
+    (void)id;
+    (void)f;
+    ((struct steer *)state)->ready_calls++;
+}
+
+static void steer_specialized(void *state, struct hf_platform *p, uint64_t id, uint32_t f)
+{
+    (void)p;
+    (void)id;
+    (void)f;
+    ((struct steer *)state)->specialized_calls++;
+}
+
+static const struct hf_policy_type steer_policy = {
+    .name = "steer", .on_request = steer_route, .on_container_ready = steer_ready,
+    .on_specialized = steer_specialized,
+};
+
+Test(cluster, policy_routing_with_bounce_delay_and_container_sharing)
+{
+    struct bench b = {0};
+    base_config(&b.config);
+    b.config.function_count = 2;
+    b.config.specialize_latency = hf_time_from_ms(50);
+    start(&b);
+    struct steer st = {0};
+    hf_cluster_attach_policy(b.cluster, &steer_policy, &st);
+    struct hf_platform *p = hf_cluster_platform(b.cluster);
+    p->ops->set_replicas(p->backend, 0, 1); /* only function 0 has a container */
+    hf_engine_run_until(&b.engine, hf_time_from_s(5));
+    cr_assert_eq(st.ready_calls, 1);
+    struct hf_container_view cv;
+    cr_assert_eq(p->ops->containers(p->backend, 0, &cv, 1), 1u);
+    cr_assert_eq(cv.shared_function, HF_GENERIC);
+
+    /* Function 0 through the hook with a 30 ms bounce: 100 ms of work ends 130 ms after arrival. */
+    st.target[0] = cv.id;
+    st.has_target[0] = true;
+    st.delay = hf_time_from_ms(30);
+    hf_engine_at(&b.engine, hf_time_from_s(6), on_arrival, &b, 0);
+    hf_engine_run_until(&b.engine, hf_time_from_s(7));
+    struct hf_model_stats *ms = hf_cluster_stats(b.cluster);
+    cr_assert_eq(ms->ledger.completed, 1u, "arrived %lu completed %lu queued %u busy %u seen %d",
+                 (unsigned long)ms->ledger.arrived, (unsigned long)ms->ledger.completed, ms->queued, ms->busy,
+                 st.requests_seen);
+    cr_assert_eq(ms->bounces, 1u);
+    cr_assert_float_eq(hf_histogram_quantile(&ms->latency, 1.0) / 1e6, 130.0, 0.01);
+
+    /* Function 1 has no container: its request waits in the queue until the container's second
+     * worker is specialized for it (50 ms), then the scheduler is asked again and sends it there. */
+    st.delay = 0;
+    hf_engine_at(&b.engine, hf_time_from_s(8), on_arrival, &b, 1);
+    hf_engine_run_until(&b.engine, hf_time_from_s(8));
+    cr_assert_eq(ms->queued, 1u);
+    cr_assert_not(p->ops->specialize(p->backend, cv.id, 0), "a container's own function");
+    st.target[1] = cv.id;
+    st.has_target[1] = true;
+    cr_assert(p->ops->specialize(p->backend, cv.id, 1));
+    cr_assert_not(p->ops->specialize(p->backend, cv.id, 1), "already switching");
+    hf_engine_run_until(&b.engine, hf_time_from_s(9));
+    cr_assert_eq(st.specialized_calls, 1);
+    cr_assert_eq(ms->specializations, 1u);
+    cr_assert_eq(ms->ledger.completed, 2u);
+    cr_assert_geq(st.from_queue_seen, 1);
+    cr_assert(p->ops->container(p->backend, cv.id, &cv));
+    cr_assert_eq(cv.shared_function, 1u);
+    cr_assert_eq(cv.shared_in_flight, 0u);
+    cr_assert(p->ops->specialize(p->backend, cv.id, HF_GENERIC), "idle: back to generic");
+    cr_assert(p->ops->container(p->backend, cv.id, &cv));
+    cr_assert_eq(cv.shared_function, HF_GENERIC);
+    struct hf_error err;
+    cr_assert(hf_ledger_check(&ms->ledger, &err));
+    stop(&b);
+}
+
+Test(cluster, requests_in_transit_at_run_end_are_failed_not_lost)
+{
+    struct bench b = {0};
+    base_config(&b.config);
+    start(&b);
+    struct steer st = {0};
+    hf_cluster_attach_policy(b.cluster, &steer_policy, &st);
+    set_replicas(&b, 1);
+    hf_engine_run_until(&b.engine, hf_time_from_s(5));
+    struct hf_container_view cv;
+    struct hf_platform *p = hf_cluster_platform(b.cluster);
+    p->ops->containers(p->backend, 0, &cv, 1);
+    st.target[0] = cv.id;
+    st.has_target[0] = true;
+    st.delay = hf_time_from_s(10);
+    hf_engine_at(&b.engine, hf_time_from_s(6), on_arrival, &b, 0);
+    hf_engine_run_until(&b.engine, hf_time_from_s(7)); /* still on its way */
+    hf_cluster_fail_all(b.cluster, HF_FAIL_RUN_END);
+    struct hf_model_stats *ms = hf_cluster_stats(b.cluster);
+    cr_assert_eq(ms->ledger.failed[HF_FAIL_RUN_END], 1u);
+    struct hf_error err;
+    cr_assert(hf_ledger_check(&ms->ledger, &err));
+    stop(&b);
+}
+
 /* ---- theory, through whole runs ---- */
 
 static double run_mean_latency_ms(const char *const *sets, size_t n)

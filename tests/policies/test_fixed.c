@@ -48,7 +48,7 @@ static void fake_load(void *b, uint32_t f, struct hf_function_load *out)
 }
 
 static const struct hf_platform_ops fake_ops = {fake_now, fake_timer_after, fake_timer_cancel,
-                                                fake_functions, fake_set_replicas, fake_load, NULL, NULL, NULL, NULL};
+                                                fake_functions, fake_set_replicas, fake_load, NULL, NULL, NULL, NULL, NULL, NULL};
 
 Test(fixed, sets_every_function_once_and_nothing_else)
 {
