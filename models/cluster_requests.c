@@ -191,6 +191,7 @@ static bool start_transit(struct hf_cluster *c, uint32_t fi, const struct queued
             return false;
         c->transits = grown;
         for (uint32_t i = cap; i > c->transit_cap; i--) {
+            c->transits[i - 1].active = false;
             c->transits[i - 1].next_free = c->transit_free;
             c->transit_free = i - 1;
         }
