@@ -224,6 +224,23 @@ static bool p_resize(void *backend, uint64_t id, double cpu_limit)
     return true;
 }
 
+static void p_retry_queued(void *backend, uint32_t fi)
+{
+    struct hf_cluster *c = backend;
+    if (fi >= c->config.function_count || !c->policy || !c->policy->on_request)
+        return;
+    struct function *f = &c->functions[fi];
+    bool moved = false;
+    while (f->queue_count > 0) {
+        struct queued head = f->queue[f->queue_head];
+        if (!hf_cl_route_by_policy(c, fi, &head, true))
+            break;
+        moved = true;
+    }
+    if (moved)
+        hf_cl_rearm_timeout(c, fi);
+}
+
 const struct hf_platform_ops hf_cl_platform_ops = {
     .now = p_now,
     .timer_after = p_timer_after,
@@ -237,4 +254,5 @@ const struct hf_platform_ops hf_cl_platform_ops = {
     .resize = p_resize,
     .container = p_container,
     .specialize = p_specialize,
+    .retry_queued = p_retry_queued,
 };

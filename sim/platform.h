@@ -109,6 +109,9 @@ struct hf_platform_ops {
      * has nothing in flight). False when refused: stale id, not ready, worker busy or switching, or
      * the function is the container's own. */
     bool (*specialize)(void *backend, uint64_t container, uint32_t function);
+    /* Optional. Offers a function's queued requests to the policy's on_request again (from_queue),
+     * head first, until it keeps one queued: for a scheduler whose knowledge just got fresher. */
+    void (*retry_queued)(void *backend, uint32_t function);
 };
 
 struct hf_platform {

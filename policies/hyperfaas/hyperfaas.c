@@ -46,7 +46,7 @@ static bool hyperfaas_init(void *state, const json_t *json, struct hf_platform *
 {
     struct hf_hyperfaas *h = state;
     const struct hf_platform_ops *ops = platform->ops;
-    if (!ops->containers || !ops->container || !ops->resize || !ops->specialize)
+    if (!ops->containers || !ops->container || !ops->resize || !ops->specialize || !ops->retry_queued)
         return hf_fail(err, HF_EXIT_BAD_INPUT,
                        "hyperfaas needs a model with containers, resizes and workers: use \"model\": \"cluster\"");
     h->p = (struct hf_hyperfaas_params){
@@ -100,6 +100,9 @@ static void hyperfaas_on_timer(void *state, struct hf_platform *platform, uint64
     hf_time now = hf_platform_now(platform);
     if (hf_gs_refresh(h, platform, now)) {
         learn_base_limits(h);
+        /* Fresh reports may show room the GS's bookkeeping hid: offer the buffer again. */
+        for (uint32_t f = 0; f < h->functions; f++)
+            platform->ops->retry_queued(platform->backend, f);
         hf_scaler_tick(h, platform, now);
     }
     platform->ops->timer_after(platform->backend, h->p.report_interval, 0);

@@ -47,8 +47,10 @@ static void fake_load(void *b, uint32_t f, struct hf_function_load *out)
     memset(out, 0, sizeof *out);
 }
 
-static const struct hf_platform_ops fake_ops = {fake_now, fake_timer_after, fake_timer_cancel,
-                                                fake_functions, fake_set_replicas, fake_load, NULL, NULL, NULL, NULL, NULL, NULL};
+static const struct hf_platform_ops fake_ops = {
+    .now = fake_now, .timer_after = fake_timer_after, .timer_cancel = fake_timer_cancel,
+    .function_count = fake_functions, .set_replicas = fake_set_replicas, .load = fake_load,
+};
 
 Test(fixed, sets_every_function_once_and_nothing_else)
 {

@@ -1,0 +1,282 @@
+/* HyperFaaS against a recording fake backend (which calls, in which order) and against the
+ * simulated cluster (conservation, determinism, each phase's effect when the others are off). */
+#include <criterion/criterion.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "policies/registry.h"
+#include "sim/results.h"
+#include "sim/run.h"
+#include "sim/scenario.h"
+
+/* ---- the fake backend: two functions, containers described by hand, every call recorded ---- */
+
+struct fake {
+    hf_time now;
+    struct hf_container_view containers[2][4];
+    uint32_t count[2];
+    struct hf_function_load load[2];
+    char log[4096];
+    hf_time timer_delay;
+};
+
+static void record(struct fake *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void record(struct fake *f, const char *fmt, ...)
+{
+    size_t used = strlen(f->log);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(f->log + used, sizeof f->log - used, fmt, ap);
+    va_end(ap);
+}
+
+static hf_time f_now(void *b) { return ((struct fake *)b)->now; }
+static hf_timer f_timer(void *b, hf_time delay, uint64_t arg)
+{
+    (void)arg;
+    ((struct fake *)b)->timer_delay = delay;
+    record(b, "timer(%lld) ", (long long)delay);
+    return 1;
+}
+static bool f_cancel(void *b, hf_timer t) { (void)b; (void)t; return true; }
+static uint32_t f_functions(void *b) { (void)b; return 2; }
+static uint32_t f_set_replicas(void *b, uint32_t fn, uint32_t n)
+{
+    record(b, "set_replicas(%u,%u) ", fn, n);
+    return n;
+}
+static void f_load(void *b, uint32_t fn, struct hf_function_load *out) { *out = ((struct fake *)b)->load[fn]; }
+static uint32_t f_containers(void *b, uint32_t fn, struct hf_container_view *out, uint32_t cap)
+{
+    struct fake *f = b;
+    for (uint32_t i = 0; i < f->count[fn] && i < cap; i++)
+        out[i] = f->containers[fn][i];
+    return f->count[fn];
+}
+static bool f_container(void *b, uint64_t id, struct hf_container_view *out)
+{
+    struct fake *f = b;
+    for (int fn = 0; fn < 2; fn++)
+        for (uint32_t i = 0; i < f->count[fn]; i++)
+            if (f->containers[fn][i].id == id) {
+                *out = f->containers[fn][i];
+                return true;
+            }
+    return false;
+}
+static bool f_resize(void *b, uint64_t id, double cores)
+{
+    record(b, "resize(%llu,%.2f) ", (unsigned long long)id, cores);
+    return true;
+}
+static bool f_specialize(void *b, uint64_t id, uint32_t fn)
+{
+    record(b, "specialize(%llu,%d) ", (unsigned long long)id, fn == HF_GENERIC ? -1 : (int)fn);
+    return true;
+}
+
+static void f_retry(void *b, uint32_t fn)
+{
+    struct fake *f = b;
+    if (f->load[fn].queued > 0)
+        record(b, "retry(%u) ", fn);
+}
+
+static const struct hf_platform_ops fake_ops = {
+    .now = f_now, .timer_after = f_timer, .timer_cancel = f_cancel, .function_count = f_functions,
+    .set_replicas = f_set_replicas, .load = f_load, .containers = f_containers, .container = f_container,
+    .resize = f_resize, .specialize = f_specialize, .retry_queued = f_retry,
+};
+
+static struct hf_container_view view(uint64_t id, uint32_t fn, uint32_t in_flight)
+{
+    return (struct hf_container_view){.id = id, .function = fn, .ready = true, .cpu_limit = 1,
+                                      .cpu_demand = in_flight < 1 ? in_flight : 1, .in_flight = in_flight,
+                                      .concurrency = 8, .memory_used_mib = 128, .memory_limit_mib = 512,
+                                      .node_cores_free = 3, .shared_function = HF_GENERIC};
+}
+
+static void *start_policy(struct fake *f, struct hf_platform *p, const char *params_text)
+{
+    const struct hf_policy_type *t = hf_policy_find("hyperfaas");
+    cr_assert_not_null(t);
+    struct hf_error err = {0};
+    json_t *given = json_loads(params_text, 0, NULL);
+    json_t *params = hf_schema_resolve(t->params, given, &err);
+    cr_assert_not_null(params, "%s", err.message);
+    void *state = calloc(1, t->state_size);
+    *p = (struct hf_platform){&fake_ops, f};
+    cr_assert(t->init(state, params, p, &err), "%s", err.message);
+    json_decref(given);
+    json_decref(params);
+    return state;
+}
+
+Test(hyperfaas_fake, init_starts_initial_containers_and_the_report_timer)
+{
+    struct fake f = {0};
+    struct hf_platform p;
+    void *s = start_policy(&f, &p, "{\"initial_replicas\": 2, \"report_interval_ms\": 50}");
+    cr_assert_str_eq(f.log, "set_replicas(0,2) set_replicas(1,2) timer(50000000) ");
+    hf_policy_find("hyperfaas")->fini(s);
+    free(s);
+}
+
+Test(hyperfaas_fake, a_buffering_function_scales_up_then_shares_then_cold_starts)
+{
+    struct fake f = {0};
+    struct hf_platform p;
+    void *s = start_policy(&f, &p, "{\"persist_s\": 0.2}");
+    const struct hf_policy_type *t = hf_policy_find("hyperfaas");
+    /* Function 0: one container at its watermark and 20 requests buffered. Function 1: two idle
+     * containers, whose generic workers can be shared. */
+    f.containers[0][0] = view(10, 0, 1);
+    f.count[0] = 1;
+    f.containers[1][0] = view(20, 1, 0);
+    f.containers[1][1] = view(21, 1, 0);
+    f.count[1] = 2;
+    f.load[0] = (struct hf_function_load){.replicas = 1, .ready = 1, .in_flight = 1, .queued = 20};
+    f.load[1] = (struct hf_function_load){.replicas = 2, .ready = 2};
+    f.log[0] = '\0';
+    f.now = hf_time_from_ms(100);
+    t->on_timer(s, &p, 0);
+    /* Phase 1 doubles the busy container; phase 2 specializes both idle generic workers (20 queued
+     * / 8 per worker = 3 wanted, 2 available); not yet phase 3 (overload just began). */
+    cr_assert_str_eq(f.log, "retry(0) resize(10,2.00) specialize(20,0) specialize(21,0) timer(100000000) ",
+                     "%s", f.log);
+    /* Still buffering 0.3 s later: phase 3 adds containers (3 batches of 8, at most doubling: +1). */
+    f.log[0] = '\0';
+    f.now = hf_time_from_ms(400);
+    t->on_timer(s, &p, 0);
+    cr_assert(strstr(f.log, "set_replicas(0,2)"), "%s", f.log);
+    /* The burst is over and function 1's containers stay idle: no more actions but the timer. */
+    f.load[0].queued = 0;
+    f.containers[0][0] = view(10, 0, 0);
+    f.log[0] = '\0';
+    f.now = hf_time_from_ms(500);
+    t->on_timer(s, &p, 0);
+    cr_assert_str_eq(f.log, "timer(100000000) ", "%s", f.log);
+    t->fini(s);
+    free(s);
+}
+
+Test(hyperfaas_fake, routing_prefers_the_least_pressed_container_the_ics_admits)
+{
+    struct fake f = {0};
+    struct hf_platform p;
+    void *s = start_policy(&f, &p, "{\"cpu_high\": 2}");
+    const struct hf_policy_type *t = hf_policy_find("hyperfaas");
+    f.containers[0][0] = view(10, 0, 2); /* at the watermark: refuses */
+    f.containers[0][1] = view(11, 0, 1);
+    f.count[0] = 2;
+    t->on_timer(s, &p, 0); /* the GS learns the containers */
+    struct hf_request_view r = {.id = 1, .function = 0, .memory_mb = 16};
+    struct hf_route route = t->on_request(s, &p, &r);
+    cr_assert_eq(route.container, 11u);
+    cr_assert_eq(route.bounces, 0u);
+    /* The GS booked that request: 11 is now at 2 too, so the next one is buffered. */
+    route = t->on_request(s, &p, &r);
+    cr_assert_eq(route.container, HF_ROUTE_QUEUE);
+    /* Stale knowledge: the GS thinks 10 has room, but live it is full: one bounce, then 11. */
+    f.containers[0][0] = view(10, 0, 0);
+    f.containers[0][1] = view(11, 0, 0);
+    t->on_timer(s, &p, 0);
+    f.containers[0][0] = view(10, 0, 2);
+    route = t->on_request(s, &p, &r);
+    cr_assert_eq(route.container, 11u);
+    cr_assert_eq(route.bounces, 1u);
+    cr_assert_eq(route.delay, hf_time_from_ms(2));
+    t->fini(s);
+    free(s);
+}
+
+/* ---- on the simulated cluster ---- */
+
+static json_t *run(const char *scenario_path, const char *const *sets, size_t n, const char *out)
+{
+    struct hf_error err = {0};
+    json_t *s = hf_scenario_load(scenario_path, sets, n, &err);
+    cr_assert_not_null(s, "%s", err.message);
+    struct hf_run_options opt = {.out_dir = out};
+    struct hf_run_report rep;
+    cr_assert(hf_run_scenario(s, &opt, &rep, &err), "%s", err.message);
+    json_decref(s);
+    char path[512];
+    snprintf(path, sizeof path, "%s/summary.json", out);
+    json_t *sum = json_load_file(path, 0, NULL);
+    cr_assert_not_null(sum);
+    return sum;
+}
+
+static long long count(const json_t *sum, const char *key) { return json_integer_value(json_object_get(sum, key)); }
+
+#define FIGURE1 HFSIM_SOURCE_DIR "/scenarios/figure1-hpa-burst.json"
+
+Test(hyperfaas_sim, figure1_burst_absorbed_deterministically_and_every_phase_matters, .timeout = 120)
+{
+    char dir[] = "/tmp/hfsim-test-hyperfaas-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char a[300], b[300];
+    snprintf(a, sizeof a, "%s/a", dir);
+    snprintf(b, sizeof b, "%s/b", dir);
+    const char *all[] = {"policy=\"hyperfaas\"", "seed=3"};
+    json_t *s1 = run(FIGURE1, all, 2, a);
+    json_t *s2 = run(FIGURE1, all, 2, b);
+    cr_assert(json_equal(s1, s2), "same seed, same summary");
+    cr_assert_eq(json_integer_value(json_object_get(json_object_get(json_object_get(s1, "requests"), "failed"),
+                                                     "total")), 0);
+    double p99 = json_number_value(json_object_get(json_object_get(s1, "latency_ms"), "p99"));
+    cr_assert_lt(p99, 1000, "hyperfaas p99 %.0f ms: the burst is absorbed", p99);
+    cr_assert_gt(count(s1, "resizes"), 0);
+
+    /* Without phase 1 the burst is absorbed by sharing and cold starts: more cold starts. */
+    char c[300];
+    snprintf(c, sizeof c, "%s/c", dir);
+    const char *no1[] = {"policy=\"hyperfaas\"", "seed=3", "hyperfaas.phase1=false"};
+    json_t *s3 = run(FIGURE1, no1, 3, c);
+    cr_assert_eq(count(s3, "resizes"), 0);
+    cr_assert_gt(count(s3, "cold_starts"), count(s1, "cold_starts"));
+
+    /* Without phase 3 nothing but the initial container is ever started. */
+    char d[300];
+    snprintf(d, sizeof d, "%s/d", dir);
+    const char *no3[] = {"policy=\"hyperfaas\"", "seed=3", "hyperfaas.phase3=false"};
+    json_t *s4 = run(FIGURE1, no3, 3, d);
+    cr_assert_eq(count(s4, "cold_starts"), 1);
+    json_decref(s1);
+    json_decref(s2);
+    json_decref(s3);
+    json_decref(s4);
+    hf_remove_tree(dir);
+}
+
+Test(hyperfaas_sim, sharing_serves_a_burst_on_other_functions_containers, .timeout = 120)
+{
+    char dir[] = "/tmp/hfsim-test-hyperfaas2-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char a[300], b[300];
+    snprintf(a, sizeof a, "%s/a", dir);
+    snprintf(b, sizeof b, "%s/b", dir);
+    /* Eight functions with a container each, lightly used; a burst over all of them (the workload
+     * spreads arrivals uniformly) with no phase 1 and no phase 3: only sharing adds capacity. */
+    const char *sets[] = {"policy=\"hyperfaas\"", "workload.functions=8", "hyperfaas.phase1=false",
+                          "hyperfaas.phase3=false", "hyperfaas.initial_replicas=1", "duration_s=120",
+                          "workload.rate_per_s=20", "workload.bursts=[{\"start_s\": 60, \"duration_s\": 30,"
+                          " \"rate_per_s\": 60}]"};
+    json_t *with = run(FIGURE1, sets, sizeof sets / sizeof sets[0], a);
+    const char *unshared[] = {"policy=\"hyperfaas\"", "workload.functions=8", "hyperfaas.phase1=false",
+                              "hyperfaas.phase3=false", "hyperfaas.initial_replicas=1", "duration_s=120",
+                              "workload.rate_per_s=20", "workload.bursts=[{\"start_s\": 60, \"duration_s\": 30,"
+                              " \"rate_per_s\": 60}]", "hyperfaas.sharing=false"};
+    json_t *without = run(FIGURE1, unshared, sizeof unshared / sizeof unshared[0], b);
+    cr_assert_gt(count(with, "specializations"), 0);
+    cr_assert_eq(count(without, "specializations"), 0);
+    double p99_with = json_number_value(json_object_get(json_object_get(with, "latency_ms"), "p99"));
+    double p99_without = json_number_value(json_object_get(json_object_get(without, "latency_ms"), "p99"));
+    cr_assert_lt(p99_with, p99_without, "sharing p99 %.0f ms vs %.0f ms without", p99_with, p99_without);
+    json_decref(with);
+    json_decref(without);
+    hf_remove_tree(dir);
+}
