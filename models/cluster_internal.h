@@ -117,6 +117,7 @@ struct hf_cluster {
     uint32_t billed_vms;  /* booting or on */
     uint32_t booting_vms;
     double allocated_cores;
+    double allocated_memory_mib; /* memory limits of containers placed on VMs */
     hf_time accounted_at;
     double released_busy_core_ns; /* CPU used by containers since returned to the pool */
     hf_time metric_resolution;

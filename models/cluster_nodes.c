@@ -61,6 +61,7 @@ static void place(struct hf_cluster *c, uint32_t ci, uint32_t vi)
     v->cores_free -= spec->cpu_request;
     v->memory_free_mib -= spec->memory_mib;
     c->allocated_cores += spec->cpu_limit;
+    c->allocated_memory_mib += spec->memory_mib;
     k->cpu_limit = spec->cpu_limit;
     k->reserved = spec->cpu_request;
     k->pending_limit = 0;
@@ -268,6 +269,7 @@ void hf_cl_release(struct hf_cluster *c, uint32_t ci)
         c->vms[k->vm].cores_free += k->reserved;
         c->vms[k->vm].memory_free_mib += spec->memory_mib;
         c->allocated_cores -= k->cpu_limit;
+        c->allocated_memory_mib -= spec->memory_mib;
         hf_cl_place_unscheduled(c);
     }
 }

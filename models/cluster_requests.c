@@ -9,6 +9,7 @@ void hf_cl_account_allocation(struct hf_cluster *c)
 {
     hf_time now = hf_cl_now(c);
     c->stats.allocated_core_ns += c->allocated_cores * (double)(now - c->accounted_at);
+    c->stats.memory_gb_s += c->allocated_memory_mib / 1024.0 * hf_time_to_s(now - c->accounted_at);
     c->stats.vm_seconds += (double)c->billed_vms * hf_time_to_s(now - c->accounted_at);
     c->accounted_at = now;
 }
@@ -16,6 +17,7 @@ void hf_cl_account_allocation(struct hf_cluster *c)
 void hf_cluster_account(struct hf_cluster *c)
 {
     hf_cl_account_allocation(c);
+    c->stats.allocated_cores_now = c->allocated_cores;
     double busy = c->released_busy_core_ns;
     for (uint32_t ci = 0; ci < c->container_cap; ci++) {
         struct container *k = &c->containers[ci];

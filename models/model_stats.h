@@ -20,8 +20,10 @@ struct hf_model_stats {
     uint64_t specializations; /* second workers specialized for a function */
     uint64_t bounces;         /* requests an in-container scheduler sent back to the global one */
     uint32_t queued, busy, replicas, ready; /* gauges: waiting requests, requests in service, containers */
+    double allocated_cores_now; /* gauge: CPU limits of placed containers (cluster), servers (station) */
     double busy_core_ns;      /* CPU used by requests */
     double allocated_core_ns; /* integral of allocated cores (container limits or servers) over time */
+    double memory_gb_s;       /* integral of allocated container memory (GiB) over time; cluster only */
     double vm_seconds;        /* integral of billed VMs (booting or running) over time; 0 in the station */
     uint32_t vms;             /* gauge: billed VMs */
     FILE *requests_log;       /* optional per-request CSV; borrowed */

@@ -147,6 +147,7 @@ void hf_station_account(struct hf_station *s)
     s->stats.queued = (uint32_t)s->queue_count;
     s->stats.busy = s->busy;
     s->stats.replicas = s->stats.ready = s->replicas;
+    s->stats.allocated_cores_now = s->replicas;
 }
 
 /* ---- platform backend ---- */

@@ -20,7 +20,8 @@
 
 static const char *const series_columns[] = {
     "arrivals", "completed", "failed", "in_system", "queued", "busy", "replicas", "ready", "vms",
-    "latency_mean_ms", "latency_p50_ms", "latency_p99_ms",
+    "latency_mean_ms", "latency_p50_ms", "latency_p99_ms", "cores_allocated", "cold_starts",
+    "resizes", "specializations", "bounces",
 };
 #define SERIES_COLUMNS (sizeof series_columns / sizeof series_columns[0])
 
@@ -82,6 +83,11 @@ static void on_sample(struct hf_engine *engine, void *ctx, uint64_t arg)
         hf_histogram_mean(lat) / 1e6,
         hf_histogram_quantile(lat, 0.50) / 1e6,
         hf_histogram_quantile(lat, 0.99) / 1e6,
+        st->allocated_cores_now,
+        (double)st->cold_starts,
+        (double)st->resizes,
+        (double)st->specializations,
+        (double)st->bounces,
     };
     if (!hf_timeseries_row(&r->series, hf_time_to_s(hf_engine_now(engine)), row))
         r->write_failed = true;
@@ -152,6 +158,9 @@ static json_t *summary_json(const json_t *scenario, struct run *r)
     json_object_set_new(cpu, "allocated", json_real(s->allocated_core_ns / 1e9));
     json_object_set_new(cpu, "used", json_real(s->busy_core_ns / 1e9));
     json_object_set_new(sum, "cpu_core_s", cpu);
+    json_object_set_new(sum, "memory_gb_s", json_real(s->memory_gb_s));
+    json_object_set_new(sum, "completed_per_gb_s",
+                        json_real(s->memory_gb_s > 0 ? (double)s->ledger.completed / s->memory_gb_s : 0));
     json_object_set_new(sum, "cold_starts", json_integer((json_int_t)s->cold_starts));
     json_object_set_new(sum, "resizes", json_integer((json_int_t)s->resizes));
     json_object_set_new(sum, "specializations", json_integer((json_int_t)s->specializations));

@@ -33,6 +33,8 @@ static const struct hf_field burst_fields[] = {
     NUM("duration_s", "s", NULL, HF_F_REQUIRED | POSITIVE, 0, 0, "How long it lasts."),
     NUM("rate_per_s", "1/s", NULL, HF_F_REQUIRED | HF_F_MIN, 0, 0,
         "Arrival rate during the burst (replaces the base rate)."),
+    INT("function", "", "-1", HF_F_MIN, -1, 0,
+        "Function the burst's rate above the base rate goes to (-1: spread over all)."),
     {0},
 };
 
@@ -254,6 +256,18 @@ static json_t *validate(const struct hf_scenario_schema *schema, const json_t *d
         snprintf(path, sizeof path, "$.%s", distributions[i]);
         if (spec && !hf_distribution_check(spec, path, err)) {
             hf_error_prefix(err, where);
+            json_decref(resolved);
+            return NULL;
+        }
+    }
+    long long functions = hf_json_int_at(resolved, "workload.functions");
+    size_t bi;
+    const json_t *burst;
+    json_array_foreach(json_object_get(json_object_get(resolved, "workload"), "bursts"), bi, burst) {
+        long long target = hf_json_int_at(burst, "function");
+        if (target >= functions) {
+            hf_fail(err, HF_EXIT_BAD_INPUT, "%s: $.workload.bursts[%zu].function: %lld is not below "
+                    "workload.functions (%lld)", where, bi, target, functions);
             json_decref(resolved);
             return NULL;
         }

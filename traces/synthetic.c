@@ -11,16 +11,21 @@ static int compare_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static double rate_at(const json_t *workload, double t)
+/* The rate in force at t, and the burst's target function (-1: spread over all functions). */
+static double rate_at(const json_t *workload, double t, int64_t *target)
 {
     double rate = json_number_value(json_object_get(workload, "rate_per_s"));
+    *target = -1;
     size_t i;
     json_t *burst;
     json_array_foreach(json_object_get(workload, "bursts"), i, burst) {
         double start = json_number_value(json_object_get(burst, "start_s"));
         double dur = json_number_value(json_object_get(burst, "duration_s"));
-        if (t >= start && t < start + dur)
+        if (t >= start && t < start + dur) {
             rate = json_number_value(json_object_get(burst, "rate_per_s"));
+            const json_t *fn = json_object_get(burst, "function");
+            *target = fn ? json_integer_value(fn) : -1;
+        }
     }
     return rate;
 }
@@ -56,7 +61,7 @@ static bool build_segments(struct hf_synthetic *s, const json_t *workload, doubl
         struct hf_rate_segment *seg = &s->segments[s->segment_count++];
         seg->start_s = cuts[i];
         seg->end_s = cuts[i + 1];
-        seg->rate_per_s = rate_at(workload, (cuts[i] + cuts[i + 1]) / 2);
+        seg->rate_per_s = rate_at(workload, (cuts[i] + cuts[i + 1]) / 2, &seg->target);
     }
     free(cuts);
     return true;
@@ -87,6 +92,17 @@ static void advance(struct hf_synthetic *s)
     s->source.next_time = HF_TIME_NEVER;
 }
 
+static uint32_t pick_function(struct hf_synthetic *s)
+{
+    if (s->segment < s->segment_count) {
+        const struct hf_rate_segment *seg = &s->segments[s->segment];
+        if (seg->target >= 0 && seg->rate_per_s > s->base_rate &&
+            gsl_rng_uniform(s->function_rng) < (seg->rate_per_s - s->base_rate) / seg->rate_per_s)
+            return (uint32_t)seg->target;
+    }
+    return s->functions > 1 ? (uint32_t)gsl_rng_uniform_int(s->function_rng, s->functions) : 0;
+}
+
 static void deliver(struct hf_engine *engine, void *ctx)
 {
     struct hf_synthetic *s = ctx;
@@ -94,7 +110,7 @@ static void deliver(struct hf_engine *engine, void *ctx)
         .id = s->next_id++,
         .arrival = hf_engine_now(engine),
         .work = hf_distribution_draw(&s->service, s->service_rng),
-        .function = s->functions > 1 ? (uint32_t)gsl_rng_uniform_int(s->function_rng, s->functions) : 0,
+        .function = pick_function(s),
         .memory_mb = s->memory_mb,
     };
     advance(s);
@@ -113,6 +129,7 @@ bool hf_synthetic_create(struct hf_synthetic *s, const json_t *workload, hf_time
     s->arrival_rng = hf_engine_rng(engine, "arrivals");
     s->service_rng = hf_engine_rng(engine, "service");
     s->functions = (uint32_t)json_integer_value(json_object_get(workload, "functions"));
+    s->base_rate = json_number_value(json_object_get(workload, "rate_per_s"));
     s->function_rng = hf_engine_rng(engine, "function-choice");
     if (!s->arrival_rng || !s->service_rng || !s->function_rng)
         return false;

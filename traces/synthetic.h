@@ -5,7 +5,8 @@
  * event queue, never pushed as events. Arrivals stop at `end` (the scenario's duration).
  *
  * Rate function: inside a burst window the rate is that burst's rate (a later burst in the list wins
- * where windows overlap); elsewhere it is the base rate. Poisson arrivals use inversion of the
+ * where windows overlap); elsewhere it is the base rate. Each arrival picks a function uniformly,
+ * except that a burst with a `function` sends its rate above the base rate to that function only. Poisson arrivals use inversion of the
  * integrated rate, so a rate change mid-gap is exact, not approximated by thinning.
  *
  * Ownership: hf_synthetic_create copies what it needs from the resolved workload JSON; the sink and
@@ -23,6 +24,7 @@
 
 struct hf_rate_segment {
     double start_s, end_s, rate_per_s;
+    int64_t target; /* a burst aimed at one function: its extra rate goes there; -1 = all */
 };
 
 struct hf_synthetic {
@@ -35,6 +37,7 @@ struct hf_synthetic {
     struct hf_distribution service;
     uint32_t memory_mb;
     uint32_t functions; /* invocations pick one uniformly at random */
+    double base_rate;   /* rate_per_s outside bursts */
     gsl_rng *arrival_rng, *service_rng, *function_rng;
     hf_invocation_sink sink;
     void *model;
