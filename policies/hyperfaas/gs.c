@@ -93,6 +93,7 @@ bool hf_gs_refresh(struct hf_hyperfaas *h, struct hf_platform *platform, hf_time
         }
     for (uint32_t f = 0; f < h->functions; f++) {
         h->gs[f].overloaded_since = old[f].overloaded_since;
+        h->gs[f].buffering_before = old[f].buffering_before;
         h->gs[f].base_limit = old[f].base_limit;
         free(old[f].entries);
     }

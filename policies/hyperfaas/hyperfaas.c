@@ -12,7 +12,7 @@ static const struct hf_field params[] = {
     {"max_bounces", HF_T_INT, "count", "Bounces before the GS buffers a request.", "3", HF_F_MIN, 0, 0, NULL,
      NULL},
     {"cpu_high", HF_T_NUMBER, "requests/core", "ICS high watermark on CPU pressure (in flight per core).",
-     "1", HF_F_MIN | HF_F_MIN_EXCL, 0, 0, NULL, NULL},
+     "2", HF_F_MIN | HF_F_MIN_EXCL, 0, 0, NULL, NULL},
     {"cpu_low", HF_T_NUMBER, "requests/core", "Low watermark: under it a container is under-used.", "0.5",
      HF_F_MIN, 0, 0, NULL, NULL},
     {"memory_high", HF_T_NUMBER, "", "ICS high watermark on memory used / limit.", "0.9",

@@ -40,6 +40,7 @@ struct hf_gs_function {
     struct hf_gs_entry *entries; /* its containers, then containers whose second worker serves it */
     uint32_t count, own, cap;
     hf_time overloaded_since;    /* 0 = not overloaded */
+    bool buffering_before;       /* the GS was buffering at the previous tick too */
     double base_limit;           /* the function's CPU limit before any scale-up */
 };
 

@@ -1,21 +1,26 @@
 /* The HyperFaaS scaler, "scale up, then out", one tick per report interval:
- *  1. vertical: a container at its CPU high watermark gets its limit doubled (up to max_scale_up x
- *     the function's limit, and only into cores its VM has free), after the resize latency; a
- *     container under the low watermark for release_after shrinks back to the function's limit;
- *  2. out: while the GS is buffering a function's requests, its own containers with room take them
- *     (routing), and generic workers of under-used containers are specialized for it (sharing.c);
- *  3. background cold starts: overload lasting `persist` adds containers, one batch at a time (no
- *     new batch while one is starting), at most doubling; when they are ready they pull the
- *     buffered requests: the burst is redistributed.
+ * A function is overloaded when the GS has been buffering its requests for a whole report interval
+ * (two ticks in a row): a request waiting for a moment is not a burst.
+ *  1. vertical: a container of an overloaded function at its CPU high watermark gets its limit
+ *     doubled (up to max_scale_up x the function's limit, and only into cores its VM has free),
+ *     after the resize latency; a container under the low watermark for release_after shrinks back;
+ *  2. out: its own containers with room take buffered requests (routing); once phase 1 has nothing
+ *     left to give (every container at its cap, resizing, or on a full VM), generic workers of
+ *     under-used containers of other functions are specialized for it (sharing.c);
+ *  3. background cold starts: overload lasting `persist` with phase 1 exhausted adds containers, one
+ *     batch at a time (no new batch while one is starting), at most doubling; when they are ready
+ *     they pull the buffered requests: the burst is redistributed.
  * Containers idle for idle_after are stopped, down to min_replicas. */
 #include <math.h>
 
 #include "policies/hyperfaas/hyperfaas.h"
 
-static void phase1(struct hf_hyperfaas *h, struct hf_platform *platform, struct hf_gs_function *g,
+/* Returns true when phase 1 has nothing left to give this function (or is off). */
+static bool phase1(struct hf_hyperfaas *h, struct hf_platform *platform, struct hf_gs_function *g,
                    bool overloaded, hf_time now)
 {
     double base = g->base_limit;
+    bool exhausted = true;
     for (uint32_t i = 0; i < g->own; i++) {
         struct hf_gs_entry *e = &g->entries[i];
         const struct hf_container_view *v = &e->view;
@@ -28,12 +33,15 @@ static void phase1(struct hf_hyperfaas *h, struct hf_platform *platform, struct 
             /* Headroom above the base limit must be free on the VM; what is reserved already counts. */
             double room = v->cpu_limit + v->node_cores_free;
             target = fmin(target, room);
-            if (target > v->cpu_limit + 0.01)
-                platform->ops->resize(platform->backend, v->id, target);
+            if (target > v->cpu_limit + 0.01 && platform->ops->resize(platform->backend, v->id, target))
+                exhausted = false;
         } else if (v->cpu_limit > base + 1e-9 && e->low_since != 0 && now - e->low_since >= h->p.release_after) {
             platform->ops->resize(platform->backend, v->id, base);
         }
+        if (v->resizing)
+            exhausted = false; /* capacity on its way */
     }
+    return exhausted;
 }
 
 void hf_scaler_tick(struct hf_hyperfaas *h, struct hf_platform *platform, hf_time now)
@@ -43,9 +51,10 @@ void hf_scaler_tick(struct hf_hyperfaas *h, struct hf_platform *platform, hf_tim
         struct hf_gs_function *g = &h->gs[f];
         struct hf_function_load load;
         ops->load(platform->backend, f, &load);
-        bool overloaded = load.queued > 0;
-        if (h->p.phase1)
-            phase1(h, platform, g, overloaded, now);
+        bool buffering = load.queued > 0;
+        bool overloaded = buffering && g->buffering_before;
+        g->buffering_before = buffering;
+        bool scaled_up = h->p.phase1 ? !phase1(h, platform, g, overloaded, now) : false;
         if (!overloaded) {
             g->overloaded_since = 0;
             /* Scale in: containers idle for idle_after, down to min_replicas. */
@@ -64,6 +73,8 @@ void hf_scaler_tick(struct hf_hyperfaas *h, struct hf_platform *platform, hf_tim
             g->overloaded_since = now;
         uint32_t concurrency = g->own ? g->entries[0].view.concurrency : 1;
         uint32_t batches = (load.queued + concurrency - 1) / concurrency;
+        if (scaled_up)
+            continue; /* phase 1 is still adding capacity: give it a report interval */
         if (h->p.phase2 && h->p.sharing)
             hf_sharing_specialize(h, platform, f, batches);
         if (h->p.phase3 && now - g->overloaded_since >= h->p.persist && load.ready >= load.replicas) {

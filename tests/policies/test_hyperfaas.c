@@ -124,41 +124,51 @@ Test(hyperfaas_fake, init_starts_initial_containers_and_the_report_timer)
     free(s);
 }
 
+static void tick(struct fake *f, struct hf_platform *p, void *s, int ms_now)
+{
+    f->log[0] = '\0';
+    f->now = hf_time_from_ms(ms_now);
+    hf_policy_find("hyperfaas")->on_timer(s, p, 0);
+}
+
 Test(hyperfaas_fake, a_buffering_function_scales_up_then_shares_then_cold_starts)
 {
     struct fake f = {0};
     struct hf_platform p;
     void *s = start_policy(&f, &p, "{\"persist_s\": 0.2}");
-    const struct hf_policy_type *t = hf_policy_find("hyperfaas");
-    /* Function 0: one container at its watermark and 20 requests buffered. Function 1: two idle
-     * containers, whose generic workers can be shared. */
-    f.containers[0][0] = view(10, 0, 1);
+    /* Function 0: one container at its watermark (2 requests per core) and 20 requests buffered.
+     * Function 1: two idle containers, whose generic workers can be shared. */
+    f.containers[0][0] = view(10, 0, 2);
     f.count[0] = 1;
     f.containers[1][0] = view(20, 1, 0);
     f.containers[1][1] = view(21, 1, 0);
     f.count[1] = 2;
-    f.load[0] = (struct hf_function_load){.replicas = 1, .ready = 1, .in_flight = 1, .queued = 20};
+    f.load[0] = (struct hf_function_load){.replicas = 1, .ready = 1, .in_flight = 2, .queued = 20};
     f.load[1] = (struct hf_function_load){.replicas = 2, .ready = 2};
-    f.log[0] = '\0';
-    f.now = hf_time_from_ms(100);
-    t->on_timer(s, &p, 0);
-    /* Phase 1 doubles the busy container; phase 2 specializes both idle generic workers (20 queued
-     * / 8 per worker = 3 wanted, 2 available); not yet phase 3 (overload just began). */
-    cr_assert_str_eq(f.log, "retry(0) resize(10,2.00) specialize(20,0) specialize(21,0) timer(100000000) ",
-                     "%s", f.log);
-    /* Still buffering 0.3 s later: phase 3 adds containers (3 batches of 8, at most doubling: +1). */
-    f.log[0] = '\0';
-    f.now = hf_time_from_ms(400);
-    t->on_timer(s, &p, 0);
-    cr_assert(strstr(f.log, "set_replicas(0,2)"), "%s", f.log);
-    /* The burst is over and function 1's containers stay idle: no more actions but the timer. */
+    /* One tick of buffering is not a burst yet: the GS only offers its buffer again. */
+    tick(&f, &p, s, 100);
+    cr_assert_str_eq(f.log, "retry(0) timer(100000000) ", "%s", f.log);
+    /* Buffering for a whole interval: phase 1 doubles the busy container, and waits for it. */
+    tick(&f, &p, s, 200);
+    cr_assert_str_eq(f.log, "retry(0) resize(10,2.00) timer(100000000) ", "%s", f.log);
+    /* Scaled up to its cap (4x) and still buffering: phase 2 specializes both idle generic workers
+     * (20 queued / 8 per worker = 3 wanted, 2 available); overload began 100 ms ago, so no phase 3. */
+    f.containers[0][0] = view(10, 0, 8);
+    f.containers[0][0].cpu_limit = 4;
+    tick(&f, &p, s, 300);
+    cr_assert_str_eq(f.log, "retry(0) specialize(20,0) specialize(21,0) timer(100000000) ", "%s", f.log);
+    /* Still buffering after `persist`, nothing left to share: phase 3 starts containers (3 batches
+     * wanted, at most doubling: +1). */
+    f.containers[1][0].shared_function = 0;
+    f.containers[1][1].shared_function = 0;
+    tick(&f, &p, s, 400);
+    cr_assert_str_eq(f.log, "retry(0) set_replicas(0,2) timer(100000000) ", "%s", f.log);
+    /* The burst is over: nothing but the timer (idle containers are kept for idle_after). */
     f.load[0].queued = 0;
     f.containers[0][0] = view(10, 0, 0);
-    f.log[0] = '\0';
-    f.now = hf_time_from_ms(500);
-    t->on_timer(s, &p, 0);
+    tick(&f, &p, s, 500);
     cr_assert_str_eq(f.log, "timer(100000000) ", "%s", f.log);
-    t->fini(s);
+    hf_policy_find("hyperfaas")->fini(s);
     free(s);
 }
 
@@ -166,7 +176,7 @@ Test(hyperfaas_fake, routing_prefers_the_least_pressed_container_the_ics_admits)
 {
     struct fake f = {0};
     struct hf_platform p;
-    void *s = start_policy(&f, &p, "{\"cpu_high\": 2}");
+    void *s = start_policy(&f, &p, "{}");
     const struct hf_policy_type *t = hf_policy_find("hyperfaas");
     f.containers[0][0] = view(10, 0, 2); /* at the watermark: refuses */
     f.containers[0][1] = view(11, 0, 1);
