@@ -290,3 +290,60 @@ Test(hyperfaas_sim, sharing_serves_a_burst_on_other_functions_containers, .timeo
     json_decref(without);
     hf_remove_tree(dir);
 }
+
+/* Cumulative action counters at the row stamped `t_s` of timeseries.csv: cold starts, resizes,
+ * specializations (columns 14-16). */
+static void counters_at(const char *dir, int t_s, long long out[3])
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/timeseries.csv", dir);
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f);
+    char line[1024];
+    bool found = false;
+    while (fgets(line, sizeof line, f)) {
+        if (atoi(line) != t_s)
+            continue;
+        char *field = line;
+        for (int col = 0; col < 17 && field; col++) {
+            if (col >= 14)
+                out[col - 14] = atoll(field);
+            field = strchr(field, ',');
+            field = field ? field + 1 : NULL;
+        }
+        found = true;
+        break;
+    }
+    fclose(f);
+    cr_assert(found, "no row at %d s", t_s);
+}
+
+Test(hyperfaas_sim, figure2_each_burst_reaches_exactly_its_phase, .timeout = 120)
+{
+    char dir[] = "/tmp/hfsim-test-figure2-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    const char *files[] = {HFSIM_SOURCE_DIR "/scenarios/figure2-phase1.json",
+                           HFSIM_SOURCE_DIR "/scenarios/figure2-phase2.json",
+                           HFSIM_SOURCE_DIR "/scenarios/figure2-phase3.json"};
+    for (int n = 0; n < 3; n++) {
+        char out[300];
+        snprintf(out, sizeof out, "%s/p%d", dir, n + 1);
+        json_t *sum = run(files[n], NULL, 0, out);
+        long long before[3], after[3];
+        counters_at(out, 59, before);
+        counters_at(out, 230, after);
+        long long cold = after[0] - before[0], resizes = after[1] - before[1], shared = after[2] - before[2];
+        cr_assert_gt(resizes, 0, "phase %d: the burst is met by scale-up first", n + 1);
+        if (n == 0)
+            cr_assert(shared == 0 && cold == 0, "phase 1 alone: shared %lld, cold %lld", shared, cold);
+        if (n == 1)
+            cr_assert(shared > 0 && cold == 0, "phase 2: shared %lld, cold %lld", shared, cold);
+        if (n == 2)
+            cr_assert(shared > 0 && cold > 0, "phase 3: shared %lld, cold %lld", shared, cold);
+        json_t *req = json_object_get(sum, "requests");
+        cr_assert_eq(json_integer_value(json_object_get(json_object_get(req, "failed"), "total")), 0);
+        cr_assert(json_is_number(json_object_get(json_object_get(sum, "burst"), "time_to_stabilize_s")));
+        json_decref(sum);
+    }
+    hf_remove_tree(dir);
+}
