@@ -6,12 +6,14 @@ extern const struct hf_policy_type hf_policy_fixed;
 extern const struct hf_policy_type hf_policy_hpa;
 extern const struct hf_policy_type hf_policy_hpa_tuned;
 extern const struct hf_policy_type hf_policy_hyperfaas;
+extern const struct hf_policy_type hf_policy_kpa;
 
 static const struct hf_policy_type *const policies[] = {
     &hf_policy_fixed,
     &hf_policy_hpa,
     &hf_policy_hpa_tuned,
     &hf_policy_hyperfaas,
+    &hf_policy_kpa,
 };
 
 size_t hf_policy_count(void) { return sizeof policies / sizeof policies[0]; }
