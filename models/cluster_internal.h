@@ -82,6 +82,7 @@ struct function {
     hf_event_handle timeout_event;
     hf_time timeout_at;
     hf_time last_arrival;
+    uint64_t arrived, completed;
     bool keep_alive_armed;
 };
 

@@ -44,6 +44,8 @@ static void p_load(void *backend, uint32_t fi, struct hf_function_load *out)
     out->replicas = f->active;
     out->ready = f->ready;
     out->queued = f->queue_count;
+    out->arrived = f->arrived;
+    out->completed = f->completed;
     for (uint32_t i = 0; i < f->count; i++)
         out->in_flight += c->containers[f->containers[i]].in_flight;
 }

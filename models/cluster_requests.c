@@ -52,6 +52,7 @@ void hf_cl_complete_request(struct hf_cluster *c, const struct slot *s, uint32_t
      * delaying routing by an event per request. */
     hf_time end = hf_cl_now(c) + c->config.ingress_latency;
     hf_ledger_complete(&c->stats.ledger);
+    c->functions[function].completed++;
     c->stats.interval_completed++;
     hf_histogram_add(&c->stats.latency, (uint64_t)(end - s->arrival));
     hf_histogram_add(&c->stats.interval_latency, (uint64_t)(end - s->arrival));
@@ -276,6 +277,7 @@ void hf_cluster_arrive(void *model, const struct hf_invocation *inv)
     hf_ledger_arrive(&c->stats.ledger);
     c->stats.interval_arrived++;
     f->last_arrival = inv->arrival;
+    f->arrived++;
     if (c->config.keep_alive > 0) {
         if (f->active == 0)
             hf_cl_set_replicas(c, fi, 1); /* scale from zero */

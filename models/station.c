@@ -200,6 +200,8 @@ static void p_load(void *backend, uint32_t function, struct hf_function_load *ou
     out->ready = s->replicas;
     out->in_flight = s->busy;
     out->queued = (uint32_t)s->queue_count;
+    out->arrived = s->stats.ledger.arrived;
+    out->completed = s->stats.ledger.completed;
 }
 
 static const struct hf_platform_ops station_platform_ops = {

@@ -7,6 +7,7 @@ extern const struct hf_policy_type hf_policy_hpa;
 extern const struct hf_policy_type hf_policy_hpa_tuned;
 extern const struct hf_policy_type hf_policy_hyperfaas;
 extern const struct hf_policy_type hf_policy_kpa;
+extern const struct hf_policy_type hf_policy_openfaas;
 
 static const struct hf_policy_type *const policies[] = {
     &hf_policy_fixed,
@@ -14,6 +15,7 @@ static const struct hf_policy_type *const policies[] = {
     &hf_policy_hpa_tuned,
     &hf_policy_hyperfaas,
     &hf_policy_kpa,
+    &hf_policy_openfaas,
 };
 
 size_t hf_policy_count(void) { return sizeof policies / sizeof policies[0]; }

@@ -27,6 +27,7 @@ struct hf_function_load {
     uint32_t ready;     /* replicas that can take requests */
     uint32_t in_flight; /* requests being served */
     uint32_t queued;    /* requests waiting at the gateway */
+    uint64_t arrived, completed; /* cumulative counts since the start (counters, as Prometheus sees) */
 };
 
 /* One container (pod) of a function, as the Kubernetes API and metrics API would show it. */
