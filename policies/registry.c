@@ -8,6 +8,8 @@ extern const struct hf_policy_type hf_policy_hpa_tuned;
 extern const struct hf_policy_type hf_policy_hyperfaas;
 extern const struct hf_policy_type hf_policy_kpa;
 extern const struct hf_policy_type hf_policy_openfaas;
+extern const struct hf_policy_type hf_policy_keep_alive;
+extern const struct hf_policy_type hf_policy_hybrid;
 
 static const struct hf_policy_type *const policies[] = {
     &hf_policy_fixed,
@@ -16,6 +18,8 @@ static const struct hf_policy_type *const policies[] = {
     &hf_policy_hyperfaas,
     &hf_policy_kpa,
     &hf_policy_openfaas,
+    &hf_policy_keep_alive,
+    &hf_policy_hybrid,
 };
 
 size_t hf_policy_count(void) { return sizeof policies / sizeof policies[0]; }

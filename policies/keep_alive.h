@@ -1,0 +1,23 @@
+/* What the keep-alive policies share: containers on demand. A request that finds no room starts a
+ * container at once (the classic FaaS cold start, no autoscaler in the loop); how long containers
+ * stay warm afterwards is the policy's business. Private to policies/keep_alive_*.c. */
+#ifndef HF_KEEP_ALIVE_H
+#define HF_KEEP_ALIVE_H
+
+#include <stdint.h>
+
+#include "policies/policy.h"
+
+/* Containers a function needs now for its requests in flight and waiting (plus `extra` arriving). */
+uint32_t hf_keep_alive_need(struct hf_platform *platform, uint32_t function, uint32_t extra);
+
+/* Starts containers when the function needs more than it has (called every tick: arrivals that
+ * join a non-empty queue do not reach on_request). */
+void hf_keep_alive_scale_up(struct hf_platform *platform, uint32_t function);
+
+/* The on_request hook of both policies: start a container when the request finds no room, then let
+ * the backend route it. */
+struct hf_route hf_keep_alive_on_request(void *state, struct hf_platform *platform,
+                                         const struct hf_request_view *request);
+
+#endif

@@ -1,0 +1,106 @@
+/* keepalive and hybrid against a recording fake backend. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+
+#include "policies/registry.h"
+
+struct fake {
+    hf_time now;
+    struct hf_function_load load;
+    uint32_t last_set;
+    hf_time last_set_at;
+    int sets;
+};
+
+static hf_time f_now(void *b) { return ((struct fake *)b)->now; }
+static hf_timer f_timer(void *b, hf_time d, uint64_t a) { (void)b; (void)d; (void)a; return 1; }
+static bool f_cancel(void *b, hf_timer t) { (void)b; (void)t; return true; }
+static uint32_t f_functions(void *b) { (void)b; return 1; }
+static uint32_t f_set(void *b, uint32_t fn, uint32_t n)
+{
+    (void)fn;
+    struct fake *f = b;
+    f->last_set = n;
+    f->last_set_at = f->now;
+    f->sets++;
+    f->load.replicas = f->load.ready = n;
+    return n;
+}
+static void f_load(void *b, uint32_t fn, struct hf_function_load *out)
+{
+    (void)fn;
+    *out = ((struct fake *)b)->load;
+}
+static const struct hf_platform_ops ops = {.now = f_now, .timer_after = f_timer, .timer_cancel = f_cancel,
+                                           .function_count = f_functions, .set_replicas = f_set,
+                                           .load = f_load};
+
+static void *start(const char *name, const char *params_text, struct fake *f, struct hf_platform *p)
+{
+    const struct hf_policy_type *t = hf_policy_find(name);
+    cr_assert_not_null(t);
+    *p = (struct hf_platform){&ops, f};
+    struct hf_error err = {0};
+    json_t *given = json_loads(params_text, 0, NULL);
+    json_t *params = hf_schema_resolve(t->params, given, &err);
+    cr_assert_not_null(params, "%s", err.message);
+    void *s = calloc(1, t->state_size);
+    cr_assert(t->init(s, params, p, &err), "%s", err.message);
+    json_decref(given);
+    json_decref(params);
+    return s;
+}
+
+/* Advances the fake clock second by second with the function busy (1 in flight) or idle. */
+static void seconds(const char *name, void *s, struct hf_platform *p, struct fake *f, int n, bool busy)
+{
+    const struct hf_policy_type *t = hf_policy_find(name);
+    for (int i = 0; i < n; i++) {
+        f->now += hf_time_from_s(1);
+        f->load.in_flight = busy ? 1 : 0;
+        t->on_timer(s, p, 0);
+    }
+}
+
+Test(keep_alive, fixed_keeps_containers_for_the_window_after_last_need)
+{
+    struct fake f = {0};
+    struct hf_platform p;
+    void *s = start("keepalive", "{\"keep_alive_s\": 60}", &f, &p);
+    seconds("keepalive", s, &p, &f, 5, true);
+    cr_assert_eq(f.load.replicas, 1u, "started on demand");
+    seconds("keepalive", s, &p, &f, 59, false);
+    cr_assert_eq(f.load.replicas, 1u, "still within 60 s");
+    seconds("keepalive", s, &p, &f, 2, false);
+    cr_assert_eq(f.load.replicas, 0u);
+    hf_policy_find("keepalive")->fini(s);
+    free(s);
+}
+
+Test(keep_alive, hybrid_learns_a_periodic_idle_time_and_prewarms)
+{
+    struct fake f = {0};
+    struct hf_platform p;
+    void *s = start("hybrid", "{}", &f, &p);
+    /* A function invoked every ~10 minutes: busy 2 s, idle 600 s, twelve times. Until the
+     * histogram is trusted (10 samples) it keeps containers for the whole 4 h range. */
+    for (int k = 0; k < 12; k++) {
+        seconds("hybrid", s, &p, &f, 2, true);
+        seconds("hybrid", s, &p, &f, 600, false);
+    }
+    /* Now every idle time sits in the 10-minute bin: pre-warm = 600 s x 0.9 = 540 s, keep-alive =
+     * (660 - 540) x 1.1 = 132 s. Next idle period: unloaded at once, one container back at 540 s,
+     * gone again after 672 s. */
+    seconds("hybrid", s, &p, &f, 2, true);
+    hf_time idle_start = f.now + hf_time_from_s(1);
+    seconds("hybrid", s, &p, &f, 1, false);
+    cr_assert_eq(f.load.replicas, 0u, "unloaded when idle begins");
+    seconds("hybrid", s, &p, &f, 540, false);
+    cr_assert_eq(f.load.replicas, 1u, "pre-warmed");
+    cr_assert_eq(f.last_set_at, idle_start + hf_time_from_s(540));
+    seconds("hybrid", s, &p, &f, 140, false);
+    cr_assert_eq(f.load.replicas, 0u, "released after the keep-alive window");
+    cr_assert_eq(f.last_set_at, idle_start + hf_time_from_s(672));
+    hf_policy_find("hybrid")->fini(s);
+    free(s);
+}
