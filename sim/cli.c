@@ -18,6 +18,7 @@ static const char usage[] =
     "  schema [--markdown]   print every scenario field with its unit, default and meaning\n"
     "  policies              list the scaling policies\n"
     "  hpa-calc SNAPSHOT     what Kubernetes' HPA would decide for a JSON snapshot\n"
+    "  trace info|gen        inspect a trace (Azure 2019/2021, CSV) or generate a synthetic one\n"
     "  --help, -h            this text\n"
     "  --version             print the version\n"
     "\n"
@@ -52,6 +53,8 @@ int hf_cli_main(int argc, char **argv)
         return hf_cmd_schema(argc - 1, argv + 1);
     if (strcmp(cmd, "hpa-calc") == 0)
         return hf_cmd_hpa_calc(argc - 1, argv + 1);
+    if (strcmp(cmd, "trace") == 0)
+        return hf_cmd_trace(argc - 1, argv + 1);
     if (strcmp(cmd, "policies") == 0)
         return hf_cmd_policies(argc - 1, argv + 1);
     fprintf(stderr, "hfsim: unknown command \"%s\" (try hfsim --help)\n", cmd);

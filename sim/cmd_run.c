@@ -9,6 +9,7 @@
 #include "sim/cli_args.h"
 #include "sim/run.h"
 #include "sim/scenario.h"
+#include "traces/trace.h"
 
 static const char run_usage[] =
     "usage: hfsim run [SCENARIO.json] [options]\n"
@@ -22,21 +23,77 @@ static const char run_usage[] =
     "  --policy NAME      same as --set policy=NAME (`hfsim policies` lists them)\n"
     "  --seed N           same as --set seed=N\n"
     "  --out DIR          results directory (default results/<name>-<policy>-<seed>)\n"
+    "\n"
+    "trace replay (docs/traces.md; each is a trace.* field, so --set works too):\n"
+    "  --trace FORMAT:PATH  replay a trace instead of the workload: azure2019 (PATH = the\n"
+    "                     invocations_per_function_md.anon.dNN.csv file), azure2021, csv\n"
+    "  --durations FILE   azure2019 durations file (default: the dNN file beside PATH)\n"
+    "  --memory FILE      azure2019 memory file (default: the dNN file beside PATH)\n"
+    "  --minutes A-B      replay trace minutes [A, B) (A- or -B leave one end open)\n"
+    "  --time-scale X     simulated seconds per trace second (0.5: twice as fast)\n"
+    "  --functions N      a popularity-stratified sample of N functions (seeded)\n"
+    "  --arrivals MODE    azure2019 arrivals in a minute: equidistant, uniform, poisson\n"
+    "  --skip-bad-rows    skip and count malformed rows instead of failing\n"
+    "  --check-fail       fail (exit 1) when the replay check is off by more than\n"
+    "                     trace.check_tolerance, instead of warning\n"
     "  --quiet, -q        no progress line and no closing summary line\n"
     "  --help, -h         this text\n"
     "\n"
-    "exit codes: 0 ok, 1 run failed, 2 usage error, 3 bad scenario or --set value\n";
+    "exit codes: 0 ok, 1 run failed, 2 usage error, 3 bad scenario, trace or --set value\n";
+
+/* "path=<JSON string>", owned by the caller. */
+static char *set_string(const char *path, const char *value)
+{
+    json_t *s = json_string(value);
+    char *text = s ? json_dumps(s, JSON_ENCODE_ANY) : NULL;
+    json_decref(s);
+    if (!text)
+        return NULL;
+    size_t n = strlen(path) + strlen(text) + 2;
+    char *out = malloc(n);
+    if (out)
+        snprintf(out, n, "%s=%s", path, text);
+    free(text);
+    return out;
+}
+
+static char *set_number(const char *path, const char *flag, const char *value, struct hf_error *err)
+{
+    char *end;
+    double v = strtod(value, &end);
+    if (!*value || *end || v != v) {
+        hf_fail(err, HF_EXIT_USAGE, "%s %s: expected a number", flag, value);
+        return NULL;
+    }
+    size_t n = strlen(path) + 40;
+    char *out = malloc(n);
+    if (out)
+        snprintf(out, n, "%s=%.17g", path, v);
+    return out;
+}
 
 int hf_cmd_run(int argc, char **argv)
 {
     struct hf_error err = {0};
     const char *scenario_path = NULL, *out = NULL, *value = NULL;
     bool quiet = false;
-    char **sets = calloc((size_t)argc + 1, sizeof *sets);
-    size_t set_count = 0;
+    char **sets = calloc(2 * (size_t)argc + 1, sizeof *sets);
+    char **owned_sets = calloc(2 * (size_t)argc + 1, sizeof *owned_sets);
+    size_t set_count = 0, owned_count = 0;
     int rc = HF_EXIT_OK;
-    if (!sets)
+    if (!sets || !owned_sets) {
+        free(sets);
+        free(owned_sets);
         return HF_EXIT_RUN_FAILED;
+    }
+#define OWN(expr)                                                                                  \
+    do {                                                                                           \
+        char *made_ = (expr);                                                                      \
+        if (!made_)                                                                                \
+            goto fail;                                                                             \
+        owned_sets[owned_count++] = made_;                                                         \
+        sets[set_count++] = made_;                                                                 \
+    } while (0)
     char owned[2][64] = {{0}};
 
     for (int i = 1; i < argc; i++) {
@@ -61,6 +118,51 @@ int hf_cmd_run(int argc, char **argv)
                 goto fail;
             snprintf(owned[1], sizeof owned[1], "seed=%llu", seed);
             sets[set_count++] = owned[1];
+        } else if (hf_arg_value(&i, argc, argv, "--trace", &value, &err)) {
+            enum hf_trace_format format;
+            const char *path;
+            if (!value || !hf_trace_parse_spec(value, &format, &path, &err))
+                goto fail;
+            OWN(set_string("trace.format", hf_trace_format_names[format]));
+            OWN(set_string("trace.path", path));
+        } else if (hf_arg_value(&i, argc, argv, "--durations", &value, &err)) {
+            if (!value)
+                goto fail;
+            OWN(set_string("trace.durations", value));
+        } else if (hf_arg_value(&i, argc, argv, "--memory", &value, &err)) {
+            if (!value)
+                goto fail;
+            OWN(set_string("trace.memory", value));
+        } else if (hf_arg_value(&i, argc, argv, "--minutes", &value, &err)) {
+            if (!value)
+                goto fail;
+            const char *dash = strchr(value, '-');
+            if (!dash || strlen(value) == 1) {
+                hf_fail(&err, HF_EXIT_USAGE, "--minutes %s: expected A-B, A- or -B (whole minutes)", value);
+                goto fail;
+            }
+            char from[64] = "", *to = (char *)dash + 1;
+            snprintf(from, sizeof from, "%.*s", (int)(dash - value), value);
+            if (*from)
+                OWN(set_number("trace.from_minute", "--minutes", from, &err));
+            if (*to)
+                OWN(set_number("trace.to_minute", "--minutes", to, &err));
+        } else if (hf_arg_value(&i, argc, argv, "--time-scale", &value, &err)) {
+            if (!value)
+                goto fail;
+            OWN(set_number("trace.time_scale", "--time-scale", value, &err));
+        } else if (hf_arg_value(&i, argc, argv, "--functions", &value, &err)) {
+            if (!value)
+                goto fail;
+            OWN(set_number("trace.functions", "--functions", value, &err));
+        } else if (hf_arg_value(&i, argc, argv, "--arrivals", &value, &err)) {
+            if (!value)
+                goto fail;
+            OWN(set_string("trace.arrivals", value));
+        } else if (hf_arg_flag(arg, "--skip-bad-rows")) {
+            OWN(strdup("trace.skip_bad_rows=true"));
+        } else if (hf_arg_flag(arg, "--check-fail")) {
+            OWN(strdup("trace.check_fail=true"));
         } else if (hf_arg_value(&i, argc, argv, "--out", &value, &err)) {
             if (!value)
                 goto fail;
@@ -98,6 +200,10 @@ int hf_cmd_run(int argc, char **argv)
 fail:
     rc = hf_cli_report(&err);
 done:
+    for (size_t k = 0; k < owned_count; k++)
+        free(owned_sets[k]);
+    free(owned_sets);
     free(sets);
     return rc;
+#undef OWN
 }

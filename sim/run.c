@@ -16,6 +16,7 @@
 #include "sim/timeseries.h"
 #include "sim/wallclock.h"
 #include "traces/synthetic.h"
+#include "traces/trace.h"
 #include "version.h"
 
 static const char *const series_columns[] = {
@@ -52,6 +53,8 @@ struct run {
     struct model model;
     double vm_count, vm_price_per_hour;
     struct hf_synthetic workload;
+    struct hf_trace *trace;              /* replaces the synthetic workload when set */
+    struct hf_distribution trace_fallback_duration;
     struct hf_results results;
     struct hf_timeseries series;
     struct hf_progress progress;
@@ -136,7 +139,10 @@ static json_t *summary_json(const json_t *scenario, struct run *r)
     json_object_set_new(sum, "requests", req);
 
     json_object_set_new(sum, "latency_ms", latency_json(&s->latency));
-    const json_t *burst = hf_json_at(scenario, "workload.bursts.0");
+    const json_t *burst = r->trace ? NULL : hf_json_at(scenario, "workload.bursts.0");
+    if (r->trace)
+        json_object_set_new(sum, "trace",
+                            hf_trace_report_json(r->trace, hf_json_number_at(scenario, "trace.check_tolerance")));
     if (burst) {
         double start = hf_json_number_at(burst, "start_s");
         double end = start + hf_json_number_at(burst, "duration_s");
@@ -243,10 +249,17 @@ static bool setup(struct run *r, const json_t *scenario, struct hf_error *err)
                          r->model.platform, err))
         return false;
 
-    if (!hf_synthetic_create(&r->workload, json_object_get(scenario, "workload"), r->duration,
-                             &r->engine, r->model.arrive, r->model.impl))
-        return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory creating the workload");
-    hf_engine_set_source(&r->engine, &r->workload.source);
+    if (r->trace) {
+        struct hf_source *source = hf_trace_start(r->trace, &r->engine, r->model.arrive, r->model.impl, err);
+        if (!source)
+            return false;
+        hf_engine_set_source(&r->engine, source);
+    } else {
+        if (!hf_synthetic_create(&r->workload, json_object_get(scenario, "workload"), r->duration,
+                                 &r->engine, r->model.arrive, r->model.impl))
+            return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory creating the workload");
+        hf_engine_set_source(&r->engine, &r->workload.source);
+    }
     hf_engine_at(&r->engine, r->interval, on_sample, r, 0);
     return true;
 }
@@ -257,6 +270,7 @@ static void teardown(struct run *r)
         r->policy->fini(r->policy_state);
     free(r->policy_state);
     hf_synthetic_destroy(&r->workload);
+    hf_trace_close(r->trace);
     if (r->model.destroy)
         r->model.destroy(r->model.impl);
     hf_engine_fini(&r->engine);
@@ -274,13 +288,83 @@ static void simulate(struct run *r)
     r->model.fail_all(r->model.impl, HF_FAIL_RUN_END);
 }
 
-bool hf_run_scenario(const json_t *scenario, const struct hf_run_options *options,
+/* Opens the scenario's trace, if any, and returns the scenario as the run will use it: the trace's
+ * function count and duration replace workload.functions and duration_s (so config.json says what
+ * ran). NULL with `err` set on a bad trace. */
+static json_t *open_trace(struct run *r, const json_t *scenario, struct hf_error *err)
+{
+    json_t *effective = json_deep_copy(scenario);
+    if (!effective) {
+        hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
+        return NULL;
+    }
+    const char *format = hf_json_string_at(scenario, "trace.format");
+    if (strcmp(format, "none") == 0)
+        return effective;
+    struct hf_trace_options o;
+    hf_trace_default_options(&o);
+    for (int f = 0; hf_trace_format_names[f]; f++)
+        if (strcmp(format, hf_trace_format_names[f]) == 0)
+            o.format = (enum hf_trace_format)f;
+    o.path = hf_json_string_at(scenario, "trace.path");
+    if (!*o.path) {
+        json_decref(effective);
+        hf_fail(err, HF_EXIT_USAGE, "trace.format is %s but trace.path is empty", format);
+        return NULL;
+    }
+    o.durations_path = *hf_json_string_at(scenario, "trace.durations") ? hf_json_string_at(scenario, "trace.durations") : NULL;
+    o.memory_path = *hf_json_string_at(scenario, "trace.memory") ? hf_json_string_at(scenario, "trace.memory") : NULL;
+    o.from_minute = hf_json_number_at(scenario, "trace.from_minute");
+    o.to_minute = hf_json_number_at(scenario, "trace.to_minute");
+    o.time_scale = hf_json_number_at(scenario, "trace.time_scale");
+    o.functions = (uint32_t)hf_json_int_at(scenario, "trace.functions");
+    o.sample_seed = (uint64_t)hf_json_int_at(scenario, "seed");
+    const char *arrivals = hf_json_string_at(scenario, "trace.arrivals");
+    for (int a = 0; hf_trace_arrivals_names[a]; a++)
+        if (strcmp(arrivals, hf_trace_arrivals_names[a]) == 0)
+            o.arrivals = (enum hf_trace_arrivals)a;
+    o.skip_bad_rows = hf_json_bool_at(scenario, "trace.skip_bad_rows");
+    o.reorder_window_s = hf_json_number_at(scenario, "trace.reorder_window_s");
+    o.default_memory_mb = (uint32_t)hf_json_int_at(scenario, "workload.memory_mb");
+    hf_distribution_from_json(&r->trace_fallback_duration, hf_json_at(scenario, "workload.service"));
+    o.default_duration = &r->trace_fallback_duration;
+    if (!hf_trace_open(&r->trace, &o, err)) {
+        json_decref(effective);
+        return NULL;
+    }
+    json_t *workload = json_object_get(effective, "workload");
+    json_object_set_new(workload, "functions", json_integer(hf_trace_function_count(r->trace)));
+    double duration = hf_trace_duration_s(r->trace);
+    json_object_set_new(effective, "duration_s", json_real(duration > 0 ? duration : 1e-9));
+    return effective;
+}
+
+/* functions.csv: which trace function each model index is, and how many invocations it got. */
+static bool write_functions(struct run *r, const char *out_dir, struct hf_error *err)
+{
+    FILE *f = hf_results_open(&r->results, "functions.csv", err);
+    if (!f)
+        return false;
+    fputs("index,name\n", f);
+    for (uint32_t i = 0; i < hf_trace_function_count(r->trace); i++)
+        fprintf(f, "%u,%s\n", i, hf_trace_function_name(r->trace, i));
+    (void)out_dir;
+    return hf_results_close(&r->results, f, "functions.csv", err);
+}
+
+bool hf_run_scenario(const json_t *given, const struct hf_run_options *options,
                      struct hf_run_report *report, struct hf_error *err)
 {
     double wall_start = hf_wall_seconds();
     struct run *r = calloc(1, sizeof *r);
     if (!r)
         return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
+    json_t *scenario = open_trace(r, given, err);
+    if (!scenario) {
+        hf_trace_close(r->trace);
+        free(r);
+        return false;
+    }
     r->interval = hf_time_from_s(hf_json_number_at(scenario, "outputs.interval_s"));
     r->duration = hf_time_from_s(hf_json_number_at(scenario, "duration_s"));
     r->drain_end = r->duration + hf_time_from_s(hf_json_number_at(scenario, "drain_s"));
@@ -298,12 +382,31 @@ bool hf_run_scenario(const json_t *scenario, const struct hf_run_options *option
         if (ok)
             fputs("id,function,arrival_s,end_s,latency_ms,outcome\n", r->requests_file);
     }
+    ok = ok && (!r->trace || write_functions(r, options->out_dir, err));
     ok = ok && setup(r, scenario, err);
     if (ok) {
         hf_progress_start(&r->progress, "run", r->drain_end, options->progress);
         simulate(r);
         hf_progress_finish(&r->progress);
         ok = hf_ledger_check(&r->model.stats->ledger, err);
+    }
+    if (ok && r->trace && hf_trace_failed(r->trace, err))
+        ok = false;
+    if (ok && r->trace) {
+        double error = hf_trace_check_error(r->trace), tolerance = hf_json_number_at(scenario, "trace.check_tolerance");
+        const struct hf_trace_stats *ts = hf_trace_stats(r->trace);
+        if (error > tolerance) {
+            if (hf_json_bool_at(scenario, "trace.check_fail"))
+                ok = hf_fail(err, HF_EXIT_RUN_FAILED,
+                             "replay check: issued %llu invocations, the trace has %llu (%.2f %% off, tolerance %.2f %%)",
+                             (unsigned long long)ts->issued, (unsigned long long)ts->expected, 100 * error,
+                             100 * tolerance);
+            else
+                fprintf(stderr, "hfsim: warning: replay check: issued %llu invocations, the trace has %llu "
+                                "(%.2f %% off, tolerance %.2f %%)\n",
+                        (unsigned long long)ts->issued, (unsigned long long)ts->expected, 100 * error,
+                        100 * tolerance);
+        }
     }
     if (ok && r->write_failed)
         ok = hf_fail(err, HF_EXIT_RUN_FAILED, "%s/timeseries.csv: write failed", options->out_dir);
@@ -340,5 +443,6 @@ bool hf_run_scenario(const json_t *scenario, const struct hf_run_options *option
     teardown(r);
     hf_latency_bins_fini(&r->bins);
     free(r);
+    json_decref(scenario);
     return ok;
 }

@@ -8,6 +8,7 @@
 #include "models/distribution.h"
 #include "policies/registry.h"
 #include "sim/overrides.h"
+#include "traces/trace.h"
 
 extern const char hf_default_scenario_json[];
 
@@ -157,6 +158,35 @@ static const struct hf_field workload_fields[] = {
     {0},
 };
 
+static const char *const trace_arrival_kinds[] = {"equidistant", "uniform", "poisson", NULL};
+static const struct hf_field trace_fields[] = {
+    {"format", HF_T_ENUM, "", "Replay a trace instead of the synthetic workload (docs/traces.md).",
+     "\"none\"", 0, 0, 0, hf_trace_format_names, NULL},
+    {"path", HF_T_STRING, "", "The trace file (azure2019: the invocations_per_function file).", "\"\"", 0,
+     0, 0, NULL, NULL},
+    {"durations", HF_T_STRING, "", "azure2019 durations file; empty: the dNN file beside path.", "\"\"", 0,
+     0, 0, NULL, NULL},
+    {"memory", HF_T_STRING, "", "azure2019 memory file; empty: the dNN file beside path.", "\"\"", 0, 0,
+     0, NULL, NULL},
+    NUM("from_minute", "min", "-1", HF_F_MIN, -1, 0, "First trace minute replayed; -1: the trace's start."),
+    NUM("to_minute", "min", "-1", HF_F_MIN, -1, 0, "End of the replayed range (exclusive); -1: the end."),
+    NUM("time_scale", "", "1", POSITIVE, 0, 0,
+        "Simulated seconds per trace second (0.5 replays twice as fast; durations unscaled)."),
+    INT("functions", "count", "0", HF_F_MIN, 0, 0,
+        "Replay a popularity-stratified sample of this many functions (seeded by seed); 0: all."),
+    {"arrivals", HF_T_ENUM, "", "azure2019: arrival times inside a minute.", "\"equidistant\"", 0, 0, 0,
+     trace_arrival_kinds, NULL},
+    {"skip_bad_rows", HF_T_BOOL, "", "Skip and count malformed rows instead of failing.", "false", 0, 0,
+     0, NULL, NULL},
+    NUM("reorder_window_s", "s", "3600", HF_F_MIN, 0, 0,
+        "azure2021: end-time window in which arrivals are put back in order."),
+    NUM("check_tolerance", "", "0.01", HF_F_MIN, 0, 0,
+        "Replay check: warn when issued invocations differ from the trace's by more than this fraction."),
+    {"check_fail", HF_T_BOOL, "", "Fail the run (exit 1) instead of warning when the check fails.",
+     "false", 0, 0, 0, NULL, NULL},
+    {0},
+};
+
 static const struct hf_field output_fields[] = {
     NUM("interval_s", "s", "1", HF_F_MIN | HF_F_MIN_EXCL | HF_F_MAX, 0, 3600,
         "Width of one timeseries.csv row."),
@@ -213,6 +243,8 @@ void hf_scenario_schema_init(struct hf_scenario_schema *schema)
         {"metrics", HF_T_OBJECT, "", "The metrics-server (cluster model).", NULL, 0, 0, 0, NULL,
          metrics_fields},
         {"workload", HF_T_OBJECT, "", "The requests that arrive.", NULL, 0, 0, 0, NULL, workload_fields},
+        {"trace", HF_T_OBJECT, "", "Trace replay (`hfsim run --trace FORMAT:PATH`).", NULL, 0, 0, 0, NULL,
+         trace_fields},
         {"outputs", HF_T_OBJECT, "", "What the run writes besides summary.json.", NULL, 0, 0, 0, NULL,
          output_fields},
         {"engine", HF_T_OBJECT, "", "Simulator internals.", NULL, 0, 0, 0, NULL, engine_fields},

@@ -1,0 +1,269 @@
+#include "traces/csv_stream.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define READ_CHUNK (64u * 1024u)
+/* A row longer than this is not a trace row: a file without newlines would otherwise be buffered whole. */
+#define MAX_ROW_BYTES (16u * 1024u * 1024u)
+
+struct hf_csv_reader {
+    char *path;
+    FILE *file;
+    struct csv_parser parser;
+    char buffer[READ_CHUNK];
+    size_t buffer_len, buffer_pos;
+    uint64_t offset, size;
+    uint64_t line;      /* physical line the parser is on */
+    size_t row_bytes;   /* bytes fed since the last completed row */
+    bool eof, finished;
+    /* The row being assembled: field texts back to back, each NUL-terminated. */
+    char *text;
+    size_t text_len, text_cap;
+    size_t *starts;
+    const char **fields;
+    size_t field_count, field_cap;
+    bool row_done, out_of_memory;
+};
+
+static int only_newline_ends_rows(unsigned char c) { return c == '\n'; }
+static int is_trimmed(unsigned char c) { return c == ' ' || c == '\t' || c == '\r'; }
+
+bool hf_csv_fail(const struct hf_csv_reader *r, uint64_t line, struct hf_error *err, const char *fmt, ...)
+{
+    char what[800];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    return hf_fail(err, HF_EXIT_BAD_INPUT, "%s:%llu: %s", r->path, (unsigned long long)line, what);
+}
+
+bool hf_csv_open(struct hf_csv_reader **out, const char *path, struct hf_error *err)
+{
+    *out = NULL;
+    struct hf_csv_reader *r = calloc(1, sizeof *r);
+    if (!r || !(r->path = strdup(path))) {
+        free(r);
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
+    }
+    r->file = fopen(path, "rb");
+    if (!r->file) {
+        hf_fail(err, HF_EXIT_BAD_INPUT, "%s: cannot open: %s", path, strerror(errno));
+        free(r->path);
+        free(r);
+        return false;
+    }
+    struct stat st;
+    if (fstat(fileno(r->file), &st) == 0 && S_ISREG(st.st_mode))
+        r->size = (uint64_t)st.st_size;
+    else if (fstat(fileno(r->file), &st) == 0 && S_ISDIR(st.st_mode)) {
+        hf_fail(err, HF_EXIT_BAD_INPUT, "%s: is a directory, not a CSV file", path);
+        hf_csv_close(r);
+        return false;
+    }
+    csv_init(&r->parser, CSV_STRICT | CSV_STRICT_FINI);
+    csv_set_term_func(&r->parser, only_newline_ends_rows);
+    csv_set_space_func(&r->parser, is_trimmed);
+    r->line = 1;
+    *out = r;
+    return true;
+}
+
+void hf_csv_close(struct hf_csv_reader *r)
+{
+    if (!r)
+        return;
+    csv_free(&r->parser);
+    if (r->file)
+        fclose(r->file);
+    free(r->path);
+    free(r->text);
+    free(r->starts);
+    free(r->fields);
+    free(r);
+}
+
+const char *hf_csv_path(const struct hf_csv_reader *r) { return r->path; }
+uint64_t hf_csv_offset(const struct hf_csv_reader *r) { return r->offset; }
+uint64_t hf_csv_size(const struct hf_csv_reader *r) { return r->size; }
+
+static void on_field(void *data, size_t len, void *ctx)
+{
+    struct hf_csv_reader *r = ctx;
+    if (r->row_done) { /* a previous row not yet handed out: cannot happen with one '\n' per feed */
+        r->out_of_memory = true;
+        return;
+    }
+    if (r->field_count == r->field_cap) {
+        size_t cap = r->field_cap ? r->field_cap * 2 : 64;
+        size_t *starts = realloc(r->starts, cap * sizeof *starts);
+        if (!starts) {
+            r->out_of_memory = true;
+            return;
+        }
+        r->starts = starts;
+        const char **fields = realloc(r->fields, cap * sizeof *fields);
+        if (!fields) {
+            r->out_of_memory = true;
+            return;
+        }
+        r->fields = fields;
+        r->field_cap = cap;
+    }
+    if (r->text_len + len + 1 > r->text_cap) {
+        size_t cap = r->text_cap ? r->text_cap : 4096;
+        while (cap < r->text_len + len + 1)
+            cap *= 2;
+        char *text = realloc(r->text, cap);
+        if (!text) {
+            r->out_of_memory = true;
+            return;
+        }
+        r->text = text;
+        r->text_cap = cap;
+    }
+    r->starts[r->field_count++] = r->text_len;
+    if (len)
+        memcpy(r->text + r->text_len, data, len);
+    r->text_len += len;
+    r->text[r->text_len++] = '\0';
+}
+
+static void on_row_end(int c, void *ctx)
+{
+    (void)c;
+    ((struct hf_csv_reader *)ctx)->row_done = true;
+}
+
+static bool parse_error(struct hf_csv_reader *r, struct hf_error *err)
+{
+    if (r->out_of_memory)
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "%s:%llu: out of memory", r->path,
+                       (unsigned long long)r->line);
+    int code = csv_error(&r->parser);
+    if (code == CSV_EPARSE)
+        return hf_csv_fail(r, r->line, err, "malformed CSV (a quote inside an unquoted field, or an "
+                                            "unterminated quoted field)");
+    return hf_csv_fail(r, r->line, err, "CSV parser: %s", csv_strerror(code));
+}
+
+static int hand_out(struct hf_csv_reader *r, struct hf_csv_row *row, uint64_t line)
+{
+    for (size_t i = 0; i < r->field_count; i++)
+        r->fields[i] = r->text + r->starts[i];
+    row->fields = r->fields;
+    row->count = r->field_count;
+    row->line = line;
+    r->row_bytes = 0;
+    return 1;
+}
+
+int hf_csv_next(struct hf_csv_reader *r, struct hf_csv_row *row, struct hf_error *err)
+{
+    r->row_done = false;
+    r->field_count = 0;
+    r->text_len = 0;
+    for (;;) {
+        if (r->buffer_pos == r->buffer_len) {
+            if (r->finished)
+                return 0;
+            if (!r->eof) {
+                r->buffer_len = fread(r->buffer, 1, sizeof r->buffer, r->file);
+                r->buffer_pos = 0;
+                if (r->buffer_len < sizeof r->buffer) {
+                    if (ferror(r->file)) {
+                        hf_fail(err, HF_EXIT_BAD_INPUT, "%s:%llu: read error: %s", r->path,
+                                (unsigned long long)r->line, strerror(errno));
+                        return -1;
+                    }
+                    r->eof = true;
+                }
+            }
+            if (r->buffer_len == 0) {
+                r->finished = true;
+                if (csv_fini(&r->parser, on_field, on_row_end, r) != 0 || r->out_of_memory) {
+                    parse_error(r, err);
+                    return -1;
+                }
+                if (r->row_done)
+                    return hand_out(r, row, r->line);
+                return 0;
+            }
+        }
+        /* Feed up to and including the next newline: at most one row can end per feed. */
+        const char *start = r->buffer + r->buffer_pos;
+        size_t avail = r->buffer_len - r->buffer_pos;
+        const char *nl = memchr(start, '\n', avail);
+        size_t n = nl ? (size_t)(nl - start) + 1 : avail;
+        if (csv_parse(&r->parser, start, n, on_field, on_row_end, r) != n || r->out_of_memory) {
+            parse_error(r, err);
+            return -1;
+        }
+        r->buffer_pos += n;
+        r->offset += n;
+        r->row_bytes += n;
+        if (r->buffer_pos == r->buffer_len && r->eof)
+            r->buffer_len = r->buffer_pos = 0;
+        uint64_t ended_on = r->line;
+        if (nl)
+            r->line++;
+        if (r->row_done)
+            return hand_out(r, row, ended_on);
+        if (r->row_bytes > MAX_ROW_BYTES) {
+            hf_csv_fail(r, ended_on, err, "a row longer than %u MiB: not a CSV trace (or a quoted field "
+                                          "never closed)", MAX_ROW_BYTES >> 20);
+            return -1;
+        }
+    }
+}
+
+int hf_csv_column(const struct hf_csv_row *header, const char *name)
+{
+    for (size_t i = 0; i < header->count; i++)
+        if (strcmp(header->fields[i], name) == 0)
+            return (int)i;
+    return -1;
+}
+
+bool hf_csv_u32(const struct hf_csv_reader *r, const struct hf_csv_row *row, size_t index,
+                const char *column, uint32_t *out, struct hf_error *err)
+{
+    const char *text = row->fields[index];
+    if (!*text)
+        return hf_csv_fail(r, row->line, err, "column %s: empty, expected a count", column);
+    if (*text == '-')
+        return hf_csv_fail(r, row->line, err, "column %s: negative count \"%.40s\"", column, text);
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (*end)
+        return hf_csv_fail(r, row->line, err, "column %s: \"%.40s\" is not a whole number", column, text);
+    if (errno == ERANGE || v > UINT32_MAX)
+        return hf_csv_fail(r, row->line, err, "column %s: %.40s is too large", column, text);
+    *out = (uint32_t)v;
+    return true;
+}
+
+bool hf_csv_double(const struct hf_csv_reader *r, const struct hf_csv_row *row, size_t index,
+                   const char *column, double *out, struct hf_error *err)
+{
+    const char *text = row->fields[index];
+    if (!*text)
+        return hf_csv_fail(r, row->line, err, "column %s: empty, expected a number", column);
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (*end || !isfinite(v))
+        return hf_csv_fail(r, row->line, err, "column %s: \"%.40s\" is not a finite number", column, text);
+    if (errno == ERANGE && fabs(v) > 1.0)
+        return hf_csv_fail(r, row->line, err, "column %s: %.40s is out of range", column, text);
+    *out = v;
+    return true;
+}

@@ -1,0 +1,187 @@
+/* hfsim's own CSV trace, for hand-written workloads (docs/traces.md):
+ *
+ *   time_s,function,duration_ms[,memory_mb]
+ *   0.0,thumbnail,120
+ *   0.5,resize,80,256
+ *
+ * One row per invocation, sorted by time_s (seconds from the start, >= 0); `function` is any
+ * non-empty name; duration_ms is the CPU demand at one core; memory_mb, when the column exists, what
+ * the invocation holds (otherwise the scenario's workload.memory_mb). Columns may come in any order;
+ * other columns are ignored. The range starts at time 0 unless --minutes says otherwise. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "traces/csv_stream.h"
+#include "traces/trace_internal.h"
+
+struct state {
+    struct hf_csv_reader *reader;
+    int time, function, duration, memory;
+    size_t columns;
+    bool eof;
+    double previous_s; /* streaming: the last row's time */
+};
+
+struct parsed {
+    double time_s, duration_ms;
+    uint32_t memory_mb;
+    const char *name;
+};
+
+static bool parse_header(struct state *s, struct hf_csv_reader *r, struct hf_error *err)
+{
+    struct hf_csv_row row;
+    int got = hf_csv_next(r, &row, err);
+    if (got < 0)
+        return false;
+    if (got == 0)
+        return hf_csv_fail(r, 1, err, "empty file: expected the header time_s,function,duration_ms[,memory_mb]");
+    s->time = hf_csv_column(&row, "time_s");
+    s->function = hf_csv_column(&row, "function");
+    s->duration = hf_csv_column(&row, "duration_ms");
+    s->memory = hf_csv_column(&row, "memory_mb");
+    const char *missing = s->time < 0 ? "time_s" : s->function < 0 ? "function" : s->duration < 0 ? "duration_ms"
+                                                                                                   : NULL;
+    if (missing)
+        return hf_csv_fail(r, row.line, err, "missing column %s (expected time_s,function,duration_ms"
+                                             "[,memory_mb])", missing);
+    s->columns = row.count;
+    return true;
+}
+
+static bool parse_row(const struct hf_trace *t, struct state *s, struct hf_csv_reader *r,
+                      const struct hf_csv_row *row, struct parsed *p, struct hf_error *err)
+{
+    if (row->count != s->columns)
+        return hf_csv_fail(r, row->line, err, "expected %zu fields as in the header, found %zu", s->columns,
+                           row->count);
+    p->name = row->fields[s->function];
+    if (!*p->name)
+        return hf_csv_fail(r, row->line, err, "column function: empty");
+    if (!hf_csv_double(r, row, (size_t)s->time, "time_s", &p->time_s, err) ||
+        !hf_csv_double(r, row, (size_t)s->duration, "duration_ms", &p->duration_ms, err))
+        return false;
+    if (p->time_s < 0 || p->time_s > 1e10)
+        return hf_csv_fail(r, row->line, err, "column time_s: %g is outside 0..1e10 s", p->time_s);
+    if (p->duration_ms < 0 || p->duration_ms > 1e10)
+        return hf_csv_fail(r, row->line, err, "column duration_ms: %g is outside 0..1e10 ms", p->duration_ms);
+    p->memory_mb = t->options.default_memory_mb;
+    if (s->memory >= 0 && !hf_csv_u32(r, row, (size_t)s->memory, "memory_mb", &p->memory_mb, err))
+        return false;
+    return true;
+}
+
+static bool csv_index(struct hf_trace *t, struct hf_error *err)
+{
+    struct state *s = calloc(1, sizeof *s);
+    if (!s)
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
+    t->format_state = s;
+    struct hf_csv_reader *r;
+    if (!hf_csv_open(&r, t->path, err))
+        return false;
+    bool ok = parse_header(s, r, err);
+    t->stats.range_start_s = t->options.from_minute >= 0 ? t->options.from_minute * 60.0 : 0;
+    t->stats.range_end_s = t->options.to_minute >= 0 ? t->options.to_minute * 60.0 : INFINITY;
+    t->last_arrival_s = t->stats.range_start_s;
+    double previous = 0;
+    struct hf_csv_row row;
+    struct parsed p;
+    int got = 0;
+    while (ok && (got = hf_csv_next(r, &row, err)) == 1) {
+        t->stats.rows++;
+        bool row_ok = parse_row(t, s, r, &row, &p, err);
+        if (row_ok && p.time_s < previous)
+            row_ok = hf_csv_fail(r, row.line, err, "time_s %g is before the previous row's %g: rows must be "
+                                                   "sorted by time", p.time_s, previous);
+        if (!row_ok) {
+            if (hf_trace_skip_row(t, err))
+                continue;
+            ok = false;
+            break;
+        }
+        previous = p.time_s;
+        int64_t f = hf_trace_find_function(t, p.name);
+        if (f < 0 && (f = hf_trace_add_function(t, p.name, err)) < 0) {
+            ok = false;
+            break;
+        }
+        if (!hf_trace_in_range(t, p.time_s)) {
+            t->stats.outside_range++;
+            continue;
+        }
+        t->functions[f].invocations++;
+        t->functions[f].has_duration = true;
+        t->last_arrival_s = p.time_s;
+    }
+    if (got < 0)
+        ok = false;
+    if (ok && t->stats.rows == 0)
+        ok = hf_csv_fail(r, 2, err, "no invocation rows after the header");
+    hf_csv_close(r);
+    return ok;
+}
+
+static bool csv_begin(struct hf_trace *t, struct hf_error *err)
+{
+    struct state *s = t->format_state;
+    return hf_csv_open(&s->reader, t->path, err) && parse_header(s, s->reader, err);
+}
+
+static bool csv_refill(struct hf_trace *t, struct hf_error *err)
+{
+    struct state *s = t->format_state;
+    struct hf_csv_row row;
+    struct parsed p;
+    while (!s->eof && t->batch_count < 4096) {
+        int got = hf_csv_next(s->reader, &row, err);
+        if (got < 0)
+            return false;
+        if (got == 0) {
+            s->eof = true;
+            break;
+        }
+        bool row_ok = parse_row(t, s, s->reader, &row, &p, err) && p.time_s >= s->previous_s;
+        if (!row_ok) {
+            if (t->options.skip_bad_rows)
+                continue; /* counted when the trace was indexed */
+            return hf_csv_fail(s->reader, row.line, err, "the file changed since it was indexed");
+        }
+        s->previous_s = p.time_s;
+        if (!hf_trace_in_range(t, p.time_s))
+            continue;
+        int64_t f = hf_trace_find_function(t, p.name);
+        if (f < 0)
+            return hf_csv_fail(s->reader, row.line, err, "the file changed since it was indexed");
+        uint32_t m = t->functions[f].model_index;
+        if (m == HF_TRACE_NOT_REPLAYED)
+            continue;
+        struct hf_trace_item item = {
+            .at = hf_trace_sim_time(t, p.time_s),
+            .work = (hf_time)llround(p.duration_ms * 1e6),
+            .function = m,
+            .memory_mb = p.memory_mb,
+        };
+        if (!hf_trace_push(t, &item))
+            return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
+    }
+    return true;
+}
+
+static void csv_close(struct hf_trace *t)
+{
+    struct state *s = t->format_state;
+    if (s) {
+        hf_csv_close(s->reader);
+        free(s);
+    }
+    t->format_state = NULL;
+}
+
+const struct hf_trace_format_ops hf_trace_csv_ops = {
+    .index = csv_index,
+    .begin = csv_begin,
+    .refill = csv_refill,
+    .close = csv_close,
+};
