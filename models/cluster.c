@@ -94,6 +94,9 @@ void hf_cluster_fail_all(struct hf_cluster *c, enum hf_fail_reason reason)
             }
         free(free_mark);
         c->stats.busy -= k->in_flight;
+        c->functions[k->function].in_flight -= k->in_flight;
+        if (k->state == C_READY)
+            c->functions[k->function].ready_own_in_flight -= k->in_flight - k->shared_in_flight;
         k->in_flight = 0;
         k->shared_in_flight = 0;
         k->cpu.count = 0;

@@ -102,6 +102,9 @@ void hf_cl_dispatch(struct hf_cluster *c, uint32_t ci, const struct queued *q, u
     k->slots[slot] = (struct slot){q->id, q->arrival, q->memory_mib, function};
     k->memory_used_mib += q->memory_mib;
     k->in_flight++;
+    c->functions[k->function].in_flight++;
+    if (function == k->function && k->state == C_READY)
+        c->functions[function].ready_own_in_flight++;
     if (function != k->function)
         k->shared_in_flight++;
     c->stats.busy++;
@@ -125,7 +128,7 @@ void hf_cl_drain_queue_into(struct hf_cluster *c, uint32_t ci)
         while (f->queue_count > 0 && hf_cl_has_room(c, k, fi)) {
             if (by_policy) {
                 struct queued head = f->queue[f->queue_head];
-                if (!hf_cl_route_by_policy(c, fi, &head, true))
+                if (!hf_cl_route_by_policy(c, fi, &head, true, ci))
                     break;
             } else {
                 struct queued q = hf_cl_dequeue(f);
@@ -156,6 +159,9 @@ static void on_finish(struct hf_engine *engine, void *ctx, uint64_t ci)
         k->memory_used_mib -= k->slots[slot].memory_mib;
         k->free_slots[k->free_slot_count++] = slot;
         k->in_flight--;
+        c->functions[k->function].in_flight--;
+        if (k->slots[slot].function == k->function && k->state == C_READY)
+            c->functions[k->function].ready_own_in_flight--;
         if (k->slots[slot].function != k->function)
             k->shared_in_flight--;
         c->stats.busy--;

@@ -83,6 +83,9 @@ struct function {
     hf_time timeout_at;
     hf_time last_arrival;
     uint64_t arrived, completed;
+    uint64_t in_flight;   /* sum of its containers' in_flight (kept, not summed: load() is hot) */
+    uint64_t ready_own_in_flight; /* its own requests in its READY containers: room exists iff this is
+                                   * below ready x concurrency, so routing skips hopeless scans */
     bool keep_alive_armed;
 };
 
@@ -155,7 +158,10 @@ void hf_cl_drain_queue_into(struct hf_cluster *c, uint32_t ci);
 uint64_t hf_cl_container_id(const struct hf_cluster *c, uint32_t ci);
 struct container *hf_cl_container_by_id(struct hf_cluster *c, uint64_t id, uint32_t *index);
 /* Routes through the policy's on_request (when it has one); false when it kept the request queued. */
-bool hf_cl_route_by_policy(struct hf_cluster *c, uint32_t function, const struct queued *q, bool from_queue);
+/* `preferred`: a container known to have room for the function (one that just freed a slot), used
+ * when the policy leaves the choice to the gateway; UINT32_MAX when there is none. */
+bool hf_cl_route_by_policy(struct hf_cluster *c, uint32_t function, const struct queued *q, bool from_queue,
+                           uint32_t preferred);
 void hf_cl_transits_fini(struct hf_cluster *c);
 /* Fails every request still on its way to a container (run end). */
 void hf_cl_fail_transits(struct hf_cluster *c, enum hf_fail_reason reason);

@@ -243,6 +243,7 @@ void hf_cl_release(struct hf_cluster *c, uint32_t ci)
     if (k->finish_at != HF_TIME_NEVER)
         hf_engine_cancel(c->engine, k->finish_event);
     k->finish_at = HF_TIME_NEVER;
+    f->in_flight -= k->in_flight; /* 0 but for a failed run's teardown */
     uint32_t last = f->containers[--f->count];
     f->containers[k->list_pos] = last;
     c->containers[last].list_pos = k->list_pos;
@@ -280,7 +281,9 @@ static void stop_one(struct hf_cluster *c, uint32_t fi)
 {
     struct function *f = &c->functions[fi];
     static const enum container_state order[] = {C_UNSCHEDULED, C_PULLING, C_STARTING};
-    for (size_t o = 0; o < sizeof order / sizeof order[0]; o++)
+    /* active - ready containers are not ready yet (unscheduled, pulling or starting): when there
+     * are none, skip the three scans. */
+    for (size_t o = 0; f->active > f->ready && o < sizeof order / sizeof order[0]; o++)
         for (uint32_t i = f->count; i-- > 0;)
             if (c->containers[f->containers[i]].state == order[o]) {
                 f->active--;
@@ -292,8 +295,11 @@ static void stop_one(struct hf_cluster *c, uint32_t fi)
     for (uint32_t i = 0; i < f->count; i++) {
         const struct container *k = &c->containers[f->containers[i]];
         if (k->state == C_READY &&
-            (victim < 0 || k->in_flight < c->containers[f->containers[victim]].in_flight))
+            (victim < 0 || k->in_flight < c->containers[f->containers[victim]].in_flight)) {
             victim = i;
+            if (k->in_flight == 0)
+                break; /* none can have fewer */
+        }
     }
     if (victim < 0)
         return;
@@ -301,6 +307,7 @@ static void stop_one(struct hf_cluster *c, uint32_t fi)
     struct container *k = &c->containers[ci];
     f->active--;
     f->ready--;
+    f->ready_own_in_flight -= k->in_flight - k->shared_in_flight;
     c->stats.replicas--;
     c->stats.ready--;
     if (k->in_flight == 0) {

@@ -46,8 +46,7 @@ static void p_load(void *backend, uint32_t fi, struct hf_function_load *out)
     out->queued = f->queue_count;
     out->arrived = f->arrived;
     out->completed = f->completed;
-    for (uint32_t i = 0; i < f->count; i++)
-        out->in_flight += c->containers[f->containers[i]].in_flight;
+    out->in_flight = (uint32_t)f->in_flight;
 }
 
 static uint32_t p_pods(void *backend, uint32_t fi, struct hf_pod_view *out, uint32_t cap)
@@ -235,7 +234,7 @@ static void p_retry_queued(void *backend, uint32_t fi)
     bool moved = false;
     while (f->queue_count > 0) {
         struct queued head = f->queue[f->queue_head];
-        if (!hf_cl_route_by_policy(c, fi, &head, true))
+        if (!hf_cl_route_by_policy(c, fi, &head, true, UINT32_MAX))
             break;
         moved = true;
     }

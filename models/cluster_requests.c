@@ -124,6 +124,8 @@ static void on_timeout(struct hf_engine *engine, void *ctx, uint64_t fi)
 
 static int64_t route(struct hf_cluster *c, struct function *f)
 {
+    if (f->ready_own_in_flight >= (uint64_t)f->ready * c->config.function.concurrency)
+        return -1; /* every ready container is full: no need to look */
     if (c->config.routing == HF_ROUTE_LEAST_LOADED) {
         int64_t best = -1;
         for (uint32_t i = 0; i < f->count; i++) {
@@ -223,7 +225,8 @@ void hf_cl_transits_fini(struct hf_cluster *c)
     c->transits = NULL;
 }
 
-bool hf_cl_route_by_policy(struct hf_cluster *c, uint32_t fi, const struct queued *q, bool from_queue)
+bool hf_cl_route_by_policy(struct hf_cluster *c, uint32_t fi, const struct queued *q, bool from_queue,
+                           uint32_t preferred)
 {
     struct hf_request_view view = {q->id, fi, (uint32_t)q->memory_mib, q->arrival, from_queue};
     struct hf_route r = c->policy->on_request(c->policy_state, &c->platform, &view);
@@ -232,7 +235,11 @@ bool hf_cl_route_by_policy(struct hf_cluster *c, uint32_t fi, const struct queue
     if (r.container == HF_ROUTE_QUEUE)
         return false;
     if (r.container == HF_ROUTE_DEFAULT) {
-        int64_t picked = route(c, f);
+        /* The queue's head goes to the container that just made room, as a gateway handing its
+         * backlog to the next free worker would; scanning for another would only cost time. */
+        int64_t picked = preferred != UINT32_MAX && hf_cl_has_room(c, &c->containers[preferred], fi)
+                             ? (int64_t)preferred
+                             : route(c, f);
         if (picked < 0)
             return false;
         ci = (uint32_t)picked;
@@ -288,7 +295,7 @@ void hf_cluster_arrive(void *model, const struct hf_invocation *inv)
     }
     struct queued q = {inv->id, inv->arrival, inv->work, (double)inv->memory_mb};
     if (c->policy && c->policy->on_request) {
-        if (f->queue_count == 0 && hf_cl_route_by_policy(c, fi, &q, false))
+        if (f->queue_count == 0 && hf_cl_route_by_policy(c, fi, &q, false, UINT32_MAX))
             return;
         if (!enqueue(f, &q, c->config.queue_capacity)) {
             hf_cl_fail_request(c, q.id, fi, q.arrival, HF_FAIL_QUEUE_FULL);

@@ -1,8 +1,15 @@
 /* keepalive: containers on demand, each function's containers kept warm for a fixed time after
  * they were last needed (AWS Lambda and OpenWhisk keep idle containers for minutes; OpenWhisk's
- * default is 10 minutes). Every second the containers a function needs (requests in flight and
- * waiting over its containers' concurrency) are recorded; the function keeps the most it needed
- * within the keep-alive window. */
+ * default is 10 minutes). A function keeps the most containers it needed within the last
+ * keep_alive_s seconds, need being its requests in flight and waiting over its containers'
+ * concurrency, sampled every second while it is busy.
+ *
+ * Cost grows with busy functions, not with all functions: a trace replay has tens of thousands of
+ * functions, most of them idle at any moment. Busy functions (work in flight or waiting) are sampled
+ * each second into a sliding-window maximum (a monotonic deque of (time, need)); once a function is
+ * idle nothing changes until its largest recent need expires, so a timer per function fires then
+ * (timer argument 1 + function; argument 0 is the one-second tick). A function turns busy through
+ * on_request: the first arrival at an idle function always reaches it (the queue is empty). */
 #include <stdlib.h>
 
 #include "policies/keep_alive.h"
@@ -15,51 +22,158 @@ static const struct hf_field params[] = {
     {0},
 };
 
-struct fixed_keep_alive {
-    uint32_t window, functions;
-    uint32_t *need; /* [function * window + second % window]: containers needed in that second */
-    uint32_t second;
+struct sample {
+    hf_time at;
+    uint32_t need;
 };
+
+/* Samples with strictly decreasing need from head to tail: the head is the window's maximum. */
+struct window_max {
+    struct sample *ring;
+    uint32_t head, count, cap;
+};
+
+struct function_state {
+    struct window_max window;
+    bool busy;
+    bool expiry_pending;
+};
+
+struct fixed_keep_alive {
+    hf_time keep;
+    uint32_t functions;
+    struct function_state *f;
+    uint32_t *busy_list, busy_count;
+};
+
+static bool window_push(struct window_max *w, hf_time at, uint32_t need)
+{
+    while (w->count > 0 && w->ring[(w->head + w->count - 1) % w->cap].need <= need)
+        w->count--;
+    if (w->count == w->cap) {
+        uint32_t cap = w->cap ? w->cap * 2 : 4;
+        struct sample *grown = malloc(cap * sizeof *grown);
+        if (!grown)
+            return false;
+        for (uint32_t i = 0; i < w->count; i++)
+            grown[i] = w->ring[(w->head + i) % w->cap];
+        free(w->ring);
+        w->ring = grown;
+        w->head = 0;
+        w->cap = cap;
+    }
+    w->ring[(w->head + w->count++) % w->cap] = (struct sample){at, need};
+    return true;
+}
+
+/* Drops samples older than the window; returns the maximum need left (0 when none). */
+static uint32_t window_max_since(struct window_max *w, hf_time since)
+{
+    while (w->count > 0 && w->ring[w->head].at <= since) {
+        w->head = (w->head + 1) % w->cap;
+        w->count--;
+    }
+    return w->count ? w->ring[w->head].need : 0;
+}
 
 static bool init(void *state, const json_t *p, struct hf_platform *platform, struct hf_error *err)
 {
     struct fixed_keep_alive *s = state;
-    s->window = (uint32_t)hf_json_int_at(p, "keep_alive_s");
+    s->keep = hf_time_from_s((double)hf_json_int_at(p, "keep_alive_s"));
     s->functions = platform->ops->function_count(platform->backend);
-    s->need = calloc((size_t)s->window * (s->functions ? s->functions : 1), sizeof *s->need);
-    if (!s->need)
-        return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory (keep-alive window x functions)");
+    s->f = calloc(s->functions ? s->functions : 1, sizeof *s->f);
+    s->busy_list = malloc((s->functions ? s->functions : 1) * sizeof *s->busy_list);
+    if (!s->f || !s->busy_list)
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
     uint32_t initial = (uint32_t)hf_json_int_at(p, "initial_replicas");
+    hf_time now = hf_platform_now(platform);
     for (uint32_t f = 0; f < s->functions; f++) {
         platform->ops->set_replicas(platform->backend, f, initial);
-        for (uint32_t i = 0; i < s->window; i++)
-            s->need[(size_t)f * s->window + i] = initial;
+        if (initial > 0) {
+            if (!window_push(&s->f[f].window, now, initial))
+                return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
+            s->f[f].expiry_pending = true;
+            platform->ops->timer_after(platform->backend, s->keep, 1 + (uint64_t)f);
+        }
     }
     platform->ops->timer_after(platform->backend, hf_time_from_s(1), 0);
     return true;
 }
 
-static void on_timer(void *state, struct hf_platform *platform, uint64_t arg)
+/* Scales down to the window's maximum; when idle, arms the timer for the next expiry. */
+static void settle(struct fixed_keep_alive *s, struct hf_platform *platform, uint32_t f, hf_time now)
 {
-    (void)arg;
-    struct fixed_keep_alive *s = state;
-    s->second++;
-    for (uint32_t f = 0; f < s->functions; f++) {
-        hf_keep_alive_scale_up(platform, f);
-        uint32_t *ring = &s->need[(size_t)f * s->window];
-        ring[s->second % s->window] = hf_keep_alive_need(platform, f, 0);
-        uint32_t keep = 0;
-        for (uint32_t i = 0; i < s->window; i++)
-            keep = ring[i] > keep ? ring[i] : keep;
-        struct hf_function_load load;
-        platform->ops->load(platform->backend, f, &load);
-        if (keep < load.replicas)
-            platform->ops->set_replicas(platform->backend, f, keep);
+    struct function_state *fs = &s->f[f];
+    uint32_t keep = window_max_since(&fs->window, now - s->keep);
+    struct hf_function_load load;
+    platform->ops->load(platform->backend, f, &load);
+    if (keep < load.replicas)
+        platform->ops->set_replicas(platform->backend, f, keep);
+    if (!fs->busy && !fs->expiry_pending && fs->window.count > 0) {
+        hf_time expires = fs->window.ring[fs->window.head].at + s->keep;
+        fs->expiry_pending = true;
+        platform->ops->timer_after(platform->backend, expires > now ? expires - now : 0, 1 + (uint64_t)f);
     }
+}
+
+static void tick(struct fixed_keep_alive *s, struct hf_platform *platform)
+{
+    hf_time now = hf_platform_now(platform);
+    uint32_t kept = 0;
+    for (uint32_t i = 0; i < s->busy_count; i++) {
+        uint32_t f = s->busy_list[i];
+        struct function_state *fs = &s->f[f];
+        hf_keep_alive_scale_up(platform, f);
+        uint32_t need = hf_keep_alive_need(platform, f, 0);
+        if (need > 0)
+            window_push(&fs->window, now, need); /* out of memory: the sample is lost, not the run */
+        fs->busy = need > 0;
+        if (fs->busy)
+            s->busy_list[kept++] = f;
+        settle(s, platform, f, now);
+    }
+    s->busy_count = kept;
     platform->ops->timer_after(platform->backend, hf_time_from_s(1), 0);
 }
 
-static void fini(void *state) { free(((struct fixed_keep_alive *)state)->need); }
+static void on_timer(void *state, struct hf_platform *platform, uint64_t arg)
+{
+    struct fixed_keep_alive *s = state;
+    if (arg == 0) {
+        tick(s, platform);
+        return;
+    }
+    uint32_t f = (uint32_t)(arg - 1);
+    if (f >= s->functions)
+        return;
+    s->f[f].expiry_pending = false;
+    if (!s->f[f].busy)
+        settle(s, platform, f, hf_platform_now(platform));
+}
+
+static struct hf_route on_request(void *state, struct hf_platform *platform, const struct hf_request_view *request)
+{
+    struct fixed_keep_alive *s = state;
+    uint32_t f = request->function;
+    if (f < s->functions && !s->f[f].busy) {
+        s->f[f].busy = true;
+        s->busy_list[s->busy_count++] = f;
+    }
+    /* The containers this arrival needs count as needed now, or the next tick could stop the one
+     * just started for it when the sampled need happens to be lower. */
+    if (f < s->functions && !request->from_queue)
+        window_push(&s->f[f].window, hf_platform_now(platform), hf_keep_alive_need(platform, f, 1));
+    return hf_keep_alive_on_request(state, platform, request);
+}
+
+static void fini(void *state)
+{
+    struct fixed_keep_alive *s = state;
+    for (uint32_t f = 0; s->f && f < s->functions; f++)
+        free(s->f[f].window.ring);
+    free(s->f);
+    free(s->busy_list);
+}
 
 const struct hf_policy_type hf_policy_keep_alive = {
     .name = "keepalive",
@@ -68,6 +182,6 @@ const struct hf_policy_type hf_policy_keep_alive = {
     .state_size = sizeof(struct fixed_keep_alive),
     .init = init,
     .on_timer = on_timer,
-    .on_request = hf_keep_alive_on_request,
+    .on_request = on_request,
     .fini = fini,
 };
