@@ -118,6 +118,7 @@ void hf_cluster_destroy(struct hf_cluster *c)
     }
     for (uint32_t i = 0; c->functions && i < c->config.function_count; i++) {
         free(c->functions[i].containers);
+        free(c->functions[i].warm);
         free(c->functions[i].queue);
     }
     free(c->functions);

@@ -171,6 +171,9 @@ static void on_finish(struct hf_engine *engine, void *ctx, uint64_t ci)
         return;
     }
     hf_cl_drain_queue_into(c, (uint32_t)ci);
+    k = &c->containers[ci]; /* the policy may have started containers: the array can move */
+    if (k->state == C_READY && hf_cl_has_room(c, k, k->function))
+        hf_cl_note_warm(c, (uint32_t)ci);
     hf_cl_load_changed(c, (uint32_t)ci);
     hf_cl_reschedule_finish(c, (uint32_t)ci);
 }

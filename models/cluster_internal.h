@@ -84,6 +84,9 @@ struct function {
     hf_time last_arrival;
     uint64_t arrived, completed;
     uint64_t in_flight;   /* sum of its containers' in_flight (kept, not summed: load() is hot) */
+    uint64_t *warm;       /* warm-first routing: (generation << 32 | container) that freed a slot,
+                           * most recent last; stale entries are dropped lazily */
+    uint32_t warm_count, warm_cap;
     uint64_t ready_own_in_flight; /* its own requests in its READY containers: room exists iff this is
                                    * below ready x concurrency, so routing skips hopeless scans */
     bool keep_alive_armed;
@@ -160,6 +163,8 @@ struct container *hf_cl_container_by_id(struct hf_cluster *c, uint64_t id, uint3
 /* Routes through the policy's on_request (when it has one); false when it kept the request queued. */
 /* `preferred`: a container known to have room for the function (one that just freed a slot), used
  * when the policy leaves the choice to the gateway; UINT32_MAX when there is none. */
+/* warm-first routing: remembers that container ci has room for its function again. */
+void hf_cl_note_warm(struct hf_cluster *c, uint32_t ci);
 bool hf_cl_route_by_policy(struct hf_cluster *c, uint32_t function, const struct queued *q, bool from_queue,
                            uint32_t preferred);
 void hf_cl_transits_fini(struct hf_cluster *c);

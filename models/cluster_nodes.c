@@ -117,6 +117,9 @@ static void on_ready(struct hf_engine *engine, void *ctx, uint64_t ci)
         c->policy->on_container_ready(c->policy_state, &c->platform, hf_cl_container_id(c, (uint32_t)ci),
                                       k->function);
     hf_cl_drain_queue_into(c, (uint32_t)ci);
+    k = &c->containers[ci]; /* the policy may have started containers: the array can move */
+    if (k->state == C_READY && hf_cl_has_room(c, k, k->function))
+        hf_cl_note_warm(c, (uint32_t)ci);
 }
 
 static bool grow_containers(struct hf_cluster *c)

@@ -122,10 +122,53 @@ static void on_timeout(struct hf_engine *engine, void *ctx, uint64_t fi)
 
 /* ---- arrivals ---- */
 
+static bool warm_entry_has_room(const struct hf_cluster *c, uint64_t entry, uint32_t fi)
+{
+    const struct container *k = &c->containers[(uint32_t)entry];
+    return k->generation == (uint32_t)(entry >> 32) && k->function == fi && hf_cl_has_room(c, k, fi);
+}
+
+void hf_cl_note_warm(struct hf_cluster *c, uint32_t ci)
+{
+    if (c->config.routing != HF_ROUTE_WARM_FIRST)
+        return;
+    struct container *k = &c->containers[ci];
+    struct function *f = &c->functions[k->function];
+    uint64_t entry = (uint64_t)k->generation << 32 | ci;
+    if (f->warm_count > 0 && f->warm[f->warm_count - 1] == entry)
+        return;
+    if (f->warm_count >= 2 * f->count + 16) { /* compact: keep entries that still have room */
+        uint32_t kept = 0;
+        for (uint32_t i = 0; i < f->warm_count; i++)
+            if (warm_entry_has_room(c, f->warm[i], k->function))
+                f->warm[kept++] = f->warm[i];
+        f->warm_count = kept;
+    }
+    if (f->warm_count == f->warm_cap) {
+        uint32_t cap = f->warm_cap ? 2 * f->warm_cap : 8;
+        uint64_t *grown = realloc(f->warm, cap * sizeof *grown);
+        if (!grown)
+            return; /* only a routing hint is lost: round-robin finds the container */
+        f->warm = grown;
+        f->warm_cap = cap;
+    }
+    f->warm[f->warm_count++] = entry;
+}
+
 static int64_t route(struct hf_cluster *c, struct function *f)
 {
     if (f->ready_own_in_flight >= (uint64_t)f->ready * c->config.function.concurrency)
         return -1; /* every ready container is full: no need to look */
+    uint32_t fi = (uint32_t)(f - c->functions);
+    if (c->config.routing == HF_ROUTE_WARM_FIRST) {
+        while (f->warm_count > 0) {
+            uint64_t top = f->warm[f->warm_count - 1];
+            if (warm_entry_has_room(c, top, fi))
+                return (uint32_t)top;
+            f->warm_count--;
+        }
+        /* Not noted (out of memory): fall back to the scan. */
+    }
     if (c->config.routing == HF_ROUTE_LEAST_LOADED) {
         int64_t best = -1;
         for (uint32_t i = 0; i < f->count; i++) {

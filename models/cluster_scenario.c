@@ -56,8 +56,10 @@ bool hf_cluster_config_from_scenario(const json_t *s, struct hf_cluster_config *
     out->resize_latency = hf_time_from_ms(num(s, "function.resize_ms"));
     out->specialize_latency = hf_time_from_ms(num(s, "function.specialize_ms"));
 
-    out->routing = strcmp(hf_json_string_at(s, "gateway.routing"), "least-loaded") == 0
-                       ? HF_ROUTE_LEAST_LOADED : HF_ROUTE_ROUND_ROBIN;
+    const char *routing = hf_json_string_at(s, "gateway.routing");
+    out->routing = strcmp(routing, "least-loaded") == 0 ? HF_ROUTE_LEAST_LOADED
+                 : strcmp(routing, "warm-first") == 0   ? HF_ROUTE_WARM_FIRST
+                                                        : HF_ROUTE_ROUND_ROBIN;
     out->ingress_latency = hf_time_from_ms(num(s, "gateway.ingress_ms"));
     out->queue_capacity = (uint32_t)hf_json_int_at(s, "gateway.queue_capacity");
     double timeout = num(s, "gateway.timeout_s");

@@ -62,7 +62,7 @@ static const struct hf_field service_fields[] = {
 
 static const char *const model_kinds[] = {"station", "cluster", NULL};
 static const char *const placements[] = {"first-fit", "best-fit", "spread", NULL};
-static const char *const routings[] = {"round-robin", "least-loaded", NULL};
+static const char *const routings[] = {"round-robin", "least-loaded", "warm-first", NULL};
 
 static const struct hf_field autoscaling_fields[] = {
     {"enabled", HF_T_BOOL, "", "Boot VMs for pods that fit nowhere; stop idle ones.", "false", 0, 0, 0,
@@ -130,7 +130,9 @@ static const struct hf_field function_fields[] = {
 };
 
 static const struct hf_field gateway_fields[] = {
-    {"routing", HF_T_ENUM, "", "Which ready container with a free slot gets a request.",
+    {"routing", HF_T_ENUM, "",
+     "Which ready container with a free slot gets a request: round-robin, least-loaded (fewest in "
+     "flight), warm-first (the one that most recently freed a slot, as OpenWhisk reuses warm containers).",
      "\"round-robin\"", 0, 0, 0, routings, NULL},
     NUM("ingress_ms", "ms", "1", HF_F_MIN, 0, 0, "Fixed gateway latency added to every response."),
     INT("queue_capacity", "count", "100000", HF_F_MIN | HF_F_MAX, 0, 1e9,
