@@ -68,9 +68,6 @@ static int info(int argc, char **argv)
     struct hf_error err = {0};
     struct hf_trace_options o;
     hf_trace_default_options(&o);
-    struct hf_distribution fallback;
-    hf_distribution_init(&fallback, HF_DIST_CONSTANT, 1e8, 0);
-    o.default_duration = &fallback;
     const char *value;
     unsigned long long seed = 1;
     double v;

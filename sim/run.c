@@ -54,7 +54,6 @@ struct run {
     double vm_count, vm_price_per_hour;
     struct hf_synthetic workload;
     struct hf_trace *trace;              /* replaces the synthetic workload when set */
-    struct hf_distribution trace_fallback_duration;
     struct hf_results results;
     struct hf_timeseries series;
     struct hf_progress progress;
@@ -326,8 +325,9 @@ static json_t *open_trace(struct run *r, const json_t *scenario, struct hf_error
     o.skip_bad_rows = hf_json_bool_at(scenario, "trace.skip_bad_rows");
     o.reorder_window_s = hf_json_number_at(scenario, "trace.reorder_window_s");
     o.default_memory_mb = (uint32_t)hf_json_int_at(scenario, "workload.memory_mb");
-    hf_distribution_from_json(&r->trace_fallback_duration, hf_json_at(scenario, "workload.service"));
-    o.default_duration = &r->trace_fallback_duration;
+    struct hf_distribution fallback;
+    hf_distribution_from_json(&fallback, hf_json_at(scenario, "workload.service"));
+    o.default_duration = &fallback;
     if (!hf_trace_open(&r->trace, &o, err)) {
         json_decref(effective);
         return NULL;

@@ -209,6 +209,11 @@ bool hf_trace_open(struct hf_trace **out, const struct hf_trace_options *options
     t->options.path = t->path;
     t->options.durations_path = t->durations_path;
     t->options.memory_path = t->memory_path;
+    if (options->default_duration)
+        t->default_duration = *options->default_duration;
+    else
+        hf_distribution_init(&t->default_duration, HF_DIST_CONSTANT, 1e8, 0); /* 100 ms */
+    t->options.default_duration = &t->default_duration;
     t->function_index = json_object();
     if (!t->path || !t->function_index) {
         hf_trace_close(t);

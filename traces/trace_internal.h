@@ -39,6 +39,7 @@ struct hf_trace_format_ops {
 struct hf_trace {
     struct hf_trace_options options;
     char *path, *durations_path, *memory_path;
+    struct hf_distribution default_duration; /* options.default_duration points here */
     const struct hf_trace_format_ops *ops;
     void *format_state;
 

@@ -1,0 +1,133 @@
+/* Trace replay from the command line: hfsim trace gen / info and hfsim run --trace, with their
+ * outputs, determinism, the replay check, and exit codes on bad input. */
+#include <criterion/criterion.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sim/results.h"
+#include "support/cli_run.h"
+
+static char base[64];
+static struct cli_result r;
+
+static void setup(void)
+{
+    strcpy(base, "/tmp/hfsim-test-cmdtrace-XXXXXX");
+    cr_assert_not_null(mkdtemp(base));
+}
+static void teardown(void) { hf_remove_tree(base); }
+
+TestSuite(cmd_trace, .init = setup, .fini = teardown);
+
+static json_t *load(const char *rel)
+{
+    char p[300];
+    snprintf(p, sizeof p, "%s/%s", base, rel);
+    json_error_t e;
+    json_t *j = json_load_file(p, 0, &e);
+    cr_assert_not_null(j, "%s: %s", p, e.text);
+    return j;
+}
+
+static bool exists(const char *rel)
+{
+    char p[300];
+    struct stat st;
+    snprintf(p, sizeof p, "%s/%s", base, rel);
+    return stat(p, &st) == 0;
+}
+
+Test(cmd_trace, gen_info_and_replay_on_the_cluster)
+{
+    cli_run(HFSIM_BIN, base, "trace gen --functions 60 --minutes 10 --invocations 3000 --seed 4 --out g", &r);
+    cr_assert_eq(r.code, 0, "%s", r.err);
+    cr_assert(exists("g/invocations_per_function_md.anon.d01.csv"));
+    cr_assert(exists("g/function_durations_percentiles.anon.d01.csv"));
+    cr_assert(exists("g/app_memory_percentiles.anon.d01.csv"));
+    cli_run(HFSIM_BIN, base, "trace info azure2019:g/invocations_per_function_md.anon.d01.csv", &r);
+    cr_assert_eq(r.code, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "functions:") && strstr(r.out, "per minute:") && strstr(r.out, "duration ms:"),
+              "%s", r.out);
+    cr_assert(strstr(r.out, "(0.000 % off)"), "%s", r.out);
+
+    const char *run = "run " HFSIM_SOURCE_DIR "/scenarios/azure-replay.json --trace "
+                      "azure2019:g/invocations_per_function_md.anon.d01.csv --set cluster.vms=20 -q";
+    char cmd[1024];
+    for (int i = 0; i < 2; i++) {
+        snprintf(cmd, sizeof cmd, "%s --out out%d", run, i);
+        cli_run(HFSIM_BIN, base, cmd, &r);
+        cr_assert_eq(r.code, 0, "%s", r.err);
+    }
+    json_t *s = load("out0/summary.json"), *again = load("out1/summary.json");
+    cr_assert(json_equal(s, again), "same scenario, seed and trace: identical summaries");
+    const json_t *check = json_object_get(json_object_get(s, "trace"), "check");
+    cr_assert(json_is_true(json_object_get(check, "ok")));
+    json_int_t issued = json_integer_value(json_object_get(check, "issued"));
+    cr_assert_gt(issued, 0);
+    const json_t *req = json_object_get(s, "requests");
+    cr_assert_eq(json_integer_value(json_object_get(req, "arrived")), issued);
+    cr_assert_eq(json_integer_value(json_object_get(req, "completed")) +
+                     json_integer_value(json_object_get(json_object_get(req, "failed"), "total")),
+                 issued, "conservation");
+    json_t *config = load("out0/config.json");
+    cr_assert_float_eq(json_number_value(json_object_get(config, "duration_s")), 600, 1e-9,
+                       "the run lasts the trace's 10 minutes");
+    cr_assert(exists("out0/functions.csv"));
+    json_decref(s);
+    json_decref(again);
+    json_decref(config);
+}
+
+Test(cmd_trace, bad_traces_exit_3_and_leave_no_results)
+{
+    char p[300];
+    snprintf(p, sizeof p, "%s/bad.csv", base);
+    FILE *f = fopen(p, "w");
+    fputs("time_s,function,duration_ms\n0,a,5\n1,a,oops\n", f);
+    fclose(f);
+    cli_run(HFSIM_BIN, base, "run --trace csv:bad.csv --out res -q", &r);
+    cr_assert_eq(r.code, 3, "%s", r.err);
+    cr_assert(strstr(r.err, "hfsim: bad.csv:3: column duration_ms"), "%s", r.err);
+    cr_assert_not(exists("res"), "no partial results directory");
+    cli_run(HFSIM_BIN, base, "run --trace csv:missing.csv --out res -q", &r);
+    cr_assert_eq(r.code, 3);
+    cr_assert(strstr(r.err, "missing.csv: cannot open"), "%s", r.err);
+    cli_run(HFSIM_BIN, base, "run --trace bogus:bad.csv -q", &r);
+    cr_assert_eq(r.code, 2);
+    cr_assert(strstr(r.err, "FORMAT:PATH"), "%s", r.err);
+    cli_run(HFSIM_BIN, base, "run --trace csv:bad.csv --skip-bad-rows --out res -q", &r);
+    cr_assert_eq(r.code, 0, "%s", r.err);
+    json_t *s = load("res/summary.json");
+    cr_assert_eq(json_integer_value(json_object_get(json_object_get(s, "trace"), "skipped_rows")), 1);
+    json_decref(s);
+    cli_run(HFSIM_BIN, base, "trace gen --minutes 0 --out x", &r);
+    cr_assert_eq(r.code, 2);
+    cli_run(HFSIM_BIN, base, "trace info", &r);
+    cr_assert_eq(r.code, 2);
+    cli_run(HFSIM_BIN, base, "trace", &r);
+    cr_assert_eq(r.code, 2);
+}
+
+Test(cmd_trace, the_replay_check_can_fail_a_run)
+{
+    cli_run(HFSIM_BIN, base, "trace gen --functions 40 --minutes 5 --invocations 400 --out g", &r);
+    cr_assert_eq(r.code, 0, "%s", r.err);
+    /* Poisson arrivals issue a random count: with a zero tolerance the check fails, with a wide one
+     * it passes. */
+    cli_run(HFSIM_BIN, base,
+            "run " HFSIM_SOURCE_DIR "/scenarios/azure-replay.json --set cluster.vms=20 --trace "
+            "azure2019:g/invocations_per_function_md.anon.d01.csv --arrivals poisson "
+            "--set trace.check_tolerance=0 --check-fail --out strict -q", &r);
+    cr_assert_eq(r.code, 1, "%s", r.err);
+    cr_assert(strstr(r.err, "replay check"), "%s", r.err);
+    cr_assert_not(exists("strict"));
+    cli_run(HFSIM_BIN, base,
+            "run " HFSIM_SOURCE_DIR "/scenarios/azure-replay.json --set cluster.vms=20 --trace "
+            "azure2019:g/invocations_per_function_md.anon.d01.csv --arrivals poisson "
+            "--set trace.check_tolerance=0.5 --check-fail --out loose -q", &r);
+    cr_assert_eq(r.code, 0, "%s", r.err);
+}
