@@ -29,6 +29,9 @@
 
 #define FUNCTION_BITS 28 /* low bits of a sort key: the model function index */
 #define NS_PER_MINUTE 60000000000ull
+/* A minute's arrivals are generated in memory: one function may not ask for more than this in one
+ * minute (167,000 per second), or a corrupt count could demand tens of gigabytes. */
+#define MAX_PER_MINUTE 10000000u
 
 struct minute_count {
     uint32_t minute, count;
@@ -192,6 +195,10 @@ static bool read_invocations(struct hf_trace *t, struct state *s, struct hf_erro
             snprintf(name, sizeof name, "%u", m + 1);
             if (!hf_csv_u32(r, &row, (size_t)first + m, name, &c, err))
                 row_ok = false;
+            else if (c > MAX_PER_MINUTE)
+                row_ok = hf_csv_fail(r, row.line, err, "column %s: %u invocations in one minute: more than "
+                                                       "the %u hfsim replays per function and minute",
+                                     name, c, MAX_PER_MINUTE);
             else if (c && m >= s->from_minute && m < s->to_minute) {
                 if (!push_entry(s, m, c)) {
                     hf_csv_close(r);
@@ -316,6 +323,10 @@ static bool read_percentiles(struct hf_trace *t, struct state *s, const char *pa
             row_ok = hf_csv_double(r, &row, (size_t)cols[i].index, cols[i].name, &values[i - keys], err);
             if (row_ok && values[i - keys] < 0)
                 row_ok = hf_csv_fail(r, row.line, err, "column %s: negative value %g", cols[i].name,
+                                     values[i - keys]);
+            /* ms or MB: beyond a day of execution or 10 TB of memory it is not a measurement */
+            if (row_ok && values[i - keys] > (per_function ? 8.64e7 : 1e7))
+                row_ok = hf_csv_fail(r, row.line, err, "column %s: %g is out of range", cols[i].name,
                                      values[i - keys]);
         }
         if (row_ok && json_object_get(seen, key))

@@ -131,3 +131,24 @@ Test(cmd_trace, the_replay_check_can_fail_a_run)
             "--set trace.check_tolerance=0.5 --check-fail --out loose -q", &r);
     cr_assert_eq(r.code, 0, "%s", r.err);
 }
+
+/* The samples shipped for docs and tests open and replay as the README says. */
+Test(cmd_trace, shipped_samples_replay)
+{
+    const char *specs[] = {
+        "azure2019:" HFSIM_SOURCE_DIR "/traces/samples/azure2019/invocations_per_function_md.anon.d01.csv",
+        "azure2021:" HFSIM_SOURCE_DIR "/traces/samples/azure2021/AzureFunctionsInvocationTrace2021.csv",
+        "csv:" HFSIM_SOURCE_DIR "/traces/samples/hand-written.csv",
+    };
+    char cmd[1024];
+    for (int i = 0; i < 3; i++) {
+        snprintf(cmd, sizeof cmd, "trace info %s", specs[i]);
+        cli_run(HFSIM_BIN, base, cmd, &r);
+        cr_assert_eq(r.code, 0, "%s: %s", specs[i], r.err);
+        cr_assert(strstr(r.out, "(0.000 % off)"), "%s", r.out);
+    }
+    snprintf(cmd, sizeof cmd, "run " HFSIM_SOURCE_DIR "/scenarios/azure-replay.json --set cluster.vms=50 --trace %s "
+                              "--minutes 0-10 --out s -q", specs[0]);
+    cli_run(HFSIM_BIN, base, cmd, &r);
+    cr_assert_eq(r.code, 0, "%s", r.err);
+}
