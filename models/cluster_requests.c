@@ -91,13 +91,16 @@ struct queued hf_cl_dequeue(struct function *f)
 }
 
 /* One timeout event per function, for its queue head: deadlines are FIFO-ordered. */
+/* The head's timeout must fire no later than due; an earlier pending timer is kept (it fires, fails
+ * nothing or whatever expired, and re-arms for the head then), so a queue whose head moves on at
+ * every dispatch does not cancel and push a timer each time. */
 void hf_cl_rearm_timeout(struct hf_cluster *c, uint32_t fi)
 {
     struct function *f = &c->functions[fi];
-    hf_time due = HF_TIME_NEVER;
-    if (f->queue_count > 0 && c->config.timeout != HF_TIME_NEVER)
-        due = f->queue[f->queue_head].arrival + c->config.timeout;
-    if (due == f->timeout_at)
+    if (f->queue_count == 0 || c->config.timeout == HF_TIME_NEVER)
+        return;
+    hf_time due = f->queue[f->queue_head].arrival + c->config.timeout;
+    if (f->timeout_at <= due)
         return;
     if (f->timeout_at != HF_TIME_NEVER)
         hf_engine_cancel(c->engine, f->timeout_event);

@@ -8,15 +8,21 @@
 
 #include "policies/policy.h"
 
+/* The first member of both policies' state. */
+struct hf_keep_alive_common {
+    uint32_t concurrency; /* requests per container, learned from the first container seen; 0 = not yet */
+};
+
 /* Containers a function needs now for its requests in flight and waiting (plus `extra` arriving). */
-uint32_t hf_keep_alive_need(struct hf_platform *platform, uint32_t function, uint32_t extra);
+uint32_t hf_keep_alive_need(struct hf_keep_alive_common *common, struct hf_platform *platform,
+                            uint32_t function, uint32_t extra);
 
 /* Starts containers when the function needs more than it has (called every tick: arrivals that
  * join a non-empty queue do not reach on_request). */
-void hf_keep_alive_scale_up(struct hf_platform *platform, uint32_t function);
+void hf_keep_alive_scale_up(struct hf_keep_alive_common *common, struct hf_platform *platform, uint32_t function);
 
-/* The on_request hook of both policies: start a container when the request finds no room, then let
- * the backend route it. */
+/* The on_request hook of both policies (state starts with struct hf_keep_alive_common): start a
+ * container when the request finds no room, then let the backend route it. */
 struct hf_route hf_keep_alive_on_request(void *state, struct hf_platform *platform,
                                          const struct hf_request_view *request);
 

@@ -40,6 +40,7 @@ struct function_state {
 };
 
 struct fixed_keep_alive {
+    struct hf_keep_alive_common common; /* first: hf_keep_alive_on_request reads it */
     hf_time keep;
     uint32_t functions;
     struct function_state *f;
@@ -123,8 +124,8 @@ static void tick(struct fixed_keep_alive *s, struct hf_platform *platform)
     for (uint32_t i = 0; i < s->busy_count; i++) {
         uint32_t f = s->busy_list[i];
         struct function_state *fs = &s->f[f];
-        hf_keep_alive_scale_up(platform, f);
-        uint32_t need = hf_keep_alive_need(platform, f, 0);
+        hf_keep_alive_scale_up(&s->common, platform, f);
+        uint32_t need = hf_keep_alive_need(&s->common, platform, f, 0);
         if (need > 0)
             window_push(&fs->window, now, need); /* out of memory: the sample is lost, not the run */
         fs->busy = need > 0;
@@ -162,7 +163,7 @@ static struct hf_route on_request(void *state, struct hf_platform *platform, con
     /* The containers this arrival needs count as needed now, or the next tick could stop the one
      * just started for it when the sampled need happens to be lower. */
     if (f < s->functions && !request->from_queue)
-        window_push(&s->f[f].window, hf_platform_now(platform), hf_keep_alive_need(platform, f, 1));
+        window_push(&s->f[f].window, hf_platform_now(platform), hf_keep_alive_need(&s->common, platform, f, 1));
     return hf_keep_alive_on_request(state, platform, request);
 }
 

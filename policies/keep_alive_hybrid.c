@@ -42,6 +42,7 @@ struct function_state {
 };
 
 struct hybrid {
+    struct hf_keep_alive_common common; /* first: hf_keep_alive_on_request reads it */
     double head, tail, margin, cv_threshold;
     uint32_t min_samples, functions;
     struct function_state *f;
@@ -113,7 +114,7 @@ static void on_timer(void *state, struct hf_platform *platform, uint64_t arg)
             }
         }
         if (busy) {
-            hf_keep_alive_scale_up(platform, i);
+            hf_keep_alive_scale_up(&s->common, platform, i);
             f->busy = true;
             f->unloaded = f->prewarmed = false;
             continue;

@@ -2,6 +2,7 @@
 
 #include <gsl/gsl_randist.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 
 #include <stdio.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "sim/engine.h"
 #include "sim/rng.h"
 #include "sim/wallclock.h"
+#include "traces/generator.h"
 #include "traces/synthetic.h"
 
 #define INCREMENTS 4096 /* power of two: index with a mask */
@@ -141,6 +143,56 @@ bool hf_bench_cluster(const char *queue_kind, uint64_t invocations, struct hf_be
     } else {
         fprintf(stderr, "hfsim: bench: cluster run failed: %s\n", err.message);
     }
+    hf_remove_tree(dir);
+    json_decref(scenario);
+    return ok;
+}
+
+bool hf_bench_trace(const char *queue_kind, uint32_t functions, uint32_t minutes, double invocations,
+                    struct hf_bench_engine *out, double *peak_rss_mib)
+{
+    char dir[] = "/tmp/hfsim-bench-trace-XXXXXX";
+    if (!mkdtemp(dir))
+        return false;
+    struct hf_trace_gen_options g;
+    hf_trace_gen_default_options(&g);
+    g.functions = functions;
+    g.minutes = minutes;
+    g.invocations = invocations;
+    g.out_dir = dir;
+    char *path = NULL;
+    struct hf_error err = {0};
+    bool ok = hf_trace_generate(&g, &path, NULL, &err);
+    char queue[64], trace_path[512];
+    snprintf(queue, sizeof queue, "engine.queue=\"%s\"", queue_kind);
+    snprintf(trace_path, sizeof trace_path, "trace.path=\"%s\"", ok ? path : "");
+    const char *sets[] = {
+        "model=\"cluster\"", "policy=\"keepalive\"", queue, "drain_s=900", "trace.format=\"azure2019\"",
+        trace_path, "cluster.instance_type=\"m5.8xlarge\"", "cluster.vms=1500", "cluster.placement=\"spread\"",
+        "cluster.registry_mib_per_s=1000", "function.cpu_limit=1", "function.cpu_request=1",
+        "function.memory_mib=2048", "function.base_memory_mib=64", "function.concurrency=1",
+        "function.image_mib=100", "gateway.routing=\"warm-first\"", "gateway.queue_capacity=10000000",
+        "gateway.timeout_s=600", "outputs.interval_s=60", "keepalive.keep_alive_s=600",
+    };
+    json_t *scenario = ok ? hf_scenario_load(NULL, sets, sizeof sets / sizeof sets[0], &err) : NULL;
+    ok = scenario != NULL;
+    char results[128];
+    snprintf(results, sizeof results, "%s/run", dir);
+    struct hf_run_options options = {.out_dir = results, .progress = false};
+    struct hf_run_report report;
+    ok = ok && hf_run_scenario(scenario, &options, &report, &err);
+    if (ok) {
+        out->seconds = report.wall_s;
+        out->invocations = report.arrived;
+        out->invocations_per_s = (double)report.arrived / report.wall_s;
+        out->events_per_s = (double)report.events / report.wall_s;
+        struct rusage ru;
+        getrusage(RUSAGE_SELF, &ru);
+        *peak_rss_mib = (double)ru.ru_maxrss / 1024.0;
+    } else {
+        fprintf(stderr, "hfsim: bench: trace replay failed: %s\n", err.message);
+    }
+    free(path);
     hf_remove_tree(dir);
     json_decref(scenario);
     return ok;

@@ -36,4 +36,12 @@ bool hf_bench_engine(const char *queue_kind, uint64_t invocations, struct hf_ben
  * per request, two steady containers per function (the HPA computes every sync; utilization sits at 50 % of a 60 % target). */
 bool hf_bench_cluster(const char *queue_kind, uint64_t invocations, struct hf_bench_engine *out);
 
+/* Trace replay at scale: a synthetic Azure 2019 day (hfsim trace gen: `functions` functions over
+ * `minutes` minutes, `invocations` in all, generated before the clock starts) replayed on the
+ * cluster model with the keepalive policy, as scenarios/azure-replay.json sets it up (1,500
+ * m5.8xlarge, a container per request, warm-first routing). Reports replayed invocations per second
+ * of the whole run (reading the trace included) and the run's peak RSS. */
+bool hf_bench_trace(const char *queue_kind, uint32_t functions, uint32_t minutes, double invocations,
+                    struct hf_bench_engine *out, double *peak_rss_mib);
+
 #endif
