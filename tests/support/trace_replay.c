@@ -9,10 +9,13 @@
 static void collect(void *model, const struct hf_invocation *inv)
 {
     struct replayed *r = model;
-    struct hf_invocation *grown = realloc(r->items, (r->count + 1) * sizeof *grown);
-    if (!grown)
-        abort();
-    r->items = grown;
+    if (r->count == r->cap) {
+        r->cap = r->cap ? 2 * r->cap : 1024;
+        struct hf_invocation *grown = realloc(r->items, r->cap * sizeof *grown);
+        if (!grown)
+            abort();
+        r->items = grown;
+    }
     r->items[r->count++] = *inv;
 }
 

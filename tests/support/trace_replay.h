@@ -10,7 +10,7 @@
 
 struct replayed {
     struct hf_invocation *items;
-    size_t count;
+    size_t count, cap;
     bool failed;
     struct hf_error error;
 };
