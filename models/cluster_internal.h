@@ -27,32 +27,40 @@ struct slot {
     uint32_t function; /* the container's own, or its second worker's */
 };
 
+/* Field order matters for speed: a trace replay touches tens of thousands of containers in random
+ * order, so what every dispatch and completion reads comes first (two cache lines), the rest after. */
 struct container {
+    /* hot: routing, dispatch, completion */
     enum container_state state;
-    uint32_t function, vm;
+    uint32_t function;
+    uint32_t generation;  /* bumped when the slot is reused: stale container ids are refused */
+    uint32_t in_flight;
+    uint32_t shared_in_flight;
+    uint32_t shared_function;  /* second worker: HF_GENERIC or the function it serves */
+    uint32_t free_slot_count;
+    uint32_t vm;
+    struct hf_ps_server cpu;
+    hf_time finish_at;
+    hf_event_handle finish_event;
+    struct slot *slots;
+    uint32_t *free_slots;
+    double memory_used_mib;
+    /* warm: placement, VM sharing, readiness */
     uint32_t list_pos; /* index in its function's container list */
     uint32_t vm_pos;   /* index in its VM's member list */
     double demand;     /* min(limit, in_flight), as counted in its VM's demand */
     double cpu_limit;  /* cores: the function spec's, or what a resize set */
     double reserved;   /* cores reserved on its VM: the spec's request plus any resize above the spec's limit */
+    hf_event_handle ready_event;
+    hf_time scheduled_at, ready_change;
+    /* cold: resizes, sharing, metrics */
     double pending_limit; /* a resize in flight (applies at resize_event); 0 = none */
     hf_event_handle resize_event;
-    uint32_t generation;  /* bumped when the slot is reused: stale container ids are refused */
-    uint32_t shared_function;  /* second worker: HF_GENERIC or the function it serves */
     uint32_t pending_shared;   /* a specialization in flight (HF_GENERIC = none) */
-    uint32_t shared_in_flight;
     hf_event_handle specialize_event;
-    hf_time scheduled_at, ready_change;
-    struct hf_ps_server cpu;
-    hf_event_handle finish_event, ready_event;
-    hf_time finish_at;
-    struct slot *slots;
-    uint32_t *free_slots;
-    uint32_t free_slot_count, in_flight;
-    double memory_used_mib;
     bool scraped; /* the metrics-server has one sample of its counter */
-    double scraped_busy_core_ns;
     bool has_metric;
+    double scraped_busy_core_ns;
     double usage_milli;
     hf_time metric_time;
 };

@@ -49,7 +49,9 @@ struct fixed_keep_alive {
 
 static bool window_push(struct window_max *w, hf_time at, uint32_t need)
 {
-    while (w->count > 0 && w->ring[(w->head + w->count - 1) % w->cap].need <= need)
+    /* cap is a power of two: ring indices wrap with a mask (this runs for every arrival) */
+    uint32_t mask = w->cap - 1;
+    while (w->count > 0 && w->ring[(w->head + w->count - 1) & mask].need <= need)
         w->count--;
     if (w->count == w->cap) {
         uint32_t cap = w->cap ? w->cap * 2 : 4;
@@ -57,13 +59,14 @@ static bool window_push(struct window_max *w, hf_time at, uint32_t need)
         if (!grown)
             return false;
         for (uint32_t i = 0; i < w->count; i++)
-            grown[i] = w->ring[(w->head + i) % w->cap];
+            grown[i] = w->ring[(w->head + i) & mask];
         free(w->ring);
         w->ring = grown;
         w->head = 0;
         w->cap = cap;
+        mask = cap - 1;
     }
-    w->ring[(w->head + w->count++) % w->cap] = (struct sample){at, need};
+    w->ring[(w->head + w->count++) & mask] = (struct sample){at, need};
     return true;
 }
 
@@ -71,7 +74,7 @@ static bool window_push(struct window_max *w, hf_time at, uint32_t need)
 static uint32_t window_max_since(struct window_max *w, hf_time since)
 {
     while (w->count > 0 && w->ring[w->head].at <= since) {
-        w->head = (w->head + 1) % w->cap;
+        w->head = (w->head + 1) & (w->cap - 1);
         w->count--;
     }
     return w->count ? w->ring[w->head].need : 0;
