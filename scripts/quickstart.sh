@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# The main job on a fresh Debian machine: install dependencies, build, run the embedded default
-# scenario, then the Figure 1 comparison (default vs tuned Kubernetes HPA under a burst) with plots,
-# and say where the results are.
+# The main job on a fresh Debian machine: install dependencies, build, then compare the Kubernetes
+# HPA (default and tuned), Knative's KPA and HyperFaaS on the embedded Figure 1 burst, with plots,
+# and say where the results are. Extra arguments go to `hfsim compare` (e.g. a scenario file,
+# --policies, --seed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
 scripts/build.sh build
-build/hfsim run "$@"
-scripts/figure1.sh build/hfsim
+build/hfsim compare "$@"

@@ -12,6 +12,8 @@ static const char usage[] =
     "usage: hfsim COMMAND [OPTIONS]\n"
     "\n"
     "commands:\n"
+    "  compare [SCENARIO]    run a scenario once per policy and plot them side by side (the\n"
+    "                        Figure 1 burst if none; `hfsim compare --help`)\n"
     "  run [SCENARIO.json]   simulate a scenario (the embedded default if none) and write a\n"
     "                        results directory; `hfsim run --help` lists its options\n"
     "  bench                 measure the simulator's own speed (event queue, engine)\n"
@@ -53,6 +55,8 @@ int hf_cli_main(int argc, char **argv)
         return hf_cmd_schema(argc - 1, argv + 1);
     if (strcmp(cmd, "hpa-calc") == 0)
         return hf_cmd_hpa_calc(argc - 1, argv + 1);
+    if (strcmp(cmd, "compare") == 0)
+        return hf_cmd_compare(argc - 1, argv + 1);
     if (strcmp(cmd, "trace") == 0)
         return hf_cmd_trace(argc - 1, argv + 1);
     if (strcmp(cmd, "policies") == 0)

@@ -22,9 +22,11 @@
 static const char *const series_columns[] = {
     "arrivals", "completed", "failed", "in_system", "queued", "busy", "replicas", "ready", "vms",
     "latency_mean_ms", "latency_p50_ms", "latency_p99_ms", "cores_allocated", "cold_starts",
-    "resizes", "specializations", "bounces",
+    "resizes", "specializations", "bounces", "cores_used", "latency_p50_rolling_ms",
+    "latency_p99_rolling_ms",
 };
 #define SERIES_COLUMNS (sizeof series_columns / sizeof series_columns[0])
+#define ROLLING_MAX 60
 
 /* The platform model behind a run: the station or the cluster, seen through what the loop needs. */
 struct model {
@@ -62,6 +64,11 @@ struct run {
     const struct hf_policy_type *policy;
     void *policy_state;
     hf_time interval, duration, drain_end;
+    double sampled_busy_core_ns; /* CPU used up to the previous sample, for cores_used */
+    /* The last `rolling_count` intervals' latencies, for percentiles over a trailing window
+     * (outputs.stabilize_window_s): one interval is too few requests for a steady p99. */
+    struct hf_histogram rolling[ROLLING_MAX], rolling_merged;
+    int rolling_count, rolling_next;
     bool write_failed;
 };
 
@@ -72,6 +79,13 @@ static void on_sample(struct hf_engine *engine, void *ctx, uint64_t arg)
     r->model.account(r->model.impl);
     struct hf_model_stats *st = r->model.stats;
     const struct hf_histogram *lat = &st->interval_latency;
+    struct hf_histogram *slot = &r->rolling[r->rolling_next];
+    r->rolling_next = (r->rolling_next + 1) % r->rolling_count;
+    hf_histogram_reset(slot);
+    hf_histogram_merge(slot, lat);
+    hf_histogram_reset(&r->rolling_merged);
+    for (int i = 0; i < r->rolling_count; i++)
+        hf_histogram_merge(&r->rolling_merged, &r->rolling[i]);
     double row[SERIES_COLUMNS] = {
         (double)st->interval_arrived,
         (double)st->interval_completed,
@@ -90,7 +104,11 @@ static void on_sample(struct hf_engine *engine, void *ctx, uint64_t arg)
         (double)st->resizes,
         (double)st->specializations,
         (double)st->bounces,
+        (st->busy_core_ns - r->sampled_busy_core_ns) / (double)r->interval,
+        hf_histogram_quantile(&r->rolling_merged, 0.50) / 1e6,
+        hf_histogram_quantile(&r->rolling_merged, 0.99) / 1e6,
     };
+    r->sampled_busy_core_ns = st->busy_core_ns;
     if (!hf_timeseries_row(&r->series, hf_time_to_s(hf_engine_now(engine)), row))
         r->write_failed = true;
     if (!hf_latency_bins_push(&r->bins, hf_histogram_mean(lat) / 1e6 * (double)st->interval_completed,
@@ -176,6 +194,22 @@ static json_t *summary_json(const json_t *scenario, struct run *r)
         json_object_set_new(sum, "vm_cost_usd", json_real(s->vm_seconds * r->vm_price_per_hour / 3600.0));
     }
     return sum;
+}
+
+/* latency_cdf.csv: the response-time distribution of completed requests at 200 quantiles (and the
+ * maximum), for CDF plots; from the same histogram as summary.json's percentiles. */
+static bool write_latency_cdf(struct run *r, struct hf_error *err)
+{
+    FILE *f = hf_results_open(&r->results, "latency_cdf.csv", err);
+    if (!f)
+        return false;
+    const struct hf_histogram *h = &r->model.stats->latency;
+    fputs("quantile,latency_ms\n", f);
+    for (int i = 1; i <= 200; i++) {
+        double q = i == 200 ? 1.0 : i / 200.0;
+        fprintf(f, "%.3f,%.6g\n", q, hf_histogram_quantile(h, q) / 1e6);
+    }
+    return hf_results_close(&r->results, f, "latency_cdf.csv", err);
 }
 
 static json_t *perf_json(const struct run *r, double wall)
@@ -369,11 +403,19 @@ bool hf_run_scenario(const json_t *given, const struct hf_run_options *options,
     r->duration = hf_time_from_s(hf_json_number_at(scenario, "duration_s"));
     r->drain_end = r->duration + hf_time_from_s(hf_json_number_at(scenario, "drain_s"));
     hf_latency_bins_init(&r->bins, hf_json_number_at(scenario, "outputs.interval_s"));
+    double rolling = hf_json_number_at(scenario, "outputs.stabilize_window_s") /
+                     hf_json_number_at(scenario, "outputs.interval_s");
+    r->rolling_count = rolling < 1 ? 1 : rolling > ROLLING_MAX ? ROLLING_MAX : (int)(rolling + 0.5);
+    bool histograms = hf_histogram_create(&r->rolling_merged);
+    for (int i = 0; i < r->rolling_count; i++)
+        histograms = hf_histogram_create(&r->rolling[i]) && histograms;
 
     json_t *config = config_json(scenario);
     bool ok = hf_results_begin(&r->results, options->out_dir, err) &&
               hf_results_write_json(&r->results, "config.json", config, err);
     json_decref(config);
+    if (ok && !histograms)
+        ok = hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
     ok = ok && (r->series_file = hf_results_open(&r->results, "timeseries.csv", err)) != NULL;
     ok = ok && hf_timeseries_begin(&r->series, r->series_file, series_columns, SERIES_COLUMNS);
     if (ok && hf_json_bool_at(scenario, "outputs.requests_csv")) {
@@ -418,6 +460,7 @@ bool hf_run_scenario(const json_t *given, const struct hf_run_options *options,
         ok = hf_results_close(&r->results, r->requests_file, "requests.csv", ok ? err : NULL) && ok;
         r->requests_file = NULL;
     }
+    ok = ok && write_latency_cdf(r, err);
     if (ok) {
         json_t *summary = summary_json(scenario, r);
         ok = hf_results_write_json(&r->results, "summary.json", summary, err);
@@ -442,6 +485,9 @@ bool hf_run_scenario(const json_t *given, const struct hf_run_options *options,
         hf_results_abort(&r->results);
     teardown(r);
     hf_latency_bins_fini(&r->bins);
+    hf_histogram_destroy(&r->rolling_merged);
+    for (int i = 0; i < r->rolling_count; i++)
+        hf_histogram_destroy(&r->rolling[i]);
     free(r);
     json_decref(scenario);
     return ok;

@@ -1,0 +1,72 @@
+# Plots of an `hfsim compare` directory. hfsim compare copies this script into the directory as
+# plot.gp and runs it there, once per format; to redraw by hand, in that directory:
+#   gnuplot -e "policies='hpa hyperfaas'; scenario='figure1'; window=5; burst_start=300; burst_end=600; ext='png'" plot.gp
+# Each policy's run is in the subdirectory of its name (timeseries.csv, latency_cdf.csv; columns in
+# docs/results.md). Writes latency, containers, cpu, latency_cdf and actions .png or .svg.
+if (!exists("ext")) ext = 'png'
+if (!exists("burst_start")) burst_start = -1
+if (!exists("burst_end")) burst_end = -1
+if (!exists("window")) window = 5
+if (ext eq 'svg') {
+    set terminal svg size 1100,560 dynamic font 'sans,11'
+} else {
+    set terminal pngcairo size 1100,560 font 'sans,10'
+}
+set datafile separator ","
+set key outside right top
+set grid
+set lmargin 12
+n = words(policies)
+ts(i) = word(policies, i).'/timeseries.csv'
+cdf(i) = word(policies, i).'/latency_cdf.csv'
+burst = burst_start >= 0
+if (burst) {
+    set object 1 rect from burst_start, graph 0 to burst_end, graph 1 fc rgb "#e8e8e8" fs solid noborder behind
+    xlabel_text = "time (s); shaded: the burst"
+} else {
+    xlabel_text = "time (s)"
+}
+
+set output 'latency.'.ext
+set title sprintf("%s: response time over a trailing %g s window (p50 solid, p99 dashed)", scenario, window)
+set xlabel xlabel_text
+set ylabel "response time (ms), log scale"
+set logscale y
+plot for [i=1:n] ts(i) using 1:($20 > 0 ? $20 : 1/0) every ::1 with lines lw 2 lc i title word(policies, i).' p50', \
+     for [i=1:n] ts(i) using 1:($21 > 0 ? $21 : 1/0) every ::1 with lines lw 1 dt 2 lc i title word(policies, i).' p99'
+unset logscale y
+
+set output 'containers.'.ext
+set title sprintf("%s: containers (ready solid, asked for dashed)", scenario)
+set ylabel "containers"
+plot for [i=1:n] ts(i) using 1:9 every ::1 with steps lw 2 lc i title word(policies, i).' ready', \
+     for [i=1:n] ts(i) using 1:8 every ::1 with steps lw 1 dt 2 lc i title word(policies, i).' asked for'
+
+set output 'cpu.'.ext
+set title sprintf("%s: CPU allocated (solid) vs used (dashed)", scenario)
+set ylabel "cores"
+plot for [i=1:n] ts(i) using 1:14 every ::1 with steps lw 2 lc i title word(policies, i).' allocated', \
+     for [i=1:n] ts(i) using 1:19 every ::1 with lines lw 1 dt 2 lc i title word(policies, i).' used'
+
+set output 'actions.'.ext
+set multiplot layout 2,1 title sprintf("%s: scaling actions over time (cumulative)", scenario)
+set title "cold starts"
+set ylabel "count"
+unset xlabel
+plot for [i=1:n] ts(i) using 1:15 every ::1 with steps lw 2 lc i title word(policies, i)
+set title "HyperFaaS phase actions: resizes (solid), specializations (dashed), bounces (dotted)"
+set xlabel xlabel_text
+plot for [i=1:n] ts(i) using 1:16 every ::1 with steps lw 2 lc i title word(policies, i).' resizes', \
+     for [i=1:n] ts(i) using 1:17 every ::1 with steps lw 2 dt 2 lc i title word(policies, i).' specializations', \
+     for [i=1:n] ts(i) using 1:18 every ::1 with steps lw 1 dt 3 lc i title word(policies, i).' bounces'
+unset multiplot
+
+unset object 1
+set output 'latency_cdf.'.ext
+set title sprintf("%s: response-time distribution of completed requests", scenario)
+set xlabel "response time (ms), log scale"
+set ylabel "fraction of requests"
+set logscale x
+set yrange [0:1]
+set key inside right bottom
+plot for [i=1:n] cdf(i) using 2:1 every ::1 with lines lw 2 lc i title word(policies, i)

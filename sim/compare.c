@@ -1,0 +1,254 @@
+#include "sim/compare.h"
+
+#include <jansson.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policies/registry.h"
+#include "sim/results.h"
+#include "sim/run.h"
+#include "sim/scenario.h"
+#include "sim/schema.h"
+
+extern const char hf_compare_default_scenario_json[];
+extern const char hf_compare_plot_script[];
+
+#define MAX_POLICIES 32
+
+const char *hf_compare_default_scenario_text(void) { return hf_compare_default_scenario_json; }
+
+/* One column of the side-by-side table: a summary.json path and how to print it. */
+struct column {
+    const char *name, *path, *format;
+};
+
+static const struct column columns[] = {
+    {"p50_ms", "latency_ms.p50", "%.1f"},
+    {"p99_ms", "latency_ms.p99", "%.1f"},
+    {"mean_ms", "latency_ms.mean", "%.1f"},
+    {"time_to_stabilize_s", "burst.time_to_stabilize_s", "%.1f"},
+    {"completed", "requests.completed", "%.0f"},
+    {"failed", "requests.failed.total", "%.0f"},
+    {"cpu_allocated_core_s", "cpu_core_s.allocated", "%.1f"},
+    {"cpu_used_core_s", "cpu_core_s.used", "%.1f"},
+    {"memory_gb_s", "memory_gb_s", "%.1f"},
+    {"cold_starts", "cold_starts", "%.0f"},
+    {"resizes", "resizes", "%.0f"},
+    {"specializations", "specializations", "%.0f"},
+    {"bounces", "bounces", "%.0f"},
+    {"vm_cost_usd", "vm_cost_usd", "%.4f"},
+};
+#define COLUMN_COUNT (sizeof columns / sizeof columns[0])
+
+/* Splits "a,b,c" into names (pointing into `buffer`), checking each is a policy. */
+static int split_policies(const char *list, char *buffer, size_t size, const char **names, struct hf_error *err)
+{
+    if (strlen(list) >= size) {
+        hf_fail(err, HF_EXIT_USAGE, "--policies: list too long");
+        return -1;
+    }
+    strcpy(buffer, list);
+    int n = 0;
+    for (char *save = NULL, *tok = strtok_r(buffer, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        if (!hf_policy_find(tok)) {
+            hf_fail(err, HF_EXIT_USAGE, "--policies: unknown policy \"%s\" (`hfsim policies` lists them)", tok);
+            return -1;
+        }
+        for (int i = 0; i < n; i++)
+            if (strcmp(names[i], tok) == 0) {
+                hf_fail(err, HF_EXIT_USAGE, "--policies: \"%s\" given twice", tok);
+                return -1;
+            }
+        if (n == MAX_POLICIES) {
+            hf_fail(err, HF_EXIT_USAGE, "--policies: at most %d", MAX_POLICIES);
+            return -1;
+        }
+        names[n++] = tok;
+    }
+    if (n == 0)
+        hf_fail(err, HF_EXIT_USAGE, "--policies: no policy given");
+    return n;
+}
+
+static json_t *load_scenario(const struct hf_compare_options *o, const char *policy, struct hf_error *err)
+{
+    const char **sets = malloc((o->override_count + 1) * sizeof *sets);
+    char policy_set[96];
+    if (!sets) {
+        hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
+        return NULL;
+    }
+    for (size_t i = 0; i < o->override_count; i++)
+        sets[i] = o->overrides[i];
+    size_t n = o->override_count;
+    if (policy) {
+        snprintf(policy_set, sizeof policy_set, "policy=\"%s\"", policy);
+        sets[n++] = policy_set;
+    }
+    json_t *s = o->scenario_path
+                    ? hf_scenario_load(o->scenario_path, sets, n, err)
+                    : hf_scenario_parse(hf_compare_default_scenario_json, strlen(hf_compare_default_scenario_json),
+                                        "(embedded figure1-hpa-burst.json)", sets, n, err);
+    free(sets);
+    return s;
+}
+
+static double value_at(const json_t *summary, const char *path, bool *present)
+{
+    const json_t *v = hf_json_at(summary, path);
+    *present = v && json_is_number(v);
+    return *present ? json_number_value(v) : 0;
+}
+
+/* Quotes a path for a POSIX shell (single quotes; a path holding one is refused by the caller). */
+static bool shell_safe(const char *path) { return strchr(path, '\'') == NULL; }
+
+static bool write_plot_script(struct hf_results *res, struct hf_error *err)
+{
+    FILE *f = hf_results_open(res, "plot.gp", err);
+    if (!f)
+        return false;
+    fputs(hf_compare_plot_script, f);
+    return hf_results_close(res, f, "plot.gp", err);
+}
+
+/* Runs gnuplot in the results directory for PNG and SVG; false (with a message) when it is missing
+ * or fails: the data stays, the plots do not. */
+static void draw(const char *dir, const char *policy_words, const json_t *scenario)
+{
+    if (system("command -v gnuplot >/dev/null 2>&1") != 0) {
+        fprintf(stderr, "hfsim: gnuplot not found: wrote the data but no plots (apt-get install gnuplot-nox, "
+                        "then run `gnuplot plot.gp` in %s as plot.gp's first lines say)\n", dir);
+        return;
+    }
+    if (!shell_safe(dir)) {
+        fprintf(stderr, "hfsim: %s: a directory name with a quote: plots skipped\n", dir);
+        return;
+    }
+    const json_t *burst = hf_json_at(scenario, "workload.bursts.0");
+    double start = burst ? hf_json_number_at(burst, "start_s") : -1;
+    double end = burst ? start + hf_json_number_at(burst, "duration_s") : -1;
+    const char *formats[] = {"png", "svg"};
+    for (int i = 0; i < 2; i++) {
+        char cmd[PATH_MAX + 1024];
+        snprintf(cmd, sizeof cmd,
+                 "cd '%s' && gnuplot -e \"policies='%s'; scenario='%s'; window=%g; burst_start=%g; "
+                 "burst_end=%g; ext='%s'\" plot.gp 2>gnuplot.log",
+                 dir, policy_words, hf_json_string_at(scenario, "name"),
+                 hf_json_number_at(scenario, "outputs.stabilize_window_s"), start, end, formats[i]);
+        if (system(cmd) != 0) {
+            fprintf(stderr, "hfsim: gnuplot failed drawing the %s plots; see %s/gnuplot.log\n", formats[i], dir);
+            return;
+        }
+    }
+    char log[PATH_MAX + 32];
+    snprintf(log, sizeof log, "%s/gnuplot.log", dir);
+    remove(log);
+}
+
+static void print_table(const char **names, int n, json_t **summaries)
+{
+    printf("%-12s", "policy");
+    for (size_t c = 0; c < COLUMN_COUNT; c++)
+        printf(" %*s", (int)(strlen(columns[c].name) > 9 ? strlen(columns[c].name) : 9), columns[c].name);
+    putchar('\n');
+    for (int p = 0; p < n; p++) {
+        printf("%-12s", names[p]);
+        for (size_t c = 0; c < COLUMN_COUNT; c++) {
+            bool present;
+            double v = value_at(summaries[p], columns[c].path, &present);
+            char text[64] = "-";
+            if (present)
+                snprintf(text, sizeof text, columns[c].format, v);
+            printf(" %*s", (int)(strlen(columns[c].name) > 9 ? strlen(columns[c].name) : 9), text);
+        }
+        putchar('\n');
+    }
+}
+
+static bool write_csv(struct hf_results *res, const char **names, int n, json_t **summaries, struct hf_error *err)
+{
+    FILE *f = hf_results_open(res, "comparison.csv", err);
+    if (!f)
+        return false;
+    fputs("policy", f);
+    for (size_t c = 0; c < COLUMN_COUNT; c++)
+        fprintf(f, ",%s", columns[c].name);
+    fputc('\n', f);
+    for (int p = 0; p < n; p++) {
+        fputs(names[p], f);
+        for (size_t c = 0; c < COLUMN_COUNT; c++) {
+            bool present;
+            double v = value_at(summaries[p], columns[c].path, &present);
+            if (present)
+                fprintf(f, ",%.6g", v);
+            else
+                fputc(',', f); /* absent (no burst, no VMs): empty, not 0 */
+        }
+        fputc('\n', f);
+    }
+    return hf_results_close(res, f, "comparison.csv", err);
+}
+
+bool hf_compare(const struct hf_compare_options *o, char *written, size_t written_size, struct hf_error *err)
+{
+    char buffer[1024];
+    const char *names[MAX_POLICIES];
+    int n = split_policies(o->policies ? o->policies : HF_COMPARE_DEFAULT_POLICIES, buffer, sizeof buffer, names, err);
+    if (n < 0)
+        return false;
+    /* Validate the scenario (and every policy's section) before anything is written. */
+    json_t *base = load_scenario(o, NULL, err);
+    if (!base)
+        return false;
+    char out[PATH_MAX];
+    if (o->out_dir)
+        snprintf(out, sizeof out, "%s", o->out_dir);
+    else
+        snprintf(out, sizeof out, "results/compare-%s-%lld", hf_json_string_at(base, "name"),
+                 hf_json_int_at(base, "seed"));
+    struct hf_results res;
+    json_t *summaries[MAX_POLICIES] = {0};
+    bool ok = hf_results_begin(&res, out, err);
+    char words[1024] = "";
+    for (int p = 0; ok && p < n; p++) {
+        json_t *scenario = load_scenario(o, names[p], err);
+        ok = scenario != NULL;
+        char dir[PATH_MAX + 64];
+        snprintf(dir, sizeof dir, "%s/%s", res.tmp_dir, names[p]);
+        if (ok && o->progress)
+            fprintf(stderr, "hfsim: compare [%d/%d] %s\n", p + 1, n, names[p]);
+        struct hf_run_options run = {.out_dir = dir, .progress = o->progress};
+        struct hf_run_report report;
+        ok = ok && hf_run_scenario(scenario, &run, &report, err);
+        json_decref(scenario);
+        if (ok) {
+            char path[PATH_MAX + 96];
+            snprintf(path, sizeof path, "%s/summary.json", dir);
+            json_error_t jerr;
+            summaries[p] = json_load_file(path, 0, &jerr);
+            if (!summaries[p])
+                ok = hf_fail(err, HF_EXIT_RUN_FAILED, "%s: %s", path, jerr.text);
+        }
+        if (strlen(words) + strlen(names[p]) + 2 < sizeof words) {
+            strcat(words, p ? " " : "");
+            strcat(words, names[p]);
+        }
+    }
+    ok = ok && write_csv(&res, names, n, summaries, err) && write_plot_script(&res, err);
+    if (ok && o->plots)
+        draw(res.tmp_dir, words, base);
+    ok = ok && hf_results_commit(&res, err);
+    if (!ok)
+        hf_results_abort(&res);
+    else {
+        print_table(names, n, summaries);
+        snprintf(written, written_size, "%s", out);
+    }
+    for (int p = 0; p < n; p++)
+        json_decref(summaries[p]);
+    json_decref(base);
+    return ok;
+}

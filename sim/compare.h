@@ -1,0 +1,38 @@
+/* `hfsim compare`: one scenario run once per policy on the same seed and workload, side by side.
+ *
+ * Writes one directory, atomically (sim/results.h): a subdirectory per policy holding that run's
+ * results, comparison.csv (a row per policy), plot.gp (scripts/plot-compare.gp, compiled in) and,
+ * when gnuplot is installed, latency, containers, cpu, latency_cdf and actions as PNG and SVG.
+ * Without gnuplot the data is written all the same and a message says how to draw the plots.
+ *
+ * Ownership: options are borrowed. Errors: scenario and policy errors as `hfsim run` reports them
+ * (exit 2 or 3); a failed run or write fails the whole comparison (exit 1), leaving no directory. */
+#ifndef HF_COMPARE_H
+#define HF_COMPARE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "sim/error.h"
+
+/* Policies compared when none are given. */
+#define HF_COMPARE_DEFAULT_POLICIES "hpa,hpa-tuned,kpa,hyperfaas"
+
+struct hf_compare_options {
+    const char *scenario_path;         /* NULL: the embedded Figure 1 burst */
+    const char *const *overrides;      /* "path=value", applied to every run */
+    size_t override_count;
+    const char *policies;              /* comma-separated */
+    const char *out_dir;               /* NULL: results/compare-<name>-<seed> */
+    bool progress;                     /* a line per run on stderr */
+    bool plots;                        /* run gnuplot (when installed) */
+};
+
+/* The scenario `hfsim compare` uses without one (scenarios/figure1-hpa-burst.json). */
+const char *hf_compare_default_scenario_text(void);
+
+/* Runs the comparison; prints the table on stdout. `written` (PATH_MAX) gets the directory. */
+bool hf_compare(const struct hf_compare_options *options, char *written, size_t written_size,
+                struct hf_error *err);
+
+#endif
