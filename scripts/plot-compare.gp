@@ -12,6 +12,7 @@ if (ext eq 'svg') {
 } else {
     set terminal pngcairo size 1100,560 font 'sans,10'
 }
+set termoption noenhanced
 set datafile separator ","
 set key outside right top
 set grid

@@ -14,6 +14,7 @@ static const char usage[] =
     "commands:\n"
     "  compare [SCENARIO]    run a scenario once per policy and plot them side by side (the\n"
     "                        Figure 1 burst if none; `hfsim compare --help`)\n"
+    "  sweep [SCENARIO]      run a parameter grid per policy in parallel, resumable (`hfsim sweep --help`)\n"
     "  run [SCENARIO.json]   simulate a scenario (the embedded default if none) and write a\n"
     "                        results directory; `hfsim run --help` lists its options\n"
     "  bench                 measure the simulator's own speed (event queue, engine)\n"
@@ -57,6 +58,8 @@ int hf_cli_main(int argc, char **argv)
         return hf_cmd_hpa_calc(argc - 1, argv + 1);
     if (strcmp(cmd, "compare") == 0)
         return hf_cmd_compare(argc - 1, argv + 1);
+    if (strcmp(cmd, "sweep") == 0)
+        return hf_cmd_sweep(argc - 1, argv + 1);
     if (strcmp(cmd, "trace") == 0)
         return hf_cmd_trace(argc - 1, argv + 1);
     if (strcmp(cmd, "policies") == 0)

@@ -11,6 +11,7 @@
 #include "sim/run.h"
 #include "sim/scenario.h"
 #include "sim/schema.h"
+#include "sim/summary_columns.h"
 
 extern const char hf_compare_default_scenario_json[];
 extern const char hf_compare_plot_script[];
@@ -18,29 +19,6 @@ extern const char hf_compare_plot_script[];
 #define MAX_POLICIES 32
 
 const char *hf_compare_default_scenario_text(void) { return hf_compare_default_scenario_json; }
-
-/* One column of the side-by-side table: a summary.json path and how to print it. */
-struct column {
-    const char *name, *path, *format;
-};
-
-static const struct column columns[] = {
-    {"p50_ms", "latency_ms.p50", "%.1f"},
-    {"p99_ms", "latency_ms.p99", "%.1f"},
-    {"mean_ms", "latency_ms.mean", "%.1f"},
-    {"time_to_stabilize_s", "burst.time_to_stabilize_s", "%.1f"},
-    {"completed", "requests.completed", "%.0f"},
-    {"failed", "requests.failed.total", "%.0f"},
-    {"cpu_allocated_core_s", "cpu_core_s.allocated", "%.1f"},
-    {"cpu_used_core_s", "cpu_core_s.used", "%.1f"},
-    {"memory_gb_s", "memory_gb_s", "%.1f"},
-    {"cold_starts", "cold_starts", "%.0f"},
-    {"resizes", "resizes", "%.0f"},
-    {"specializations", "specializations", "%.0f"},
-    {"bounces", "bounces", "%.0f"},
-    {"vm_cost_usd", "vm_cost_usd", "%.4f"},
-};
-#define COLUMN_COUNT (sizeof columns / sizeof columns[0])
 
 /* Splits "a,b,c" into names (pointing into `buffer`), checking each is a policy. */
 static int split_policies(const char *list, char *buffer, size_t size, const char **names, struct hf_error *err)
@@ -87,19 +65,17 @@ static json_t *load_scenario(const struct hf_compare_options *o, const char *pol
         snprintf(policy_set, sizeof policy_set, "policy=\"%s\"", policy);
         sets[n++] = policy_set;
     }
-    json_t *s = o->scenario_path
-                    ? hf_scenario_load(o->scenario_path, sets, n, err)
-                    : hf_scenario_parse(hf_compare_default_scenario_json, strlen(hf_compare_default_scenario_json),
-                                        "(embedded figure1-hpa-burst.json)", sets, n, err);
+    json_t *s = hf_compare_scenario(o->scenario_path, sets, n, err);
     free(sets);
     return s;
 }
 
-static double value_at(const json_t *summary, const char *path, bool *present)
+json_t *hf_compare_scenario(const char *path, const char *const *overrides, size_t override_count,
+                            struct hf_error *err)
 {
-    const json_t *v = hf_json_at(summary, path);
-    *present = v && json_is_number(v);
-    return *present ? json_number_value(v) : 0;
+    return path ? hf_scenario_load(path, overrides, override_count, err)
+                : hf_scenario_parse(hf_compare_default_scenario_json, strlen(hf_compare_default_scenario_json),
+                                    "(embedded figure1-hpa-burst.json)", overrides, override_count, err);
 }
 
 /* Quotes a path for a POSIX shell (single quotes; a path holding one is refused by the caller). */
@@ -151,18 +127,18 @@ static void draw(const char *dir, const char *policy_words, const json_t *scenar
 static void print_table(const char **names, int n, json_t **summaries)
 {
     printf("%-12s", "policy");
-    for (size_t c = 0; c < COLUMN_COUNT; c++)
-        printf(" %*s", (int)(strlen(columns[c].name) > 9 ? strlen(columns[c].name) : 9), columns[c].name);
+    for (size_t c = 0; c < hf_summary_column_count; c++)
+        printf(" %*s", (int)(strlen(hf_summary_columns[c].name) > 9 ? strlen(hf_summary_columns[c].name) : 9), hf_summary_columns[c].name);
     putchar('\n');
     for (int p = 0; p < n; p++) {
         printf("%-12s", names[p]);
-        for (size_t c = 0; c < COLUMN_COUNT; c++) {
+        for (size_t c = 0; c < hf_summary_column_count; c++) {
             bool present;
-            double v = value_at(summaries[p], columns[c].path, &present);
+            double v = hf_summary_value(summaries[p], &hf_summary_columns[c], &present);
             char text[64] = "-";
             if (present)
-                snprintf(text, sizeof text, columns[c].format, v);
-            printf(" %*s", (int)(strlen(columns[c].name) > 9 ? strlen(columns[c].name) : 9), text);
+                snprintf(text, sizeof text, hf_summary_columns[c].format, v);
+            printf(" %*s", (int)(strlen(hf_summary_columns[c].name) > 9 ? strlen(hf_summary_columns[c].name) : 9), text);
         }
         putchar('\n');
     }
@@ -174,14 +150,14 @@ static bool write_csv(struct hf_results *res, const char **names, int n, json_t 
     if (!f)
         return false;
     fputs("policy", f);
-    for (size_t c = 0; c < COLUMN_COUNT; c++)
-        fprintf(f, ",%s", columns[c].name);
+    for (size_t c = 0; c < hf_summary_column_count; c++)
+        fprintf(f, ",%s", hf_summary_columns[c].name);
     fputc('\n', f);
     for (int p = 0; p < n; p++) {
         fputs(names[p], f);
-        for (size_t c = 0; c < COLUMN_COUNT; c++) {
+        for (size_t c = 0; c < hf_summary_column_count; c++) {
             bool present;
-            double v = value_at(summaries[p], columns[c].path, &present);
+            double v = hf_summary_value(summaries[p], &hf_summary_columns[c], &present);
             if (present)
                 fprintf(f, ",%.6g", v);
             else

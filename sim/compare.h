@@ -13,6 +13,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <jansson.h>
+
 #include "sim/error.h"
 
 /* Policies compared when none are given. */
@@ -30,6 +32,10 @@ struct hf_compare_options {
 
 /* The scenario `hfsim compare` uses without one (scenarios/figure1-hpa-burst.json). */
 const char *hf_compare_default_scenario_text(void);
+
+/* Loads a scenario for a comparison or sweep: `path`, or the embedded Figure 1 burst when NULL. */
+json_t *hf_compare_scenario(const char *path, const char *const *overrides, size_t override_count,
+                            struct hf_error *err);
 
 /* Runs the comparison; prints the table on stdout. `written` (PATH_MAX) gets the directory. */
 bool hf_compare(const struct hf_compare_options *options, char *written, size_t written_size,

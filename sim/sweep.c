@@ -1,0 +1,399 @@
+#include "sim/sweep.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <jansson.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "policies/registry.h"
+#include "sim/compare.h"
+#include "sim/results.h"
+#include "sim/run.h"
+#include "sim/schema.h"
+#include "sim/summary_columns.h"
+#include "sim/wallclock.h"
+
+#define MAX_POLICIES 32
+
+struct sweep {
+    const struct hf_sweep_options *o;
+    const struct hf_sweep_grid *grid;
+    const char *policies[MAX_POLICIES];
+    int policy_count;
+    char policy_buffer[1024];
+    uint64_t points, jobs;
+    char out[PATH_MAX];
+};
+
+static bool split_policies(struct sweep *s, const char *list, struct hf_error *err)
+{
+    if (strlen(list) >= sizeof s->policy_buffer)
+        return hf_fail(err, HF_EXIT_USAGE, "--policies: list too long");
+    strcpy(s->policy_buffer, list);
+    for (char *save = NULL, *tok = strtok_r(s->policy_buffer, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        if (!hf_policy_find(tok))
+            return hf_fail(err, HF_EXIT_USAGE, "--policies: unknown policy \"%s\" (`hfsim policies` lists them)", tok);
+        if (s->policy_count == MAX_POLICIES)
+            return hf_fail(err, HF_EXIT_USAGE, "--policies: at most %d", MAX_POLICIES);
+        s->policies[s->policy_count++] = tok;
+    }
+    return s->policy_count > 0 || hf_fail(err, HF_EXIT_USAGE, "--policies: no policy given");
+}
+
+static void job_dir(const struct sweep *s, uint64_t job, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s/runs/%s/p%06llu", s->out, s->policies[job % (uint64_t)s->policy_count],
+             (unsigned long long)(job / (uint64_t)s->policy_count));
+}
+
+static bool finished(const struct sweep *s, uint64_t job)
+{
+    char dir[PATH_MAX + 64];
+    struct stat st;
+    job_dir(s, job, dir, sizeof dir);
+    return stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* The scenario of one job: the grid point's assignments, then the policy. */
+static json_t *job_scenario(const struct sweep *s, uint64_t job, struct hf_error *err)
+{
+    size_t n = s->grid->axis_count;
+    char *sets[HF_SWEEP_MAX_AXES + 1];
+    if (!hf_sweep_grid_overrides(s->grid, job / (uint64_t)s->policy_count, sets, err))
+        return NULL;
+    char policy[96];
+    snprintf(policy, sizeof policy, "policy=\"%s\"", s->policies[job % (uint64_t)s->policy_count]);
+    sets[n] = policy;
+    json_t *scenario = hf_compare_scenario(s->o->scenario_path, (const char *const *)sets, n + 1, err);
+    if (!scenario && n > 0) {
+        char where[600] = "";
+        for (size_t a = 0; a < n; a++)
+            snprintf(where + strlen(where), sizeof where - strlen(where), "%s%s", a ? " " : "", sets[a]);
+        char prefix[700];
+        snprintf(prefix, sizeof prefix, "point p%06llu (%s)", (unsigned long long)(job / (uint64_t)s->policy_count),
+                 where);
+        hf_error_prefix(err, prefix);
+    }
+    for (size_t a = 0; a < n; a++)
+        free(sets[a]);
+    return scenario;
+}
+
+/* Removes hidden .tmp directories an interrupted worker left in runs/<policy>/. */
+static void clean_leftovers(const struct sweep *s)
+{
+    for (int p = 0; p < s->policy_count; p++) {
+        char dir[PATH_MAX + 64];
+        snprintf(dir, sizeof dir, "%s/runs/%s", s->out, s->policies[p]);
+        DIR *d = opendir(dir);
+        if (!d)
+            continue;
+        struct dirent *e;
+        while ((e = readdir(d)) != NULL)
+            if (e->d_name[0] == '.' && strstr(e->d_name, ".tmp-")) {
+                char path[PATH_MAX * 2];
+                snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+                hf_remove_tree(path);
+            }
+        closedir(d);
+    }
+}
+
+/* A worker: runs its share of the pending jobs (every `workers`-th), reporting each to the parent
+ * with one byte on `done_fd` (1 ok, 0 failed). Exits with the number of failures (capped). */
+static int worker(const struct sweep *s, const uint64_t *pending, uint64_t pending_count, unsigned index,
+                  unsigned workers, int done_fd)
+{
+    int failures = 0;
+    for (uint64_t i = index; i < pending_count; i += workers) {
+        uint64_t job = pending[i];
+        struct hf_error err = {0};
+        json_t *scenario = job_scenario(s, job, &err);
+        char dir[PATH_MAX + 64];
+        job_dir(s, job, dir, sizeof dir);
+        struct hf_run_options run = {.out_dir = dir, .progress = false};
+        struct hf_run_report report;
+        bool ok = scenario && hf_run_scenario(scenario, &run, &report, &err);
+        json_decref(scenario);
+        if (!ok) {
+            fprintf(stderr, "hfsim: sweep: %s: %s\n", dir, err.message);
+            failures++;
+        }
+        char byte = ok ? 1 : 0;
+        if (write(done_fd, &byte, 1) != 1)
+            break;
+    }
+    return failures > 100 ? 100 : failures;
+}
+
+static void show_progress(uint64_t done, uint64_t total, double started)
+{
+    double elapsed = hf_wall_seconds() - started;
+    double eta = done ? elapsed / (double)done * (double)(total - done) : 0;
+    int width = 30, filled = total ? (int)((double)width * (double)done / (double)total) : width;
+    char bar[64];
+    for (int i = 0; i < width; i++)
+        bar[i] = i < filled ? '=' : ' ';
+    bar[width] = '\0';
+    fprintf(stderr, "\rhfsim: sweep [%s] %llu/%llu runs, %.0f s, ETA %.0f s   ", bar, (unsigned long long)done,
+            (unsigned long long)total, elapsed, eta);
+}
+
+/* Forks the workers over the pending jobs and waits; false when any run failed. */
+static bool run_pending(const struct sweep *s, const uint64_t *pending, uint64_t count, struct hf_error *err)
+{
+    unsigned workers = s->o->jobs ? s->o->jobs : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+    if (workers == 0)
+        workers = 1;
+    if (workers > count)
+        workers = (unsigned)count;
+    int fds[2];
+    if (pipe(fds) != 0)
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "sweep: pipe: %s", strerror(errno));
+    fflush(NULL);
+    pid_t pids[256];
+    if (workers > 256)
+        workers = 256;
+    for (unsigned w = 0; w < workers; w++) {
+        pid_t pid = fork();
+        if (pid < 0) {
+            hf_fail(err, HF_EXIT_RUN_FAILED, "sweep: fork: %s", strerror(errno));
+            workers = w;
+            break;
+        }
+        if (pid == 0) {
+            close(fds[0]);
+            int failures = worker(s, pending, count, w, workers, fds[1]);
+            close(fds[1]);
+            fflush(NULL);
+            _exit(failures);
+        }
+        pids[w] = pid;
+    }
+    close(fds[1]);
+    bool tty = s->o->progress && isatty(STDERR_FILENO);
+    double started = hf_wall_seconds();
+    uint64_t done = 0, failed = 0;
+    char byte;
+    while (read(fds[0], &byte, 1) == 1) {
+        done++;
+        failed += byte == 0;
+        if (tty)
+            show_progress(done, count, started);
+    }
+    close(fds[0]);
+    if (tty)
+        fputc('\n', stderr);
+    bool crashed = false;
+    for (unsigned w = 0; w < workers; w++) {
+        int status;
+        if (waitpid(pids[w], &status, 0) < 0 || !WIFEXITED(status))
+            crashed = true;
+    }
+    if (err->code)
+        return false;
+    if (crashed || done < count)
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "sweep: a worker died with %llu of %llu runs not done; run the "
+                                                "same command again to finish them",
+                       (unsigned long long)(count - done), (unsigned long long)count);
+    if (failed)
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "sweep: %llu of %llu runs failed (above); the others are kept",
+                       (unsigned long long)failed, (unsigned long long)count);
+    return true;
+}
+
+/* A CSV field: quoted when it holds a comma, quote or newline. */
+static void csv_field(FILE *f, const char *text)
+{
+    if (!strpbrk(text, ",\"\n")) {
+        fputs(text, f);
+        return;
+    }
+    fputc('"', f);
+    for (const char *c = text; *c; c++) {
+        if (*c == '"')
+            fputc('"', f);
+        fputc(*c, f);
+    }
+    fputc('"', f);
+}
+
+static bool write_csv(const struct sweep *s, struct hf_error *err)
+{
+    char path[PATH_MAX + 32], tmp[PATH_MAX + 48];
+    snprintf(path, sizeof path, "%s/sweep.csv", s->out);
+    snprintf(tmp, sizeof tmp, "%s/.sweep.csv.tmp-%ld", s->out, (long)getpid());
+    FILE *f = fopen(tmp, "w");
+    if (!f)
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "%s: %s", tmp, strerror(errno));
+    fputs("point,policy", f);
+    for (size_t a = 0; a < s->grid->axis_count; a++) {
+        fputc(',', f);
+        csv_field(f, s->grid->axes[a].path);
+    }
+    for (size_t c = 0; c < hf_summary_column_count; c++)
+        fprintf(f, ",%s", hf_summary_columns[c].name);
+    fputc('\n', f);
+    bool ok = true;
+    for (uint64_t job = 0; ok && job < s->jobs; job++) {
+        char dir[PATH_MAX + 64], summary_path[PATH_MAX + 96];
+        job_dir(s, job, dir, sizeof dir);
+        snprintf(summary_path, sizeof summary_path, "%s/summary.json", dir);
+        json_error_t jerr;
+        json_t *summary = json_load_file(summary_path, 0, &jerr);
+        if (!summary) {
+            ok = hf_fail(err, HF_EXIT_RUN_FAILED, "%s: %s", summary_path, jerr.text);
+            break;
+        }
+        uint64_t point = job / (uint64_t)s->policy_count;
+        fprintf(f, "%llu,%s", (unsigned long long)point, s->policies[job % (uint64_t)s->policy_count]);
+        for (size_t a = 0; a < s->grid->axis_count; a++) {
+            fputc(',', f);
+            csv_field(f, hf_sweep_grid_value(s->grid, point, a));
+        }
+        for (size_t c = 0; c < hf_summary_column_count; c++) {
+            bool present;
+            double v = hf_summary_value(summary, &hf_summary_columns[c], &present);
+            if (present)
+                fprintf(f, ",%.6g", v);
+            else
+                fputc(',', f);
+        }
+        fputc('\n', f);
+        json_decref(summary);
+    }
+    ok = !ferror(f) && ok;
+    ok = fclose(f) == 0 && ok;
+    if (ok && rename(tmp, path) != 0)
+        ok = hf_fail(err, HF_EXIT_RUN_FAILED, "%s: %s", path, strerror(errno));
+    if (!ok)
+        remove(tmp);
+    return ok;
+}
+
+/* sweep.gp: each metric against each numeric swept parameter, a line per policy. */
+static void plot(const struct sweep *s)
+{
+    static const char *const metrics[] = {"p50_ms", "p99_ms", "time_to_stabilize_s", "failed",
+                                          "cpu_allocated_core_s", "memory_gb_s", "cold_starts"};
+    char path[PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s/sweep.gp", s->out);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return;
+    fprintf(f, "# Plots of sweep.csv: each metric against each numeric swept parameter, a line per policy.\n"
+               "# hfsim sweep runs it in this directory: gnuplot -e \"ext='png'\" sweep.gp\n"
+               "if (!exists(\"ext\")) ext = 'png'\n"
+               "if (ext eq 'svg') { set terminal svg size 900,520 dynamic font 'sans,11' } "
+               "else { set terminal pngcairo size 900,520 font 'sans,10' }\n"
+               "set termoption noenhanced\nset datafile separator ','\nset key outside right top\nset grid\n"
+               "set offsets graph 0.05, graph 0.05, graph 0.05, graph 0.05\n");
+    fprintf(f, "policies = '");
+    for (int p = 0; p < s->policy_count; p++)
+        fprintf(f, "%s%s", p ? " " : "", s->policies[p]);
+    fprintf(f, "'\n");
+    int plotted = 0;
+    for (size_t a = 0; a < s->grid->axis_count; a++) {
+        char *end;
+        strtod(s->grid->axes[a].values[0], &end);
+        if (*end || s->grid->axes[a].count < 2)
+            continue; /* not a number, or not varied: nothing to plot against */
+        for (size_t m = 0; m < sizeof metrics / sizeof metrics[0]; m++) {
+            size_t metric_col = 0;
+            for (size_t c = 0; c < hf_summary_column_count; c++)
+                if (strcmp(hf_summary_columns[c].name, metrics[m]) == 0)
+                    metric_col = 3 + s->grid->axis_count + c;
+            fprintf(f,
+                    "set output '%s-vs-%s.'.ext\nset title '%s against %s (each point of the grid)'\n"
+                    "set xlabel '%s'\nset ylabel '%s'\n"
+                    "plot for [p in policies] 'sweep.csv' using %zu:(stringcolumn(2) eq p ? column(%zu) : 1/0) "
+                    "every ::1 with points pt 7 ps 1.2 title p\n",
+                    metrics[m], s->grid->axes[a].path, metrics[m], s->grid->axes[a].path, s->grid->axes[a].path,
+                    metrics[m], 3 + a, metric_col);
+            plotted++;
+        }
+    }
+    fclose(f);
+    if (!plotted)
+        return;
+    if (system("command -v gnuplot >/dev/null 2>&1") != 0) {
+        fprintf(stderr, "hfsim: gnuplot not found: sweep.csv is written but no plots (apt-get install gnuplot-nox, "
+                        "then `gnuplot sweep.gp` in %s)\n", s->out);
+        return;
+    }
+    if (strchr(s->out, '\''))
+        return;
+    for (int i = 0; i < 2; i++) {
+        char cmd[PATH_MAX + 200];
+        snprintf(cmd, sizeof cmd, "cd '%s' && gnuplot -e \"ext='%s'\" sweep.gp 2>/dev/null", s->out, i ? "svg" : "png");
+        if (system(cmd) != 0) {
+            fprintf(stderr, "hfsim: gnuplot failed on %s/sweep.gp\n", s->out);
+            return;
+        }
+    }
+}
+
+bool hf_sweep(const struct hf_sweep_options *o, char *written, size_t written_size, struct hf_error *err)
+{
+    struct sweep *s = calloc(1, sizeof *s);
+    if (!s)
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
+    s->o = o;
+    s->grid = o->grid;
+    bool ok = true;
+    json_t *base = hf_compare_scenario(o->scenario_path, NULL, 0, err);
+    if (!base)
+        ok = false;
+    const char *list = o->policies ? o->policies : o->grid->policies;
+    ok = ok && split_policies(s, list ? list : hf_json_string_at(base, "policy"), err);
+    s->points = hf_sweep_grid_points(o->grid);
+    if (ok && s->points > HF_SWEEP_MAX_POINTS)
+        ok = hf_fail(err, HF_EXIT_USAGE, "sweep: more than %d points", HF_SWEEP_MAX_POINTS);
+    s->jobs = s->points * (uint64_t)s->policy_count;
+    if (ok) {
+        if (o->out_dir)
+            snprintf(s->out, sizeof s->out, "%s", o->out_dir);
+        else
+            snprintf(s->out, sizeof s->out, "results/sweep-%s", hf_json_string_at(base, "name"));
+    }
+    /* Every job's scenario is checked before anything runs. */
+    for (uint64_t job = 0; ok && job < s->jobs; job++) {
+        json_t *scenario = job_scenario(s, job, err);
+        ok = scenario != NULL;
+        json_decref(scenario);
+    }
+    uint64_t *pending = ok ? malloc((s->jobs ? s->jobs : 1) * sizeof *pending) : NULL;
+    uint64_t pending_count = 0;
+    if (ok && !pending)
+        ok = hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
+    if (ok)
+        ok = hf_mkdirs(s->out, err);
+    if (ok) {
+        clean_leftovers(s);
+        for (uint64_t job = 0; job < s->jobs; job++)
+            if (!finished(s, job))
+                pending[pending_count++] = job;
+        if (o->progress)
+            fprintf(stderr, "hfsim: sweep: %llu points x %d policies = %llu runs, %llu already done\n",
+                    (unsigned long long)s->points, s->policy_count, (unsigned long long)s->jobs,
+                    (unsigned long long)(s->jobs - pending_count));
+    }
+    if (ok && pending_count > 0)
+        ok = run_pending(s, pending, pending_count, err);
+    free(pending);
+    ok = ok && write_csv(s, err);
+    if (ok && o->plots)
+        plot(s);
+    if (ok)
+        snprintf(written, written_size, "%s", s->out);
+    json_decref(base);
+    free(s);
+    return ok;
+}
