@@ -28,6 +28,12 @@ static const char sweep_usage[] =
     "  --no-plots         do not run gnuplot\n"
     "  --quiet, -q        no progress\n"
     "\n"
+    "past one machine (docs/sweeps.md):\n"
+    "  --emit slurm       write DIR/sweep.sbatch, a Slurm job array with one task per run\n"
+    "  --emit parallel    write DIR/jobs.txt, one command per run (GNU parallel, xargs -P)\n"
+    "  --run-job J DIR    run job J of the sweep in DIR (what the emitted tasks call)\n"
+    "  --merge DIR        gather DIR's runs into sweep.csv and plots (all must be finished)\n"
+    "\n"
     "exit codes: 0 ok, 1 a run failed (the rest are kept), 2 usage error, 3 bad scenario or sweep file\n";
 
 int hf_cmd_sweep(int argc, char **argv)
@@ -35,7 +41,8 @@ int hf_cmd_sweep(int argc, char **argv)
     struct hf_error err = {0};
     struct hf_sweep_grid grid = {0};
     struct hf_sweep_options o = {.grid = &grid, .progress = true, .plots = true};
-    const char *value;
+    const char *value, *manifest_dir = NULL;
+    char *manifest_scenario = NULL, *manifest_policies = NULL;
     int rc = HF_EXIT_OK;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
@@ -65,6 +72,33 @@ int hf_cmd_sweep(int argc, char **argv)
                 goto fail;
             }
             o.jobs = (unsigned)jobs;
+        } else if (hf_arg_value(&i, argc, argv, "--emit", &value, &err)) {
+            if (!value)
+                goto fail;
+            if (strcmp(value, "slurm") == 0)
+                o.mode = HF_SWEEP_EMIT_SLURM;
+            else if (strcmp(value, "parallel") == 0)
+                o.mode = HF_SWEEP_EMIT_PARALLEL;
+            else {
+                hf_fail(&err, HF_EXIT_USAGE, "--emit %s: expected slurm or parallel", value);
+                goto fail;
+            }
+        } else if (hf_arg_value(&i, argc, argv, "--run-job", &value, &err)) {
+            unsigned long long job;
+            if (!value || !hf_arg_u64("--run-job", value, &job, &err))
+                goto fail;
+            if (i + 1 >= argc) {
+                hf_fail(&err, HF_EXIT_USAGE, "--run-job J DIR: no sweep directory");
+                goto fail;
+            }
+            o.mode = HF_SWEEP_ONE_JOB;
+            o.job = job;
+            manifest_dir = argv[++i];
+        } else if (hf_arg_value(&i, argc, argv, "--merge", &value, &err)) {
+            if (!value)
+                goto fail;
+            o.mode = HF_SWEEP_MERGE;
+            manifest_dir = value;
         } else if (hf_arg_value(&i, argc, argv, "--out", &value, &err)) {
             if (!value)
                 goto fail;
@@ -79,15 +113,31 @@ int hf_cmd_sweep(int argc, char **argv)
             o.scenario_path = arg;
         }
     }
+    if (manifest_dir) {
+        if (grid.axis_count || o.scenario_path || o.policies) {
+            hf_fail(&err, HF_EXIT_USAGE, "sweep: --run-job and --merge take the grid from DIR/sweep.json; "
+                                         "give no scenario, --set or --policies");
+            goto fail;
+        }
+        if (!hf_sweep_load_manifest(manifest_dir, &grid, &manifest_scenario, &manifest_policies, &err))
+            goto fail;
+        o.scenario_path = manifest_scenario;
+        o.policies = manifest_policies;
+        o.out_dir = manifest_dir;
+        if (o.mode == HF_SWEEP_ONE_JOB)
+            o.progress = false;
+    }
     char written[PATH_MAX];
     if (!hf_sweep(&o, written, sizeof written, &err))
         goto fail;
-    if (o.progress)
+    if (o.progress && (o.mode == HF_SWEEP_RUN || o.mode == HF_SWEEP_MERGE))
         fprintf(stderr, "hfsim: sweep: %s/sweep.csv\n", written);
     goto done;
 fail:
     rc = hf_cli_report(&err);
 done:
+    free(manifest_scenario);
+    free(manifest_policies);
     hf_sweep_grid_free(&grid);
     return rc;
 }

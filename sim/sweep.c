@@ -1,3 +1,4 @@
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "sim/sweep.h"
 
 #include <dirent.h>
@@ -30,6 +31,7 @@ struct sweep {
     char policy_buffer[1024];
     uint64_t points, jobs;
     char out[PATH_MAX];
+    bool has_values[64]; /* per summary column: some run has it (else there is nothing to plot) */
 };
 
 static bool split_policies(struct sweep *s, const char *list, struct hf_error *err)
@@ -225,7 +227,7 @@ static void csv_field(FILE *f, const char *text)
     fputc('"', f);
 }
 
-static bool write_csv(const struct sweep *s, struct hf_error *err)
+static bool write_csv(struct sweep *s, struct hf_error *err)
 {
     char path[PATH_MAX + 32], tmp[PATH_MAX + 48];
     snprintf(path, sizeof path, "%s/sweep.csv", s->out);
@@ -261,10 +263,12 @@ static bool write_csv(const struct sweep *s, struct hf_error *err)
         for (size_t c = 0; c < hf_summary_column_count; c++) {
             bool present;
             double v = hf_summary_value(summary, &hf_summary_columns[c], &present);
-            if (present)
+            if (present) {
                 fprintf(f, ",%.6g", v);
-            else
+                s->has_values[c] = true;
+            } else {
                 fputc(',', f);
+            }
         }
         fputc('\n', f);
         json_decref(summary);
@@ -308,8 +312,10 @@ static void plot(const struct sweep *s)
         for (size_t m = 0; m < sizeof metrics / sizeof metrics[0]; m++) {
             size_t metric_col = 0;
             for (size_t c = 0; c < hf_summary_column_count; c++)
-                if (strcmp(hf_summary_columns[c].name, metrics[m]) == 0)
+                if (strcmp(hf_summary_columns[c].name, metrics[m]) == 0 && s->has_values[c])
                     metric_col = 3 + s->grid->axis_count + c;
+            if (metric_col == 0)
+                continue; /* no run has it (no burst: no time to stabilize) */
             fprintf(f,
                     "set output '%s-vs-%s.'.ext\nset title '%s against %s (each point of the grid)'\n"
                     "set xlabel '%s'\nset ylabel '%s'\n"
@@ -340,6 +346,160 @@ static void plot(const struct sweep *s)
     }
 }
 
+/* sweep.json: what a cluster (or --merge) needs to reproduce this grid exactly. */
+static bool write_manifest(const struct sweep *s, struct hf_error *err)
+{
+    json_t *m = json_object();
+    char resolved[PATH_MAX];
+    if (s->o->scenario_path && realpath(s->o->scenario_path, resolved))
+        json_object_set_new(m, "scenario", json_string(resolved));
+    else
+        json_object_set_new(m, "scenario", json_null());
+    json_t *axes = json_array();
+    for (size_t a = 0; a < s->grid->axis_count; a++) {
+        json_t *values = json_array();
+        for (size_t v = 0; v < s->grid->axes[a].count; v++)
+            json_array_append_new(values, json_string(s->grid->axes[a].values[v]));
+        json_array_append_new(axes, json_pack("{s:s, s:o}", "path", s->grid->axes[a].path, "values", values));
+    }
+    json_object_set_new(m, "axes", axes);
+    json_t *policies = json_array();
+    for (int p = 0; p < s->policy_count; p++)
+        json_array_append_new(policies, json_string(s->policies[p]));
+    json_object_set_new(m, "policies", policies);
+    char path[PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s/sweep.json", s->out);
+    /* An existing manifest must describe the same sweep: resuming with other arguments would mix grids. */
+    json_t *old = json_load_file(path, 0, NULL);
+    bool ok = true;
+    if (old && !json_equal(old, m))
+        ok = hf_fail(err, HF_EXIT_USAGE, "%s: this directory holds another sweep (other scenario, grid or "
+                                         "policies); use another --out", path);
+    json_decref(old);
+    if (ok && json_dump_file(m, path, JSON_INDENT(2)) != 0)
+        ok = hf_fail(err, HF_EXIT_RUN_FAILED, "%s: cannot write", path);
+    json_decref(m);
+    return ok;
+}
+
+bool hf_sweep_load_manifest(const char *dir, struct hf_sweep_grid *grid, char **scenario_path, char **policies,
+                            struct hf_error *err)
+{
+    char path[PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s/sweep.json", dir);
+    json_error_t jerr;
+    json_t *m = json_load_file(path, 0, &jerr);
+    if (!m)
+        return hf_fail(err, HF_EXIT_BAD_INPUT, "%s: %s (is %s a sweep directory?)", path, jerr.text, dir);
+    bool ok = true;
+    const json_t *scenario = json_object_get(m, "scenario");
+    *scenario_path = json_is_string(scenario) ? strdup(json_string_value(scenario)) : NULL;
+    const json_t *axes = json_object_get(m, "axes");
+    size_t i;
+    const json_t *axis;
+    json_array_foreach(axes, i, axis) {
+        const json_t *values = json_object_get(axis, "values");
+        const char *axis_path = json_string_value(json_object_get(axis, "path"));
+        if (!axis_path || !json_is_array(values) || json_array_size(values) == 0) {
+            ok = hf_fail(err, HF_EXIT_BAD_INPUT, "%s: $.axes[%zu]: expected {\"path\", \"values\"}", path, i);
+            break;
+        }
+        size_t count = json_array_size(values);
+        const char **texts = malloc(count * sizeof *texts);
+        if (!texts) {
+            ok = hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
+            break;
+        }
+        for (size_t k = 0; k < count; k++) {
+            const char *text = json_string_value(json_array_get(values, k));
+            texts[k] = text ? text : "";
+        }
+        ok = hf_sweep_grid_add_axis(grid, axis_path, texts, count, err);
+        free(texts);
+        if (!ok)
+            break;
+    }
+    char list[1024] = "";
+    const json_t *p;
+    json_array_foreach(json_object_get(m, "policies"), i, p)
+        if (json_is_string(p) && strlen(list) + strlen(json_string_value(p)) + 2 < sizeof list) {
+            strcat(list, i ? "," : "");
+            strcat(list, json_string_value(p));
+        }
+    *policies = strdup(list);
+    json_decref(m);
+    return ok;
+}
+
+/* The command an emitted task runs for job J (J as a shell word: a literal or $SLURM_ARRAY_TASK_ID). */
+static void job_command(FILE *f, const char *self, const char *out, const char *job)
+{
+    fprintf(f, "'%s' sweep --run-job %s '%s'", self, job, out);
+}
+
+static bool emit(const struct sweep *s, struct hf_error *err)
+{
+    char self[PATH_MAX], out[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n <= 0)
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "sweep: cannot find the hfsim binary (/proc/self/exe)");
+    self[n] = '\0';
+    if (!realpath(s->out, out))
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "%s: %s", s->out, strerror(errno));
+    if (strchr(self, '\'') || strchr(out, '\''))
+        return hf_fail(err, HF_EXIT_USAGE, "sweep: paths with a quote cannot go in a job script");
+    char path[PATH_MAX + 32];
+    bool slurm = s->o->mode == HF_SWEEP_EMIT_SLURM;
+    snprintf(path, sizeof path, "%s/%s", s->out, slurm ? "sweep.sbatch" : "jobs.txt");
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "%s: %s", path, strerror(errno));
+    if (slurm) {
+        fprintf(f, "#!/bin/sh\n"
+                   "# A Slurm job array: one task per run of this sweep (%llu points x %d policies).\n"
+                   "# Submit with: sbatch %s/sweep.sbatch ; then: hfsim sweep --merge %s\n"
+                   "#SBATCH --job-name=hfsim-sweep\n#SBATCH --array=0-%llu\n#SBATCH --ntasks=1\n"
+                   "#SBATCH --cpus-per-task=1\n#SBATCH --output=%s/slurm-%%A_%%a.out\n",
+                   (unsigned long long)s->points, s->policy_count, out, out,
+                   (unsigned long long)(s->jobs ? s->jobs - 1 : 0), out);
+        job_command(f, self, out, "\"$SLURM_ARRAY_TASK_ID\"");
+        fputc('\n', f);
+    } else {
+        for (uint64_t j = 0; j < s->jobs; j++) {
+            char word[32];
+            snprintf(word, sizeof word, "%llu", (unsigned long long)j);
+            job_command(f, self, out, word);
+            fputc('\n', f);
+        }
+    }
+    bool ok = !ferror(f);
+    ok = fclose(f) == 0 && ok;
+    if (!ok)
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "%s: write failed", path);
+    fprintf(stderr, "hfsim: sweep: %s: %llu runs; %s, then `hfsim sweep --merge %s`\n", path,
+            (unsigned long long)s->jobs,
+            slurm ? "submit it with sbatch" : "run it with `parallel < jobs.txt` (or xargs -P)", s->out);
+    return true;
+}
+
+/* --merge: every run must be there. */
+static bool check_complete(const struct sweep *s, struct hf_error *err)
+{
+    uint64_t missing = 0, first = 0;
+    for (uint64_t job = 0; job < s->jobs; job++)
+        if (!finished(s, job)) {
+            if (missing++ == 0)
+                first = job;
+        }
+    if (missing == 0)
+        return true;
+    char dir[PATH_MAX + 64];
+    job_dir(s, first, dir, sizeof dir);
+    return hf_fail(err, HF_EXIT_RUN_FAILED, "sweep --merge: %llu of %llu runs are missing (first: %s); run "
+                                            "them (the emitted script, or hfsim sweep --run-job) and merge again",
+                   (unsigned long long)missing, (unsigned long long)s->jobs, dir);
+}
+
 bool hf_sweep(const struct hf_sweep_options *o, char *written, size_t written_size, struct hf_error *err)
 {
     struct sweep *s = calloc(1, sizeof *s);
@@ -363,6 +523,35 @@ bool hf_sweep(const struct hf_sweep_options *o, char *written, size_t written_si
         else
             snprintf(s->out, sizeof s->out, "results/sweep-%s", hf_json_string_at(base, "name"));
     }
+    if (ok && o->mode == HF_SWEEP_ONE_JOB) {
+        /* One task of an emitted sweep: the manifest was checked when it was emitted. */
+        if (o->job >= s->jobs)
+            ok = hf_fail(err, HF_EXIT_USAGE, "--run-job %llu: the sweep has runs 0..%llu",
+                         (unsigned long long)o->job, (unsigned long long)(s->jobs - 1));
+        if (ok && !finished(s, o->job)) {
+            uint64_t one = o->job;
+            struct hf_sweep_options single = *o;
+            single.jobs = 1;
+            s->o = &single;
+            ok = run_pending(s, &one, 1, err);
+            s->o = o;
+        }
+        if (ok)
+            snprintf(written, written_size, "%s", s->out);
+        json_decref(base);
+        free(s);
+        return ok;
+    }
+    if (ok && o->mode == HF_SWEEP_MERGE) {
+        ok = check_complete(s, err) && write_csv(s, err);
+        if (ok && o->plots)
+            plot(s);
+        if (ok)
+            snprintf(written, written_size, "%s", s->out);
+        json_decref(base);
+        free(s);
+        return ok;
+    }
     /* Every job's scenario is checked before anything runs. */
     for (uint64_t job = 0; ok && job < s->jobs; job++) {
         json_t *scenario = job_scenario(s, job, err);
@@ -374,7 +563,16 @@ bool hf_sweep(const struct hf_sweep_options *o, char *written, size_t written_si
     if (ok && !pending)
         ok = hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
     if (ok)
-        ok = hf_mkdirs(s->out, err);
+        ok = hf_mkdirs(s->out, err) && write_manifest(s, err);
+    if (ok && (o->mode == HF_SWEEP_EMIT_SLURM || o->mode == HF_SWEEP_EMIT_PARALLEL)) {
+        ok = emit(s, err);
+        if (ok)
+            snprintf(written, written_size, "%s", s->out);
+        free(pending);
+        json_decref(base);
+        free(s);
+        return ok;
+    }
     if (ok) {
         clean_leftovers(s);
         for (uint64_t job = 0; job < s->jobs; job++)

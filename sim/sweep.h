@@ -18,9 +18,19 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "sim/error.h"
 #include "sim/sweep_grid.h"
+
+/* What hf_sweep does with the grid. */
+enum hf_sweep_mode {
+    HF_SWEEP_RUN,   /* run what is missing here, then sweep.csv and plots */
+    HF_SWEEP_EMIT_SLURM,    /* write sweep.sbatch, a Slurm job array with one task per run */
+    HF_SWEEP_EMIT_PARALLEL, /* write jobs.txt, one command per run (GNU parallel, xargs -P ...) */
+    HF_SWEEP_ONE_JOB,       /* run job `job` only (what the emitted tasks call) */
+    HF_SWEEP_MERGE,         /* gather finished runs into sweep.csv and plots; missing ones are an error */
+};
 
 struct hf_sweep_options {
     const char *scenario_path;    /* NULL: the embedded Figure 1 burst, as hfsim compare */
@@ -29,8 +39,18 @@ struct hf_sweep_options {
     const char *out_dir;          /* NULL: results/sweep-<name> */
     unsigned jobs;                /* worker processes; 0: one per online CPU */
     bool progress, plots;
+    enum hf_sweep_mode mode;
+    uint64_t job;                 /* HF_SWEEP_ONE_JOB */
 };
 
+/* Every mode first writes (or checks) DIR/sweep.json, the manifest: scenario (absolute path or
+ * null for the embedded one), axes with their values, policies. The emitted scripts and --merge
+ * read it, so a cluster runs exactly the grid that was emitted. */
 bool hf_sweep(const struct hf_sweep_options *options, char *written, size_t written_size, struct hf_error *err);
+
+/* Reads DIR/sweep.json into a grid (which must be empty), the scenario path (NULL = embedded; the
+ * caller frees) and the policies (caller frees). */
+bool hf_sweep_load_manifest(const char *dir, struct hf_sweep_grid *grid, char **scenario_path, char **policies,
+                            struct hf_error *err);
 
 #endif

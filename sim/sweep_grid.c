@@ -118,6 +118,18 @@ bool hf_sweep_grid_add(struct hf_sweep_grid *g, const char *assignment, struct h
     return true;
 }
 
+bool hf_sweep_grid_add_axis(struct hf_sweep_grid *g, const char *path, const char *const *values, size_t count,
+                            struct hf_error *err)
+{
+    struct hf_sweep_axis *a = new_axis(g, path, strlen(path), "sweep manifest", err);
+    if (!a)
+        return false;
+    for (size_t i = 0; i < count; i++)
+        if (!add_value(a, values[i]))
+            return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
+    return count > 0 || hf_fail(err, HF_EXIT_BAD_INPUT, "sweep manifest: %s has no values", path);
+}
+
 bool hf_sweep_grid_load(struct hf_sweep_grid *g, const char *path, struct hf_error *err)
 {
     json_error_t jerr;

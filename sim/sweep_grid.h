@@ -34,6 +34,9 @@ struct hf_sweep_grid {
 
 /* Adds an axis from "PATH=..." (a --set argument). */
 bool hf_sweep_grid_add(struct hf_sweep_grid *g, const char *assignment, struct hf_error *err);
+/* Adds an axis with the given value texts, as they are (a sweep manifest). */
+bool hf_sweep_grid_add_axis(struct hf_sweep_grid *g, const char *path, const char *const *values, size_t count,
+                            struct hf_error *err);
 /* Adds the axes (and policies) of a JSON sweep file. */
 bool hf_sweep_grid_load(struct hf_sweep_grid *g, const char *path, struct hf_error *err);
 /* Points in the grid (1 when it has no axes). */

@@ -132,3 +132,33 @@ Test(cmd_sweep, errors_before_any_run)
     cli_run(HFSIM_BIN, base, "sweep --policies nosuch -q", &r);
     cr_assert_eq(r.code, 2);
 }
+
+/* --emit parallel writes one command per run; running them and merging gives the local sweep.csv;
+ * a merge with runs missing says how many and which. */
+Test(cmd_sweep, emit_parallel_then_merge_equals_a_local_sweep, .timeout = 120)
+{
+    const char *grid = "--set seed=1..3:1 --set duration_s=120 --policies hpa,hyperfaas";
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "sweep %s --emit parallel --out em -q", grid);
+    cli_run(HFSIM_BIN, base, cmd, &r);
+    cr_assert_eq(r.code, 0, "%s", r.err);
+    cr_assert(exists("em/jobs.txt") && exists("em/sweep.json"));
+    cli_run(HFSIM_BIN, base, "sweep --merge em -q", &r);
+    cr_assert_eq(r.code, 1, "nothing ran yet: %s", r.err);
+    cr_assert(strstr(r.err, "6 of 6 runs are missing"), "%s", r.err);
+    snprintf(cmd, sizeof cmd, "cd %s && sh em/jobs.txt", base);
+    cr_assert_eq(system(cmd), 0);
+    cli_run(HFSIM_BIN, base, "sweep --merge em -q --no-plots", &r);
+    cr_assert_eq(r.code, 0, "%s", r.err);
+    snprintf(cmd, sizeof cmd, "sweep %s --out local -q --no-plots", grid);
+    cli_run(HFSIM_BIN, base, cmd, &r);
+    cr_assert_eq(r.code, 0, "%s", r.err);
+    char *a = slurp("em/sweep.csv"), *b = slurp("local/sweep.csv");
+    cr_assert_str_eq(a, b);
+    free(a);
+    free(b);
+    /* Another grid in the same directory is refused rather than mixed in. */
+    cli_run(HFSIM_BIN, base, "sweep --set seed=7,8 --policies hpa --out local -q", &r);
+    cr_assert_eq(r.code, 2);
+    cr_assert(strstr(r.err, "holds another sweep"), "%s", r.err);
+}
