@@ -13,6 +13,7 @@ endfunction()
 
 hfsim_require_pkg(GSL gsl libgsl-dev)
 hfsim_require_pkg(JANSSON jansson libjansson-dev)
+hfsim_require_pkg(CURL libcurl libcurl4-openssl-dev)
 
 # libcsv ships no pkg-config file on Debian.
 find_path(LIBCSV_INCLUDE_DIR csv.h)

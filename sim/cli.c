@@ -21,6 +21,7 @@ static const char usage[] =
     "  schema [--markdown]   print every scenario field with its unit, default and meaning\n"
     "  policies              list the scaling policies\n"
     "  hpa-calc SNAPSHOT     what Kubernetes' HPA would decide for a JSON snapshot\n"
+    "  live image|cleanup|smoke  the worker image and containers on real Docker engines\n"
     "  trace info|gen        inspect a trace (Azure 2019/2021, CSV) or generate a synthetic one\n"
     "  --help, -h            this text\n"
     "  --version             print the version\n"
@@ -58,6 +59,8 @@ int hf_cli_main(int argc, char **argv)
         return hf_cmd_hpa_calc(argc - 1, argv + 1);
     if (strcmp(cmd, "compare") == 0)
         return hf_cmd_compare(argc - 1, argv + 1);
+    if (strcmp(cmd, "live") == 0)
+        return hf_cmd_live(argc - 1, argv + 1);
     if (strcmp(cmd, "sweep") == 0)
         return hf_cmd_sweep(argc - 1, argv + 1);
     if (strcmp(cmd, "trace") == 0)

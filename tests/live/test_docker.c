@@ -1,0 +1,136 @@
+/* The Docker driver against the real engine on this machine: the worker image imported from a
+ * tarball, containers with labels, a real request, a real resize (CPU quota) that stretches a
+ * request, a container killed by the engine, cleanup by label, and errors naming the host. Where no
+ * engine answers, each test is reported as SKIPPED with the reason, never as passed. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "live/docker.h"
+#include "live/image.h"
+#include "live/worker_client.h"
+
+#define HOST "unix:///var/run/docker.sock"
+
+static struct hf_docker *engine_or_skip(void)
+{
+    struct hf_docker *d;
+    struct hf_error err = {0};
+    cr_assert(hf_docker_open(&d, HOST, &err), "%s", err.message);
+    if (!hf_docker_ping(d, &err)) {
+        hf_docker_close(d);
+        fprintf(stderr, "!!!!! live tests SKIPPED: no Docker engine answers: %s !!!!!\n", err.message);
+        cr_skip_test("no Docker engine answers at %s: %s", HOST, err.message);
+    }
+    cr_assert(hf_worker_image_ensure(d, false, &err), "%s", err.message);
+    return d;
+}
+
+/* Starts a labelled worker container and waits until it answers; returns its id in `id`. */
+static void start_worker(struct hf_docker *d, const char *run, double cpus, char *id, char *ip)
+{
+    char ref[128];
+    hf_worker_image_reference(ref, sizeof ref);
+    json_t *labels = json_pack("{s:s}", "hfsim.run", run);
+    struct hf_docker_container_spec spec = {.image = ref, .cmd = (const char *const[]){"/worker", NULL},
+                                            .labels = labels, .cpus = cpus, .memory_bytes = 128ull << 20};
+    struct hf_error err = {0};
+    cr_assert(hf_docker_create(d, &spec, id, &err), "%s", err.message);
+    json_decref(labels);
+    cr_assert(hf_docker_start(d, id, &err), "%s", err.message);
+    cr_assert(hf_docker_address(d, id, ip, 64, &err), "%s", err.message);
+    cr_assert(*ip, "the container has an address");
+    for (int i = 0; i < 500; i++) {
+        struct hf_error ping_err = {0};
+        if (hf_worker_ping(ip, HF_WORKER_PORT, 200, &ping_err))
+            return;
+        struct timespec nap = {0, 20000000};
+        nanosleep(&nap, NULL);
+    }
+    cr_assert_fail("the worker never answered at %s", ip);
+}
+
+static void remove_run(struct hf_docker *d, const char *run)
+{
+    struct hf_error err = {0};
+    json_t *ids = hf_docker_list(d, "hfsim.run", run, &err);
+    cr_assert_not_null(ids, "%s", err.message);
+    size_t i;
+    const json_t *id;
+    json_array_foreach(ids, i, id)
+        cr_assert(hf_docker_remove(d, json_string_value(id), &err), "%s", err.message);
+    json_decref(ids);
+}
+
+Test(docker, a_worker_serves_a_request_and_a_resize_stretches_it, .timeout = 120)
+{
+    struct hf_docker *d = engine_or_skip();
+    char run[64], id[65], ip[64];
+    snprintf(run, sizeof run, "test-%ld-a", (long)getpid());
+    start_worker(d, run, 1.0, id, ip);
+    struct hf_error err = {0};
+    double wall;
+    cr_assert(hf_worker_run(ip, HF_WORKER_PORT, 200, 8, 10000, &wall, &err), "%s", err.message);
+    cr_assert(wall >= 195 && wall < 1000, "200 ms of CPU at 1 core took %.1f ms", wall);
+    /* The live form of a resize: a quarter of a core. 200 ms of CPU now needs about 800 ms. */
+    cr_assert(hf_docker_update(d, id, 0.25, 0, &err), "%s", err.message);
+    cr_assert(hf_worker_run(ip, HF_WORKER_PORT, 200, 8, 20000, &wall, &err), "%s", err.message);
+    cr_assert(wall > 500, "at 0.25 cores 200 ms of CPU took only %.1f ms: the quota was not applied", wall);
+    json_t *inspect = hf_docker_inspect(d, id, &err);
+    cr_assert_not_null(inspect, "%s", err.message);
+    json_t *quota = json_object_get(json_object_get(inspect, "HostConfig"), "CpuQuota");
+    cr_assert_eq(json_integer_value(quota), 25000);
+    json_decref(inspect);
+    remove_run(d, run);
+    hf_docker_close(d);
+}
+
+Test(docker, a_container_killed_by_the_engine_fails_its_request_with_a_reason, .timeout = 120)
+{
+    struct hf_docker *d = engine_or_skip();
+    char run[64], id[65], ip[64];
+    snprintf(run, sizeof run, "test-%ld-b", (long)getpid());
+    start_worker(d, run, 1.0, id, ip);
+    struct hf_error err = {0};
+    cr_assert(hf_docker_kill(d, id, &err), "%s", err.message);
+    double wall;
+    cr_assert_not(hf_worker_run(ip, HF_WORKER_PORT, 50, 1, 2000, &wall, &err));
+    cr_assert(strstr(err.message, ip), "the error names the worker: %s", err.message);
+    remove_run(d, run);
+    hf_docker_close(d);
+}
+
+Test(docker, cleanup_by_label_leaves_nothing_behind, .timeout = 120)
+{
+    struct hf_docker *d = engine_or_skip();
+    char run[64], id[65], ip[64];
+    snprintf(run, sizeof run, "test-%ld-c", (long)getpid());
+    start_worker(d, run, 0.5, id, ip);
+    start_worker(d, run, 0.5, id, ip);
+    struct hf_error err = {0};
+    json_t *ids = hf_docker_list(d, "hfsim.run", run, &err);
+    cr_assert_eq(json_array_size(ids), 2);
+    json_decref(ids);
+    remove_run(d, run);
+    ids = hf_docker_list(d, "hfsim.run", run, &err);
+    cr_assert_eq(json_array_size(ids), 0, "nothing left");
+    json_decref(ids);
+    cr_assert(hf_docker_remove(d, id, &err), "removing a removed container is not an error: %s", err.message);
+    hf_docker_close(d);
+}
+
+Test(docker, an_engine_that_does_not_answer_is_named)
+{
+    struct hf_docker *d;
+    struct hf_error err = {0};
+    cr_assert(hf_docker_open(&d, "tcp://127.0.0.1:1", &err));
+    cr_assert_not(hf_docker_ping(d, &err));
+    cr_assert(strstr(err.message, "docker tcp://127.0.0.1:1") && strstr(err.message, "did not answer"), "%s",
+              err.message);
+    hf_docker_close(d);
+    cr_assert_not(hf_docker_open(&d, "ftp://x", &err));
+    cr_assert_eq(err.code, HF_EXIT_USAGE);
+}
