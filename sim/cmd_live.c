@@ -18,6 +18,11 @@ static const char live_usage[] =
     "       hfsim live cleanup [--hosts H,...]             remove every container an hfsim run made\n"
     "       hfsim live smoke   [--hosts H,...]             per engine: start a worker container, time\n"
     "                                                      its cold start and one request, remove it\n"
+    "       hfsim live calibrate [--hosts H] [--samples N] [--out FILE]\n"
+    "                          measure the engine's container start stages, resize and request\n"
+    "                          latency (N containers, default 10) and write a profile the\n"
+    "                          simulator takes with `hfsim run --profile FILE` (default\n"
+    "                          calibration.json)\n"
     "\n"
     "H is unix:///var/run/docker.sock (the default) or tcp://host:port. Every container hfsim makes\n"
     "carries the label hfsim.run=<run id>; cleanup removes those of every run. (Replaying a\n"
@@ -84,6 +89,119 @@ static int do_cleanup(struct hf_docker *d, void *ctx)
     return rc;
 }
 
+struct calibration {
+    int samples;
+    const char *out;
+};
+
+static double ms_since(double t) { return (hf_wall_seconds() - t) * 1000.0; }
+
+static int compare_doubles(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static double median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, compare_doubles);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static json_t *empirical(const double *v, int n)
+{
+    json_t *samples = json_array();
+    for (int i = 0; i < n; i++)
+        json_array_append_new(samples, json_real(v[i]));
+    return json_pack("{s:s, s:o}", "dist", "empirical", "samples_ms", samples);
+}
+
+/* Per sample: create+start (the sandbox: namespaces, cgroups, rootfs), start to the worker answering
+ * (the runtime and function init: exec, listen); then on one container, resize (update) calls and
+ * empty-request round trips. */
+static int do_calibrate(struct hf_docker *d, void *ctx)
+{
+    struct calibration *cal = ctx;
+    struct hf_error err = {0};
+    if (!hf_docker_ping(d, &err) || !hf_worker_image_ensure(d, false, &err))
+        return hf_cli_report(&err);
+    char ref[128], run_id[64];
+    hf_worker_image_reference(ref, sizeof ref);
+    snprintf(run_id, sizeof run_id, "calibrate-%ld", (long)getpid());
+    int n = cal->samples;
+    double *sandbox = calloc((size_t)n, sizeof *sandbox), *runtime = calloc((size_t)n, sizeof *runtime);
+    double resize[20], rtt[50];
+    bool ok = sandbox && runtime;
+    char keep[65] = "", keep_ip[64] = "";
+    for (int i = 0; ok && i < n && !interrupted; i++) {
+        json_t *labels = json_pack("{s:s}", "hfsim.run", run_id);
+        struct hf_docker_container_spec spec = {.image = ref, .cmd = (const char *const[]){"/worker", NULL},
+                                                .labels = labels, .cpus = 1.0, .memory_bytes = 256ull << 20};
+        char id[65] = "", ip[64] = "";
+        double t0 = hf_wall_seconds();
+        ok = hf_docker_create(d, &spec, id, &err) && hf_docker_start(d, id, &err);
+        json_decref(labels);
+        sandbox[i] = ms_since(t0);
+        double t1 = hf_wall_seconds();
+        ok = ok && hf_docker_address(d, id, ip, sizeof ip, &err);
+        while (ok && !interrupted) {
+            struct hf_error ping_err = {0};
+            if (hf_worker_ping(ip, HF_WORKER_PORT, 200, &ping_err))
+                break;
+            if (ms_since(t1) > 20000)
+                ok = hf_fail(&err, HF_EXIT_RUN_FAILED, "docker %s: worker not ready after 20 s", hf_docker_host(d));
+            struct timespec nap = {0, 2000000};
+            nanosleep(&nap, NULL);
+        }
+        runtime[i] = ms_since(t1);
+        if (ok && i == n - 1) {
+            strcpy(keep, id);
+            strcpy(keep_ip, ip);
+        } else if (*id) {
+            struct hf_error rm = {0};
+            hf_docker_remove(d, id, &rm);
+        }
+    }
+    for (int i = 0; ok && i < 20 && !interrupted; i++) {
+        double t = hf_wall_seconds();
+        ok = hf_docker_update(d, keep, i % 2 ? 1.0 : 2.0, 0, &err);
+        resize[i] = ms_since(t);
+    }
+    for (int i = 0; ok && i < 50 && !interrupted; i++) {
+        double wall, t = hf_wall_seconds();
+        ok = hf_worker_run(keep_ip, HF_WORKER_PORT, 0, 0, 5000, &wall, &err);
+        rtt[i] = ms_since(t) - wall; /* what the network and connection cost, not the work */
+    }
+    if (*keep) {
+        struct hf_error rm = {0};
+        hf_docker_remove(d, keep, &rm);
+    }
+    int rc = HF_EXIT_OK;
+    if (interrupted)
+        ok = hf_fail(&err, HF_EXIT_RUN_FAILED, "interrupted: removed the calibration containers");
+    if (ok) {
+        json_t *cold = json_pack("{s:s, s:o, s:o, s:{s:s, s:f}}", "preset", "docker", "sandbox", empirical(sandbox, n),
+                                 "runtime", empirical(runtime, n), "function_init", "dist", "constant", "mean_ms", 0.0);
+        json_t *profile = json_pack("{s:{s:o, s:f, s:f}, s:{s:f}}", "function", "cold_start", cold, "resize_ms",
+                                    median(resize, 20), "image_mib", 1.0, "gateway", "ingress_ms", median(rtt, 50) / 2);
+        json_t *meta = json_pack("{s:s, s:i}", "host", hf_docker_host(d), "samples", n);
+        json_object_set_new(profile, "_calibration", meta);
+        if (json_dump_file(profile, cal->out, JSON_INDENT(2)) != 0)
+            ok = hf_fail(&err, HF_EXIT_RUN_FAILED, "%s: cannot write", cal->out);
+        else
+            printf("%s: %d containers: sandbox (create+start) median %.0f ms, runtime (to answering) median %.0f ms, "
+                   "resize median %.1f ms, request overhead median %.2f ms -> %s\n",
+                   hf_docker_host(d), n, median(sandbox, n), median(runtime, n), median(resize, 20), median(rtt, 50),
+                   cal->out);
+        json_decref(profile);
+    }
+    if (!ok)
+        rc = hf_cli_report(&err);
+    free(sandbox);
+    free(runtime);
+    return rc;
+}
+
 static int do_smoke(struct hf_docker *d, void *ctx)
 {
     (void)ctx;
@@ -141,12 +259,26 @@ int hf_cmd_live(int argc, char **argv)
     }
     const char *what = argv[1], *hosts = "unix:///var/run/docker.sock", *value;
     bool force = false;
+    struct calibration cal = {.samples = 10, .out = "calibration.json"};
     struct hf_error err = {0};
     for (int i = 2; i < argc; i++) {
         if (hf_arg_value(&i, argc, argv, "--hosts", &value, &err)) {
             if (!value)
                 return hf_cli_report(&err);
             hosts = value;
+        } else if (hf_arg_value(&i, argc, argv, "--samples", &value, &err)) {
+            unsigned long long n;
+            if (!value || !hf_arg_u64("--samples", value, &n, &err))
+                return hf_cli_report(&err);
+            if (n < 1 || n > 256) {
+                hf_fail(&err, HF_EXIT_USAGE, "--samples %s: expected 1..256", value);
+                return hf_cli_report(&err);
+            }
+            cal.samples = (int)n;
+        } else if (hf_arg_value(&i, argc, argv, "--out", &value, &err)) {
+            if (!value)
+                return hf_cli_report(&err);
+            cal.out = value;
         } else if (hf_arg_flag(argv[i], "--force")) {
             force = true;
         } else {
@@ -163,6 +295,13 @@ int hf_cmd_live(int argc, char **argv)
         return each_host(hosts, do_cleanup, NULL);
     if (strcmp(what, "smoke") == 0)
         return each_host(hosts, do_smoke, NULL);
-    hf_fail(&err, HF_EXIT_USAGE, "live: unknown subcommand \"%s\" (image, cleanup, smoke)", what);
+    if (strcmp(what, "calibrate") == 0) {
+        if (strchr(hosts, ',')) {
+            hf_fail(&err, HF_EXIT_USAGE, "live calibrate: one host at a time (it writes one profile)");
+            return hf_cli_report(&err);
+        }
+        return each_host(hosts, do_calibrate, &cal);
+    }
+    hf_fail(&err, HF_EXIT_USAGE, "live: unknown subcommand \"%s\" (image, cleanup, smoke, calibrate)", what);
     return hf_cli_report(&err);
 }

@@ -9,6 +9,7 @@
 #include "sim/cli_args.h"
 #include "sim/run.h"
 #include "sim/scenario.h"
+#include "sim/profile.h"
 #include "traces/trace.h"
 
 static const char run_usage[] =
@@ -23,6 +24,8 @@ static const char run_usage[] =
     "  --policy NAME      same as --set policy=NAME (`hfsim policies` lists them)\n"
     "  --seed N           same as --set seed=N\n"
     "  --out DIR          results directory (default results/<name>-<policy>-<seed>)\n"
+    "  --profile FILE     apply a profile (e.g. from hfsim live calibrate): each of its fields\n"
+    "                     replaces the scenario's, in order with the --set overrides\n"
     "\n"
     "trace replay (docs/traces.md; each is a trace.* field, so --set works too):\n"
     "  --trace FORMAT:PATH  replay a trace instead of the workload: azure2019 (PATH = the\n"
@@ -118,6 +121,30 @@ int hf_cmd_run(int argc, char **argv)
                 goto fail;
             snprintf(owned[1], sizeof owned[1], "seed=%llu", seed);
             sets[set_count++] = owned[1];
+        } else if (hf_arg_value(&i, argc, argv, "--profile", &value, &err)) {
+            char **profile;
+            size_t profile_count;
+            if (!value || !hf_profile_overrides(value, &profile, &profile_count, &err))
+                goto fail;
+            char **grown_sets = realloc(sets, (2 * (size_t)argc + 1 + set_count + profile_count) * sizeof *sets);
+            char **grown_owned = realloc(owned_sets, (2 * (size_t)argc + 1 + owned_count + profile_count) *
+                                                         sizeof *owned_sets);
+            if (!grown_sets || !grown_owned) {
+                if (grown_sets)
+                    sets = grown_sets;
+                if (grown_owned)
+                    owned_sets = grown_owned;
+                hf_profile_free(profile, profile_count);
+                hf_fail(&err, HF_EXIT_RUN_FAILED, "out of memory");
+                goto fail;
+            }
+            sets = grown_sets;
+            owned_sets = grown_owned;
+            for (size_t k = 0; k < profile_count; k++) {
+                owned_sets[owned_count++] = profile[k];
+                sets[set_count++] = profile[k];
+            }
+            free(profile);
         } else if (hf_arg_value(&i, argc, argv, "--trace", &value, &err)) {
             enum hf_trace_format format;
             const char *path;

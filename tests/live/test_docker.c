@@ -134,3 +134,31 @@ Test(docker, an_engine_that_does_not_answer_is_named)
     cr_assert_not(hf_docker_open(&d, "ftp://x", &err));
     cr_assert_eq(err.code, HF_EXIT_USAGE);
 }
+
+/* hfsim live calibrate measures this engine and writes a profile hfsim run accepts. */
+Test(docker, calibrate_writes_a_profile_the_simulator_uses, .timeout = 180)
+{
+    struct hf_docker *d = engine_or_skip();
+    hf_docker_close(d);
+    char dir[] = "/tmp/hfsim-test-calibrate-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "cd %s && %s live calibrate --samples 3 --out cal.json > out.txt 2>&1", dir, HFSIM_BIN);
+    cr_assert_eq(system(cmd), 0);
+    char profile[300];
+    snprintf(profile, sizeof profile, "%s/cal.json", dir);
+    json_error_t jerr;
+    json_t *p = json_load_file(profile, 0, &jerr);
+    cr_assert_not_null(p, "%s", jerr.text);
+    const json_t *samples = json_object_get(
+        json_object_get(json_object_get(json_object_get(p, "function"), "cold_start"), "sandbox"), "samples_ms");
+    cr_assert_eq(json_array_size(samples), 3);
+    double first = json_number_value(json_array_get(samples, 0));
+    cr_assert(first > 1 && first < 20000, "a container start of %.1f ms", first);
+    json_decref(p);
+    snprintf(cmd, sizeof cmd, "cd %s && %s run " HFSIM_SOURCE_DIR "/scenarios/figure1-hpa-burst.json --profile cal.json "
+                              "--set duration_s=60 --set workload.bursts=[] --out run -q", dir, HFSIM_BIN);
+    cr_assert_eq(system(cmd), 0, "hfsim run --profile accepts the calibration");
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    cr_assert_eq(system(cmd), 0);
+}
