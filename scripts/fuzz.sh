@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer harnesses with clang (ASan + UBSan) and runs each trace reader's for
 # SECONDS (default 30), starting from the shipped sample traces and the regression corpus.
+# HFSIM_FUZZ_SEED fixes libFuzzer's seed (CI uses 1, so a run explores the same inputs first);
+# unset, every run explores anew.
 # A crash leaves its input in build-fuzz/crashes/ and fails the script: copy it to
 # tests/fuzz/regressions/<format>-<name> so the test suite replays it from then on.
 set -euo pipefail
@@ -30,7 +32,9 @@ for reader in azure2019 azure2021 csv; do
   esac
   for f in "$root"/tests/fuzz/regressions/"$reader"-*; do [ -e "$f" ] && cp "$f" "$corpus/"; done
   echo "hfsim fuzz: $reader for ${seconds}s" >&2
-  if ! "$build/tests/fuzz/fuzz_$reader" -max_total_time="$seconds" -max_len=65536 -timeout=10 \
+  seed_arg=()
+  [ -n "${HFSIM_FUZZ_SEED:-}" ] && seed_arg=(-seed="$HFSIM_FUZZ_SEED")
+  if ! "$build/tests/fuzz/fuzz_$reader" "${seed_arg[@]}" -max_total_time="$seconds" -max_len=65536 -timeout=10 \
        -rss_limit_mb=2048 -artifact_prefix="$build/crashes/$reader-" -print_final_stats=1 \
        "$corpus" 2> "$build/fuzz-$reader.log"; then
     echo "hfsim fuzz: $reader FAILED; see $build/fuzz-$reader.log and $build/crashes/" >&2

@@ -76,8 +76,9 @@ static bool parse_row(struct state *s, struct hf_csv_reader *r, const struct hf_
         return false;
     if (p->duration_s < 0)
         return hf_csv_fail(r, row->line, err, "column duration: negative (%g s)", p->duration_s);
-    if (fabs(p->end_s) > 1e12 || p->duration_s > 1e9)
-        return hf_csv_fail(r, row->line, err, "end_timestamp or duration out of range (seconds expected)");
+    if (fabs(p->end_s) > HF_TRACE_MAX_TIME_S || p->duration_s > HF_TRACE_MAX_TIME_S)
+        return hf_csv_fail(r, row->line, err, "end_timestamp or duration beyond %g s (seconds expected)",
+                           HF_TRACE_MAX_TIME_S);
     p->arrival_s = p->end_s - p->duration_s;
     snprintf(p->key, sizeof p->key, "%.300s/%.300s", row->fields[s->app], row->fields[s->func]);
     return true;

@@ -30,6 +30,7 @@ struct hf_csv_reader {
     const char **fields;
     size_t field_count, field_cap;
     bool row_done, out_of_memory;
+    bool nul_in_row; /* a NUL byte inside a field: the text would silently end there */
 };
 
 static int only_newline_ends_rows(unsigned char c) { return c == '\n'; }
@@ -130,6 +131,8 @@ static void on_field(void *data, size_t len, void *ctx)
         r->text_cap = cap;
     }
     r->starts[r->field_count++] = r->text_len;
+    if (len && memchr(data, '\0', len))
+        r->nul_in_row = true;
     if (len)
         memcpy(r->text + r->text_len, data, len);
     r->text_len += len;
@@ -154,8 +157,13 @@ static bool parse_error(struct hf_csv_reader *r, struct hf_error *err)
     return hf_csv_fail(r, r->line, err, "CSV parser: %s", csv_strerror(code));
 }
 
-static int hand_out(struct hf_csv_reader *r, struct hf_csv_row *row, uint64_t line)
+static int hand_out(struct hf_csv_reader *r, struct hf_csv_row *row, uint64_t line, struct hf_error *err)
 {
+    if (r->nul_in_row) {
+        r->nul_in_row = false;
+        hf_csv_fail(r, line, err, "a NUL byte inside a field (a binary file, or a damaged one?)");
+        return -1;
+    }
     for (size_t i = 0; i < r->field_count; i++)
         r->fields[i] = r->text + r->starts[i];
     row->fields = r->fields;
@@ -193,7 +201,7 @@ int hf_csv_next(struct hf_csv_reader *r, struct hf_csv_row *row, struct hf_error
                     return -1;
                 }
                 if (r->row_done)
-                    return hand_out(r, row, r->line);
+                    return hand_out(r, row, r->line, err);
                 return 0;
             }
         }
@@ -215,7 +223,7 @@ int hf_csv_next(struct hf_csv_reader *r, struct hf_csv_row *row, struct hf_error
         if (nl)
             r->line++;
         if (r->row_done)
-            return hand_out(r, row, ended_on);
+            return hand_out(r, row, ended_on, err);
         if (r->row_bytes > MAX_ROW_BYTES) {
             hf_csv_fail(r, ended_on, err, "a row longer than %u MiB: not a CSV trace (or a quoted field "
                                           "never closed)", MAX_ROW_BYTES >> 20);

@@ -232,6 +232,13 @@ bool hf_trace_open(struct hf_trace **out, const struct hf_trace_options *options
         return false;
     }
     t->stats.functions_in_file = t->function_count;
+    if (hf_trace_duration_s(t) > HF_TRACE_MAX_TIME_S) {
+        hf_fail(err, HF_EXIT_BAD_INPUT, "%s: the replay would last %g simulated seconds (time scale %g): more than "
+                                        "hfsim's %g s", t->path, hf_trace_duration_s(t), t->options.time_scale,
+                HF_TRACE_MAX_TIME_S);
+        hf_trace_close(t);
+        return false;
+    }
     *out = t;
     return true;
 }

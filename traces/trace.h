@@ -26,6 +26,10 @@
 #include "sim/error.h"
 #include "sim/invocation.h"
 
+/* Trace times beyond this (about 31 years) are refused: simulated time is int64 nanoseconds, and a
+ * replay must end well inside it (found by fuzzing: a time of 1e10 s overflowed the clock). */
+#define HF_TRACE_MAX_TIME_S 1e9
+
 enum hf_trace_format { HF_TRACE_NONE, HF_TRACE_AZURE2019, HF_TRACE_AZURE2021, HF_TRACE_CSV };
 extern const char *const hf_trace_format_names[]; /* "none", "azure2019", "azure2021", "csv", NULL */
 

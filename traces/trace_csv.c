@@ -62,8 +62,8 @@ static bool parse_row(const struct hf_trace *t, struct state *s, struct hf_csv_r
     if (!hf_csv_double(r, row, (size_t)s->time, "time_s", &p->time_s, err) ||
         !hf_csv_double(r, row, (size_t)s->duration, "duration_ms", &p->duration_ms, err))
         return false;
-    if (p->time_s < 0 || p->time_s > 1e10)
-        return hf_csv_fail(r, row->line, err, "column time_s: %g is outside 0..1e10 s", p->time_s);
+    if (p->time_s < 0 || p->time_s > HF_TRACE_MAX_TIME_S)
+        return hf_csv_fail(r, row->line, err, "column time_s: %g is outside 0..%g s", p->time_s, HF_TRACE_MAX_TIME_S);
     if (p->duration_ms < 0 || p->duration_ms > 1e10)
         return hf_csv_fail(r, row->line, err, "column duration_ms: %g is outside 0..1e10 ms", p->duration_ms);
     p->memory_mb = t->options.default_memory_mb;

@@ -78,6 +78,18 @@ Test(trace_csv, bad_input_names_file_and_line)
     expect_error("time_s,function,duration_ms\n1,,5\n", "bad.csv:2: column function: empty");
     expect_error("time_s,function,duration_ms,memory_mb\n1,a,5,-3\n", "bad.csv:2: column memory_mb: negative");
     expect_error("time_s,function,duration_ms\n1,a,5\n2,a,inf\n", "bad.csv:3: column duration_ms");
+    /* Found by libFuzzer: a time beyond the int64-ns clock, and a NUL that silently ended a field. */
+    expect_error("time_s,function,duration_ms\n9999999999,a,1\n", "bad.csv:2: column time_s: 1e+10 is outside");
+    static const char nul[] = "time_s,function,duration_ms\n1\0002,a,1\n";
+    char path[PATH_LEN];
+    snprintf(path, sizeof path, "%s/nul.csv", dir);
+    FILE *f = fopen(path, "wb");
+    fwrite(nul, 1, sizeof nul - 1, f);
+    fclose(f);
+    struct hf_trace *t;
+    struct hf_error err = {0};
+    cr_assert_not(open_csv(&t, path, -1, -1, &err));
+    cr_assert_not_null(strstr(err.message, "nul.csv:2: a NUL byte inside a field"), "%s", err.message);
 }
 
 Test(trace_csv, an_empty_range_is_an_error)
