@@ -3,6 +3,7 @@
  * request, a container killed by the engine, cleanup by label, and errors naming the host. Where no
  * engine answers, each test is reported as SKIPPED with the reason, never as passed. */
 #include <criterion/criterion.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,4 +162,42 @@ Test(docker, calibrate_writes_a_profile_the_simulator_uses, .timeout = 180)
     cr_assert_eq(system(cmd), 0, "hfsim run --profile accepts the calibration");
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     cr_assert_eq(system(cmd), 0);
+}
+
+/* SIGTERM in the middle of a calibration: hfsim removes what it made before exiting. */
+Test(docker, an_interrupted_run_leaves_no_containers_behind, .timeout = 180)
+{
+    struct hf_docker *d = engine_or_skip();
+    char dir[] = "/tmp/hfsim-test-interrupt-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "cd %s && (%s live calibrate --samples 200 --out cal.json > out.txt 2>&1 & "
+                              "echo $! > pid)", dir, HFSIM_BIN);
+    cr_assert_eq(system(cmd), 0);
+    char pid_path[300];
+    snprintf(pid_path, sizeof pid_path, "%s/pid", dir);
+    struct timespec nap = {1, 500000000};
+    nanosleep(&nap, NULL); /* a few containers in */
+    FILE *f = fopen(pid_path, "r");
+    cr_assert_not_null(f);
+    long pid = 0;
+    cr_assert_eq(fscanf(f, "%ld", &pid), 1);
+    fclose(f);
+    char label[64];
+    snprintf(label, sizeof label, "calibrate-%ld", pid);
+    snprintf(cmd, sizeof cmd, "kill -TERM %ld", pid);
+    cr_assert_eq(system(cmd), 0, "calibration already over: nothing to interrupt");
+    for (int i = 0; i < 300 && kill((pid_t)pid, 0) == 0; i++) {
+        struct timespec t = {0, 50000000};
+        nanosleep(&t, NULL);
+    }
+    cr_assert_neq(kill((pid_t)pid, 0), 0, "hfsim did not exit after SIGTERM");
+    struct hf_error err = {0};
+    json_t *ids = hf_docker_list(d, "hfsim.run", label, &err);
+    cr_assert_not_null(ids, "%s", err.message);
+    cr_assert_eq(json_array_size(ids), 0, "%zu containers of the interrupted run remain", json_array_size(ids));
+    json_decref(ids);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    cr_assert_eq(system(cmd), 0);
+    hf_docker_close(d);
 }
