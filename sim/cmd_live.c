@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include "live/docker.h"
+#include "live/live_run.h"
+#include "sim/scenario.h"
 #include "live/image.h"
 #include "live/worker_client.h"
 #include "sim/cli.h"
@@ -24,9 +26,12 @@ static const char live_usage[] =
     "                          simulator takes with `hfsim run --profile FILE` (default\n"
     "                          calibration.json)\n"
     "\n"
+    "       hfsim live run SCENARIO [--hosts H] [--policy NAME] [--set P=V] [--out DIR]\n"
+    "                          replay the scenario's workload in wall-clock time on worker\n"
+    "                          containers of engine H, scaled by the policy (docs/live.md)\n"
+    "\n"
     "H is unix:///var/run/docker.sock (the default) or tcp://host:port. Every container hfsim makes\n"
-    "carries the label hfsim.run=<run id>; cleanup removes those of every run. (Replaying a\n"
-    "scenario on the engines, `hfsim live SCENARIO`, is not built yet: docs/live.md.)\n"
+    "carries the label hfsim.run=<run id>; cleanup removes those of every run.\n"
     "\n"
     "exit codes: 0 ok, 1 an engine failed (the message names it), 2 usage error\n";
 
@@ -251,8 +256,74 @@ static int do_smoke(struct hf_docker *d, void *ctx)
     return HF_EXIT_OK;
 }
 
+/* hfsim live run SCENARIO [...] */
+static int live_run(int argc, char **argv)
+{
+    struct hf_error err = {0};
+    const char *scenario_path = NULL, *out = NULL, *host = "unix:///var/run/docker.sock", *value;
+    const char **sets = calloc((size_t)argc + 1, sizeof *sets);
+    char policy_set[96];
+    size_t set_count = 0;
+    bool quiet = false;
+    int rc = HF_EXIT_OK;
+    if (!sets)
+        return HF_EXIT_RUN_FAILED;
+    for (int i = 2; i < argc; i++) {
+        if (hf_arg_value(&i, argc, argv, "--hosts", &value, &err)) {
+            if (!value)
+                goto fail;
+            if (strchr(value, ',')) {
+                hf_fail(&err, HF_EXIT_USAGE, "live run: one engine for now (docs/live.md)");
+                goto fail;
+            }
+            host = value;
+        } else if (hf_arg_value(&i, argc, argv, "--policy", &value, &err)) {
+            if (!value)
+                goto fail;
+            snprintf(policy_set, sizeof policy_set, "policy=\"%.60s\"", value);
+            sets[set_count++] = policy_set;
+        } else if (hf_arg_value(&i, argc, argv, "--set", &value, &err)) {
+            if (!value)
+                goto fail;
+            sets[set_count++] = value;
+        } else if (hf_arg_value(&i, argc, argv, "--out", &value, &err)) {
+            if (!value)
+                goto fail;
+            out = value;
+        } else if (hf_arg_flag(argv[i], "-q") || hf_arg_flag(argv[i], "--quiet")) {
+            quiet = true;
+        } else if (argv[i][0] == '-') {
+            hf_fail(&err, HF_EXIT_USAGE, "live run: unknown option %s", argv[i]);
+            goto fail;
+        } else {
+            scenario_path = argv[i];
+        }
+    }
+    json_t *scenario = hf_scenario_load(scenario_path, sets, set_count, &err);
+    if (!scenario)
+        goto fail;
+    char default_out[512];
+    snprintf(default_out, sizeof default_out, "results/live-%s-%s-%lld", hf_json_string_at(scenario, "name"),
+             hf_json_string_at(scenario, "policy"), hf_json_int_at(scenario, "seed"));
+    struct hf_live_options o = {.host = host, .out_dir = out ? out : default_out, .progress = !quiet};
+    bool ok = hf_live_run(scenario, &o, &err);
+    json_decref(scenario);
+    if (!ok)
+        goto fail;
+    if (!quiet)
+        fprintf(stderr, "hfsim: live run: %s\n", o.out_dir);
+    goto done;
+fail:
+    rc = hf_cli_report(&err);
+done:
+    free(sets);
+    return rc;
+}
+
 int hf_cmd_live(int argc, char **argv)
 {
+    if (argc >= 2 && strcmp(argv[1], "run") == 0)
+        return live_run(argc, argv);
     if (argc < 2 || hf_arg_flag(argv[1], "--help") || hf_arg_flag(argv[1], "-h")) {
         fputs(live_usage, argc < 2 ? stderr : stdout);
         return argc < 2 ? HF_EXIT_USAGE : HF_EXIT_OK;

@@ -108,3 +108,12 @@ bool hf_engine_idle(const struct hf_engine *e)
 {
     return hf_eq_size(&e->queue) == 0 && (!e->source || e->source->next_time == HF_TIME_NEVER);
 }
+
+hf_time hf_engine_next_time(struct hf_engine *e)
+{
+    hf_time queue_time;
+    if (!hf_eq_peek(&e->queue, &queue_time))
+        queue_time = HF_TIME_NEVER;
+    hf_time source_time = e->source ? e->source->next_time : HF_TIME_NEVER;
+    return source_time < queue_time ? source_time : queue_time;
+}

@@ -81,4 +81,7 @@ void hf_engine_stop(struct hf_engine *e);
 /* True when neither the queue nor the source holds anything. */
 bool hf_engine_idle(const struct hf_engine *e);
 
+/* When the next event or arrival is due (HF_TIME_NEVER when none): live mode sleeps until then. */
+hf_time hf_engine_next_time(struct hf_engine *e);
+
 #endif

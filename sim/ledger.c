@@ -8,6 +8,7 @@ static const char *const reason_names[HF_FAIL_REASON_COUNT] = {
     [HF_FAIL_OOM] = "oom",
     [HF_FAIL_NO_CAPACITY] = "no_capacity",
     [HF_FAIL_RUN_END] = "run_end",
+    [HF_FAIL_CONTAINER_LOST] = "container_lost",
 };
 
 const char *hf_fail_reason_name(enum hf_fail_reason reason)

@@ -16,6 +16,7 @@ enum hf_fail_reason {
     HF_FAIL_OOM,        /* the request needs more memory than its container's limit */
     HF_FAIL_NO_CAPACITY,/* no container can ever serve it (e.g. zero replicas and no scaler) */
     HF_FAIL_RUN_END,    /* still in flight when the drain period after the run ended */
+    HF_FAIL_CONTAINER_LOST, /* live mode: its container died (killed, OOM) before it answered */
     HF_FAIL_REASON_COUNT
 };
 

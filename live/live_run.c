@@ -1,0 +1,623 @@
+#include "live/live_run.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "live/docker.h"
+#include "live/image.h"
+#include "live/worker_client.h"
+#include "policies/registry.h"
+#include "sim/engine.h"
+#include "sim/histogram.h"
+#include "sim/ledger.h"
+#include "sim/results.h"
+#include "sim/schema.h"
+#include "sim/wallclock.h"
+#include "traces/synthetic.h"
+#include "version.h"
+
+#define MAX_CONTAINERS 512
+#define TICK_MS 10 /* longest sleep of the loop: arrivals are issued within about this */
+
+enum cstate { C_FREE, C_STARTING, C_READY, C_STOPPING };
+enum kind { MSG_READY = 1, MSG_DONE = 2, MSG_REMOVED = 3 };
+
+/* What a helper thread reports through the pipe (one atomic write: smaller than PIPE_BUF). */
+struct message {
+    int kind, index, ok;
+    double wall_ms;
+    char id[65], ip[64];
+};
+
+struct lcontainer {
+    enum cstate state;
+    uint32_t function, in_flight;
+    bool stop_when_ready;
+    char id[65], ip[64];
+};
+
+struct lrequest {
+    uint64_t id;
+    hf_time arrival, work;
+    uint32_t function, memory_mb;
+    int container;
+};
+
+struct lfunction {
+    uint32_t active, ready;
+    uint64_t arrived, completed, in_flight;
+    uint64_t *queue; /* request indices, FIFO ring */
+    size_t queue_head, queue_count, queue_cap;
+};
+
+struct live {
+    struct hf_engine engine;
+    struct hf_platform platform;
+    const struct hf_policy_type *policy;
+    void *policy_state;
+    struct hf_docker *docker;
+    char host[512], image[128], run_id[64];
+    double start_wall;
+    hf_time duration, drain_end, timeout;
+    double cpu_limit;
+    uint64_t memory_bytes;
+    uint32_t concurrency, function_count;
+    struct lcontainer containers[MAX_CONTAINERS];
+    struct lfunction *functions;
+    struct lrequest *requests;
+    size_t request_count, request_cap;
+    struct hf_synthetic workload;
+    struct hf_ledger ledger;
+    struct hf_histogram latency;
+    uint64_t cold_starts, start_failures, outstanding;
+    double lateness_sum_ms, lateness_max_ms;
+    int pipe_fds[2];
+    bool fatal;
+    struct hf_error fatal_error;
+};
+
+static volatile sig_atomic_t interrupted;
+static void on_signal(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+static hf_time wall_now(const struct live *l) { return hf_time_from_s(hf_wall_seconds() - l->start_wall); }
+
+/* ---- helper threads: each opens its own engine connection and posts one message ---- */
+
+struct job {
+    int kind, index, fd;
+    char host[512], image[128], run_id[64], id[65], ip[64];
+    double cpus, cpu_ms, memory_mb;
+    uint64_t memory_bytes;
+};
+
+static void post(int fd, const struct message *m) { (void)!write(fd, m, sizeof *m); }
+
+static void *start_thread(void *arg)
+{
+    struct job *j = arg;
+    struct message m = {.kind = MSG_READY, .index = j->index};
+    struct hf_docker *d;
+    struct hf_error err = {0};
+    if (hf_docker_open(&d, j->host, &err)) {
+        json_t *labels = json_pack("{s:s, s:s}", "hfsim.run", j->run_id, "hfsim.role", "worker");
+        struct hf_docker_container_spec spec = {.image = j->image, .cmd = (const char *const[]){"/worker", NULL},
+                                                .labels = labels, .cpus = j->cpus, .memory_bytes = j->memory_bytes};
+        bool ok = hf_docker_create(d, &spec, m.id, &err) && hf_docker_start(d, m.id, &err) &&
+                  hf_docker_address(d, m.id, m.ip, sizeof m.ip, &err) && m.ip[0];
+        json_decref(labels);
+        double t0 = hf_wall_seconds();
+        while (ok) {
+            struct hf_error ping = {0};
+            if (hf_worker_ping(m.ip, HF_WORKER_PORT, 200, &ping))
+                break;
+            if (hf_wall_seconds() - t0 > 20)
+                ok = false;
+            else {
+                struct timespec nap = {0, 5000000};
+                nanosleep(&nap, NULL);
+            }
+        }
+        m.ok = ok;
+        hf_docker_close(d);
+    }
+    post(j->fd, &m);
+    free(j);
+    return NULL;
+}
+
+static void *request_thread(void *arg)
+{
+    struct job *j = arg;
+    struct message m = {.kind = MSG_DONE, .index = j->index};
+    struct hf_error err = {0};
+    m.ok = hf_worker_run(j->ip, HF_WORKER_PORT, j->cpu_ms, j->memory_mb, 3600 * 1000, &m.wall_ms, &err);
+    post(j->fd, &m);
+    free(j);
+    return NULL;
+}
+
+static void *remove_thread(void *arg)
+{
+    struct job *j = arg;
+    struct message m = {.kind = MSG_REMOVED, .index = j->index, .ok = 1};
+    struct hf_docker *d;
+    struct hf_error err = {0};
+    if (hf_docker_open(&d, j->host, &err)) {
+        m.ok = hf_docker_remove(d, j->id, &err);
+        hf_docker_close(d);
+    }
+    post(j->fd, &m);
+    free(j);
+    return NULL;
+}
+
+static bool spawn(struct live *l, void *(*fn)(void *), struct job *j)
+{
+    j->fd = l->pipe_fds[1];
+    snprintf(j->host, sizeof j->host, "%s", l->host);
+    pthread_t t;
+    if (pthread_create(&t, NULL, fn, j) != 0) {
+        free(j);
+        return false;
+    }
+    pthread_detach(t);
+    l->outstanding++;
+    return true;
+}
+
+/* ---- the gateway ---- */
+
+static void fail_request(struct live *l, uint64_t r, enum hf_fail_reason reason)
+{
+    (void)r;
+    hf_ledger_fail(&l->ledger, reason);
+}
+
+static void dispatch(struct live *l, uint64_t r, int c)
+{
+    struct lrequest *q = &l->requests[r];
+    struct lcontainer *k = &l->containers[c];
+    q->container = c;
+    k->in_flight++;
+    l->functions[q->function].in_flight++;
+    struct job *j = calloc(1, sizeof *j);
+    if (!j) {
+        fail_request(l, r, HF_FAIL_CONTAINER_LOST);
+        return;
+    }
+    j->index = (int)r;
+    snprintf(j->ip, sizeof j->ip, "%s", k->ip);
+    j->cpu_ms = hf_time_to_s(q->work) * 1e3;
+    j->memory_mb = q->memory_mb;
+    if (!spawn(l, request_thread, j)) {
+        k->in_flight--;
+        l->functions[q->function].in_flight--;
+        fail_request(l, r, HF_FAIL_CONTAINER_LOST);
+    }
+}
+
+static int room(struct live *l, uint32_t f)
+{
+    int best = -1;
+    for (int c = 0; c < MAX_CONTAINERS; c++) {
+        const struct lcontainer *k = &l->containers[c];
+        if (k->state == C_READY && k->function == f && k->in_flight < l->concurrency &&
+            (best < 0 || k->in_flight < l->containers[best].in_flight))
+            best = c;
+    }
+    return best;
+}
+
+static void drain(struct live *l, uint32_t f)
+{
+    struct lfunction *fn = &l->functions[f];
+    int c;
+    while (fn->queue_count > 0 && (c = room(l, f)) >= 0) {
+        uint64_t r = fn->queue[fn->queue_head];
+        fn->queue_head = (fn->queue_head + 1) % fn->queue_cap;
+        fn->queue_count--;
+        dispatch(l, r, c);
+    }
+}
+
+static void expire_queues(struct live *l, hf_time now)
+{
+    for (uint32_t f = 0; f < l->function_count; f++) {
+        struct lfunction *fn = &l->functions[f];
+        while (fn->queue_count > 0 && now - l->requests[fn->queue[fn->queue_head]].arrival > l->timeout) {
+            fail_request(l, fn->queue[fn->queue_head], HF_FAIL_TIMEOUT);
+            fn->queue_head = (fn->queue_head + 1) % fn->queue_cap;
+            fn->queue_count--;
+        }
+    }
+}
+
+static void arrive(void *model, const struct hf_invocation *inv)
+{
+    struct live *l = model;
+    hf_time now = wall_now(l);
+    double late = hf_time_to_s(now - inv->arrival) * 1e3;
+    l->lateness_sum_ms += late > 0 ? late : 0;
+    if (late > l->lateness_max_ms)
+        l->lateness_max_ms = late;
+    if (l->request_count == l->request_cap) {
+        size_t cap = l->request_cap ? 2 * l->request_cap : 1024;
+        struct lrequest *grown = realloc(l->requests, cap * sizeof *grown);
+        if (!grown) {
+            hf_ledger_arrive(&l->ledger);
+            hf_ledger_fail(&l->ledger, HF_FAIL_QUEUE_FULL);
+            return;
+        }
+        l->requests = grown;
+        l->request_cap = cap;
+    }
+    uint64_t r = l->request_count++;
+    uint32_t f = inv->function % l->function_count;
+    l->requests[r] = (struct lrequest){inv->id, inv->arrival, inv->work, f, inv->memory_mb, -1};
+    hf_ledger_arrive(&l->ledger);
+    struct lfunction *fn = &l->functions[f];
+    fn->arrived++;
+    if (fn->queue_count == 0 && l->policy->on_request) {
+        struct hf_request_view view = {inv->id, f, inv->memory_mb, inv->arrival, false};
+        l->policy->on_request(l->policy_state, &l->platform, &view); /* live routing is the gateway's */
+    }
+    int c = fn->queue_count == 0 ? room(l, f) : -1;
+    if (c >= 0) {
+        dispatch(l, r, c);
+        return;
+    }
+    if (fn->queue_count == fn->queue_cap) {
+        size_t cap = fn->queue_cap ? 2 * fn->queue_cap : 64;
+        uint64_t *grown = malloc(cap * sizeof *grown);
+        if (!grown) {
+            fail_request(l, r, HF_FAIL_QUEUE_FULL);
+            return;
+        }
+        for (size_t i = 0; i < fn->queue_count; i++)
+            grown[i] = fn->queue[(fn->queue_head + i) % fn->queue_cap];
+        free(fn->queue);
+        fn->queue = grown;
+        fn->queue_head = 0;
+        fn->queue_cap = cap;
+    }
+    fn->queue[(fn->queue_head + fn->queue_count++) % fn->queue_cap] = r;
+}
+
+/* ---- containers ---- */
+
+static void remove_container(struct live *l, int c)
+{
+    struct lcontainer *k = &l->containers[c];
+    struct job *j = calloc(1, sizeof *j);
+    if (j) {
+        j->index = c;
+        snprintf(j->id, sizeof j->id, "%s", k->id);
+        spawn(l, remove_thread, j);
+    }
+    k->state = C_FREE;
+}
+
+static uint32_t set_replicas(void *backend, uint32_t f, uint32_t n)
+{
+    struct live *l = backend;
+    if (f >= l->function_count)
+        return 0;
+    struct lfunction *fn = &l->functions[f];
+    while (fn->active < n) {
+        int c = 0;
+        while (c < MAX_CONTAINERS && l->containers[c].state != C_FREE)
+            c++;
+        struct job *j = c < MAX_CONTAINERS ? calloc(1, sizeof *j) : NULL;
+        if (!j)
+            break; /* at the container cap: keep what there is */
+        l->containers[c] = (struct lcontainer){.state = C_STARTING, .function = f};
+        j->index = c;
+        snprintf(j->image, sizeof j->image, "%s", l->image);
+        snprintf(j->run_id, sizeof j->run_id, "%s", l->run_id);
+        j->cpus = l->cpu_limit;
+        j->memory_bytes = l->memory_bytes;
+        if (!spawn(l, start_thread, j)) {
+            l->containers[c].state = C_FREE;
+            break;
+        }
+        fn->active++;
+    }
+    while (fn->active > n) {
+        int victim = -1;
+        for (int c = 0; c < MAX_CONTAINERS; c++) {
+            const struct lcontainer *k = &l->containers[c];
+            if (k->function != f || k->stop_when_ready)
+                continue;
+            if (k->state == C_STARTING) {
+                victim = c;
+                break;
+            }
+            if (k->state == C_READY && (victim < 0 || k->in_flight < l->containers[victim].in_flight))
+                victim = c;
+        }
+        if (victim < 0)
+            break;
+        struct lcontainer *k = &l->containers[victim];
+        fn->active--;
+        if (k->state == C_STARTING) {
+            k->stop_when_ready = true;
+        } else {
+            fn->ready--;
+            if (k->in_flight == 0)
+                remove_container(l, victim);
+            else
+                k->state = C_STOPPING;
+        }
+    }
+    return fn->active;
+}
+
+static void handle(struct live *l, const struct message *m)
+{
+    l->outstanding--;
+    hf_time now = wall_now(l);
+    if (m->kind == MSG_READY) {
+        struct lcontainer *k = &l->containers[m->index];
+        snprintf(k->id, sizeof k->id, "%s", m->id);
+        snprintf(k->ip, sizeof k->ip, "%s", m->ip);
+        if (!m->ok) {
+            l->start_failures++;
+            if (!k->stop_when_ready)
+                l->functions[k->function].active--;
+            if (*k->id)
+                remove_container(l, m->index);
+            k->state = C_FREE;
+            return;
+        }
+        if (k->stop_when_ready) {
+            remove_container(l, m->index);
+            return;
+        }
+        k->state = C_READY;
+        l->cold_starts++;
+        l->functions[k->function].ready++;
+        drain(l, k->function);
+    } else if (m->kind == MSG_DONE) {
+        struct lrequest *q = &l->requests[m->index];
+        struct lcontainer *k = &l->containers[q->container];
+        k->in_flight--;
+        l->functions[q->function].in_flight--;
+        if (m->ok) {
+            hf_ledger_complete(&l->ledger);
+            l->functions[q->function].completed++;
+            hf_histogram_add(&l->latency, (uint64_t)(now - q->arrival));
+        } else {
+            fail_request(l, (uint64_t)m->index, HF_FAIL_CONTAINER_LOST);
+        }
+        if (k->state == C_STOPPING && k->in_flight == 0)
+            remove_container(l, q->container);
+        else if (k->state == C_READY)
+            drain(l, k->function);
+    }
+}
+
+/* ---- the platform interface, live form ---- */
+
+static hf_time p_now(void *backend) { return wall_now(backend); }
+
+static void on_policy_timer(struct hf_engine *e, void *ctx, uint64_t arg)
+{
+    (void)e;
+    struct live *l = ctx;
+    l->policy->on_timer(l->policy_state, &l->platform, arg);
+}
+
+static hf_timer p_timer(void *backend, hf_time delay, uint64_t arg)
+{
+    struct live *l = backend;
+    return hf_engine_at(&l->engine, wall_now(l) + delay, on_policy_timer, l, arg);
+}
+
+static bool p_cancel(void *backend, hf_timer t) { return hf_engine_cancel(&((struct live *)backend)->engine, t); }
+static uint32_t p_functions(void *backend) { return ((struct live *)backend)->function_count; }
+
+static void p_load(void *backend, uint32_t f, struct hf_function_load *out)
+{
+    struct live *l = backend;
+    memset(out, 0, sizeof *out);
+    if (f >= l->function_count)
+        return;
+    const struct lfunction *fn = &l->functions[f];
+    *out = (struct hf_function_load){.replicas = fn->active, .ready = fn->ready,
+                                     .in_flight = (uint32_t)fn->in_flight, .queued = (uint32_t)fn->queue_count,
+                                     .arrived = fn->arrived, .completed = fn->completed};
+}
+
+static const struct hf_platform_ops live_ops = {
+    .now = p_now, .timer_after = p_timer, .timer_cancel = p_cancel, .function_count = p_functions,
+    .set_replicas = set_replicas, .load = p_load,
+};
+
+/* ---- the run ---- */
+
+static void remove_everything(struct live *l)
+{
+    struct hf_error err = {0};
+    json_t *ids = hf_docker_list(l->docker, "hfsim.run", l->run_id, &err);
+    size_t i;
+    const json_t *id;
+    json_array_foreach(ids, i, id)
+        hf_docker_remove(l->docker, json_string_value(id), &err);
+    json_decref(ids);
+}
+
+static void read_messages(struct live *l, int timeout_ms)
+{
+    struct pollfd p = {.fd = l->pipe_fds[0], .events = POLLIN};
+    if (poll(&p, 1, timeout_ms) <= 0)
+        return;
+    struct message m;
+    while (read(l->pipe_fds[0], &m, sizeof m) == (ssize_t)sizeof m)
+        handle(l, &m);
+}
+
+static json_t *summary(const json_t *scenario, struct live *l)
+{
+    json_t *s = json_object();
+    json_object_set_new(s, "scenario", json_string(hf_json_string_at(scenario, "name")));
+    json_object_set_new(s, "policy", json_string(hf_json_string_at(scenario, "policy")));
+    json_object_set_new(s, "seed", json_integer(hf_json_int_at(scenario, "seed")));
+    json_object_set_new(s, "model", json_string("live"));
+    json_object_set_new(s, "simulated_s", json_real(hf_time_to_s(wall_now(l))));
+    json_t *req = json_object(), *failed = json_object();
+    json_object_set_new(req, "arrived", json_integer((json_int_t)l->ledger.arrived));
+    json_object_set_new(req, "completed", json_integer((json_int_t)l->ledger.completed));
+    json_object_set_new(failed, "total", json_integer((json_int_t)hf_ledger_failed_total(&l->ledger)));
+    for (int r = 0; r < HF_FAIL_REASON_COUNT; r++)
+        json_object_set_new(failed, hf_fail_reason_name((enum hf_fail_reason)r),
+                            json_integer((json_int_t)l->ledger.failed[r]));
+    json_object_set_new(req, "failed", failed);
+    json_object_set_new(req, "conservation", json_string("ok"));
+    json_object_set_new(s, "requests", req);
+    json_t *lat = json_object();
+    const double q[] = {0.5, 0.9, 0.99, 0.999, 1.0};
+    const char *names[] = {"p50", "p90", "p99", "p99.9", "max"};
+    json_object_set_new(lat, "mean", json_real(hf_histogram_mean(&l->latency) / 1e6));
+    for (int i = 0; i < 5; i++)
+        json_object_set_new(lat, names[i], json_real(hf_histogram_quantile(&l->latency, q[i]) / 1e6));
+    json_object_set_new(s, "latency_ms", lat);
+    json_object_set_new(s, "cold_starts", json_integer((json_int_t)l->cold_starts));
+    json_t *live = json_object();
+    json_object_set_new(live, "host", json_string(l->host));
+    json_object_set_new(live, "image", json_string(l->image));
+    json_object_set_new(live, "container_start_failures", json_integer((json_int_t)l->start_failures));
+    json_object_set_new(live, "lateness_ms", json_pack("{s:f, s:f}", "mean",
+                                                       l->ledger.arrived ? l->lateness_sum_ms / (double)l->ledger.arrived : 0.0,
+                                                       "max", l->lateness_max_ms));
+    json_object_set_new(s, "live", live);
+    return s;
+}
+
+bool hf_live_run(const json_t *scenario, const struct hf_live_options *o, struct hf_error *err)
+{
+    if (strcmp(hf_json_string_at(scenario, "trace.format"), "none") != 0)
+        return hf_fail(err, HF_EXIT_USAGE, "live run: trace replay is not supported live yet (docs/live.md)");
+    struct live *l = calloc(1, sizeof *l);
+    if (!l)
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
+    bool ok = true;
+    snprintf(l->host, sizeof l->host, "%s", o->host);
+    snprintf(l->run_id, sizeof l->run_id, "live-%ld", (long)getpid());
+    hf_worker_image_reference(l->image, sizeof l->image);
+    l->duration = hf_time_from_s(hf_json_number_at(scenario, "duration_s"));
+    l->drain_end = l->duration + hf_time_from_s(hf_json_number_at(scenario, "drain_s"));
+    l->timeout = hf_time_from_s(hf_json_number_at(scenario, "gateway.timeout_s"));
+    l->cpu_limit = hf_json_number_at(scenario, "function.cpu_limit");
+    l->memory_bytes = (uint64_t)(hf_json_number_at(scenario, "function.memory_mib") * 1048576.0);
+    l->concurrency = (uint32_t)hf_json_int_at(scenario, "function.concurrency");
+    l->function_count = (uint32_t)hf_json_int_at(scenario, "workload.functions");
+    l->functions = calloc(l->function_count, sizeof *l->functions);
+    l->platform = (struct hf_platform){&live_ops, l};
+    l->policy = hf_policy_find(hf_json_string_at(scenario, "policy"));
+    l->policy_state = calloc(1, l->policy->state_size ? l->policy->state_size : 1);
+    if (!l->functions || !l->policy_state || pipe(l->pipe_fds) != 0 || !hf_histogram_create(&l->latency))
+        ok = hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
+    if (ok) {
+        fcntl(l->pipe_fds[0], F_SETFL, O_NONBLOCK);
+        ok = hf_engine_init(&l->engine, (uint64_t)hf_json_int_at(scenario, "seed"), "heap4", err) &&
+             hf_docker_open(&l->docker, o->host, err) && hf_docker_ping(l->docker, err) &&
+             hf_worker_image_ensure(l->docker, false, err);
+    }
+    struct sigaction sa = {.sa_handler = on_signal}, old_int, old_term;
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    signal(SIGPIPE, SIG_IGN);
+    struct hf_results res;
+    ok = ok && hf_results_begin(&res, o->out_dir, err);
+    bool results_open = ok;
+    if (ok) {
+        json_t *config = json_deep_copy(scenario);
+        json_object_set_new(config, "hfsim_version", json_string(HF_VERSION));
+        ok = hf_results_write_json(&res, "config.json", config, err);
+        json_decref(config);
+    }
+    l->start_wall = hf_wall_seconds();
+    if (ok && !l->policy->init(l->policy_state, json_object_get(scenario, l->policy->name), &l->platform, err))
+        ok = false;
+    if (ok && !hf_synthetic_create(&l->workload, json_object_get(scenario, "workload"), l->duration, &l->engine,
+                                   arrive, l))
+        ok = hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
+    if (ok) {
+        hf_engine_set_source(&l->engine, &l->workload.source);
+        if (o->progress)
+            fprintf(stderr, "hfsim: live run on %s: %.0f s (+ drain), policy %s\n", l->host, hf_time_to_s(l->duration),
+                    l->policy->name);
+    }
+    while (ok && !interrupted) {
+        hf_time now = wall_now(l);
+        hf_engine_run_until(&l->engine, now < l->drain_end ? now : l->drain_end);
+        read_messages(l, 0);
+        expire_queues(l, now);
+        bool busy = hf_ledger_in_flight(&l->ledger) > 0;
+        if ((now >= l->duration && !busy) || now >= l->drain_end)
+            break;
+        hf_time next = hf_engine_next_time(&l->engine);
+        hf_time wait = next == HF_TIME_NEVER ? hf_time_from_ms(TICK_MS) : next - wall_now(l);
+        int wait_ms = wait <= 0 ? 0 : wait > hf_time_from_ms(TICK_MS) ? TICK_MS : (int)(hf_time_to_s(wait) * 1e3);
+        read_messages(l, wait_ms);
+    }
+    if (ok && interrupted)
+        ok = hf_fail(err, HF_EXIT_RUN_FAILED, "live run interrupted: its containers were removed");
+    /* Whatever is still in flight or waiting fails with run_end; the containers go; helper threads
+     * finish (their connections break) before the process moves on. */
+    for (uint32_t f = 0; l->functions && f < l->function_count; f++)
+        for (; l->functions[f].queue_count; l->functions[f].queue_count--)
+            hf_ledger_fail(&l->ledger, HF_FAIL_RUN_END);
+    uint64_t in_flight = hf_ledger_in_flight(&l->ledger);
+    l->ledger.failed[HF_FAIL_RUN_END] += in_flight;
+    if (l->docker)
+        remove_everything(l);
+    double wait_until = hf_wall_seconds() + 30;
+    while (l->outstanding > 0 && hf_wall_seconds() < wait_until) {
+        struct pollfd p = {.fd = l->pipe_fds[0], .events = POLLIN};
+        if (poll(&p, 1, 100) > 0) {
+            struct message m;
+            while (read(l->pipe_fds[0], &m, sizeof m) == (ssize_t)sizeof m)
+                l->outstanding--; /* accounted above: only wait for the threads */
+        }
+    }
+    if (ok)
+        ok = hf_ledger_check(&l->ledger, err);
+    if (ok) {
+        json_t *s = summary(scenario, l);
+        ok = hf_results_write_json(&res, "summary.json", s, err) && hf_results_commit(&res, err);
+        json_decref(s);
+    }
+    if (!ok && results_open)
+        hf_results_abort(&res);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    if (l->policy_state && l->policy)
+        l->policy->fini(l->policy_state);
+    free(l->policy_state);
+    hf_synthetic_destroy(&l->workload);
+    hf_engine_fini(&l->engine);
+    hf_histogram_destroy(&l->latency);
+    hf_docker_close(l->docker);
+    for (uint32_t f = 0; l->functions && f < l->function_count; f++)
+        free(l->functions[f].queue);
+    free(l->functions);
+    free(l->requests);
+    if (l->pipe_fds[0] > 0) {
+        close(l->pipe_fds[0]);
+        close(l->pipe_fds[1]);
+    }
+    free(l);
+    return ok;
+}

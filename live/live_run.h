@@ -1,0 +1,32 @@
+/* `hfsim live run SCENARIO`: a scenario's workload replayed in wall-clock time against worker
+ * containers on a real Docker engine, with a policy from the registry driving them through the same
+ * platform interface it uses in the simulator (live form: now, timers, function_count,
+ * set_replicas, load; policies that need pods, container views or resizes refuse with a clear
+ * error for now).
+ *
+ * Open loop: arrival times come from the scenario's workload (synthetic or trace) computed ahead;
+ * each is issued when the wall clock reaches it, and how late that was is measured (summary
+ * `live.lateness_ms`). The gateway is in this process: it routes to a ready container with a free
+ * slot or queues (FIFO, gateway.timeout_s). A request runs as a real `RUN cpu_ms memory_mb` on a
+ * worker; one whose container dies before answering fails with reason `container_lost`. Every
+ * container carries hfsim.run=<run id> and is removed at the end, on error and on SIGINT/SIGTERM.
+ * Results: config.json and summary.json in the same layout as `hfsim run` (model "live").
+ *
+ * Errors: scenario errors as hfsim run; engine errors name the host (exit 1). */
+#ifndef HF_LIVE_RUN_H
+#define HF_LIVE_RUN_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "sim/error.h"
+
+struct hf_live_options {
+    const char *host;     /* unix:///... or tcp://... */
+    const char *out_dir;
+    bool progress;
+};
+
+bool hf_live_run(const json_t *scenario, const struct hf_live_options *options, struct hf_error *err);
+
+#endif

@@ -1,0 +1,152 @@
+/* hfsim live run against the real engine: a policy from the registry scales real worker
+ * containers through the live platform interface, requests run for real, every request is
+ * accounted for (a container killed mid-request fails its request with reason container_lost),
+ * and nothing is left behind. Skipped loudly where no engine answers. */
+#include <criterion/criterion.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "live/docker.h"
+#include "live/live_run.h"
+#include "sim/results.h"
+#include "sim/scenario.h"
+
+#define HOST "unix:///var/run/docker.sock"
+
+static void engine_or_skip(void)
+{
+    struct hf_docker *d;
+    struct hf_error err = {0};
+    cr_assert(hf_docker_open(&d, HOST, &err));
+    bool up = hf_docker_ping(d, &err);
+    hf_docker_close(d);
+    if (!up) {
+        fprintf(stderr, "!!!!! live run tests SKIPPED: no Docker engine answers: %s !!!!!\n", err.message);
+        cr_skip_test("no Docker engine answers at %s: %s", HOST, err.message);
+    }
+}
+
+static json_t *scenario(const char *policy, double service_ms, double duration_s, double rate)
+{
+    char sets[6][128];
+    snprintf(sets[0], sizeof sets[0], "policy=\"%s\"", policy);
+    snprintf(sets[1], sizeof sets[1], "workload.service={\"dist\": \"constant\", \"mean_ms\": %g}", service_ms);
+    snprintf(sets[2], sizeof sets[2], "duration_s=%g", duration_s);
+    snprintf(sets[3], sizeof sets[3], "workload.rate_per_s=%g", rate);
+    snprintf(sets[4], sizeof sets[4], "function={\"cpu_limit\": 1, \"cpu_request\": 0.5, \"memory_mib\": 128, "
+                                      "\"base_memory_mib\": 16, \"concurrency\": 2}");
+    snprintf(sets[5], sizeof sets[5], "workload.bursts=[]");
+    const char *all[] = {sets[0], sets[1], sets[2], sets[3], sets[4], sets[5], "model=\"cluster\"", "drain_s=20",
+                         "fixed.replicas=2", "workload.memory_mb=4", "workload.arrival=\"poisson\""};
+    struct hf_error err = {0};
+    json_t *s = hf_scenario_load(NULL, all, sizeof all / sizeof all[0], &err);
+    cr_assert_not_null(s, "%s", err.message);
+    return s;
+}
+
+static json_t *load_summary(const char *dir)
+{
+    char path[300];
+    snprintf(path, sizeof path, "%s/summary.json", dir);
+    json_error_t jerr;
+    json_t *s = json_load_file(path, 0, &jerr);
+    cr_assert_not_null(s, "%s", jerr.text);
+    return s;
+}
+
+static size_t leftovers(void)
+{
+    struct hf_docker *d;
+    struct hf_error err = {0};
+    cr_assert(hf_docker_open(&d, HOST, &err));
+    char run[64];
+    snprintf(run, sizeof run, "live-%ld", (long)getpid());
+    json_t *ids = hf_docker_list(d, "hfsim.run", run, &err);
+    cr_assert_not_null(ids, "%s", err.message);
+    size_t n = json_array_size(ids);
+    json_decref(ids);
+    hf_docker_close(d);
+    return n;
+}
+
+Test(live_run, a_fixed_policy_serves_every_request_on_real_containers, .timeout = 120)
+{
+    engine_or_skip();
+    char dir[] = "/tmp/hfsim-test-liverun-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char out[300];
+    snprintf(out, sizeof out, "%s/run", dir);
+    json_t *s = scenario("fixed", 50, 6, 5);
+    struct hf_live_options o = {.host = HOST, .out_dir = out, .progress = false};
+    struct hf_error err = {0};
+    cr_assert(hf_live_run(s, &o, &err), "%s", err.message);
+    json_decref(s);
+    json_t *sum = load_summary(out);
+    json_int_t arrived = json_integer_value(json_object_get(json_object_get(sum, "requests"), "arrived"));
+    json_int_t completed = json_integer_value(json_object_get(json_object_get(sum, "requests"), "completed"));
+    cr_assert_gt(arrived, 10);
+    cr_assert_eq(completed, arrived, "every request completed");
+    double p50 = json_number_value(json_object_get(json_object_get(sum, "latency_ms"), "p50"));
+    cr_assert(p50 >= 49 && p50 < 200, "50 ms of CPU at one core: p50 %.1f ms", p50);
+    cr_assert_eq(json_integer_value(json_object_get(sum, "cold_starts")), 2);
+    double late = json_number_value(json_object_get(json_object_get(json_object_get(sum, "live"), "lateness_ms"), "max"));
+    cr_assert_lt(late, 100, "arrivals issued on time (max lateness %.1f ms)", late);
+    json_decref(sum);
+    cr_assert_eq(leftovers(), 0, "no container left behind");
+    hf_remove_tree(dir);
+}
+
+static void *kill_soon(void *arg)
+{
+    (void)arg;
+    struct timespec nap = {2, 0};
+    nanosleep(&nap, NULL);
+    struct hf_docker *d;
+    struct hf_error err = {0};
+    if (!hf_docker_open(&d, HOST, &err))
+        return NULL;
+    char run[64];
+    snprintf(run, sizeof run, "live-%ld", (long)getpid());
+    json_t *ids = hf_docker_list(d, "hfsim.run", run, &err);
+    size_t i;
+    const json_t *id;
+    json_array_foreach(ids, i, id)
+        hf_docker_kill(d, json_string_value(id), &err);
+    json_decref(ids);
+    hf_docker_close(d);
+    return NULL;
+}
+
+Test(live_run, a_container_killed_mid_request_fails_it_with_a_reason, .timeout = 120)
+{
+    engine_or_skip();
+    char dir[] = "/tmp/hfsim-test-livekill-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char out[300];
+    snprintf(out, sizeof out, "%s/run", dir);
+    /* 3 s requests, one every 0.5 s: when the engine kills the containers at 2 s some are running. */
+    json_t *s = scenario("fixed", 3000, 3, 2);
+    pthread_t killer;
+    cr_assert_eq(pthread_create(&killer, NULL, kill_soon, NULL), 0);
+    struct hf_live_options o = {.host = HOST, .out_dir = out, .progress = false};
+    struct hf_error err = {0};
+    bool ok = hf_live_run(s, &o, &err);
+    pthread_join(killer, NULL);
+    json_decref(s);
+    cr_assert(ok, "the run itself succeeds and accounts for everything: %s", err.message);
+    json_t *sum = load_summary(out);
+    const json_t *req = json_object_get(sum, "requests");
+    json_int_t arrived = json_integer_value(json_object_get(req, "arrived"));
+    json_int_t completed = json_integer_value(json_object_get(req, "completed"));
+    json_int_t failed = json_integer_value(json_object_get(json_object_get(req, "failed"), "total"));
+    json_int_t lost = json_integer_value(json_object_get(json_object_get(req, "failed"), "container_lost"));
+    cr_assert_eq(arrived, completed + failed, "conservation");
+    cr_assert_gt(lost, 0, "requests on the killed containers fail with container_lost");
+    json_decref(sum);
+    cr_assert_eq(leftovers(), 0, "no container left behind");
+    hf_remove_tree(dir);
+}
