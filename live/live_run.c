@@ -595,6 +595,19 @@ bool hf_live_run(const json_t *scenario, const struct hf_live_options *o, struct
     if (ok)
         ok = hf_ledger_check(&l->ledger, err);
     if (ok) {
+        /* latency_cdf.csv as hfsim run writes it, so validation can compare distributions */
+        FILE *f = hf_results_open(&res, "latency_cdf.csv", err);
+        ok = f != NULL;
+        if (ok) {
+            fputs("quantile,latency_ms\n", f);
+            for (int i = 1; i <= 200; i++) {
+                double q = i == 200 ? 1.0 : i / 200.0;
+                fprintf(f, "%.3f,%.6g\n", q, hf_histogram_quantile(&l->latency, q) / 1e6);
+            }
+            ok = hf_results_close(&res, f, "latency_cdf.csv", err);
+        }
+    }
+    if (ok) {
         json_t *s = summary(scenario, l);
         ok = hf_results_write_json(&res, "summary.json", s, err) && hf_results_commit(&res, err);
         json_decref(s);

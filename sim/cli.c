@@ -21,7 +21,8 @@ static const char usage[] =
     "  schema [--markdown]   print every scenario field with its unit, default and meaning\n"
     "  policies              list the scaling policies\n"
     "  hpa-calc SNAPSHOT     what Kubernetes' HPA would decide for a JSON snapshot\n"
-    "  live image|cleanup|smoke  the worker image and containers on real Docker engines\n"
+    "  live run|image|cleanup|smoke|calibrate  live mode on real Docker engines\n"
+    "  validate SCENARIO     the same scenario simulated and live, side by side\n"
     "  trace info|gen        inspect a trace (Azure 2019/2021, CSV) or generate a synthetic one\n"
     "  --help, -h            this text\n"
     "  --version             print the version\n"
@@ -59,6 +60,8 @@ int hf_cli_main(int argc, char **argv)
         return hf_cmd_hpa_calc(argc - 1, argv + 1);
     if (strcmp(cmd, "compare") == 0)
         return hf_cmd_compare(argc - 1, argv + 1);
+    if (strcmp(cmd, "validate") == 0)
+        return hf_cmd_validate(argc - 1, argv + 1);
     if (strcmp(cmd, "live") == 0)
         return hf_cmd_live(argc - 1, argv + 1);
     if (strcmp(cmd, "sweep") == 0)
