@@ -27,7 +27,7 @@
 #define TICK_MS 10 /* longest sleep of the loop: arrivals are issued within about this */
 
 enum cstate { C_FREE, C_STARTING, C_READY, C_STOPPING };
-enum kind { MSG_READY = 1, MSG_DONE = 2, MSG_REMOVED = 3 };
+enum kind { MSG_READY = 1, MSG_DONE = 2, MSG_REMOVED = 3, MSG_RESIZED = 4 };
 
 /* What a helper thread reports through the pipe (one atomic write: smaller than PIPE_BUF). */
 struct message {
@@ -38,8 +38,9 @@ struct message {
 
 struct lcontainer {
     enum cstate state;
-    uint32_t function, in_flight;
-    bool stop_when_ready;
+    uint32_t function, in_flight, generation;
+    bool stop_when_ready, resizing;
+    double cpu_limit, pending_limit;
     char id[65], ip[64];
 };
 
@@ -66,7 +67,7 @@ struct live {
     char host[512], image[128], run_id[64];
     double start_wall;
     hf_time duration, drain_end, timeout;
-    double cpu_limit;
+    double cpu_limit, host_cores;
     uint64_t memory_bytes;
     uint32_t concurrency, function_count;
     struct lcontainer containers[MAX_CONTAINERS];
@@ -76,7 +77,7 @@ struct live {
     struct hf_synthetic workload;
     struct hf_ledger ledger;
     struct hf_histogram latency;
-    uint64_t cold_starts, start_failures, outstanding;
+    uint64_t cold_starts, start_failures, outstanding, resizes;
     double lateness_sum_ms, lateness_max_ms;
     int pipe_fds[2];
     bool fatal;
@@ -162,6 +163,21 @@ static void *remove_thread(void *arg)
     return NULL;
 }
 
+static void *resize_thread(void *arg)
+{
+    struct job *j = arg;
+    struct message m = {.kind = MSG_RESIZED, .index = j->index};
+    struct hf_docker *d;
+    struct hf_error err = {0};
+    if (hf_docker_open(&d, j->host, &err)) {
+        m.ok = hf_docker_update(d, j->id, j->cpus, 0, &err);
+        hf_docker_close(d);
+    }
+    post(j->fd, &m);
+    free(j);
+    return NULL;
+}
+
 static bool spawn(struct live *l, void *(*fn)(void *), struct job *j)
 {
     j->fd = l->pipe_fds[1];
@@ -219,6 +235,29 @@ static int room(struct live *l, uint32_t f)
     return best;
 }
 
+static uint64_t container_id(const struct live *l, int c)
+{
+    return (uint64_t)l->containers[c].generation << 32 | (uint32_t)c;
+}
+
+/* The container an id names, or -1 when it is stale. */
+static int by_id(const struct live *l, uint64_t id)
+{
+    uint32_t c = (uint32_t)id;
+    if (c >= MAX_CONTAINERS || l->containers[c].state == C_FREE || l->containers[c].generation != (uint32_t)(id >> 32))
+        return -1;
+    return (int)c;
+}
+
+static int container_with_room(struct live *l, uint64_t id, uint32_t f)
+{
+    int c = by_id(l, id);
+    if (c < 0 || l->containers[c].state != C_READY || l->containers[c].function != f ||
+        l->containers[c].in_flight >= l->concurrency)
+        return -1;
+    return c;
+}
+
 static void drain(struct live *l, uint32_t f)
 {
     struct lfunction *fn = &l->functions[f];
@@ -268,11 +307,17 @@ static void arrive(void *model, const struct hf_invocation *inv)
     hf_ledger_arrive(&l->ledger);
     struct lfunction *fn = &l->functions[f];
     fn->arrived++;
+    int c = -1;
     if (fn->queue_count == 0 && l->policy->on_request) {
         struct hf_request_view view = {inv->id, f, inv->memory_mb, inv->arrival, false};
-        l->policy->on_request(l->policy_state, &l->platform, &view); /* live routing is the gateway's */
+        struct hf_route route = l->policy->on_request(l->policy_state, &l->platform, &view);
+        if (route.container == HF_ROUTE_DEFAULT)
+            c = room(l, f);
+        else if (route.container != HF_ROUTE_QUEUE)
+            c = container_with_room(l, route.container, f); /* a bounce's delay is not added live */
+    } else if (fn->queue_count == 0) {
+        c = room(l, f);
     }
-    int c = fn->queue_count == 0 ? room(l, f) : -1;
     if (c >= 0) {
         dispatch(l, r, c);
         return;
@@ -321,7 +366,9 @@ static uint32_t set_replicas(void *backend, uint32_t f, uint32_t n)
         struct job *j = c < MAX_CONTAINERS ? calloc(1, sizeof *j) : NULL;
         if (!j)
             break; /* at the container cap: keep what there is */
-        l->containers[c] = (struct lcontainer){.state = C_STARTING, .function = f};
+        uint32_t generation = l->containers[c].generation + 1;
+        l->containers[c] = (struct lcontainer){.state = C_STARTING, .function = f, .generation = generation,
+                                               .cpu_limit = l->cpu_limit};
         j->index = c;
         snprintf(j->image, sizeof j->image, "%s", l->image);
         snprintf(j->run_id, sizeof j->run_id, "%s", l->run_id);
@@ -387,7 +434,18 @@ static void handle(struct live *l, const struct message *m)
         k->state = C_READY;
         l->cold_starts++;
         l->functions[k->function].ready++;
+        if (l->policy->on_container_ready)
+            l->policy->on_container_ready(l->policy_state, &l->platform, container_id(l, m->index), k->function);
         drain(l, k->function);
+    } else if (m->kind == MSG_RESIZED) {
+        struct lcontainer *k = &l->containers[m->index];
+        k->resizing = false;
+        if (m->ok) {
+            k->cpu_limit = k->pending_limit;
+            l->resizes++;
+        }
+        if (k->state != C_FREE && l->policy->on_resized)
+            l->policy->on_resized(l->policy_state, &l->platform, container_id(l, m->index));
     } else if (m->kind == MSG_DONE) {
         struct lrequest *q = &l->requests[m->index];
         struct lcontainer *k = &l->containers[q->container];
@@ -439,9 +497,100 @@ static void p_load(void *backend, uint32_t f, struct hf_function_load *out)
                                      .arrived = fn->arrived, .completed = fn->completed};
 }
 
+static void view_of(const struct live *l, int c, struct hf_container_view *out)
+{
+    const struct lcontainer *k = &l->containers[c];
+    double reserved = 0;
+    for (int i = 0; i < MAX_CONTAINERS; i++)
+        if (l->containers[i].state != C_FREE)
+            reserved += l->containers[i].cpu_limit;
+    *out = (struct hf_container_view){
+        .id = container_id(l, c),
+        .function = k->function,
+        .node = 0,
+        .ready = k->state == C_READY,
+        .resizing = k->resizing,
+        .cpu_limit = k->cpu_limit,
+        .cpu_demand = k->in_flight < k->cpu_limit ? k->in_flight : k->cpu_limit,
+        .in_flight = k->in_flight,
+        .concurrency = l->concurrency,
+        .memory_limit_mib = (double)l->memory_bytes / 1048576.0,
+        .node_cores_free = l->host_cores > reserved ? l->host_cores - reserved : 0,
+        .shared_function = HF_GENERIC,
+    };
+}
+
+static uint32_t p_containers(void *backend, uint32_t f, struct hf_container_view *out, uint32_t cap)
+{
+    struct live *l = backend;
+    uint32_t n = 0;
+    for (int c = 0; c < MAX_CONTAINERS; c++) {
+        const struct lcontainer *k = &l->containers[c];
+        if (k->function != f || (k->state != C_STARTING && k->state != C_READY) || k->stop_when_ready)
+            continue;
+        if (n < cap)
+            view_of(l, c, &out[n]);
+        n++;
+    }
+    return n;
+}
+
+static bool p_container(void *backend, uint64_t id, struct hf_container_view *out)
+{
+    struct live *l = backend;
+    int c = by_id(l, id);
+    if (c < 0)
+        return false;
+    view_of(l, c, out);
+    return true;
+}
+
+/* A real resize: the engine's update call (CPU quota), applied when it returns. */
+static bool p_resize(void *backend, uint64_t id, double cpus)
+{
+    struct live *l = backend;
+    int c = by_id(l, id);
+    if (c < 0 || l->containers[c].state != C_READY || l->containers[c].resizing || !(cpus > 0))
+        return false;
+    struct hf_container_view v;
+    view_of(l, c, &v);
+    if (cpus - l->containers[c].cpu_limit > v.node_cores_free + 1e-9)
+        return false; /* the host has no cores left to give */
+    struct job *j = calloc(1, sizeof *j);
+    if (!j)
+        return false;
+    j->index = c;
+    j->cpus = cpus;
+    snprintf(j->id, sizeof j->id, "%s", l->containers[c].id);
+    l->containers[c].resizing = true;
+    l->containers[c].pending_limit = cpus;
+    if (!spawn(l, resize_thread, j)) {
+        l->containers[c].resizing = false;
+        return false;
+    }
+    return true;
+}
+
+/* The worker image has one worker per container so far: no second worker to specialize. */
+static bool p_specialize(void *backend, uint64_t id, uint32_t f)
+{
+    (void)backend;
+    (void)id;
+    (void)f;
+    return false;
+}
+
+static void p_retry_queued(void *backend, uint32_t f)
+{
+    struct live *l = backend;
+    if (f < l->function_count)
+        drain(l, f);
+}
+
 static const struct hf_platform_ops live_ops = {
     .now = p_now, .timer_after = p_timer, .timer_cancel = p_cancel, .function_count = p_functions,
-    .set_replicas = set_replicas, .load = p_load,
+    .set_replicas = set_replicas, .load = p_load, .containers = p_containers, .resize = p_resize,
+    .container = p_container, .specialize = p_specialize, .retry_queued = p_retry_queued,
 };
 
 /* ---- the run ---- */
@@ -493,6 +642,7 @@ static json_t *summary(const json_t *scenario, struct live *l)
         json_object_set_new(lat, names[i], json_real(hf_histogram_quantile(&l->latency, q[i]) / 1e6));
     json_object_set_new(s, "latency_ms", lat);
     json_object_set_new(s, "cold_starts", json_integer((json_int_t)l->cold_starts));
+    json_object_set_new(s, "resizes", json_integer((json_int_t)l->resizes));
     json_t *live = json_object();
     json_object_set_new(live, "host", json_string(l->host));
     json_object_set_new(live, "image", json_string(l->image));
@@ -521,6 +671,7 @@ bool hf_live_run(const json_t *scenario, const struct hf_live_options *o, struct
     l->cpu_limit = hf_json_number_at(scenario, "function.cpu_limit");
     l->memory_bytes = (uint64_t)(hf_json_number_at(scenario, "function.memory_mib") * 1048576.0);
     l->concurrency = (uint32_t)hf_json_int_at(scenario, "function.concurrency");
+    l->host_cores = (double)sysconf(_SC_NPROCESSORS_ONLN);
     l->function_count = (uint32_t)hf_json_int_at(scenario, "workload.functions");
     l->functions = calloc(l->function_count, sizeof *l->functions);
     l->platform = (struct hf_platform){&live_ops, l};

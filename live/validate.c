@@ -20,7 +20,7 @@ static const struct {
     {"completed", "requests.completed"},   {"failed", "requests.failed.total"},
     {"latency_mean_ms", "latency_ms.mean"}, {"latency_p50_ms", "latency_ms.p50"},
     {"latency_p90_ms", "latency_ms.p90"},   {"latency_p99_ms", "latency_ms.p99"},
-    {"cold_starts", "cold_starts"},
+    {"cold_starts", "cold_starts"},         {"resizes", "resizes"},
 };
 #define METRIC_COUNT (sizeof metrics / sizeof metrics[0])
 

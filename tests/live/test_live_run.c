@@ -150,3 +150,29 @@ Test(live_run, a_container_killed_mid_request_fails_it_with_a_reason, .timeout =
     cr_assert_eq(leftovers(), 0, "no container left behind");
     hf_remove_tree(dir);
 }
+
+/* HyperFaaS's own policy code live: container views, real resizes (CPU quota updates) and the
+ * global scheduler's routing through the live backend; container sharing is refused live (the
+ * image has one worker), which the policy handles. */
+Test(live_run, hyperfaas_runs_live_and_accounts_for_everything, .timeout = 120)
+{
+    engine_or_skip();
+    char dir[] = "/tmp/hfsim-test-livehf-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char out[300];
+    snprintf(out, sizeof out, "%s/run", dir);
+    json_t *s = scenario("hyperfaas", 80, 6, 8);
+    struct hf_live_options o = {.host = HOST, .out_dir = out, .progress = false};
+    struct hf_error err = {0};
+    cr_assert(hf_live_run(s, &o, &err), "%s", err.message);
+    json_decref(s);
+    json_t *sum = load_summary(out);
+    const json_t *req = json_object_get(sum, "requests");
+    json_int_t arrived = json_integer_value(json_object_get(req, "arrived"));
+    cr_assert_gt(arrived, 20);
+    cr_assert_eq(json_integer_value(json_object_get(req, "completed")), arrived, "every request completed");
+    cr_assert_geq(json_integer_value(json_object_get(sum, "cold_starts")), 1);
+    json_decref(sum);
+    cr_assert_eq(leftovers(), 0, "no container left behind");
+    hf_remove_tree(dir);
+}

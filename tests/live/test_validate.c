@@ -72,7 +72,7 @@ Test(validate, simulated_calibrated_and_live_side_by_side, .timeout = 120)
         }
     }
     fclose(f);
-    cr_assert_eq(rows, 7);
+    cr_assert_eq(rows, 8);
     cr_assert(completed_equal, "the same open-loop workload completes the same requests in all three");
     /* The point of calibration: the Figure 1 scenario's docker preset pulls a 150 MiB image, this
      * engine starts the 1 MiB worker in about 250 ms; the calibrated tail is closer to live. */
