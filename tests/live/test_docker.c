@@ -97,6 +97,19 @@ Test(docker, a_container_killed_by_the_engine_fails_its_request_with_a_reason, .
     start_worker(d, run, 1.0, id, ip);
     struct hf_error err = {0};
     cr_assert(hf_docker_kill(d, id, &err), "%s", err.message);
+    /* The kill call returns once the signal is sent; wait until the engine reports it stopped. */
+    bool running = true;
+    for (int i = 0; i < 250 && running; i++) {
+        json_t *j = hf_docker_inspect(d, id, &err);
+        cr_assert_not_null(j, "%s", err.message);
+        running = json_is_true(json_object_get(json_object_get(j, "State"), "Running"));
+        json_decref(j);
+        if (running) {
+            struct timespec nap = {0, 20000000};
+            nanosleep(&nap, NULL);
+        }
+    }
+    cr_assert_not(running, "the engine still reports the container running 5 s after the kill");
     double wall;
     cr_assert_not(hf_worker_run(ip, HF_WORKER_PORT, 50, 1, 2000, &wall, &err));
     cr_assert(strstr(err.message, ip), "the error names the worker: %s", err.message);
