@@ -1,6 +1,7 @@
 #include "live/image.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +10,31 @@
 
 #include "version.h"
 
-void hf_worker_image_reference(char *out, size_t size) { snprintf(out, size, HF_WORKER_REPO ":%s", HF_VERSION); }
+/* FNV-1a of the worker binary: the image tag changes whenever the worker does, so an engine never
+ * runs a stale worker under a current name. 0 when the binary cannot be read. */
+static uint64_t worker_digest(void)
+{
+    char path[4096];
+    struct hf_error err = {0};
+    if (!hf_worker_binary_path(path, sizeof path, &err))
+        return 0;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    uint64_t h = 0xcbf29ce484222325ull;
+    unsigned char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        for (size_t i = 0; i < n; i++)
+            h = (h ^ buf[i]) * 0x100000001b3ull;
+    fclose(f);
+    return h;
+}
+
+void hf_worker_image_reference(char *out, size_t size)
+{
+    snprintf(out, size, HF_WORKER_REPO ":%s-%08llx", HF_VERSION, (unsigned long long)(worker_digest() >> 32));
+}
 
 bool hf_worker_binary_path(char *out, size_t size, struct hf_error *err)
 {
@@ -100,7 +125,8 @@ bool hf_worker_image_ensure(struct hf_docker *d, bool force, struct hf_error *er
     size_t size;
     if (!hf_worker_binary_path(binary, sizeof binary, err) || !hf_worker_tar(binary, &tar, &size, err))
         return false;
-    bool ok = hf_docker_import(d, tar, size, HF_WORKER_REPO, HF_VERSION, err);
+    const char *tag = strchr(reference, ':') + 1;
+    bool ok = hf_docker_import(d, tar, size, HF_WORKER_REPO, tag, err);
     free(tar);
     return ok;
 }

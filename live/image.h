@@ -13,7 +13,7 @@
 
 #define HF_WORKER_REPO "hfsim-worker"
 
-/* "hfsim-worker:<version>" */
+/* "hfsim-worker:<version>-<digest of the worker binary>" */
 void hf_worker_image_reference(char *out, size_t size);
 /* Where the worker binary is: beside the running hfsim (or $HFSIM_WORKER). */
 bool hf_worker_binary_path(char *out, size_t size, struct hf_error *err);

@@ -27,7 +27,7 @@
 #define TICK_MS 10 /* longest sleep of the loop: arrivals are issued within about this */
 
 enum cstate { C_FREE, C_STARTING, C_READY, C_STOPPING };
-enum kind { MSG_READY = 1, MSG_DONE = 2, MSG_REMOVED = 3, MSG_RESIZED = 4 };
+enum kind { MSG_READY = 1, MSG_DONE = 2, MSG_REMOVED = 3, MSG_RESIZED = 4, MSG_SPECIALIZED = 5 };
 
 /* What a helper thread reports through the pipe (one atomic write: smaller than PIPE_BUF). */
 struct message {
@@ -39,7 +39,8 @@ struct message {
 struct lcontainer {
     enum cstate state;
     uint32_t function, in_flight, generation;
-    bool stop_when_ready, resizing;
+    uint32_t shared_function, pending_shared, shared_in_flight; /* the second worker (HF_GENERIC) */
+    bool stop_when_ready, resizing, specializing;
     double cpu_limit, pending_limit;
     char id[65], ip[64];
 };
@@ -49,6 +50,7 @@ struct lrequest {
     hf_time arrival, work;
     uint32_t function, memory_mb;
     int container;
+    bool shared; /* served by the container's second worker */
 };
 
 struct lfunction {
@@ -67,6 +69,7 @@ struct live {
     char host[512], image[128], run_id[64];
     double start_wall;
     hf_time duration, drain_end, timeout;
+    double specialize_ms;
     double cpu_limit, host_cores;
     uint64_t memory_bytes;
     uint32_t concurrency, function_count;
@@ -77,7 +80,7 @@ struct live {
     struct hf_synthetic workload;
     struct hf_ledger ledger;
     struct hf_histogram latency;
-    uint64_t cold_starts, start_failures, outstanding, resizes;
+    uint64_t cold_starts, start_failures, outstanding, resizes, specializations;
     double lateness_sum_ms, lateness_max_ms;
     int pipe_fds[2];
     bool fatal;
@@ -98,8 +101,9 @@ static hf_time wall_now(const struct live *l) { return hf_time_from_s(hf_wall_se
 struct job {
     int kind, index, fd;
     char host[512], image[128], run_id[64], id[65], ip[64];
-    double cpus, cpu_ms, memory_mb;
+    double cpus, cpu_ms, memory_mb, load_ms;
     uint64_t memory_bytes;
+    long function;
 };
 
 static void post(int fd, const struct message *m) { (void)!write(fd, m, sizeof *m); }
@@ -112,7 +116,10 @@ static void *start_thread(void *arg)
     struct hf_error err = {0};
     if (hf_docker_open(&d, j->host, &err)) {
         json_t *labels = json_pack("{s:s, s:s}", "hfsim.run", j->run_id, "hfsim.role", "worker");
-        struct hf_docker_container_spec spec = {.image = j->image, .cmd = (const char *const[]){"/worker", NULL},
+        char function[24];
+        snprintf(function, sizeof function, "%ld", j->function);
+        struct hf_docker_container_spec spec = {.image = j->image,
+                                                .cmd = (const char *const[]){"/worker", "8080", function, NULL},
                                                 .labels = labels, .cpus = j->cpus, .memory_bytes = j->memory_bytes};
         bool ok = hf_docker_create(d, &spec, m.id, &err) && hf_docker_start(d, m.id, &err) &&
                   hf_docker_address(d, m.id, m.ip, sizeof m.ip, &err) && m.ip[0];
@@ -142,7 +149,7 @@ static void *request_thread(void *arg)
     struct job *j = arg;
     struct message m = {.kind = MSG_DONE, .index = j->index};
     struct hf_error err = {0};
-    m.ok = hf_worker_run(j->ip, HF_WORKER_PORT, j->cpu_ms, j->memory_mb, 3600 * 1000, &m.wall_ms, &err);
+    m.ok = hf_worker_run(j->ip, HF_WORKER_PORT, j->cpu_ms, j->memory_mb, j->function, 3600 * 1000, &m.wall_ms, &err);
     post(j->fd, &m);
     free(j);
     return NULL;
@@ -178,6 +185,17 @@ static void *resize_thread(void *arg)
     return NULL;
 }
 
+static void *specialize_thread(void *arg)
+{
+    struct job *j = arg;
+    struct message m = {.kind = MSG_SPECIALIZED, .index = j->index};
+    struct hf_error err = {0};
+    m.ok = hf_worker_specialize(j->ip, HF_WORKER_PORT, j->function, j->load_ms, 60000, &err);
+    post(j->fd, &m);
+    free(j);
+    return NULL;
+}
+
 static bool spawn(struct live *l, void *(*fn)(void *), struct job *j)
 {
     j->fd = l->pipe_fds[1];
@@ -205,7 +223,10 @@ static void dispatch(struct live *l, uint64_t r, int c)
     struct lrequest *q = &l->requests[r];
     struct lcontainer *k = &l->containers[c];
     q->container = c;
+    q->shared = k->function != q->function;
     k->in_flight++;
+    if (q->shared)
+        k->shared_in_flight++;
     l->functions[q->function].in_flight++;
     struct job *j = calloc(1, sizeof *j);
     if (!j) {
@@ -216,7 +237,10 @@ static void dispatch(struct live *l, uint64_t r, int c)
     snprintf(j->ip, sizeof j->ip, "%s", k->ip);
     j->cpu_ms = hf_time_to_s(q->work) * 1e3;
     j->memory_mb = q->memory_mb;
+    j->function = q->function;
     if (!spawn(l, request_thread, j)) {
+        if (q->shared)
+            k->shared_in_flight--;
         k->in_flight--;
         l->functions[q->function].in_flight--;
         fail_request(l, r, HF_FAIL_CONTAINER_LOST);
@@ -228,8 +252,9 @@ static int room(struct live *l, uint32_t f)
     int best = -1;
     for (int c = 0; c < MAX_CONTAINERS; c++) {
         const struct lcontainer *k = &l->containers[c];
-        if (k->state == C_READY && k->function == f && k->in_flight < l->concurrency &&
-            (best < 0 || k->in_flight < l->containers[best].in_flight))
+        bool own = k->function == f && k->in_flight - k->shared_in_flight < l->concurrency;
+        bool shared = k->shared_function == f && k->shared_in_flight < l->concurrency;
+        if (k->state == C_READY && (own || shared) && (best < 0 || k->in_flight < l->containers[best].in_flight))
             best = c;
     }
     return best;
@@ -252,10 +277,12 @@ static int by_id(const struct live *l, uint64_t id)
 static int container_with_room(struct live *l, uint64_t id, uint32_t f)
 {
     int c = by_id(l, id);
-    if (c < 0 || l->containers[c].state != C_READY || l->containers[c].function != f ||
-        l->containers[c].in_flight >= l->concurrency)
+    if (c < 0 || l->containers[c].state != C_READY)
         return -1;
-    return c;
+    const struct lcontainer *k = &l->containers[c];
+    bool own = k->function == f && k->in_flight - k->shared_in_flight < l->concurrency;
+    bool shared = k->shared_function == f && k->shared_in_flight < l->concurrency;
+    return own || shared ? c : -1;
 }
 
 static void drain(struct live *l, uint32_t f)
@@ -303,7 +330,7 @@ static void arrive(void *model, const struct hf_invocation *inv)
     }
     uint64_t r = l->request_count++;
     uint32_t f = inv->function % l->function_count;
-    l->requests[r] = (struct lrequest){inv->id, inv->arrival, inv->work, f, inv->memory_mb, -1};
+    l->requests[r] = (struct lrequest){inv->id, inv->arrival, inv->work, f, inv->memory_mb, -1, false};
     hf_ledger_arrive(&l->ledger);
     struct lfunction *fn = &l->functions[f];
     fn->arrived++;
@@ -368,12 +395,14 @@ static uint32_t set_replicas(void *backend, uint32_t f, uint32_t n)
             break; /* at the container cap: keep what there is */
         uint32_t generation = l->containers[c].generation + 1;
         l->containers[c] = (struct lcontainer){.state = C_STARTING, .function = f, .generation = generation,
-                                               .cpu_limit = l->cpu_limit};
+                                               .cpu_limit = l->cpu_limit, .shared_function = HF_GENERIC,
+                                               .pending_shared = HF_GENERIC};
         j->index = c;
         snprintf(j->image, sizeof j->image, "%s", l->image);
         snprintf(j->run_id, sizeof j->run_id, "%s", l->run_id);
         j->cpus = l->cpu_limit;
         j->memory_bytes = l->memory_bytes;
+        j->function = f;
         if (!spawn(l, start_thread, j)) {
             l->containers[c].state = C_FREE;
             break;
@@ -437,6 +466,20 @@ static void handle(struct live *l, const struct message *m)
         if (l->policy->on_container_ready)
             l->policy->on_container_ready(l->policy_state, &l->platform, container_id(l, m->index), k->function);
         drain(l, k->function);
+    } else if (m->kind == MSG_SPECIALIZED) {
+        struct lcontainer *k = &l->containers[m->index];
+        k->specializing = false;
+        if (k->state == C_FREE)
+            return;
+        if (m->ok) {
+            k->shared_function = k->pending_shared;
+            if (k->shared_function != HF_GENERIC)
+                l->specializations++;
+        }
+        if (l->policy->on_specialized && k->shared_function != HF_GENERIC)
+            l->policy->on_specialized(l->policy_state, &l->platform, container_id(l, m->index), k->shared_function);
+        if (k->shared_function != HF_GENERIC)
+            drain(l, k->shared_function);
     } else if (m->kind == MSG_RESIZED) {
         struct lcontainer *k = &l->containers[m->index];
         k->resizing = false;
@@ -450,6 +493,8 @@ static void handle(struct live *l, const struct message *m)
         struct lrequest *q = &l->requests[m->index];
         struct lcontainer *k = &l->containers[q->container];
         k->in_flight--;
+        if (q->shared)
+            k->shared_in_flight--;
         l->functions[q->function].in_flight--;
         if (m->ok) {
             hf_ledger_complete(&l->ledger);
@@ -460,8 +505,11 @@ static void handle(struct live *l, const struct message *m)
         }
         if (k->state == C_STOPPING && k->in_flight == 0)
             remove_container(l, q->container);
-        else if (k->state == C_READY)
+        else if (k->state == C_READY) {
             drain(l, k->function);
+            if (k->shared_function != HF_GENERIC)
+                drain(l, k->shared_function);
+        }
     }
 }
 
@@ -516,7 +564,9 @@ static void view_of(const struct live *l, int c, struct hf_container_view *out)
         .concurrency = l->concurrency,
         .memory_limit_mib = (double)l->memory_bytes / 1048576.0,
         .node_cores_free = l->host_cores > reserved ? l->host_cores - reserved : 0,
-        .shared_function = HF_GENERIC,
+        .shared_function = k->shared_function,
+        .specializing = k->specializing,
+        .shared_in_flight = k->shared_in_flight,
     };
 }
 
@@ -571,13 +621,34 @@ static bool p_resize(void *backend, uint64_t id, double cpus)
     return true;
 }
 
-/* The worker image has one worker per container so far: no second worker to specialize. */
+/* The container's second worker loads function f (the worker sleeps function.specialize_ms, the
+ * code-loading cost), or with HF_GENERIC unloads it once idle. on_specialized fires when it is done. */
 static bool p_specialize(void *backend, uint64_t id, uint32_t f)
 {
-    (void)backend;
-    (void)id;
-    (void)f;
-    return false;
+    struct live *l = backend;
+    int c = by_id(l, id);
+    if (c < 0 || l->containers[c].state != C_READY || l->containers[c].specializing)
+        return false;
+    struct lcontainer *k = &l->containers[c];
+    if (f == HF_GENERIC ? k->shared_function == HF_GENERIC || k->shared_in_flight > 0
+                        : k->shared_function != HF_GENERIC || f == k->function || f >= l->function_count)
+        return false;
+    struct job *j = calloc(1, sizeof *j);
+    if (!j)
+        return false;
+    j->index = c;
+    j->function = f == HF_GENERIC ? -1 : (long)f;
+    j->load_ms = l->specialize_ms;
+    snprintf(j->ip, sizeof j->ip, "%s", k->ip);
+    k->specializing = true;
+    k->pending_shared = f;
+    if (f == HF_GENERIC)
+        k->shared_function = HF_GENERIC; /* no new requests go there while it unloads */
+    if (!spawn(l, specialize_thread, j)) {
+        k->specializing = false;
+        return false;
+    }
+    return true;
 }
 
 static void p_retry_queued(void *backend, uint32_t f)
@@ -643,6 +714,7 @@ static json_t *summary(const json_t *scenario, struct live *l)
     json_object_set_new(s, "latency_ms", lat);
     json_object_set_new(s, "cold_starts", json_integer((json_int_t)l->cold_starts));
     json_object_set_new(s, "resizes", json_integer((json_int_t)l->resizes));
+    json_object_set_new(s, "specializations", json_integer((json_int_t)l->specializations));
     json_t *live = json_object();
     json_object_set_new(live, "host", json_string(l->host));
     json_object_set_new(live, "image", json_string(l->image));
@@ -672,6 +744,7 @@ bool hf_live_run(const json_t *scenario, const struct hf_live_options *o, struct
     l->memory_bytes = (uint64_t)(hf_json_number_at(scenario, "function.memory_mib") * 1048576.0);
     l->concurrency = (uint32_t)hf_json_int_at(scenario, "function.concurrency");
     l->host_cores = (double)sysconf(_SC_NPROCESSORS_ONLN);
+    l->specialize_ms = hf_json_number_at(scenario, "function.specialize_ms");
     l->function_count = (uint32_t)hf_json_int_at(scenario, "workload.functions");
     l->functions = calloc(l->function_count, sizeof *l->functions);
     l->platform = (struct hf_platform){&live_ops, l};

@@ -62,14 +62,31 @@ bool hf_worker_ping(const char *ip, int port, int timeout_ms, struct hf_error *e
            hf_fail(err, HF_EXIT_RUN_FAILED, "worker %s:%d: unexpected answer \"%.40s\"", ip, port, reply);
 }
 
-bool hf_worker_run(const char *ip, int port, double cpu_ms, double memory_mb, int timeout_ms, double *wall_ms,
-                   struct hf_error *err)
+bool hf_worker_run(const char *ip, int port, double cpu_ms, double memory_mb, long function, int timeout_ms,
+                   double *wall_ms, struct hf_error *err)
 {
-    char line[96], reply[128];
-    snprintf(line, sizeof line, "RUN %.3f %.3f\n", cpu_ms, memory_mb);
+    char line[128], reply[128];
+    if (function >= 0)
+        snprintf(line, sizeof line, "RUN %.3f %.3f %ld\n", cpu_ms, memory_mb, function);
+    else
+        snprintf(line, sizeof line, "RUN %.3f %.3f\n", cpu_ms, memory_mb);
     if (!exchange(ip, port, line, reply, sizeof reply, timeout_ms, err))
         return false;
     if (sscanf(reply, "DONE %lf", wall_ms) == 1)
         return true;
     return hf_fail(err, HF_EXIT_RUN_FAILED, "worker %s:%d: %.60s", ip, port, reply);
+}
+
+bool hf_worker_specialize(const char *ip, int port, long function, double load_ms, int timeout_ms,
+                          struct hf_error *err)
+{
+    char line[96], reply[64];
+    if (function >= 0)
+        snprintf(line, sizeof line, "SPECIALIZE %ld %.3f\n", function, load_ms);
+    else
+        snprintf(line, sizeof line, "GENERALIZE\n");
+    if (!exchange(ip, port, line, reply, sizeof reply, timeout_ms, err))
+        return false;
+    return strncmp(reply, "OK", 2) == 0 ||
+           hf_fail(err, HF_EXIT_RUN_FAILED, "worker %s:%d: %.60s", ip, port, reply);
 }

@@ -84,10 +84,10 @@ void hf_cluster_fail_all(struct hf_cluster *c, enum hf_fail_reason reason)
         if (k->state == C_FREE || k->in_flight == 0)
             continue;
         /* In-flight requests: the slots not on the free stack. */
-        bool *free_mark = calloc(c->config.function.concurrency, sizeof *free_mark);
+        bool *free_mark = calloc(2 * c->config.function.concurrency, sizeof *free_mark);
         for (uint32_t s = 0; free_mark && s < k->free_slot_count; s++)
             free_mark[k->free_slots[s]] = true;
-        for (uint32_t s = 0; free_mark && s < c->config.function.concurrency; s++)
+        for (uint32_t s = 0; free_mark && s < 2 * c->config.function.concurrency; s++)
             if (!free_mark[s]) {
                 hf_cl_fail_request(c, k->slots[s].id, k->slots[s].function, k->slots[s].arrival, reason);
                 k->free_slots[k->free_slot_count++] = s;

@@ -175,9 +175,11 @@ static bool start_container(struct hf_cluster *c, uint32_t fi)
     const struct hf_function_spec *spec = &c->config.function;
     if (!k->slots) {
         /* Allocated on first use and kept across reuse: every function has the same concurrency. */
-        k->slots = malloc(spec->concurrency * sizeof *k->slots);
-        k->free_slots = malloc(spec->concurrency * sizeof *k->free_slots);
-        if (!k->slots || !k->free_slots || !hf_ps_init(&k->cpu, spec->cpu_limit, spec->concurrency)) {
+        /* Two workers per container (the second serves a function it was specialized for), each up to
+         * `concurrency` requests: room for both. */
+        k->slots = malloc(2 * spec->concurrency * sizeof *k->slots);
+        k->free_slots = malloc(2 * spec->concurrency * sizeof *k->free_slots);
+        if (!k->slots || !k->free_slots || !hf_ps_init(&k->cpu, spec->cpu_limit, 2 * spec->concurrency)) {
             c->free_containers[c->free_container_count++] = ci;
             return false;
         }
@@ -194,9 +196,9 @@ static bool start_container(struct hf_cluster *c, uint32_t fi)
     k->in_flight = 0;
     k->memory_used_mib = 0;
     k->scraped = k->has_metric = false;
-    k->free_slot_count = spec->concurrency;
-    for (uint32_t s = 0; s < spec->concurrency; s++)
-        k->free_slots[s] = spec->concurrency - 1 - s;
+    k->free_slot_count = 2 * spec->concurrency;
+    for (uint32_t s = 0; s < 2 * spec->concurrency; s++)
+        k->free_slots[s] = 2 * spec->concurrency - 1 - s;
     struct function *f = &c->functions[fi];
     if (!function_list_add(f, k, ci)) {
         k->state = C_FREE;

@@ -74,11 +74,11 @@ Test(docker, a_worker_serves_a_request_and_a_resize_stretches_it, .timeout = 120
     start_worker(d, run, 1.0, id, ip);
     struct hf_error err = {0};
     double wall;
-    cr_assert(hf_worker_run(ip, HF_WORKER_PORT, 200, 8, 10000, &wall, &err), "%s", err.message);
+    cr_assert(hf_worker_run(ip, HF_WORKER_PORT, 200, 8, -1, 10000, &wall, &err), "%s", err.message);
     cr_assert(wall >= 195 && wall < 1000, "200 ms of CPU at 1 core took %.1f ms", wall);
     /* The live form of a resize: a quarter of a core. 200 ms of CPU now needs about 800 ms. */
     cr_assert(hf_docker_update(d, id, 0.25, 0, &err), "%s", err.message);
-    cr_assert(hf_worker_run(ip, HF_WORKER_PORT, 200, 8, 20000, &wall, &err), "%s", err.message);
+    cr_assert(hf_worker_run(ip, HF_WORKER_PORT, 200, 8, -1, 20000, &wall, &err), "%s", err.message);
     cr_assert(wall > 500, "at 0.25 cores 200 ms of CPU took only %.1f ms: the quota was not applied", wall);
     json_t *inspect = hf_docker_inspect(d, id, &err);
     cr_assert_not_null(inspect, "%s", err.message);
@@ -111,7 +111,7 @@ Test(docker, a_container_killed_by_the_engine_fails_its_request_with_a_reason, .
     }
     cr_assert_not(running, "the engine still reports the container running 5 s after the kill");
     double wall;
-    cr_assert_not(hf_worker_run(ip, HF_WORKER_PORT, 50, 1, 2000, &wall, &err));
+    cr_assert_not(hf_worker_run(ip, HF_WORKER_PORT, 50, 1, -1, 2000, &wall, &err));
     cr_assert(strstr(err.message, ip), "the error names the worker: %s", err.message);
     remove_run(d, run);
     hf_docker_close(d);

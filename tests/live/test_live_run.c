@@ -176,3 +176,42 @@ Test(live_run, hyperfaas_runs_live_and_accounts_for_everything, .timeout = 120)
     cr_assert_eq(leftovers(), 0, "no container left behind");
     hf_remove_tree(dir);
 }
+
+/* Container sharing live: two functions, a burst on one; the global scheduler may specialize the
+ * other function's containers' second worker (SPECIALIZE over the worker protocol). Every request
+ * is accounted for, whatever the scheduler decides on this machine. */
+Test(live_run, hyperfaas_with_two_functions_and_sharing_accounts_for_everything, .timeout = 120)
+{
+    engine_or_skip();
+    char dir[] = "/tmp/hfsim-test-liveshare-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char out[300];
+    snprintf(out, sizeof out, "%s/run", dir);
+    const char *sets[] = {
+        "model=\"cluster\"", "policy=\"hyperfaas\"", "duration_s=8", "drain_s=30",
+        "function.concurrency=2", "function.specialize_ms=50", "function.memory_mib=128",
+        "workload.functions=2", "workload.rate_per_s=3", "workload.memory_mb=4",
+        "workload.bursts=[{\"start_s\": 2, \"duration_s\": 4, \"rate_per_s\": 12, \"function\": 0}]",
+        "workload.service={\"dist\": \"constant\", \"mean_ms\": 60}",
+    };
+    struct hf_error err = {0};
+    json_t *s = hf_scenario_load(NULL, sets, sizeof sets / sizeof sets[0], &err);
+    cr_assert_not_null(s, "%s", err.message);
+    struct hf_live_options o = {.host = HOST, .out_dir = out, .progress = false};
+    cr_assert(hf_live_run(s, &o, &err), "%s", err.message);
+    json_decref(s);
+    json_t *sum = load_summary(out);
+    const json_t *req = json_object_get(sum, "requests");
+    json_int_t arrived = json_integer_value(json_object_get(req, "arrived"));
+    json_int_t completed = json_integer_value(json_object_get(req, "completed"));
+    json_int_t failed = json_integer_value(json_object_get(json_object_get(req, "failed"), "total"));
+    cr_assert_eq(arrived, completed + failed, "conservation");
+    cr_assert_eq(failed, 0);
+    fprintf(stderr, "live sharing: %lld specializations, %lld resizes, %lld cold starts\n",
+            (long long)json_integer_value(json_object_get(sum, "specializations")),
+            (long long)json_integer_value(json_object_get(sum, "resizes")),
+            (long long)json_integer_value(json_object_get(sum, "cold_starts")));
+    json_decref(sum);
+    cr_assert_eq(leftovers(), 0, "no container left behind");
+    hf_remove_tree(dir);
+}

@@ -347,3 +347,29 @@ Test(hyperfaas_sim, figure2_each_burst_reaches_exactly_its_phase, .timeout = 120
     }
     hf_remove_tree(dir);
 }
+
+/* Regression (found by running the live-mode scenario in the simulator): with a small concurrency,
+ * a container whose own worker and specialized second worker are both full holds twice
+ * `concurrency` requests; its slot arrays held only `concurrency` and the next dispatch wrote out
+ * of bounds. */
+Test(hyperfaas_sim, both_workers_full_on_one_container, .timeout = 60)
+{
+    char dir[] = "/tmp/hfsim-test-hf-slots-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    const char *sets[] = {
+        "model=\"cluster\"", "policy=\"hyperfaas\"", "duration_s=16", "drain_s=30", "gateway.timeout_s=30",
+        "function={\"cpu_limit\": 1, \"cpu_request\": 0.5, \"memory_mib\": 128, \"base_memory_mib\": 16, "
+        "\"concurrency\": 2, \"specialize_ms\": 50}",
+        "workload.functions=2", "workload.rate_per_s=4", "workload.memory_mb=4", "workload.arrival=\"poisson\"",
+        "workload.bursts=[{\"start_s\": 5, \"duration_s\": 6, \"rate_per_s\": 20, \"function\": 0}]",
+        "workload.service={\"dist\": \"constant\", \"mean_ms\": 100}",
+    };
+    char out[300];
+    snprintf(out, sizeof out, "%s/run", dir);
+    json_t *sum = run(NULL, sets, sizeof sets / sizeof sets[0], out);
+    const json_t *req = json_object_get(sum, "requests");
+    cr_assert_eq(json_integer_value(json_object_get(req, "completed")),
+                 json_integer_value(json_object_get(req, "arrived")));
+    cr_assert_geq(count(sum, "specializations"), 1, "the burst is shared onto the other function's container");
+    json_decref(sum);
+}
