@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "live/live_run.h"
+#include "sim/gnuplot.h"
 #include "sim/profile.h"
 #include "sim/results.h"
 #include "sim/run.h"
@@ -138,15 +139,8 @@ bool hf_validate(const struct hf_validate_options *o, struct hf_error *err)
             ok = hf_results_close(&res, gp, "validation.gp", err);
         }
     }
-    if (ok && system("command -v gnuplot >/dev/null 2>&1") == 0 && !strchr(res.tmp_dir, '\'')) {
-        char cmd[3 * PATH_MAX + 200];
-        for (int i = 0; i < 2; i++) {
-            snprintf(cmd, sizeof cmd, "cd '%s' && gnuplot -e \"ext='%s'\" validation.gp 2>/dev/null", res.tmp_dir,
-                     i ? "svg" : "png");
-            if (system(cmd) != 0)
-                fprintf(stderr, "hfsim: validate: gnuplot failed on validation.gp\n");
-        }
-    }
+    if (ok)
+        hf_gnuplot_draw(res.tmp_dir, "validation.gp", "", "validate");
     ok = ok && hf_results_commit(&res, err);
     if (!ok && open)
         hf_results_abort(&res);

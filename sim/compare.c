@@ -10,45 +10,16 @@
 #include "sim/results.h"
 #include "sim/run.h"
 #include "sim/scenario.h"
+#include "sim/gnuplot.h"
+#include "sim/policy_list.h"
 #include "sim/schema.h"
 #include "sim/summary_columns.h"
 
 extern const char hf_compare_default_scenario_json[];
 extern const char hf_compare_plot_script[];
 
-#define MAX_POLICIES 32
 
 const char *hf_compare_default_scenario_text(void) { return hf_compare_default_scenario_json; }
-
-/* Splits "a,b,c" into names (pointing into `buffer`), checking each is a policy. */
-static int split_policies(const char *list, char *buffer, size_t size, const char **names, struct hf_error *err)
-{
-    if (strlen(list) >= size) {
-        hf_fail(err, HF_EXIT_USAGE, "--policies: list too long");
-        return -1;
-    }
-    strcpy(buffer, list);
-    int n = 0;
-    for (char *save = NULL, *tok = strtok_r(buffer, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        if (!hf_policy_find(tok)) {
-            hf_fail(err, HF_EXIT_USAGE, "--policies: unknown policy \"%s\" (`hfsim policies` lists them)", tok);
-            return -1;
-        }
-        for (int i = 0; i < n; i++)
-            if (strcmp(names[i], tok) == 0) {
-                hf_fail(err, HF_EXIT_USAGE, "--policies: \"%s\" given twice", tok);
-                return -1;
-            }
-        if (n == MAX_POLICIES) {
-            hf_fail(err, HF_EXIT_USAGE, "--policies: at most %d", MAX_POLICIES);
-            return -1;
-        }
-        names[n++] = tok;
-    }
-    if (n == 0)
-        hf_fail(err, HF_EXIT_USAGE, "--policies: no policy given");
-    return n;
-}
 
 static json_t *load_scenario(const struct hf_compare_options *o, const char *policy, struct hf_error *err)
 {
@@ -78,9 +49,6 @@ json_t *hf_compare_scenario(const char *path, const char *const *overrides, size
                                     "(embedded figure1-hpa-burst.json)", overrides, override_count, err);
 }
 
-/* Quotes a path for a POSIX shell (single quotes; a path holding one is refused by the caller). */
-static bool shell_safe(const char *path) { return strchr(path, '\'') == NULL; }
-
 static bool write_plot_script(struct hf_results *res, struct hf_error *err)
 {
     FILE *f = hf_results_open(res, "plot.gp", err);
@@ -90,41 +58,19 @@ static bool write_plot_script(struct hf_results *res, struct hf_error *err)
     return hf_results_close(res, f, "plot.gp", err);
 }
 
-/* Runs gnuplot in the results directory for PNG and SVG; false (with a message) when it is missing
- * or fails: the data stays, the plots do not. */
+/* Draws plot.gp's plots in the results directory (PNG and SVG); without gnuplot the data stays. */
 static void draw(const char *dir, const char *policy_words, const json_t *scenario)
 {
-    if (system("command -v gnuplot >/dev/null 2>&1") != 0) {
-        fprintf(stderr, "hfsim: gnuplot not found: wrote the data but no plots (apt-get install gnuplot-nox, "
-                        "then run `gnuplot plot.gp` in %s as plot.gp's first lines say)\n", dir);
-        return;
-    }
-    if (!shell_safe(dir)) {
-        fprintf(stderr, "hfsim: %s: a directory name with a quote: plots skipped\n", dir);
-        return;
-    }
     const json_t *burst = hf_json_at(scenario, "workload.bursts.0");
     double start = burst ? hf_json_number_at(burst, "start_s") : -1;
     double end = burst ? start + hf_json_number_at(burst, "duration_s") : -1;
-    const char *formats[] = {"png", "svg"};
-    for (int i = 0; i < 2; i++) {
-        char cmd[PATH_MAX + 1024];
-        snprintf(cmd, sizeof cmd,
-                 "cd '%s' && gnuplot -e \"policies='%s'; scenario='%s'; window=%g; burst_start=%g; "
-                 "burst_end=%g; ext='%s'\" plot.gp 2>gnuplot.log",
-                 dir, policy_words, hf_json_string_at(scenario, "name"),
-                 hf_json_number_at(scenario, "outputs.stabilize_window_s"), start, end, formats[i]);
-        if (system(cmd) != 0) {
-            fprintf(stderr, "hfsim: gnuplot failed drawing the %s plots; see %s/gnuplot.log\n", formats[i], dir);
-            return;
-        }
-    }
-    char log[PATH_MAX + 32];
-    snprintf(log, sizeof log, "%s/gnuplot.log", dir);
-    remove(log);
+    char vars[1400];
+    snprintf(vars, sizeof vars, "policies='%s'; scenario='%s'; window=%g; burst_start=%g; burst_end=%g; ", policy_words,
+             hf_json_string_at(scenario, "name"), hf_json_number_at(scenario, "outputs.stabilize_window_s"), start, end);
+    hf_gnuplot_draw(dir, "plot.gp", vars, "compare");
 }
 
-static void print_table(const char **names, int n, json_t **summaries)
+static void print_table(const char *const *names, int n, json_t **summaries)
 {
     printf("%-12s", "policy");
     for (size_t c = 0; c < hf_summary_column_count; c++)
@@ -144,7 +90,7 @@ static void print_table(const char **names, int n, json_t **summaries)
     }
 }
 
-static bool write_csv(struct hf_results *res, const char **names, int n, json_t **summaries, struct hf_error *err)
+static bool write_csv(struct hf_results *res, const char *const *names, int n, json_t **summaries, struct hf_error *err)
 {
     FILE *f = hf_results_open(res, "comparison.csv", err);
     if (!f)
@@ -170,11 +116,11 @@ static bool write_csv(struct hf_results *res, const char **names, int n, json_t 
 
 bool hf_compare(const struct hf_compare_options *o, char *written, size_t written_size, struct hf_error *err)
 {
-    char buffer[1024];
-    const char *names[MAX_POLICIES];
-    int n = split_policies(o->policies ? o->policies : HF_COMPARE_DEFAULT_POLICIES, buffer, sizeof buffer, names, err);
-    if (n < 0)
+    struct hf_policy_list list;
+    if (!hf_policy_list_parse(&list, o->policies ? o->policies : HF_COMPARE_DEFAULT_POLICIES, err))
         return false;
+    const char *const *names = list.names;
+    int n = list.count;
     /* Validate the scenario (and every policy's section) before anything is written. */
     json_t *base = load_scenario(o, NULL, err);
     if (!base)
@@ -186,7 +132,7 @@ bool hf_compare(const struct hf_compare_options *o, char *written, size_t writte
         snprintf(out, sizeof out, "results/compare-%s-%lld", hf_json_string_at(base, "name"),
                  hf_json_int_at(base, "seed"));
     struct hf_results res;
-    json_t *summaries[MAX_POLICIES] = {0};
+    json_t *summaries[HF_POLICY_LIST_MAX] = {0};
     bool ok = hf_results_begin(&res, out, err);
     char words[1024] = "";
     for (int p = 0; ok && p < n; p++) {

@@ -13,46 +13,29 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "policies/registry.h"
 #include "sim/compare.h"
+#include "sim/gnuplot.h"
+#include "sim/policy_list.h"
 #include "sim/results.h"
 #include "sim/run.h"
 #include "sim/schema.h"
 #include "sim/summary_columns.h"
 #include "sim/wallclock.h"
 
-#define MAX_POLICIES 32
 
 struct sweep {
     const struct hf_sweep_options *o;
     const struct hf_sweep_grid *grid;
-    const char *policies[MAX_POLICIES];
-    int policy_count;
-    char policy_buffer[1024];
+    struct hf_policy_list list;
     uint64_t points, jobs;
     char out[PATH_MAX];
     bool has_values[64]; /* per summary column: some run has it (else there is nothing to plot) */
 };
 
-static bool split_policies(struct sweep *s, const char *list, struct hf_error *err)
-{
-    if (strlen(list) >= sizeof s->policy_buffer)
-        return hf_fail(err, HF_EXIT_USAGE, "--policies: list too long");
-    strcpy(s->policy_buffer, list);
-    for (char *save = NULL, *tok = strtok_r(s->policy_buffer, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        if (!hf_policy_find(tok))
-            return hf_fail(err, HF_EXIT_USAGE, "--policies: unknown policy \"%s\" (`hfsim policies` lists them)", tok);
-        if (s->policy_count == MAX_POLICIES)
-            return hf_fail(err, HF_EXIT_USAGE, "--policies: at most %d", MAX_POLICIES);
-        s->policies[s->policy_count++] = tok;
-    }
-    return s->policy_count > 0 || hf_fail(err, HF_EXIT_USAGE, "--policies: no policy given");
-}
-
 static void job_dir(const struct sweep *s, uint64_t job, char *buf, size_t size)
 {
-    snprintf(buf, size, "%s/runs/%s/p%06llu", s->out, s->policies[job % (uint64_t)s->policy_count],
-             (unsigned long long)(job / (uint64_t)s->policy_count));
+    snprintf(buf, size, "%s/runs/%s/p%06llu", s->out, s->list.names[job % (uint64_t)s->list.count],
+             (unsigned long long)(job / (uint64_t)s->list.count));
 }
 
 static bool finished(const struct sweep *s, uint64_t job)
@@ -68,10 +51,10 @@ static json_t *job_scenario(const struct sweep *s, uint64_t job, struct hf_error
 {
     size_t n = s->grid->axis_count;
     char *sets[HF_SWEEP_MAX_AXES + 1];
-    if (!hf_sweep_grid_overrides(s->grid, job / (uint64_t)s->policy_count, sets, err))
+    if (!hf_sweep_grid_overrides(s->grid, job / (uint64_t)s->list.count, sets, err))
         return NULL;
     char policy[96];
-    snprintf(policy, sizeof policy, "policy=\"%s\"", s->policies[job % (uint64_t)s->policy_count]);
+    snprintf(policy, sizeof policy, "policy=\"%s\"", s->list.names[job % (uint64_t)s->list.count]);
     sets[n] = policy;
     json_t *scenario = hf_compare_scenario(s->o->scenario_path, (const char *const *)sets, n + 1, err);
     if (!scenario && n > 0) {
@@ -79,7 +62,7 @@ static json_t *job_scenario(const struct sweep *s, uint64_t job, struct hf_error
         for (size_t a = 0; a < n; a++)
             snprintf(where + strlen(where), sizeof where - strlen(where), "%s%s", a ? " " : "", sets[a]);
         char prefix[700];
-        snprintf(prefix, sizeof prefix, "point p%06llu (%s)", (unsigned long long)(job / (uint64_t)s->policy_count),
+        snprintf(prefix, sizeof prefix, "point p%06llu (%s)", (unsigned long long)(job / (uint64_t)s->list.count),
                  where);
         hf_error_prefix(err, prefix);
     }
@@ -91,9 +74,9 @@ static json_t *job_scenario(const struct sweep *s, uint64_t job, struct hf_error
 /* Removes hidden .tmp directories an interrupted worker left in runs/<policy>/. */
 static void clean_leftovers(const struct sweep *s)
 {
-    for (int p = 0; p < s->policy_count; p++) {
+    for (int p = 0; p < s->list.count; p++) {
         char dir[PATH_MAX + 64];
-        snprintf(dir, sizeof dir, "%s/runs/%s", s->out, s->policies[p]);
+        snprintf(dir, sizeof dir, "%s/runs/%s", s->out, s->list.names[p]);
         DIR *d = opendir(dir);
         if (!d)
             continue;
@@ -254,8 +237,8 @@ static bool write_csv(struct sweep *s, struct hf_error *err)
             ok = hf_fail(err, HF_EXIT_RUN_FAILED, "%s: %s", summary_path, jerr.text);
             break;
         }
-        uint64_t point = job / (uint64_t)s->policy_count;
-        fprintf(f, "%llu,%s", (unsigned long long)point, s->policies[job % (uint64_t)s->policy_count]);
+        uint64_t point = job / (uint64_t)s->list.count;
+        fprintf(f, "%llu,%s", (unsigned long long)point, s->list.names[job % (uint64_t)s->list.count]);
         for (size_t a = 0; a < s->grid->axis_count; a++) {
             fputc(',', f);
             csv_field(f, hf_sweep_grid_value(s->grid, point, a));
@@ -300,8 +283,8 @@ static void plot(const struct sweep *s)
                "set termoption noenhanced\nset datafile separator ','\nset key outside right top\nset grid\n"
                "set offsets graph 0.05, graph 0.05, graph 0.05, graph 0.05\n");
     fprintf(f, "policies = '");
-    for (int p = 0; p < s->policy_count; p++)
-        fprintf(f, "%s%s", p ? " " : "", s->policies[p]);
+    for (int p = 0; p < s->list.count; p++)
+        fprintf(f, "%s%s", p ? " " : "", s->list.names[p]);
     fprintf(f, "'\n");
     int plotted = 0;
     for (size_t a = 0; a < s->grid->axis_count; a++) {
@@ -329,21 +312,7 @@ static void plot(const struct sweep *s)
     fclose(f);
     if (!plotted)
         return;
-    if (system("command -v gnuplot >/dev/null 2>&1") != 0) {
-        fprintf(stderr, "hfsim: gnuplot not found: sweep.csv is written but no plots (apt-get install gnuplot-nox, "
-                        "then `gnuplot sweep.gp` in %s)\n", s->out);
-        return;
-    }
-    if (strchr(s->out, '\''))
-        return;
-    for (int i = 0; i < 2; i++) {
-        char cmd[PATH_MAX + 200];
-        snprintf(cmd, sizeof cmd, "cd '%s' && gnuplot -e \"ext='%s'\" sweep.gp 2>/dev/null", s->out, i ? "svg" : "png");
-        if (system(cmd) != 0) {
-            fprintf(stderr, "hfsim: gnuplot failed on %s/sweep.gp\n", s->out);
-            return;
-        }
-    }
+    hf_gnuplot_draw(s->out, "sweep.gp", "", "sweep");
 }
 
 /* sweep.json: what a cluster (or --merge) needs to reproduce this grid exactly. */
@@ -364,8 +333,8 @@ static bool write_manifest(const struct sweep *s, struct hf_error *err)
     }
     json_object_set_new(m, "axes", axes);
     json_t *policies = json_array();
-    for (int p = 0; p < s->policy_count; p++)
-        json_array_append_new(policies, json_string(s->policies[p]));
+    for (int p = 0; p < s->list.count; p++)
+        json_array_append_new(policies, json_string(s->list.names[p]));
     json_object_set_new(m, "policies", policies);
     char path[PATH_MAX + 32];
     snprintf(path, sizeof path, "%s/sweep.json", s->out);
@@ -460,7 +429,7 @@ static bool emit(const struct sweep *s, struct hf_error *err)
                    "# Submit with: sbatch %s/sweep.sbatch ; then: hfsim sweep --merge %s\n"
                    "#SBATCH --job-name=hfsim-sweep\n#SBATCH --array=0-%llu\n#SBATCH --ntasks=1\n"
                    "#SBATCH --cpus-per-task=1\n#SBATCH --output=%s/slurm-%%A_%%a.out\n",
-                   (unsigned long long)s->points, s->policy_count, out, out,
+                   (unsigned long long)s->points, s->list.count, out, out,
                    (unsigned long long)(s->jobs ? s->jobs - 1 : 0), out);
         job_command(f, self, out, "\"$SLURM_ARRAY_TASK_ID\"");
         fputc('\n', f);
@@ -512,11 +481,11 @@ bool hf_sweep(const struct hf_sweep_options *o, char *written, size_t written_si
     if (!base)
         ok = false;
     const char *list = o->policies ? o->policies : o->grid->policies;
-    ok = ok && split_policies(s, list ? list : hf_json_string_at(base, "policy"), err);
+    ok = ok && hf_policy_list_parse(&s->list, list ? list : hf_json_string_at(base, "policy"), err);
     s->points = hf_sweep_grid_points(o->grid);
     if (ok && s->points > HF_SWEEP_MAX_POINTS)
         ok = hf_fail(err, HF_EXIT_USAGE, "sweep: more than %d points", HF_SWEEP_MAX_POINTS);
-    s->jobs = s->points * (uint64_t)s->policy_count;
+    s->jobs = s->points * (uint64_t)s->list.count;
     if (ok) {
         if (o->out_dir)
             snprintf(s->out, sizeof s->out, "%s", o->out_dir);
@@ -580,7 +549,7 @@ bool hf_sweep(const struct hf_sweep_options *o, char *written, size_t written_si
                 pending[pending_count++] = job;
         if (o->progress)
             fprintf(stderr, "hfsim: sweep: %llu points x %d policies = %llu runs, %llu already done\n",
-                    (unsigned long long)s->points, s->policy_count, (unsigned long long)s->jobs,
+                    (unsigned long long)s->points, s->list.count, (unsigned long long)s->jobs,
                     (unsigned long long)(s->jobs - pending_count));
     }
     if (ok && pending_count > 0)
