@@ -7,7 +7,7 @@
  * Open loop: arrival times come from the scenario's workload (synthetic or trace) computed ahead;
  * each is issued when the wall clock reaches it, and how late that was is measured (summary
  * `live.lateness_ms`). The gateway is in this process: it routes to a ready container with a free
- * slot or queues (FIFO, gateway.timeout_s). A request runs as a real `RUN cpu_ms memory_mb` on a
+ * slot or queues (FIFO, gateway.timeout_s). A request is a real HTTP call (POST /run) to a
  * worker; one whose container dies before answering fails with reason `container_lost`. Every
  * container carries hfsim.run=<run id> and is removed at the end, on error and on SIGINT/SIGTERM.
  * Results: config.json and summary.json in the same layout as `hfsim run` (model "live").

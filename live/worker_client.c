@@ -1,92 +1,138 @@
 #include "live/worker_client.h"
 
-#include <arpa/inet.h>
-#include <errno.h>
-#include <netinet/in.h>
-#include <poll.h>
+#include <curl/curl.h>
+#include <jansson.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
-/* Sends `line`, reads one reply line into `reply`. */
-static bool exchange(const char *ip, int port, const char *line, char *reply, size_t size, int timeout_ms,
-                     struct hf_error *err)
+struct body {
+    char text[512];
+    size_t size;
+};
+
+static size_t collect(char *data, size_t size, size_t count, void *ctx)
 {
-    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-    if (inet_pton(AF_INET, ip, &addr.sin_addr) != 1)
-        return hf_fail(err, HF_EXIT_RUN_FAILED, "worker %s:%d: not an IPv4 address", ip, port);
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0)
-        return hf_fail(err, HF_EXIT_RUN_FAILED, "worker %s:%d: socket: %s", ip, port, strerror(errno));
-    if (connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
-        int e = errno;
-        close(fd);
-        return hf_fail(err, HF_EXIT_RUN_FAILED, "worker %s:%d: connect: %s", ip, port, strerror(e));
+    struct body *b = ctx;
+    size_t n = size * count, room = sizeof b->text - 1 - b->size;
+    memcpy(b->text + b->size, data, n < room ? n : room);
+    b->size += n < room ? n : room;
+    b->text[b->size] = '\0';
+    return n;
+}
+
+/* One HTTP call; *status gets the HTTP status, `b` the (truncated) body. */
+static bool call(const char *ip, int port, const char *method, const char *target, int timeout_ms, long *status,
+                 struct body *b, struct hf_error *err)
+{
+    char url[256];
+    snprintf(url, sizeof url, "http://%s:%d%s", ip, port, target);
+    CURL *c = curl_easy_init();
+    if (!c)
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "worker %s:%d: curl_easy_init failed", ip, port);
+    b->size = 0;
+    b->text[0] = '\0';
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    if (strcmp(method, "POST") == 0) {
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, "");
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, 0L);
     }
-    size_t n = strlen(line);
-    if (write(fd, line, n) != (ssize_t)n) {
-        close(fd);
-        return hf_fail(err, HF_EXIT_RUN_FAILED, "worker %s:%d: write failed", ip, port);
-    }
-    size_t got = 0;
-    struct pollfd p = {.fd = fd, .events = POLLIN};
-    while (got < size - 1) {
-        int ready = poll(&p, 1, timeout_ms);
-        if (ready <= 0) {
-            close(fd);
-            return hf_fail(err, HF_EXIT_RUN_FAILED, "worker %s:%d: no answer within %d ms", ip, port, timeout_ms);
-        }
-        ssize_t r = read(fd, reply + got, size - 1 - got);
-        if (r <= 0)
-            break;
-        got += (size_t)r;
-        if (memchr(reply, '\n', got))
-            break;
-    }
-    close(fd);
-    reply[got] = '\0';
-    if (!strchr(reply, '\n'))
-        return hf_fail(err, HF_EXIT_RUN_FAILED, "worker %s:%d: the connection closed without an answer "
-                                                "(killed, or out of memory)", ip, port);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, b);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)timeout_ms);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)(timeout_ms < 3000 ? timeout_ms : 3000));
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_PROXY, ""); /* the workers are on the engine's network, never proxied */
+    CURLcode rc = curl_easy_perform(c);
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
+    curl_easy_cleanup(c);
+    if (rc == CURLE_OPERATION_TIMEDOUT)
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "worker %s:%d: %s %s: no answer within %d ms", ip, port, method,
+                       target, timeout_ms);
+    if (rc == CURLE_GOT_NOTHING || rc == CURLE_RECV_ERROR || rc == CURLE_PARTIAL_FILE)
+        return hf_fail(err, HF_EXIT_RUN_FAILED,
+                       "worker %s:%d: the connection closed without an answer (killed, or out of memory)", ip, port);
+    if (rc != CURLE_OK)
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "worker %s:%d: %s %s: %s", ip, port, method, target,
+                       curl_easy_strerror(rc));
     return true;
+}
+
+/* The worker's {"error": ...} for a non-200 answer. */
+static bool refused(const char *ip, int port, long status, const struct body *b, struct hf_error *err)
+{
+    json_t *j = json_loads(b->text, 0, NULL);
+    const char *why = json_string_value(json_object_get(j, "error"));
+    hf_fail(err, HF_EXIT_RUN_FAILED, "worker %s:%d: HTTP %ld: %.80s", ip, port, status, why ? why : b->text);
+    json_decref(j);
+    return false;
 }
 
 bool hf_worker_ping(const char *ip, int port, int timeout_ms, struct hf_error *err)
 {
-    char reply[64];
-    if (!exchange(ip, port, "PING\n", reply, sizeof reply, timeout_ms, err))
+    long status = 0;
+    struct body b;
+    if (!call(ip, port, "GET", "/ping", timeout_ms, &status, &b, err))
         return false;
-    return strncmp(reply, "PONG", 4) == 0 ||
-           hf_fail(err, HF_EXIT_RUN_FAILED, "worker %s:%d: unexpected answer \"%.40s\"", ip, port, reply);
+    return status == 200 || refused(ip, port, status, &b, err);
 }
 
 bool hf_worker_run(const char *ip, int port, double cpu_ms, double memory_mb, long function, int timeout_ms,
                    double *wall_ms, struct hf_error *err)
 {
-    char line[128], reply[128];
+    char target[160];
+    int n = snprintf(target, sizeof target, "/run?cpu_ms=%.3f&memory_mb=%.3f", cpu_ms, memory_mb);
     if (function >= 0)
-        snprintf(line, sizeof line, "RUN %.3f %.3f %ld\n", cpu_ms, memory_mb, function);
-    else
-        snprintf(line, sizeof line, "RUN %.3f %.3f\n", cpu_ms, memory_mb);
-    if (!exchange(ip, port, line, reply, sizeof reply, timeout_ms, err))
+        snprintf(target + n, sizeof target - (size_t)n, "&function=%ld", function);
+    long status = 0;
+    struct body b;
+    if (!call(ip, port, "POST", target, timeout_ms, &status, &b, err))
         return false;
-    if (sscanf(reply, "DONE %lf", wall_ms) == 1)
-        return true;
-    return hf_fail(err, HF_EXIT_RUN_FAILED, "worker %s:%d: %.60s", ip, port, reply);
+    if (status != 200)
+        return refused(ip, port, status, &b, err);
+    json_t *j = json_loads(b.text, 0, NULL);
+    json_t *wall = json_object_get(j, "wall_ms");
+    bool ok = json_is_number(wall);
+    if (ok)
+        *wall_ms = json_number_value(wall);
+    json_decref(j);
+    return ok || hf_fail(err, HF_EXIT_RUN_FAILED, "worker %s:%d: unexpected answer \"%.60s\"", ip, port, b.text);
 }
 
 bool hf_worker_specialize(const char *ip, int port, long function, double load_ms, int timeout_ms,
                           struct hf_error *err)
 {
-    char line[96], reply[64];
+    char target[96];
     if (function >= 0)
-        snprintf(line, sizeof line, "SPECIALIZE %ld %.3f\n", function, load_ms);
+        snprintf(target, sizeof target, "/specialize?function=%ld&load_ms=%.3f", function, load_ms);
     else
-        snprintf(line, sizeof line, "GENERALIZE\n");
-    if (!exchange(ip, port, line, reply, sizeof reply, timeout_ms, err))
+        snprintf(target, sizeof target, "/generalize");
+    long status = 0;
+    struct body b;
+    if (!call(ip, port, "POST", target, timeout_ms, &status, &b, err))
         return false;
-    return strncmp(reply, "OK", 2) == 0 ||
-           hf_fail(err, HF_EXIT_RUN_FAILED, "worker %s:%d: %.60s", ip, port, reply);
+    return status == 200 || refused(ip, port, status, &b, err);
+}
+
+bool hf_worker_stats(const char *ip, int port, int timeout_ms, struct hf_worker_stats *out, struct hf_error *err)
+{
+    long status = 0;
+    struct body b;
+    if (!call(ip, port, "GET", "/stats", timeout_ms, &status, &b, err))
+        return false;
+    if (status != 200)
+        return refused(ip, port, status, &b, err);
+    json_t *j = json_loads(b.text, 0, NULL);
+    json_int_t function, second, in_flight, served;
+    bool ok = j && json_unpack(j, "{s:I, s:I, s:I, s:I, s:F, s:F}", "function", &function, "second", &second,
+                               "in_flight", &in_flight, "served", &served, "cpu_ms", &out->cpu_ms, "memory_mb",
+                               &out->memory_mb) == 0;
+    if (ok) {
+        out->function = (long)function;
+        out->second = (long)second;
+        out->in_flight = (long)in_flight;
+        out->served = (long)served;
+    }
+    json_decref(j);
+    return ok || hf_fail(err, HF_EXIT_RUN_FAILED, "worker %s:%d: unexpected stats \"%.60s\"", ip, port, b.text);
 }

@@ -1,6 +1,8 @@
-/* The client side of hfsim-worker's line protocol (live/worker/hfsim_worker.c): one request per TCP
- * connection. Timeouts are wall-clock; nothing here retries.
- * Errors: false with "worker IP:PORT: what failed" in err (HF_EXIT_RUN_FAILED). */
+/* The client side of hfsim-worker's HTTP interface (live/worker/hfsim_worker.c): real HTTP/1.1
+ * calls over libcurl, one connection per call (the worker forks per connection). Timeouts are
+ * wall-clock; nothing here retries. Thread-safe: every call uses its own curl handle.
+ * Errors: false with "worker IP:PORT: what failed" in err (HF_EXIT_RUN_FAILED); a connection that
+ * closes without an answer (the container was killed, or the request was OOM-killed) says so. */
 #ifndef HF_WORKER_CLIENT_H
 #define HF_WORKER_CLIENT_H
 
@@ -10,14 +12,22 @@
 
 #define HF_WORKER_PORT 8080
 
-/* PING -> PONG within timeout_ms. */
+/* GET /ping answers 200 within timeout_ms. */
 bool hf_worker_ping(const char *ip, int port, int timeout_ms, struct hf_error *err);
-/* RUN cpu_ms memory_mb [function] -> DONE wall_ms; *wall_ms is what the worker measured.
+/* POST /run: cpu_ms of CPU time holding memory_mb; *wall_ms is what the worker measured.
  * function < 0: whatever the container's own worker serves. */
 bool hf_worker_run(const char *ip, int port, double cpu_ms, double memory_mb, long function, int timeout_ms,
                    double *wall_ms, struct hf_error *err);
-/* SPECIALIZE function load_ms (function >= 0) or GENERALIZE (function < 0) -> OK. */
+/* POST /specialize?function=F&load_ms=L (function >= 0) or POST /generalize (function < 0). */
 bool hf_worker_specialize(const char *ip, int port, long function, double load_ms, int timeout_ms,
                           struct hf_error *err);
+
+/* What the worker's ICS reports (GET /stats). */
+struct hf_worker_stats {
+    long function, second;    /* the own worker's function; the second's, or -1 (generic) */
+    long in_flight, served;   /* requests running now / finished since start */
+    double cpu_ms, memory_mb; /* CPU time burnt by requests since start; memory they hold now */
+};
+bool hf_worker_stats(const char *ip, int port, int timeout_ms, struct hf_worker_stats *out, struct hf_error *err);
 
 #endif

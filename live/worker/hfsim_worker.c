@@ -3,22 +3,27 @@
  * function workers: the first serves the container's own function, the second is generic until
  * the global scheduler specializes it for another function (container sharing).
  *
- * It listens on TCP port 8080 (argv[1]) for the function given as argv[2] (default 0) and serves
- * one request per connection, request streaming rather than HTTP: one line in, one line out.
- *     RUN <cpu_ms> <memory_mb> [<function>]   -> DONE <wall_ms>   (burns <cpu_ms> of its own CPU
- *         clock, so a CPU quota stretches wall time as the simulator's processor sharing does,
- *         holding <memory_mb> of touched memory; ERR when the function is not loaded here)
- *     SPECIALIZE <function> <load_ms>          -> OK after <load_ms> (loading the code); the
- *         second worker then serves <function>
- *     GENERALIZE                               -> OK: the second worker is generic again
- *     PING                                     -> PONG (readiness)
+ * It listens on TCP port 8080 (argv[1]) for the function given as argv[2] (default 0) and speaks
+ * just enough HTTP/1.1 for one request per connection (no bodies in, small JSON bodies out):
+ *     POST /run?cpu_ms=C&memory_mb=M[&function=F]  -> 200 {"wall_ms":..}: burns C ms of its own
+ *          CPU clock, so a CPU quota stretches wall time as the simulator's processor sharing
+ *          does, while holding M MiB of touched memory; 409 when F is not loaded here
+ *     POST /specialize?function=F&load_ms=L         -> 200 after L ms (loading the code); the
+ *          second worker then serves F
+ *     POST /generalize                              -> 200: the second worker is generic again
+ *     GET /ping                                     -> 200 (readiness)
+ *     GET /stats                                    -> 200 {"function","second","in_flight",
+ *          "served","cpu_ms","memory_mb"}: what the ICS reports to the global scheduler (CPU
+ *          time burnt by requests since start, memory held by requests now)
  * Each connection is served by a forked child, so requests run concurrently and one that exceeds
- * the memory limit is OOM-killed alone; the workers' state lives in shared memory so every child
- * sees it. */
+ * the memory limit is OOM-killed alone; the workers' state and counters live in shared memory so
+ * every child sees them. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <stdbool.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,86 +40,143 @@ static double now_ms(clockid_t clock)
     return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
 }
 
-static void reply(int fd, const char *text) { (void)!write(fd, text, strlen(text)); }
-
 #define GENERIC -1L
 
-/* Shared by every forked child: what each worker serves. */
+/* Shared by every forked child. Counters are in microseconds / KiB so they stay integers. */
 struct workers {
-    long own;    /* the container's function */
-    long second; /* GENERIC, or the function the second worker was specialized for */
+    _Atomic long own;    /* the container's function */
+    _Atomic long second; /* GENERIC, or the function the second worker was specialized for */
+    _Atomic long in_flight, served, cpu_us, memory_kib;
 };
 
-static void serve(int fd, volatile struct workers *w)
+static void respond(int fd, int status, const char *body)
 {
-    char line[128];
-    size_t n = 0;
-    while (n < sizeof line - 1) {
-        ssize_t got = read(fd, line + n, 1);
-        if (got <= 0)
-            return;
-        if (line[n] == '\n')
-            break;
-        n++;
+    const char *reason = status == 200 ? "OK" : status == 400 ? "Bad Request" : status == 404 ? "Not Found"
+                       : status == 409 ? "Conflict" : "Service Unavailable";
+    char head[160];
+    int n = snprintf(head, sizeof head,
+                     "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n"
+                     "Connection: close\r\n\r\n", status, reason, strlen(body));
+    (void)!write(fd, head, (size_t)n);
+    (void)!write(fd, body, strlen(body));
+}
+
+/* The value of `key` in the query string `q` ("a=1&b=2"), parsed as a number; false when absent or
+ * not a plain number. */
+static bool query_number(const char *q, const char *key, double *out)
+{
+    size_t k = strlen(key);
+    for (const char *p = q; p && *p; p = strchr(p, '&') ? strchr(p, '&') + 1 : NULL) {
+        if (strncmp(p, key, k) == 0 && p[k] == '=') {
+            char *end;
+            errno = 0;
+            *out = strtod(p + k + 1, &end);
+            return errno == 0 && end != p + k + 1 && (*end == '\0' || *end == '&');
+        }
     }
-    line[n] = '\0';
-    if (strcmp(line, "PING") == 0) {
-        reply(fd, "PONG\n");
+    return false;
+}
+
+static void run(int fd, const char *query, struct workers *w)
+{
+    double cpu_ms, memory_mb, function;
+    bool named = query_number(query, "function", &function);
+    if (!query_number(query, "cpu_ms", &cpu_ms) || !query_number(query, "memory_mb", &memory_mb) || cpu_ms < 0 ||
+        memory_mb < 0 || cpu_ms > 3.6e6 || memory_mb > 1e6) {
+        respond(fd, 400, "{\"error\":\"bad request\"}");
         return;
     }
-    long function;
-    double load_ms;
-    if (sscanf(line, "SPECIALIZE %ld %lf", &function, &load_ms) == 2 && function >= 0 && load_ms >= 0 &&
-        load_ms < 600000) {
-        struct timespec t = {(time_t)(load_ms / 1000), (long)(load_ms * 1e6) % 1000000000L};
-        nanosleep(&t, NULL); /* loading the function's code into the generic worker */
-        w->second = function;
-        reply(fd, "OK\n");
-        return;
-    }
-    if (strcmp(line, "GENERALIZE") == 0) {
-        w->second = GENERIC;
-        reply(fd, "OK\n");
-        return;
-    }
-    double cpu_ms, memory_mb;
-    int fields = sscanf(line, "RUN %lf %lf %ld", &cpu_ms, &memory_mb, &function);
-    if (fields < 2 || cpu_ms < 0 || memory_mb < 0 || cpu_ms > 3.6e6 || memory_mb > 1e6) {
-        reply(fd, "ERR bad request\n");
-        return;
-    }
-    if (fields == 3 && function != w->own && function != w->second) {
-        reply(fd, "ERR function not loaded\n");
+    if (named && (long)function != atomic_load(&w->own) && (long)function != atomic_load(&w->second)) {
+        respond(fd, 409, "{\"error\":\"function not loaded\"}");
         return;
     }
     double start = now_ms(CLOCK_MONOTONIC);
     size_t bytes = (size_t)(memory_mb * 1024 * 1024);
     char *held = bytes ? malloc(bytes) : NULL;
     if (bytes && !held) {
-        reply(fd, "ERR out of memory\n");
+        respond(fd, 503, "{\"error\":\"out of memory\"}");
         return;
     }
+    atomic_fetch_add(&w->in_flight, 1);
+    atomic_fetch_add(&w->memory_kib, (long)(bytes / 1024));
     for (size_t i = 0; i < bytes; i += 4096)
         held[i] = (char)i; /* touch every page: the memory is really used */
-    double cpu_start = now_ms(CLOCK_THREAD_CPUTIME_ID);
+    double cpu_start = now_ms(CLOCK_THREAD_CPUTIME_ID), burnt;
     volatile unsigned long spin = 0;
-    while (now_ms(CLOCK_THREAD_CPUTIME_ID) - cpu_start < cpu_ms)
+    while ((burnt = now_ms(CLOCK_THREAD_CPUTIME_ID) - cpu_start) < cpu_ms)
         for (int k = 0; k < 10000; k++)
             spin += (unsigned long)k;
     free(held);
+    atomic_fetch_sub(&w->memory_kib, (long)(bytes / 1024));
+    atomic_fetch_add(&w->cpu_us, (long)(burnt * 1e3));
+    atomic_fetch_add(&w->served, 1);
+    atomic_fetch_sub(&w->in_flight, 1);
     char out[64];
-    snprintf(out, sizeof out, "DONE %.3f\n", now_ms(CLOCK_MONOTONIC) - start);
-    reply(fd, out);
+    snprintf(out, sizeof out, "{\"wall_ms\":%.3f}", now_ms(CLOCK_MONOTONIC) - start);
+    respond(fd, 200, out);
+}
+
+static void serve(int fd, struct workers *w)
+{
+    char head[4096];
+    size_t n = 0;
+    while (n < sizeof head - 1) {
+        ssize_t got = read(fd, head + n, sizeof head - 1 - n);
+        if (got <= 0)
+            return;
+        n += (size_t)got;
+        head[n] = '\0';
+        if (strstr(head, "\r\n\r\n"))
+            break;
+    }
+    char method[8], target[1024];
+    if (sscanf(head, "%7s %1023s HTTP/1.", method, target) != 2) {
+        respond(fd, 400, "{\"error\":\"not an HTTP request\"}");
+        return;
+    }
+    char *query = strchr(target, '?');
+    if (query)
+        *query++ = '\0';
+    bool post = strcmp(method, "POST") == 0, get = strcmp(method, "GET") == 0;
+    if (get && strcmp(target, "/ping") == 0) {
+        respond(fd, 200, "{\"ok\":true}");
+    } else if (get && strcmp(target, "/stats") == 0) {
+        char out[256];
+        snprintf(out, sizeof out,
+                 "{\"function\":%ld,\"second\":%ld,\"in_flight\":%ld,\"served\":%ld,\"cpu_ms\":%.3f,"
+                 "\"memory_mb\":%.3f}",
+                 atomic_load(&w->own), atomic_load(&w->second), atomic_load(&w->in_flight), atomic_load(&w->served),
+                 (double)atomic_load(&w->cpu_us) / 1e3, (double)atomic_load(&w->memory_kib) / 1024.0);
+        respond(fd, 200, out);
+    } else if (post && strcmp(target, "/run") == 0) {
+        run(fd, query ? query : "", w);
+    } else if (post && strcmp(target, "/specialize") == 0) {
+        double function, load_ms;
+        if (!query || !query_number(query, "function", &function) || !query_number(query, "load_ms", &load_ms) ||
+            function < 0 || load_ms < 0 || load_ms >= 600000) {
+            respond(fd, 400, "{\"error\":\"bad request\"}");
+            return;
+        }
+        struct timespec t = {(time_t)(load_ms / 1000), (long)(load_ms * 1e6) % 1000000000L};
+        nanosleep(&t, NULL); /* loading the function's code into the generic worker */
+        atomic_store(&w->second, (long)function);
+        respond(fd, 200, "{\"ok\":true}");
+    } else if (post && strcmp(target, "/generalize") == 0) {
+        atomic_store(&w->second, GENERIC);
+        respond(fd, 200, "{\"ok\":true}");
+    } else {
+        respond(fd, 404, "{\"error\":\"no such endpoint\"}");
+    }
 }
 
 int main(int argc, char **argv)
 {
     int port = argc > 1 ? atoi(argv[1]) : 8080;
-    volatile struct workers *w = mmap(NULL, sizeof *w, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    struct workers *w = mmap(NULL, sizeof *w, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (w == MAP_FAILED)
         return 1;
-    w->own = argc > 2 ? atol(argv[2]) : 0;
-    w->second = GENERIC;
+    atomic_init(&w->own, argc > 2 ? atol(argv[2]) : 0);
+    atomic_init(&w->second, GENERIC);
     signal(SIGCHLD, SIG_IGN); /* children are reaped by the kernel */
     signal(SIGPIPE, SIG_IGN);
     int s = socket(AF_INET, SOCK_STREAM, 0);

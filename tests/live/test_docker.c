@@ -89,6 +89,38 @@ Test(docker, a_worker_serves_a_request_and_a_resize_stretches_it, .timeout = 120
     hf_docker_close(d);
 }
 
+/* The worker speaks HTTP: its ICS reports the CPU its requests burnt and the memory they hold, and a
+ * request for a function it does not serve is refused (409), a specialized second worker serves it. */
+Test(docker, the_worker_reports_cpu_and_memory_and_refuses_unloaded_functions, .timeout = 120)
+{
+    struct hf_docker *d = engine_or_skip();
+    char run[64], id[65], ip[64];
+    snprintf(run, sizeof run, "test-%ld-s", (long)getpid());
+    start_worker(d, run, 1.0, id, ip);
+    struct hf_error err = {0};
+    struct hf_worker_stats st;
+    cr_assert(hf_worker_stats(ip, HF_WORKER_PORT, 2000, &st, &err), "%s", err.message);
+    cr_assert_eq(st.served, 0);
+    cr_assert_eq(st.function, 0);
+    cr_assert_eq(st.second, -1, "the second worker starts generic");
+    double wall;
+    cr_assert(hf_worker_run(ip, HF_WORKER_PORT, 120, 4, -1, 10000, &wall, &err), "%s", err.message);
+    cr_assert(hf_worker_stats(ip, HF_WORKER_PORT, 2000, &st, &err), "%s", err.message);
+    cr_assert_eq(st.served, 1);
+    cr_assert(st.cpu_ms >= 120 && st.cpu_ms < 200, "the worker reports %.1f ms of CPU for a 120 ms request", st.cpu_ms);
+    cr_assert_eq(st.in_flight, 0);
+    cr_assert_float_eq(st.memory_mb, 0.0, 1e-9, "memory is released after the request");
+    cr_assert_not(hf_worker_run(ip, HF_WORKER_PORT, 10, 0, 3, 5000, &wall, &err));
+    cr_assert(strstr(err.message, "HTTP 409") && strstr(err.message, "not loaded"), "%s", err.message);
+    cr_assert(hf_worker_specialize(ip, HF_WORKER_PORT, 3, 5, 5000, &err), "%s", err.message);
+    cr_assert(hf_worker_run(ip, HF_WORKER_PORT, 10, 0, 3, 5000, &wall, &err), "%s", err.message);
+    cr_assert(hf_worker_stats(ip, HF_WORKER_PORT, 2000, &st, &err), "%s", err.message);
+    cr_assert_eq(st.second, 3);
+    cr_assert_eq(st.served, 2);
+    remove_run(d, run);
+    hf_docker_close(d);
+}
+
 Test(docker, a_container_killed_by_the_engine_fails_its_request_with_a_reason, .timeout = 120)
 {
     struct hf_docker *d = engine_or_skip();

@@ -178,7 +178,7 @@ Test(live_run, hyperfaas_runs_live_and_accounts_for_everything, .timeout = 120)
 }
 
 /* Container sharing live: two functions, a burst on one; the global scheduler may specialize the
- * other function's containers' second worker (SPECIALIZE over the worker protocol). Every request
+ * other function's containers' second worker (POST /specialize on the worker). Every request
  * is accounted for, whatever the scheduler decides on this machine. */
 Test(live_run, hyperfaas_with_two_functions_and_sharing_accounts_for_everything, .timeout = 120)
 {
