@@ -203,6 +203,13 @@ bool hf_docker_create(struct hf_docker *d, const struct hf_docker_container_spec
     if (spec->labels)
         json_object_set(body, "Labels", spec->labels);
     json_t *host = json_object();
+    if (spec->publish_port > 0) {
+        /* A random free port of the engine's machine, so workers on a remote engine can be reached. */
+        char port[32];
+        snprintf(port, sizeof port, "%d/tcp", spec->publish_port);
+        json_object_set_new(body, "ExposedPorts", json_pack("{s:{}}", port));
+        json_object_set_new(host, "PortBindings", json_pack("{s:[{s:s, s:s}]}", port, "HostIp", "", "HostPort", ""));
+    }
     if (spec->cpus > 0) {
         /* CPU as period/quota, not NanoCpus: only these can be updated on a running container. */
         json_object_set_new(host, "CpuPeriod", json_integer(100000));
@@ -315,6 +322,84 @@ json_t *hf_docker_inspect(struct hf_docker *d, const char *id, struct hf_error *
     if (!j)
         hf_fail(err, HF_EXIT_RUN_FAILED, "docker %s: container inspect: not JSON", d->host);
     return j;
+}
+
+bool hf_docker_is_local(const struct hf_docker *d) { return d->socket_path != NULL; }
+
+bool hf_docker_endpoint(struct hf_docker *d, const char *id, int container_port, char *address, size_t size,
+                        int *port, struct hf_error *err)
+{
+    if (d->socket_path) {
+        *port = container_port;
+        return hf_docker_address(d, id, address, size, err);
+    }
+    json_t *j = hf_docker_inspect(d, id, err);
+    if (!j)
+        return false;
+    char key[32];
+    snprintf(key, sizeof key, "%d/tcp", container_port);
+    const json_t *bindings = json_object_get(json_object_get(json_object_get(j, "NetworkSettings"), "Ports"), key);
+    const char *host_port = json_string_value(json_object_get(json_array_get(bindings, 0), "HostPort"));
+    *port = host_port ? atoi(host_port) : 0;
+    json_decref(j);
+    if (*port <= 0)
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "docker %s: container %.12s: port %d is not published", d->host, id,
+                       container_port);
+    /* The engine's own host name: base is "http://host:port" (IPv6 literals keep their brackets). */
+    const char *h = d->base + strlen("http://");
+    const char *colon = strrchr(h, ':');
+    size_t n = colon && colon > h && colon[-1] != ':' ? (size_t)(colon - h) : strlen(h);
+    if (n >= size)
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "docker %s: host name too long", d->host);
+    memcpy(address, h, n);
+    address[n] = '\0';
+    return true;
+}
+
+bool hf_docker_cpus(struct hf_docker *d, double *cpus, struct hf_error *err)
+{
+    char *r = NULL;
+    long status = call(d, "GET", API "/info", NULL, 0, NULL, 10, &r, err);
+    if (!status)
+        return false;
+    if (status != 200) {
+        expect(d, status, r, "info", err);
+        return false;
+    }
+    json_t *j = json_loads(r, 0, NULL);
+    free(r);
+    json_int_t n = json_integer_value(json_object_get(j, "NCPU"));
+    json_decref(j);
+    if (n <= 0)
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "docker %s: info: no NCPU", d->host);
+    *cpus = (double)n;
+    return true;
+}
+
+bool hf_docker_stats(struct hf_docker *d, const char *id, struct hf_docker_usage *out, struct hf_error *err)
+{
+    char path[512];
+    snprintf(path, sizeof path, API "/containers/%s/stats?stream=false&one-shot=true", id);
+    char *r = NULL;
+    long status = call(d, "GET", path, NULL, 0, NULL, 10, &r, err);
+    if (!status)
+        return false;
+    if (status != 200) {
+        expect(d, status, r, "container stats", err);
+        return false;
+    }
+    json_t *j = json_loads(r, 0, NULL);
+    free(r);
+    const json_t *cpu = json_object_get(json_object_get(json_object_get(j, "cpu_stats"), "cpu_usage"), "total_usage");
+    const json_t *mem = json_object_get(json_object_get(j, "memory_stats"), "usage");
+    bool ok = json_is_integer(cpu);
+    if (ok) {
+        out->cpu_ns = (uint64_t)json_integer_value(cpu);
+        out->memory_bytes = json_is_integer(mem) ? (uint64_t)json_integer_value(mem) : 0;
+    }
+    json_decref(j);
+    return ok || hf_fail(err, HF_EXIT_RUN_FAILED, "docker %s: container %.12s: stats without CPU usage "
+                                                  "(is it running?)", d->host, id);
 }
 
 bool hf_docker_address(struct hf_docker *d, const char *id, char *ip, size_t size, struct hf_error *err)

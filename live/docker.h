@@ -1,7 +1,7 @@
 /* A Docker Engine API client over libcurl (API v1.41: Docker 20.10 and later), on a unix socket
  * (unix:///var/run/docker.sock) or TCP (tcp://host:port). Just what live mode needs: ping, image
- * import from a tarball, containers created with labels, start, update (the live form of a
- * resize), kill, stop, remove, inspect, list by label.
+ * import from a tarball, containers created with labels (and a published port), start, update (the
+ * live form of a resize), kill, stop, remove, inspect, stats, engine info, list by label.
  *
  * Ownership: hf_docker_open allocates the client; hf_docker_close frees it. Returned JSON is owned
  * by the caller. Errors: every call fills `err` with "docker HOST: what failed" (the engine's own
@@ -39,6 +39,8 @@ struct hf_docker_container_spec {
     json_t *labels;          /* object of strings (borrowed) */
     double cpus;             /* NanoCpus = cpus * 1e9; 0: unlimited */
     uint64_t memory_bytes;   /* 0: unlimited */
+    int publish_port;        /* a container TCP port to publish on a random port of the engine's
+                                machine (0: none); needed to reach workers on a tcp:// engine */
 };
 
 /* Creates a container; `id` (65 bytes) gets its id. */
@@ -57,6 +59,21 @@ bool hf_docker_remove(struct hf_docker *d, const char *id, struct hf_error *err)
 json_t *hf_docker_inspect(struct hf_docker *d, const char *id, struct hf_error *err);
 /* The container's IPv4 address on its first network ("" when none); size >= 16. */
 bool hf_docker_address(struct hf_docker *d, const char *id, char *ip, size_t size, struct hf_error *err);
+/* Whether the engine is on this machine (a unix socket): its containers' addresses are reachable. */
+bool hf_docker_is_local(const struct hf_docker *d);
+/* Where hfsim reaches the container's `container_port`: on a local engine the container's own
+ * address and that port; on a tcp:// engine the engine's host name and the port it published
+ * (the container must have been created with publish_port). `address` holds >= 64 bytes. */
+bool hf_docker_endpoint(struct hf_docker *d, const char *id, int container_port, char *address, size_t size,
+                        int *port, struct hf_error *err);
+/* The engine machine's cores (GET /info NCPU). */
+bool hf_docker_cpus(struct hf_docker *d, double *cpus, struct hf_error *err);
+/* A container's cumulative CPU time and current memory (GET /containers/{id}/stats, one shot). */
+struct hf_docker_usage {
+    uint64_t cpu_ns;       /* CPU time used since the container started, ns */
+    uint64_t memory_bytes; /* memory in use now, bytes */
+};
+bool hf_docker_stats(struct hf_docker *d, const char *id, struct hf_docker_usage *out, struct hf_error *err);
 /* Ids of the containers (running or not) with label `key` (any value, or `value` when not NULL). */
 json_t *hf_docker_list(struct hf_docker *d, const char *key, const char *value, struct hf_error *err);
 

@@ -12,6 +12,7 @@
 
 #include "live/docker.h"
 #include "live/image.h"
+#include "live/reaper.h"
 #include "live/worker_client.h"
 #include "policies/registry.h"
 #include "sim/engine.h"
@@ -24,6 +25,7 @@
 #include "version.h"
 
 #define MAX_CONTAINERS 512
+#define MAX_HOSTS 32
 #define TICK_MS 10 /* longest sleep of the loop: arrivals are issued within about this */
 
 enum cstate { C_FREE, C_STARTING, C_READY, C_STOPPING };
@@ -31,7 +33,7 @@ enum kind { MSG_READY = 1, MSG_DONE = 2, MSG_REMOVED = 3, MSG_RESIZED = 4, MSG_S
 
 /* What a helper thread reports through the pipe (one atomic write: smaller than PIPE_BUF). */
 struct message {
-    int kind, index, ok;
+    int kind, index, ok, port;
     double wall_ms;
     char id[65], ip[64];
 };
@@ -42,7 +44,17 @@ struct lcontainer {
     uint32_t shared_function, pending_shared, shared_in_flight; /* the second worker (HF_GENERIC) */
     bool stop_when_ready, resizing, specializing;
     double cpu_limit, pending_limit;
+    int host, port; /* the engine it runs on (index into live.hosts); where its worker answers */
     char id[65], ip[64];
+};
+
+/* One Docker engine of the run: containers are placed on the one with the most cores unreserved. */
+struct lhost {
+    char address[512];
+    struct hf_docker *docker;
+    double cores;       /* the engine machine's (GET /info) */
+    bool local;         /* unix socket: containers reachable at their own address; else published ports */
+    uint64_t started;   /* containers started there */
 };
 
 struct lrequest {
@@ -65,12 +77,13 @@ struct live {
     struct hf_platform platform;
     const struct hf_policy_type *policy;
     void *policy_state;
-    struct hf_docker *docker;
-    char host[512], image[128], run_id[64];
+    struct lhost hosts[MAX_HOSTS];
+    int host_count;
+    char image[128], run_id[64];
     double start_wall;
     hf_time duration, drain_end, timeout;
     double specialize_ms;
-    double cpu_limit, host_cores;
+    double cpu_limit;
     uint64_t memory_bytes;
     uint32_t concurrency, function_count;
     struct lcontainer containers[MAX_CONTAINERS];
@@ -83,8 +96,7 @@ struct live {
     uint64_t cold_starts, start_failures, outstanding, resizes, specializations;
     double lateness_sum_ms, lateness_max_ms;
     int pipe_fds[2];
-    bool fatal;
-    struct hf_error fatal_error;
+    struct hf_reaper reaper;
 };
 
 static volatile sig_atomic_t interrupted;
@@ -99,7 +111,8 @@ static hf_time wall_now(const struct live *l) { return hf_time_from_s(hf_wall_se
 /* ---- helper threads: each opens its own engine connection and posts one message ---- */
 
 struct job {
-    int kind, index, fd;
+    int kind, index, fd, port;
+    bool publish;
     char host[512], image[128], run_id[64], id[65], ip[64];
     double cpus, cpu_ms, memory_mb, load_ms;
     uint64_t memory_bytes;
@@ -120,14 +133,15 @@ static void *start_thread(void *arg)
         snprintf(function, sizeof function, "%ld", j->function);
         struct hf_docker_container_spec spec = {.image = j->image,
                                                 .cmd = (const char *const[]){"/worker", "8080", function, NULL},
-                                                .labels = labels, .cpus = j->cpus, .memory_bytes = j->memory_bytes};
+                                                .labels = labels, .cpus = j->cpus, .memory_bytes = j->memory_bytes,
+                                                .publish_port = j->publish ? HF_WORKER_PORT : 0};
         bool ok = hf_docker_create(d, &spec, m.id, &err) && hf_docker_start(d, m.id, &err) &&
-                  hf_docker_address(d, m.id, m.ip, sizeof m.ip, &err) && m.ip[0];
+                  hf_docker_endpoint(d, m.id, HF_WORKER_PORT, m.ip, sizeof m.ip, &m.port, &err) && m.ip[0];
         json_decref(labels);
         double t0 = hf_wall_seconds();
         while (ok) {
             struct hf_error ping = {0};
-            if (hf_worker_ping(m.ip, HF_WORKER_PORT, 200, &ping))
+            if (hf_worker_ping(m.ip, m.port, 200, &ping))
                 break;
             if (hf_wall_seconds() - t0 > 20)
                 ok = false;
@@ -149,7 +163,7 @@ static void *request_thread(void *arg)
     struct job *j = arg;
     struct message m = {.kind = MSG_DONE, .index = j->index};
     struct hf_error err = {0};
-    m.ok = hf_worker_run(j->ip, HF_WORKER_PORT, j->cpu_ms, j->memory_mb, j->function, 3600 * 1000, &m.wall_ms, &err);
+    m.ok = hf_worker_run(j->ip, j->port, j->cpu_ms, j->memory_mb, j->function, 3600 * 1000, &m.wall_ms, &err);
     post(j->fd, &m);
     free(j);
     return NULL;
@@ -190,7 +204,7 @@ static void *specialize_thread(void *arg)
     struct job *j = arg;
     struct message m = {.kind = MSG_SPECIALIZED, .index = j->index};
     struct hf_error err = {0};
-    m.ok = hf_worker_specialize(j->ip, HF_WORKER_PORT, j->function, j->load_ms, 60000, &err);
+    m.ok = hf_worker_specialize(j->ip, j->port, j->function, j->load_ms, 60000, &err);
     post(j->fd, &m);
     free(j);
     return NULL;
@@ -199,7 +213,6 @@ static void *specialize_thread(void *arg)
 static bool spawn(struct live *l, void *(*fn)(void *), struct job *j)
 {
     j->fd = l->pipe_fds[1];
-    snprintf(j->host, sizeof j->host, "%s", l->host);
     pthread_t t;
     if (pthread_create(&t, NULL, fn, j) != 0) {
         free(j);
@@ -235,6 +248,7 @@ static void dispatch(struct live *l, uint64_t r, int c)
     }
     j->index = (int)r;
     snprintf(j->ip, sizeof j->ip, "%s", k->ip);
+    j->port = k->port;
     j->cpu_ms = hf_time_to_s(q->work) * 1e3;
     j->memory_mb = q->memory_mb;
     j->function = q->function;
@@ -368,6 +382,27 @@ static void arrive(void *model, const struct hf_invocation *inv)
 
 /* ---- containers ---- */
 
+/* Cores of host h not held by the run's containers (what a vertical scale-up can still take). */
+static double unreserved(const struct live *l, int h)
+{
+    double reserved = 0;
+    for (int i = 0; i < MAX_CONTAINERS; i++)
+        if (l->containers[i].state != C_FREE && l->containers[i].host == h)
+            reserved += l->containers[i].cpu_limit;
+    return l->hosts[h].cores > reserved ? l->hosts[h].cores - reserved : 0;
+}
+
+/* Spread placement (kube-scheduler's least-allocated scoring): the host with the most cores
+ * unreserved; the first such on ties. */
+static int emptiest_host(const struct live *l)
+{
+    int best = 0;
+    for (int h = 1; h < l->host_count; h++)
+        if (unreserved(l, h) > unreserved(l, best) + 1e-9)
+            best = h;
+    return best;
+}
+
 static void remove_container(struct live *l, int c)
 {
     struct lcontainer *k = &l->containers[c];
@@ -375,6 +410,7 @@ static void remove_container(struct live *l, int c)
     if (j) {
         j->index = c;
         snprintf(j->id, sizeof j->id, "%s", k->id);
+        snprintf(j->host, sizeof j->host, "%s", l->hosts[k->host].address);
         spawn(l, remove_thread, j);
     }
     k->state = C_FREE;
@@ -387,6 +423,7 @@ static uint32_t set_replicas(void *backend, uint32_t f, uint32_t n)
         return 0;
     struct lfunction *fn = &l->functions[f];
     while (fn->active < n) {
+        int h = emptiest_host(l);
         int c = 0;
         while (c < MAX_CONTAINERS && l->containers[c].state != C_FREE)
             c++;
@@ -396,8 +433,10 @@ static uint32_t set_replicas(void *backend, uint32_t f, uint32_t n)
         uint32_t generation = l->containers[c].generation + 1;
         l->containers[c] = (struct lcontainer){.state = C_STARTING, .function = f, .generation = generation,
                                                .cpu_limit = l->cpu_limit, .shared_function = HF_GENERIC,
-                                               .pending_shared = HF_GENERIC};
+                                               .pending_shared = HF_GENERIC, .host = h};
         j->index = c;
+        snprintf(j->host, sizeof j->host, "%s", l->hosts[h].address);
+        j->publish = !l->hosts[h].local;
         snprintf(j->image, sizeof j->image, "%s", l->image);
         snprintf(j->run_id, sizeof j->run_id, "%s", l->run_id);
         j->cpus = l->cpu_limit;
@@ -408,6 +447,7 @@ static uint32_t set_replicas(void *backend, uint32_t f, uint32_t n)
             break;
         }
         fn->active++;
+        l->hosts[h].started++;
     }
     while (fn->active > n) {
         int victim = -1;
@@ -447,6 +487,7 @@ static void handle(struct live *l, const struct message *m)
         struct lcontainer *k = &l->containers[m->index];
         snprintf(k->id, sizeof k->id, "%s", m->id);
         snprintf(k->ip, sizeof k->ip, "%s", m->ip);
+        k->port = m->port;
         if (!m->ok) {
             l->start_failures++;
             if (!k->stop_when_ready)
@@ -548,14 +589,11 @@ static void p_load(void *backend, uint32_t f, struct hf_function_load *out)
 static void view_of(const struct live *l, int c, struct hf_container_view *out)
 {
     const struct lcontainer *k = &l->containers[c];
-    double reserved = 0;
-    for (int i = 0; i < MAX_CONTAINERS; i++)
-        if (l->containers[i].state != C_FREE)
-            reserved += l->containers[i].cpu_limit;
+    double free_cores = unreserved(l, k->host);
     *out = (struct hf_container_view){
         .id = container_id(l, c),
         .function = k->function,
-        .node = 0,
+        .node = (uint32_t)k->host,
         .ready = k->state == C_READY,
         .resizing = k->resizing,
         .cpu_limit = k->cpu_limit,
@@ -563,7 +601,7 @@ static void view_of(const struct live *l, int c, struct hf_container_view *out)
         .in_flight = k->in_flight,
         .concurrency = l->concurrency,
         .memory_limit_mib = (double)l->memory_bytes / 1048576.0,
-        .node_cores_free = l->host_cores > reserved ? l->host_cores - reserved : 0,
+        .node_cores_free = free_cores,
         .shared_function = k->shared_function,
         .specializing = k->specializing,
         .shared_in_flight = k->shared_in_flight,
@@ -612,6 +650,7 @@ static bool p_resize(void *backend, uint64_t id, double cpus)
     j->index = c;
     j->cpus = cpus;
     snprintf(j->id, sizeof j->id, "%s", l->containers[c].id);
+    snprintf(j->host, sizeof j->host, "%s", l->hosts[l->containers[c].host].address);
     l->containers[c].resizing = true;
     l->containers[c].pending_limit = cpus;
     if (!spawn(l, resize_thread, j)) {
@@ -640,6 +679,7 @@ static bool p_specialize(void *backend, uint64_t id, uint32_t f)
     j->function = f == HF_GENERIC ? -1 : (long)f;
     j->load_ms = l->specialize_ms;
     snprintf(j->ip, sizeof j->ip, "%s", k->ip);
+    j->port = k->port;
     k->specializing = true;
     k->pending_shared = f;
     if (f == HF_GENERIC)
@@ -668,13 +708,17 @@ static const struct hf_platform_ops live_ops = {
 
 static void remove_everything(struct live *l)
 {
-    struct hf_error err = {0};
-    json_t *ids = hf_docker_list(l->docker, "hfsim.run", l->run_id, &err);
-    size_t i;
-    const json_t *id;
-    json_array_foreach(ids, i, id)
-        hf_docker_remove(l->docker, json_string_value(id), &err);
-    json_decref(ids);
+    for (int h = 0; h < l->host_count; h++) {
+        if (!l->hosts[h].docker)
+            continue;
+        struct hf_error err = {0};
+        json_t *ids = hf_docker_list(l->hosts[h].docker, "hfsim.run", l->run_id, &err);
+        size_t i;
+        const json_t *id;
+        json_array_foreach(ids, i, id)
+            hf_docker_remove(l->hosts[h].docker, json_string_value(id), &err);
+        json_decref(ids);
+    }
 }
 
 static void read_messages(struct live *l, int timeout_ms)
@@ -716,7 +760,12 @@ static json_t *summary(const json_t *scenario, struct live *l)
     json_object_set_new(s, "resizes", json_integer((json_int_t)l->resizes));
     json_object_set_new(s, "specializations", json_integer((json_int_t)l->specializations));
     json_t *live = json_object();
-    json_object_set_new(live, "host", json_string(l->host));
+    json_t *hosts = json_array();
+    for (int h = 0; h < l->host_count; h++)
+        json_array_append_new(hosts, json_pack("{s:s, s:f, s:I}", "address", l->hosts[h].address, "cores",
+                                               l->hosts[h].cores, "containers_started",
+                                               (json_int_t)l->hosts[h].started));
+    json_object_set_new(live, "hosts", hosts);
     json_object_set_new(live, "image", json_string(l->image));
     json_object_set_new(live, "container_start_failures", json_integer((json_int_t)l->start_failures));
     json_object_set_new(live, "lateness_ms", json_pack("{s:f, s:f}", "mean",
@@ -724,6 +773,35 @@ static json_t *summary(const json_t *scenario, struct live *l)
                                                        "max", l->lateness_max_ms));
     json_object_set_new(s, "live", live);
     return s;
+}
+
+/* Opens, pings and readies (worker image) every engine of the comma-separated list; one given twice
+ * is refused. */
+static bool open_hosts(struct live *l, const char *list, struct hf_error *err)
+{
+    const char *p = list;
+    while (*p) {
+        size_t n = strcspn(p, ",");
+        if (n == 0 || n >= sizeof l->hosts[0].address)
+            return hf_fail(err, HF_EXIT_USAGE, "--hosts \"%s\": an empty or over-long engine address", list);
+        if (l->host_count == MAX_HOSTS)
+            return hf_fail(err, HF_EXIT_USAGE, "--hosts: at most %d engines", MAX_HOSTS);
+        struct lhost *h = &l->hosts[l->host_count];
+        memcpy(h->address, p, n);
+        h->address[n] = '\0';
+        for (int i = 0; i < l->host_count; i++)
+            if (strcmp(l->hosts[i].address, h->address) == 0)
+                return hf_fail(err, HF_EXIT_USAGE, "--hosts: %s is given twice", h->address);
+        if (!hf_docker_open(&h->docker, h->address, err))
+            return false;
+        l->host_count++;
+        if (!hf_docker_ping(h->docker, err) || !hf_docker_cpus(h->docker, &h->cores, err) ||
+            !hf_worker_image_ensure(h->docker, false, err))
+            return false;
+        h->local = hf_docker_is_local(h->docker);
+        p += n + (p[n] == ',');
+    }
+    return l->host_count > 0 || hf_fail(err, HF_EXIT_USAGE, "--hosts: no engine given");
 }
 
 bool hf_live_run(const json_t *scenario, const struct hf_live_options *o, struct hf_error *err)
@@ -734,8 +812,8 @@ bool hf_live_run(const json_t *scenario, const struct hf_live_options *o, struct
     if (!l)
         return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
     bool ok = true;
-    snprintf(l->host, sizeof l->host, "%s", o->host);
     snprintf(l->run_id, sizeof l->run_id, "live-%ld", (long)getpid());
+    l->reaper = (struct hf_reaper){.pid = -1, .write_fd = -1};
     hf_worker_image_reference(l->image, sizeof l->image);
     l->duration = hf_time_from_s(hf_json_number_at(scenario, "duration_s"));
     l->drain_end = l->duration + hf_time_from_s(hf_json_number_at(scenario, "drain_s"));
@@ -743,7 +821,6 @@ bool hf_live_run(const json_t *scenario, const struct hf_live_options *o, struct
     l->cpu_limit = hf_json_number_at(scenario, "function.cpu_limit");
     l->memory_bytes = (uint64_t)(hf_json_number_at(scenario, "function.memory_mib") * 1048576.0);
     l->concurrency = (uint32_t)hf_json_int_at(scenario, "function.concurrency");
-    l->host_cores = (double)sysconf(_SC_NPROCESSORS_ONLN);
     l->specialize_ms = hf_json_number_at(scenario, "function.specialize_ms");
     l->function_count = (uint32_t)hf_json_int_at(scenario, "workload.functions");
     l->functions = calloc(l->function_count, sizeof *l->functions);
@@ -754,9 +831,10 @@ bool hf_live_run(const json_t *scenario, const struct hf_live_options *o, struct
         ok = hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
     if (ok) {
         fcntl(l->pipe_fds[0], F_SETFL, O_NONBLOCK);
-        ok = hf_engine_init(&l->engine, (uint64_t)hf_json_int_at(scenario, "seed"), "heap4", err) &&
-             hf_docker_open(&l->docker, o->host, err) && hf_docker_ping(l->docker, err) &&
-             hf_worker_image_ensure(l->docker, false, err);
+        /* The reaper first: it forks, and from here on a crash must not leave containers behind. */
+        ok = hf_reaper_start(&l->reaper, o->hosts, l->run_id, err) &&
+             hf_engine_init(&l->engine, (uint64_t)hf_json_int_at(scenario, "seed"), "heap4", err) &&
+             open_hosts(l, o->hosts, err);
     }
     struct sigaction sa = {.sa_handler = on_signal}, old_int, old_term;
     sigaction(SIGINT, &sa, &old_int);
@@ -780,8 +858,8 @@ bool hf_live_run(const json_t *scenario, const struct hf_live_options *o, struct
     if (ok) {
         hf_engine_set_source(&l->engine, &l->workload.source);
         if (o->progress)
-            fprintf(stderr, "hfsim: live run on %s: %.0f s (+ drain), policy %s\n", l->host, hf_time_to_s(l->duration),
-                    l->policy->name);
+            fprintf(stderr, "hfsim: live run on %d engine%s (%s): %.0f s (+ drain), policy %s\n", l->host_count,
+                    l->host_count == 1 ? "" : "s", o->hosts, hf_time_to_s(l->duration), l->policy->name);
     }
     while (ok && !interrupted) {
         hf_time now = wall_now(l);
@@ -805,8 +883,7 @@ bool hf_live_run(const json_t *scenario, const struct hf_live_options *o, struct
             hf_ledger_fail(&l->ledger, HF_FAIL_RUN_END);
     uint64_t in_flight = hf_ledger_in_flight(&l->ledger);
     l->ledger.failed[HF_FAIL_RUN_END] += in_flight;
-    if (l->docker)
-        remove_everything(l);
+    remove_everything(l);
     double wait_until = hf_wall_seconds() + 30;
     while (l->outstanding > 0 && hf_wall_seconds() < wait_until) {
         struct pollfd p = {.fd = l->pipe_fds[0], .events = POLLIN};
@@ -816,6 +893,7 @@ bool hf_live_run(const json_t *scenario, const struct hf_live_options *o, struct
                 l->outstanding--; /* accounted above: only wait for the threads */
         }
     }
+    hf_reaper_finish(&l->reaper);
     if (ok)
         ok = hf_ledger_check(&l->ledger, err);
     if (ok) {
@@ -846,7 +924,8 @@ bool hf_live_run(const json_t *scenario, const struct hf_live_options *o, struct
     hf_synthetic_destroy(&l->workload);
     hf_engine_fini(&l->engine);
     hf_histogram_destroy(&l->latency);
-    hf_docker_close(l->docker);
+    for (int h = 0; h < l->host_count; h++)
+        hf_docker_close(l->hosts[h].docker);
     for (uint32_t f = 0; l->functions && f < l->function_count; f++)
         free(l->functions[f].queue);
     free(l->functions);

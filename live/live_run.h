@@ -22,7 +22,7 @@
 #include "sim/error.h"
 
 struct hf_live_options {
-    const char *host;     /* unix:///... or tcp://... */
+    const char *hosts;    /* engines, comma-separated: unix:///... or tcp://host:port */
     const char *out_dir;
     bool progress;
 };

@@ -81,8 +81,8 @@ bool hf_validate(const struct hf_validate_options *o, struct hf_error *err)
     if (ok && calibrated)
         ok = hf_run_scenario(calibrated, &(struct hf_run_options){.out_dir = dir[1]}, &report, err);
     if (ok && o->progress)
-        fprintf(stderr, "hfsim: validate: running live on %s\n", o->host);
-    struct hf_live_options live = {.host = o->host, .out_dir = dir[2], .progress = o->progress};
+        fprintf(stderr, "hfsim: validate: running live on %s\n", o->hosts);
+    struct hf_live_options live = {.hosts = o->hosts, .out_dir = dir[2], .progress = o->progress};
     ok = ok && hf_live_run(scenario, &live, err);
     json_t *sums[3] = {NULL, NULL, NULL};
     for (int i = 0; ok && i < 3; i++)

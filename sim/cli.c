@@ -21,7 +21,10 @@ static const char usage[] =
     "  schema [--markdown]   print every scenario field with its unit, default and meaning\n"
     "  policies              list the scaling policies\n"
     "  hpa-calc SNAPSHOT     what Kubernetes' HPA would decide for a JSON snapshot\n"
-    "  live run|image|cleanup|smoke|calibrate  live mode on real Docker engines\n"
+    "  live SCENARIO         run a scenario on real Docker engines (`hfsim live --help`: also\n"
+    "                        image, smoke, calibrate and --cleanup)\n"
+    "  calibrate             measure an engine's cold-start stages and resize into a profile\n"
+    "                        for `hfsim run --profile` (= hfsim live calibrate)\n"
     "  validate SCENARIO     the same scenario simulated and live, side by side\n"
     "  trace info|gen        inspect a trace (Azure 2019/2021, CSV) or generate a synthetic one\n"
     "  --help, -h            this text\n"
@@ -64,6 +67,8 @@ int hf_cli_main(int argc, char **argv)
         return hf_cmd_validate(argc - 1, argv + 1);
     if (strcmp(cmd, "live") == 0)
         return hf_cmd_live(argc - 1, argv + 1);
+    if (strcmp(cmd, "calibrate") == 0)
+        return hf_cmd_live(argc, argv); /* its argv[1] is "calibrate", as after `live` */
     if (strcmp(cmd, "sweep") == 0)
         return hf_cmd_sweep(argc - 1, argv + 1);
     if (strcmp(cmd, "trace") == 0)

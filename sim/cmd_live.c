@@ -18,6 +18,7 @@
 static const char live_usage[] =
     "usage: hfsim live image   [--hosts H,...] [--force]   import the worker image into each engine\n"
     "       hfsim live cleanup [--hosts H,...]             remove every container an hfsim run made\n"
+    "                                                      (also after a crash)\n"
     "       hfsim live smoke   [--hosts H,...]             per engine: start a worker container, time\n"
     "                                                      its cold start and one request, remove it\n"
     "       hfsim live calibrate [--hosts H] [--samples N] [--out FILE]\n"
@@ -26,14 +27,18 @@ static const char live_usage[] =
     "                          simulator takes with `hfsim run --profile FILE` (default\n"
     "                          calibration.json)\n"
     "\n"
-    "       hfsim live run SCENARIO [--hosts H] [--policy NAME] [--set P=V] [--out DIR]\n"
-    "                          replay the scenario's workload in wall-clock time on worker\n"
-    "                          containers of engine H, scaled by the policy (docs/live.md)\n"
+    "       hfsim live SCENARIO [--hosts H,...] [--policy NAME] [--set P=V] [--out DIR] [-q]\n"
+    "                          replay the scenario's workload (synthetic or trace) in wall-clock\n"
+    "                          time on worker containers spread over the engines, scaled by the\n"
+    "                          policy; writes the results directory hfsim run writes (docs/live.md).\n"
+    "                          `hfsim live run SCENARIO ...` is the same\n"
+    "       hfsim live --cleanup [--hosts H,...]           the same as hfsim live cleanup\n"
     "\n"
     "H is unix:///var/run/docker.sock (the default) or tcp://host:port. Every container hfsim makes\n"
     "carries the label hfsim.run=<run id>; cleanup removes those of every run.\n"
     "\n"
-    "exit codes: 0 ok, 1 an engine failed (the message names it), 2 usage error\n";
+    "exit codes: 0 ok, 1 an engine failed (the message names it) or the run was interrupted,\n"
+    "            2 usage error, 3 bad scenario or trace\n";
 
 /* Set by SIGINT/SIGTERM: the smoke test removes what it made and stops. */
 static volatile sig_atomic_t interrupted;
@@ -256,8 +261,8 @@ static int do_smoke(struct hf_docker *d, void *ctx)
     return HF_EXIT_OK;
 }
 
-/* hfsim live run SCENARIO [...] */
-static int live_run(int argc, char **argv)
+/* hfsim live [run] SCENARIO [...]: options from argv[first] on. */
+static int live_run(int argc, char **argv, int first)
 {
     struct hf_error err = {0};
     const char *scenario_path = NULL, *out = NULL, *host = "unix:///var/run/docker.sock", *value;
@@ -268,14 +273,10 @@ static int live_run(int argc, char **argv)
     int rc = HF_EXIT_OK;
     if (!sets)
         return HF_EXIT_RUN_FAILED;
-    for (int i = 2; i < argc; i++) {
+    for (int i = first; i < argc; i++) {
         if (hf_arg_value(&i, argc, argv, "--hosts", &value, &err)) {
             if (!value)
                 goto fail;
-            if (strchr(value, ',')) {
-                hf_fail(&err, HF_EXIT_USAGE, "live run: one engine for now (docs/live.md)");
-                goto fail;
-            }
             host = value;
         } else if (hf_arg_value(&i, argc, argv, "--policy", &value, &err)) {
             if (!value)
@@ -293,7 +294,10 @@ static int live_run(int argc, char **argv)
         } else if (hf_arg_flag(argv[i], "-q") || hf_arg_flag(argv[i], "--quiet")) {
             quiet = true;
         } else if (argv[i][0] == '-') {
-            hf_fail(&err, HF_EXIT_USAGE, "live run: unknown option %s", argv[i]);
+            hf_fail(&err, HF_EXIT_USAGE, "live: unknown option %s (try hfsim live --help)", argv[i]);
+            goto fail;
+        } else if (scenario_path) {
+            hf_fail(&err, HF_EXIT_USAGE, "live: one scenario at a time (got %s and %s)", scenario_path, argv[i]);
             goto fail;
         } else {
             scenario_path = argv[i];
@@ -305,7 +309,7 @@ static int live_run(int argc, char **argv)
     char default_out[512];
     snprintf(default_out, sizeof default_out, "results/live-%s-%s-%lld", hf_json_string_at(scenario, "name"),
              hf_json_string_at(scenario, "policy"), hf_json_int_at(scenario, "seed"));
-    struct hf_live_options o = {.host = host, .out_dir = out ? out : default_out, .progress = !quiet};
+    struct hf_live_options o = {.hosts = host, .out_dir = out ? out : default_out, .progress = !quiet};
     bool ok = hf_live_run(scenario, &o, &err);
     json_decref(scenario);
     if (!ok)
@@ -320,13 +324,30 @@ done:
     return rc;
 }
 
+static bool is_subcommand(const char *word)
+{
+    return strcmp(word, "image") == 0 || strcmp(word, "cleanup") == 0 || strcmp(word, "smoke") == 0 ||
+           strcmp(word, "calibrate") == 0;
+}
+
 int hf_cmd_live(int argc, char **argv)
 {
-    if (argc >= 2 && strcmp(argv[1], "run") == 0)
-        return live_run(argc, argv);
     if (argc < 2 || hf_arg_flag(argv[1], "--help") || hf_arg_flag(argv[1], "-h")) {
         fputs(live_usage, argc < 2 ? stderr : stdout);
         return argc < 2 ? HF_EXIT_USAGE : HF_EXIT_OK;
+    }
+    if (strcmp(argv[1], "run") == 0)
+        return live_run(argc, argv, 2);
+    /* `hfsim live --cleanup [--hosts ...]` is `hfsim live cleanup`, wherever the flag is. */
+    int cleanup_flag = 0;
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--cleanup") == 0)
+            cleanup_flag = i;
+    if (!cleanup_flag && !is_subcommand(argv[1]))
+        return live_run(argc, argv, 1); /* hfsim live SCENARIO [...] */
+    if (cleanup_flag) {
+        argv[cleanup_flag] = argv[1];
+        argv[1] = "cleanup";
     }
     const char *what = argv[1], *hosts = "unix:///var/run/docker.sock", *value;
     bool force = false;

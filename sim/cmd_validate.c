@@ -22,7 +22,7 @@ static const char validate_usage[] =
 int hf_cmd_validate(int argc, char **argv)
 {
     struct hf_error err = {0};
-    struct hf_validate_options o = {.host = "unix:///var/run/docker.sock", .progress = true};
+    struct hf_validate_options o = {.hosts = "unix:///var/run/docker.sock", .progress = true};
     const char **sets = calloc((size_t)argc + 1, sizeof *sets);
     char policy_set[96], out[512];
     int rc = HF_EXIT_OK;
@@ -50,7 +50,7 @@ int hf_cmd_validate(int argc, char **argv)
         } else if (hf_arg_value(&i, argc, argv, "--hosts", &value, &err)) {
             if (!value)
                 goto fail;
-            o.host = value;
+            o.hosts = value;
         } else if (hf_arg_value(&i, argc, argv, "--out", &value, &err)) {
             if (!value)
                 goto fail;

@@ -4,6 +4,9 @@
  * and nothing is left behind. Skipped loudly where no engine answers. */
 #include <criterion/criterion.h>
 #include <pthread.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,7 +84,7 @@ Test(live_run, a_fixed_policy_serves_every_request_on_real_containers, .timeout 
     char out[300];
     snprintf(out, sizeof out, "%s/run", dir);
     json_t *s = scenario("fixed", 50, 6, 5);
-    struct hf_live_options o = {.host = HOST, .out_dir = out, .progress = false};
+    struct hf_live_options o = {.hosts = HOST, .out_dir = out, .progress = false};
     struct hf_error err = {0};
     cr_assert(hf_live_run(s, &o, &err), "%s", err.message);
     json_decref(s);
@@ -132,7 +135,7 @@ Test(live_run, a_container_killed_mid_request_fails_it_with_a_reason, .timeout =
     json_t *s = scenario("fixed", 3000, 3, 2);
     pthread_t killer;
     cr_assert_eq(pthread_create(&killer, NULL, kill_soon, NULL), 0);
-    struct hf_live_options o = {.host = HOST, .out_dir = out, .progress = false};
+    struct hf_live_options o = {.hosts = HOST, .out_dir = out, .progress = false};
     struct hf_error err = {0};
     bool ok = hf_live_run(s, &o, &err);
     pthread_join(killer, NULL);
@@ -152,8 +155,7 @@ Test(live_run, a_container_killed_mid_request_fails_it_with_a_reason, .timeout =
 }
 
 /* HyperFaaS's own policy code live: container views, real resizes (CPU quota updates) and the
- * global scheduler's routing through the live backend; container sharing is refused live (the
- * image has one worker), which the policy handles. */
+ * global scheduler's routing through the live backend. */
 Test(live_run, hyperfaas_runs_live_and_accounts_for_everything, .timeout = 120)
 {
     engine_or_skip();
@@ -162,7 +164,7 @@ Test(live_run, hyperfaas_runs_live_and_accounts_for_everything, .timeout = 120)
     char out[300];
     snprintf(out, sizeof out, "%s/run", dir);
     json_t *s = scenario("hyperfaas", 80, 6, 8);
-    struct hf_live_options o = {.host = HOST, .out_dir = out, .progress = false};
+    struct hf_live_options o = {.hosts = HOST, .out_dir = out, .progress = false};
     struct hf_error err = {0};
     cr_assert(hf_live_run(s, &o, &err), "%s", err.message);
     json_decref(s);
@@ -197,7 +199,7 @@ Test(live_run, hyperfaas_with_two_functions_and_sharing_accounts_for_everything,
     struct hf_error err = {0};
     json_t *s = hf_scenario_load(NULL, sets, sizeof sets / sizeof sets[0], &err);
     cr_assert_not_null(s, "%s", err.message);
-    struct hf_live_options o = {.host = HOST, .out_dir = out, .progress = false};
+    struct hf_live_options o = {.hosts = HOST, .out_dir = out, .progress = false};
     cr_assert(hf_live_run(s, &o, &err), "%s", err.message);
     json_decref(s);
     json_t *sum = load_summary(out);
@@ -213,5 +215,117 @@ Test(live_run, hyperfaas_with_two_functions_and_sharing_accounts_for_everything,
             (long long)json_integer_value(json_object_get(sum, "cold_starts")));
     json_decref(sum);
     cr_assert_eq(leftovers(), 0, "no container left behind");
+    hf_remove_tree(dir);
+}
+
+/* Two engines: this machine's engine on its unix socket and again on TCP through a socat relay
+ * (the engine on TCP is treated as remote: its workers publish their port and are reached at the
+ * engine's host name). Spread placement puts the replicas on both; every request completes. */
+Test(live_run, replicas_spread_over_two_engines_one_of_them_on_tcp, .timeout = 120)
+{
+    engine_or_skip();
+    if (system("command -v socat >/dev/null 2>&1") != 0) {
+        fprintf(stderr, "!!!!! two-engine live test SKIPPED: socat is not installed (scripts/deps.sh) !!!!!\n");
+        cr_skip_test("socat is not installed");
+    }
+    int port = 23000 + (int)(getpid() % 2000);
+    pid_t relay = fork();
+    cr_assert_geq(relay, 0);
+    if (relay == 0) {
+        char listen[64];
+        snprintf(listen, sizeof listen, "TCP-LISTEN:%d,bind=127.0.0.1,reuseaddr,fork", port);
+        execlp("socat", "socat", listen, "UNIX-CONNECT:/var/run/docker.sock", (char *)NULL);
+        _exit(127);
+    }
+    char tcp[64], hosts[128];
+    snprintf(tcp, sizeof tcp, "tcp://127.0.0.1:%d", port);
+    snprintf(hosts, sizeof hosts, "%s,%s", HOST, tcp);
+    struct hf_docker *d;
+    struct hf_error err = {0};
+    cr_assert(hf_docker_open(&d, tcp, &err));
+    bool up = false;
+    for (int i = 0; i < 100 && !up; i++) {
+        up = hf_docker_ping(d, &err);
+        if (!up) {
+            struct timespec nap = {0, 50000000};
+            nanosleep(&nap, NULL);
+        }
+    }
+    hf_docker_close(d);
+    cr_assert(up, "the relay to the engine answers on %s: %s", tcp, err.message);
+    char dir[] = "/tmp/hfsim-test-livehosts-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char out[300];
+    snprintf(out, sizeof out, "%s/run", dir);
+    json_t *s = scenario("fixed", 40, 5, 6);
+    json_object_set_new(json_object_get(s, "fixed"), "replicas", json_integer(4));
+    struct hf_live_options o = {.hosts = hosts, .out_dir = out, .progress = false};
+    bool ok = hf_live_run(s, &o, &err);
+    kill(relay, SIGTERM);
+    waitpid(relay, NULL, 0);
+    json_decref(s);
+    cr_assert(ok, "%s", err.message);
+    json_t *sum = load_summary(out);
+    const json_t *req = json_object_get(sum, "requests");
+    json_int_t arrived = json_integer_value(json_object_get(req, "arrived"));
+    cr_assert_gt(arrived, 15);
+    cr_assert_eq(json_integer_value(json_object_get(req, "completed")), arrived, "every request completed");
+    const json_t *engines = json_object_get(json_object_get(sum, "live"), "hosts");
+    cr_assert_eq(json_array_size(engines), 2);
+    for (size_t h = 0; h < 2; h++)
+        cr_assert_eq(json_integer_value(json_object_get(json_array_get(engines, h), "containers_started")), 2,
+                     "engine %zu got 2 of the 4 replicas", h);
+    json_decref(sum);
+    cr_assert_eq(leftovers(), 0, "no container left behind");
+    hf_remove_tree(dir);
+}
+
+/* A live run's process killed outright (SIGKILL: no handler runs) leaves nothing behind: its reaper
+ * removes the run's containers once the process is gone. */
+Test(live_run, a_run_killed_with_sigkill_leaves_no_container_behind, .timeout = 120)
+{
+    engine_or_skip();
+    char dir[] = "/tmp/hfsim-test-livecrash-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char out[300];
+    snprintf(out, sizeof out, "%s/run", dir);
+    json_t *s = scenario("fixed", 50, 60, 2);
+    pid_t child = fork();
+    cr_assert_geq(child, 0);
+    if (child == 0) {
+        struct hf_live_options o = {.hosts = HOST, .out_dir = out, .progress = false};
+        struct hf_error err = {0};
+        hf_live_run(s, &o, &err);
+        _exit(0);
+    }
+    json_decref(s);
+    struct hf_docker *d;
+    struct hf_error err = {0};
+    cr_assert(hf_docker_open(&d, HOST, &err));
+    char run[64];
+    snprintf(run, sizeof run, "live-%ld", (long)child);
+    size_t running = 0;
+    for (int i = 0; i < 300 && running < 2; i++) { /* until both replicas exist */
+        json_t *ids = hf_docker_list(d, "hfsim.run", run, &err);
+        running = json_array_size(ids);
+        json_decref(ids);
+        struct timespec nap = {0, 50000000};
+        nanosleep(&nap, NULL);
+    }
+    cr_assert_eq(running, 2, "the run started its two containers");
+    cr_assert_eq(kill(child, SIGKILL), 0);
+    cr_assert_eq(waitpid(child, NULL, 0), child);
+    size_t left = 2;
+    for (int i = 0; i < 200 && left > 0; i++) {
+        json_t *ids = hf_docker_list(d, "hfsim.run", run, &err);
+        left = json_array_size(ids);
+        json_decref(ids);
+        struct timespec nap = {0, 50000000};
+        nanosleep(&nap, NULL);
+    }
+    hf_docker_close(d);
+    cr_assert_eq(left, 0, "%zu containers of the killed run are left 10 s after its death", left);
+    struct stat st;
+    cr_assert_neq(stat(out, &st), 0, "no results directory passed off as complete");
     hf_remove_tree(dir);
 }

@@ -49,7 +49,7 @@ Test(validate, simulated_calibrated_and_live_side_by_side, .timeout = 120)
     snprintf(out, sizeof out, "%s/v", dir);
     struct hf_validate_options o = {.scenario_path = HFSIM_SOURCE_DIR "/scenarios/figure1-hpa-burst.json",
                                     .overrides = sets, .override_count = sizeof sets / sizeof sets[0],
-                                    .profile = profile, .host = HOST, .out_dir = out, .progress = false};
+                                    .profile = profile, .hosts = HOST, .out_dir = out, .progress = false};
     struct hf_error err = {0};
     cr_assert(hf_validate(&o, &err), "%s", err.message);
     snprintf(path, sizeof path, "%s/validation.csv", out);
@@ -95,7 +95,7 @@ Test(validate, a_policy_live_mode_cannot_run_yet_is_refused_and_leaves_nothing, 
     snprintf(out, sizeof out, "%s/v", dir);
     const char *hpa[] = {"policy=\"hpa\"", "duration_s=4", "workload.bursts=[]"};
     struct hf_validate_options o = {.scenario_path = HFSIM_SOURCE_DIR "/scenarios/figure1-hpa-burst.json",
-                                    .overrides = hpa, .override_count = 3, .host = HOST, .out_dir = out};
+                                    .overrides = hpa, .override_count = 3, .hosts = HOST, .out_dir = out};
     struct hf_error err = {0};
     cr_assert_not(hf_validate(&o, &err));
     cr_assert(strstr(err.message, "pods"), "%s", err.message);
