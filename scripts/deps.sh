@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Installs the Debian packages hfsim needs to build, test, fuzz (clang), plot (gnuplot) and test
-# sweeps on Slurm (slurm-wlm, munge) (idempotent: only what is missing).
+# Installs the Debian packages hfsim needs to build, test, fuzz (clang), plot (gnuplot), test
+# sweeps on Slurm (slurm-wlm, munge) and test live mode on two engines (socat relays the engine to
+# TCP) (idempotent: only what is missing).
 set -euo pipefail
 packages=(build-essential cmake pkg-config libgsl-dev libjansson-dev libcsv-dev libcriterion-dev
-          libcurl4-openssl-dev gnuplot-nox clang libclang-rt-14-dev slurm-wlm munge)
+          libcurl4-openssl-dev gnuplot-nox clang libclang-rt-14-dev slurm-wlm munge socat)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
