@@ -19,22 +19,34 @@
 #include "sim/histogram.h"
 #include "sim/ledger.h"
 #include "sim/results.h"
+#include "sim/run.h"
 #include "sim/schema.h"
+#include "sim/stabilization.h"
+#include "sim/timeseries.h"
 #include "sim/wallclock.h"
 #include "traces/synthetic.h"
+#include "traces/trace.h"
+#include "traces/trace_scenario.h"
 #include "version.h"
 
 #define MAX_CONTAINERS 512
 #define MAX_HOSTS 32
 #define TICK_MS 10 /* longest sleep of the loop: arrivals are issued within about this */
+#define ROLLING_MAX 60
 
 enum cstate { C_FREE, C_STARTING, C_READY, C_STOPPING };
-enum kind { MSG_READY = 1, MSG_DONE = 2, MSG_REMOVED = 3, MSG_RESIZED = 4, MSG_SPECIALIZED = 5 };
+enum kind {
+    MSG_READY = 1, MSG_DONE, MSG_REMOVED, MSG_RESIZED, MSG_SPECIALIZED,
+    MSG_USAGE,  /* one container's engine stats (many per sampling thread) */
+    MSG_SAMPLED /* the sampling thread is done */
+};
 
 /* What a helper thread reports through the pipe (one atomic write: smaller than PIPE_BUF). */
 struct message {
     int kind, index, ok, port;
-    double wall_ms;
+    uint32_t generation;
+    double wall_ms, at_s;            /* at_s: when a usage sample was taken (wall clock, s) */
+    uint64_t cpu_ns, memory_bytes;   /* MSG_USAGE */
     char id[65], ip[64];
 };
 
@@ -45,6 +57,12 @@ struct lcontainer {
     bool stop_when_ready, resizing, specializing;
     double cpu_limit, pending_limit;
     int host, port; /* the engine it runs on (index into live.hosts); where its worker answers */
+    hf_time requested_at, ready_at;
+    /* The engine's stats (latest sample) and the metrics-server's view of them (pods) */
+    bool has_usage, has_scrape, has_metric;
+    uint64_t usage_cpu_ns, scrape_cpu_ns, memory_used;
+    hf_time usage_at, scrape_at, metric_time, metric_window;
+    double metric_milli;
     char id[65], ip[64];
 };
 
@@ -91,9 +109,23 @@ struct live {
     struct lrequest *requests;
     size_t request_count, request_cap;
     struct hf_synthetic workload;
+    struct hf_trace *trace; /* replaces the synthetic workload when set */
     struct hf_ledger ledger;
     struct hf_histogram latency;
-    uint64_t cold_starts, start_failures, outstanding, resizes, specializations;
+    uint64_t cold_starts, start_failures, outstanding, resizes, specializations, bounces, waited;
+    double cpu_request;
+    /* timeseries.csv (outputs.interval_s), as hfsim run writes it */
+    hf_time interval, metric_resolution;
+    hf_timer scrape_timer;
+    struct hf_results results;
+    FILE *series_file;
+    struct hf_timeseries series;
+    struct hf_histogram interval_latency, rolling[ROLLING_MAX], rolling_merged;
+    int rolling_count, rolling_next;
+    struct hf_latency_bins bins;
+    uint64_t interval_arrived, interval_completed, interval_failed;
+    double cpu_ns_seen, cpu_ns_at_row, allocated_core_s, memory_gb_s;
+    bool sampling, write_failed, results_open;
     double lateness_sum_ms, lateness_max_ms;
     int pipe_fds[2];
     struct hf_reaper reaper;
@@ -210,6 +242,43 @@ static void *specialize_thread(void *arg)
     return NULL;
 }
 
+/* The engine's stats of every ready container, one shot each (what the metrics-server scrapes from
+ * the kubelet): a MSG_USAGE per container, then MSG_SAMPLED. */
+struct usage_job {
+    int fd;
+    size_t count;
+    char hosts[MAX_HOSTS][512];
+    struct usage_item {
+        int index, host;
+        uint32_t generation;
+        char id[65];
+    } items[MAX_CONTAINERS];
+};
+
+static void *usage_thread(void *arg)
+{
+    struct usage_job *j = arg;
+    struct hf_docker *engines[MAX_HOSTS] = {0};
+    for (size_t i = 0; i < j->count; i++) {
+        const struct usage_item *it = &j->items[i];
+        struct message m = {.kind = MSG_USAGE, .index = it->index, .generation = it->generation};
+        struct hf_error err = {0};
+        if (!engines[it->host] && !hf_docker_open(&engines[it->host], j->hosts[it->host], &err))
+            continue;
+        struct hf_docker_usage u;
+        m.ok = hf_docker_stats(engines[it->host], it->id, &u, &err);
+        m.at_s = hf_wall_seconds();
+        m.cpu_ns = m.ok ? u.cpu_ns : 0;
+        m.memory_bytes = m.ok ? u.memory_bytes : 0;
+        post(j->fd, &m);
+    }
+    for (int h = 0; h < MAX_HOSTS; h++)
+        hf_docker_close(engines[h]);
+    post(j->fd, &(struct message){.kind = MSG_SAMPLED, .ok = 1});
+    free(j);
+    return NULL;
+}
+
 static bool spawn(struct live *l, void *(*fn)(void *), struct job *j)
 {
     j->fd = l->pipe_fds[1];
@@ -229,6 +298,7 @@ static void fail_request(struct live *l, uint64_t r, enum hf_fail_reason reason)
 {
     (void)r;
     hf_ledger_fail(&l->ledger, reason);
+    l->interval_failed++;
 }
 
 static void dispatch(struct live *l, uint64_t r, int c)
@@ -346,12 +416,14 @@ static void arrive(void *model, const struct hf_invocation *inv)
     uint32_t f = inv->function % l->function_count;
     l->requests[r] = (struct lrequest){inv->id, inv->arrival, inv->work, f, inv->memory_mb, -1, false};
     hf_ledger_arrive(&l->ledger);
+    l->interval_arrived++;
     struct lfunction *fn = &l->functions[f];
     fn->arrived++;
     int c = -1;
     if (fn->queue_count == 0 && l->policy->on_request) {
         struct hf_request_view view = {inv->id, f, inv->memory_mb, inv->arrival, false};
         struct hf_route route = l->policy->on_request(l->policy_state, &l->platform, &view);
+        l->bounces += route.bounces;
         if (route.container == HF_ROUTE_DEFAULT)
             c = room(l, f);
         else if (route.container != HF_ROUTE_QUEUE)
@@ -378,6 +450,7 @@ static void arrive(void *model, const struct hf_invocation *inv)
         fn->queue_cap = cap;
     }
     fn->queue[(fn->queue_head + fn->queue_count++) % fn->queue_cap] = r;
+    l->waited++;
 }
 
 /* ---- containers ---- */
@@ -433,7 +506,8 @@ static uint32_t set_replicas(void *backend, uint32_t f, uint32_t n)
         uint32_t generation = l->containers[c].generation + 1;
         l->containers[c] = (struct lcontainer){.state = C_STARTING, .function = f, .generation = generation,
                                                .cpu_limit = l->cpu_limit, .shared_function = HF_GENERIC,
-                                               .pending_shared = HF_GENERIC, .host = h};
+                                               .pending_shared = HF_GENERIC, .host = h,
+                                               .requested_at = wall_now(l)};
         j->index = c;
         snprintf(j->host, sizeof j->host, "%s", l->hosts[h].address);
         j->publish = !l->hosts[h].local;
@@ -481,8 +555,25 @@ static uint32_t set_replicas(void *backend, uint32_t f, uint32_t n)
 
 static void handle(struct live *l, const struct message *m)
 {
-    l->outstanding--;
+    if (m->kind != MSG_USAGE)
+        l->outstanding--;
     hf_time now = wall_now(l);
+    if (m->kind == MSG_USAGE) {
+        struct lcontainer *k = &l->containers[m->index];
+        if (!m->ok || k->state == C_FREE || k->generation != m->generation)
+            return;
+        /* CPU the run's containers used: what each one's counter grew by since its last sample */
+        l->cpu_ns_seen += (double)(m->cpu_ns - (k->has_usage && m->cpu_ns >= k->usage_cpu_ns ? k->usage_cpu_ns : 0));
+        k->usage_cpu_ns = m->cpu_ns;
+        k->usage_at = hf_time_from_s(m->at_s - l->start_wall);
+        k->memory_used = m->memory_bytes;
+        k->has_usage = true;
+        return;
+    }
+    if (m->kind == MSG_SAMPLED) {
+        l->sampling = false;
+        return;
+    }
     if (m->kind == MSG_READY) {
         struct lcontainer *k = &l->containers[m->index];
         snprintf(k->id, sizeof k->id, "%s", m->id);
@@ -502,6 +593,7 @@ static void handle(struct live *l, const struct message *m)
             return;
         }
         k->state = C_READY;
+        k->ready_at = now;
         l->cold_starts++;
         l->functions[k->function].ready++;
         if (l->policy->on_container_ready)
@@ -540,7 +632,9 @@ static void handle(struct live *l, const struct message *m)
         if (m->ok) {
             hf_ledger_complete(&l->ledger);
             l->functions[q->function].completed++;
+            l->interval_completed++;
             hf_histogram_add(&l->latency, (uint64_t)(now - q->arrival));
+            hf_histogram_add(&l->interval_latency, (uint64_t)(now - q->arrival));
         } else {
             fail_request(l, (uint64_t)m->index, HF_FAIL_CONTAINER_LOST);
         }
@@ -698,10 +792,152 @@ static void p_retry_queued(void *backend, uint32_t f)
         drain(l, f);
 }
 
+/* Pods as the Kubernetes API would show them: bound at once (the engine has no scheduling queue),
+ * running once the worker answers, deleting while stopping; the metric is the metrics-server's. */
+static uint32_t p_pods(void *backend, uint32_t f, struct hf_pod_view *out, uint32_t cap)
+{
+    struct live *l = backend;
+    uint32_t n = 0;
+    for (int c = 0; c < MAX_CONTAINERS; c++) {
+        const struct lcontainer *k = &l->containers[c];
+        if (k->state == C_FREE || k->function != f)
+            continue;
+        if (n < cap)
+            out[n] = (struct hf_pod_view){
+                .scheduled = true,
+                .node = (uint32_t)k->host,
+                .running = k->state != C_STARTING,
+                .ready = k->state == C_READY,
+                .deleting = k->state == C_STOPPING || k->stop_when_ready,
+                .start_time = k->requested_at,
+                .ready_change = k->state == C_STARTING ? k->requested_at : k->ready_at,
+                .cpu_request_milli = l->cpu_request * 1000.0,
+                .has_metric = k->has_metric,
+                .cpu_usage_milli = k->metric_milli,
+                .metric_time = k->metric_time,
+                .metric_window = k->metric_window,
+            };
+        n++;
+    }
+    return n;
+}
+
+/* The metrics-server: every resolution, each container's CPU rate over the last resolution from
+ * the engine's cumulative counter (so a new container needs two scrapes before it has a metric). */
+static void on_scrape(struct hf_engine *e, void *ctx, uint64_t arg)
+{
+    (void)arg;
+    struct live *l = ctx;
+    for (int c = 0; c < MAX_CONTAINERS; c++) {
+        struct lcontainer *k = &l->containers[c];
+        if (k->state == C_FREE || !k->has_usage)
+            continue;
+        if (k->has_scrape && k->usage_at > k->scrape_at) {
+            k->metric_milli = (double)(k->usage_cpu_ns - k->scrape_cpu_ns) / (double)(k->usage_at - k->scrape_at) * 1e3;
+            k->metric_time = k->usage_at;
+            k->metric_window = k->usage_at - k->scrape_at;
+            k->has_metric = true;
+        }
+        k->scrape_cpu_ns = k->usage_cpu_ns;
+        k->scrape_at = k->usage_at;
+        k->has_scrape = true;
+    }
+    l->scrape_timer = hf_engine_after(e, l->metric_resolution, on_scrape, l, 0);
+}
+
+static void p_set_metric_resolution(void *backend, hf_time resolution)
+{
+    struct live *l = backend;
+    if (resolution <= 0 || resolution == l->metric_resolution)
+        return;
+    l->metric_resolution = resolution;
+    hf_engine_cancel(&l->engine, l->scrape_timer);
+    l->scrape_timer = hf_engine_at(&l->engine, wall_now(l) + resolution, on_scrape, l, 0);
+}
+
+static void start_sampling(struct live *l)
+{
+    if (l->sampling)
+        return; /* the previous round is still asking the engines */
+    struct usage_job *j = calloc(1, sizeof *j);
+    if (!j)
+        return;
+    j->fd = l->pipe_fds[1];
+    for (int h = 0; h < l->host_count; h++)
+        snprintf(j->hosts[h], sizeof j->hosts[h], "%s", l->hosts[h].address);
+    for (int c = 0; c < MAX_CONTAINERS; c++) {
+        const struct lcontainer *k = &l->containers[c];
+        if (k->state == C_READY || k->state == C_STOPPING) {
+            struct usage_item *it = &j->items[j->count++];
+            *it = (struct usage_item){.index = c, .host = k->host, .generation = k->generation};
+            snprintf(it->id, sizeof it->id, "%s", k->id);
+        }
+    }
+    pthread_t t;
+    if (pthread_create(&t, NULL, usage_thread, j) != 0) {
+        free(j);
+        return;
+    }
+    pthread_detach(t);
+    l->outstanding++;
+    l->sampling = true;
+}
+
+/* One timeseries.csv row per outputs.interval_s, the columns of hfsim run (cores_used from the
+ * engines' stats, which lag by up to one sampling round); then the next round of engine stats. */
+static void on_sample(struct hf_engine *e, void *ctx, uint64_t arg)
+{
+    (void)arg;
+    struct live *l = ctx;
+    double interval_s = hf_time_to_s(l->interval), cores = 0, memory_mib = 0;
+    uint64_t replicas = 0, ready = 0, queued = 0, busy = 0;
+    for (uint32_t f = 0; f < l->function_count; f++) {
+        replicas += l->functions[f].active;
+        ready += l->functions[f].ready;
+        queued += l->functions[f].queue_count;
+        busy += l->functions[f].in_flight;
+    }
+    for (int c = 0; c < MAX_CONTAINERS; c++)
+        if (l->containers[c].state != C_FREE) {
+            cores += l->containers[c].cpu_limit;
+            memory_mib += (double)l->memory_bytes / 1048576.0;
+        }
+    l->allocated_core_s += cores * interval_s;
+    l->memory_gb_s += memory_mib / 1024.0 * interval_s;
+    struct hf_histogram *slot = &l->rolling[l->rolling_next];
+    l->rolling_next = (l->rolling_next + 1) % l->rolling_count;
+    hf_histogram_reset(slot);
+    hf_histogram_merge(slot, &l->interval_latency);
+    hf_histogram_reset(&l->rolling_merged);
+    for (int i = 0; i < l->rolling_count; i++)
+        hf_histogram_merge(&l->rolling_merged, &l->rolling[i]);
+    const struct hf_histogram *lat = &l->interval_latency;
+    double row[] = {
+        (double)l->interval_arrived, (double)l->interval_completed, (double)l->interval_failed,
+        (double)hf_ledger_in_flight(&l->ledger), (double)queued, (double)busy, (double)replicas, (double)ready,
+        (double)l->host_count, hf_histogram_mean(lat) / 1e6, hf_histogram_quantile(lat, 0.50) / 1e6,
+        hf_histogram_quantile(lat, 0.99) / 1e6, cores, (double)l->cold_starts, (double)l->resizes,
+        (double)l->specializations, (double)l->bounces, (l->cpu_ns_seen - l->cpu_ns_at_row) / (double)l->interval,
+        hf_histogram_quantile(&l->rolling_merged, 0.50) / 1e6, hf_histogram_quantile(&l->rolling_merged, 0.99) / 1e6,
+    };
+    _Static_assert(sizeof row / sizeof row[0] == HF_RUN_SERIES_COLUMNS, "the columns of hfsim run");
+    l->cpu_ns_at_row = l->cpu_ns_seen;
+    if (!hf_timeseries_row(&l->series, hf_time_to_s(hf_engine_now(e)), row) ||
+        !hf_latency_bins_push(&l->bins, hf_histogram_mean(lat) / 1e6 * (double)l->interval_completed,
+                              l->interval_completed))
+        l->write_failed = true;
+    hf_histogram_reset(&l->interval_latency);
+    l->interval_arrived = l->interval_completed = l->interval_failed = 0;
+    start_sampling(l);
+    if (hf_engine_now(e) + l->interval <= l->drain_end)
+        hf_engine_after(e, l->interval, on_sample, l, 0);
+}
+
 static const struct hf_platform_ops live_ops = {
     .now = p_now, .timer_after = p_timer, .timer_cancel = p_cancel, .function_count = p_functions,
     .set_replicas = set_replicas, .load = p_load, .containers = p_containers, .resize = p_resize,
     .container = p_container, .specialize = p_specialize, .retry_queued = p_retry_queued,
+    .pods = p_pods, .set_metric_resolution = p_set_metric_resolution,
 };
 
 /* ---- the run ---- */
@@ -731,6 +967,18 @@ static void read_messages(struct live *l, int timeout_ms)
         handle(l, &m);
 }
 
+static json_t *latency_json(const struct hf_histogram *h)
+{
+    json_t *lat = json_object();
+    const double q[] = {0.5, 0.9, 0.99, 0.999, 1.0};
+    const char *names[] = {"p50", "p90", "p99", "p99.9", "max"};
+    json_object_set_new(lat, "mean", json_real(hf_histogram_mean(h) / 1e6));
+    for (int i = 0; i < 5; i++)
+        json_object_set_new(lat, names[i], json_real(hf_histogram_quantile(h, q[i]) / 1e6));
+    return lat;
+}
+
+/* summary.json in the layout of hfsim run (sim/run.c), plus a "live" object. */
 static json_t *summary(const json_t *scenario, struct live *l)
 {
     json_t *s = json_object();
@@ -749,16 +997,34 @@ static json_t *summary(const json_t *scenario, struct live *l)
     json_object_set_new(req, "failed", failed);
     json_object_set_new(req, "conservation", json_string("ok"));
     json_object_set_new(s, "requests", req);
-    json_t *lat = json_object();
-    const double q[] = {0.5, 0.9, 0.99, 0.999, 1.0};
-    const char *names[] = {"p50", "p90", "p99", "p99.9", "max"};
-    json_object_set_new(lat, "mean", json_real(hf_histogram_mean(&l->latency) / 1e6));
-    for (int i = 0; i < 5; i++)
-        json_object_set_new(lat, names[i], json_real(hf_histogram_quantile(&l->latency, q[i]) / 1e6));
-    json_object_set_new(s, "latency_ms", lat);
+    json_object_set_new(s, "latency_ms", latency_json(&l->latency));
+    if (l->trace)
+        json_object_set_new(s, "trace",
+                            hf_trace_report_json(l->trace, hf_json_number_at(scenario, "trace.check_tolerance")));
+    const json_t *burst = l->trace ? NULL : hf_json_at(scenario, "workload.bursts.0");
+    if (burst) {
+        double start = hf_json_number_at(burst, "start_s");
+        double end = start + hf_json_number_at(burst, "duration_s");
+        struct hf_stabilization stab;
+        hf_stabilization_compute(&l->bins, start, end, hf_json_number_at(scenario, "outputs.stabilize_window_s"),
+                                 hf_json_number_at(scenario, "outputs.stabilize_steady_s"),
+                                 hf_json_number_at(scenario, "outputs.stabilize_tolerance"), &stab);
+        json_object_set_new(s, "burst",
+                            json_pack("{s:f, s:f, s:f, s:f, s:f, s:o}", "start_s", start, "end_s", end,
+                                      "steady_latency_ms", stab.steady_ms, "peak_latency_ms", stab.peak_ms,
+                                      "peak_after_s", stab.peak_after_s, "time_to_stabilize_s",
+                                      stab.stabilized ? json_real(stab.time_to_stabilize_s) : json_null()));
+    }
+    json_object_set_new(s, "cpu_core_s", json_pack("{s:f, s:f}", "allocated", l->allocated_core_s, "used",
+                                                   l->cpu_ns_seen / 1e9));
+    json_object_set_new(s, "memory_gb_s", json_real(l->memory_gb_s));
+    json_object_set_new(s, "completed_per_gb_s",
+                        json_real(l->memory_gb_s > 0 ? (double)l->ledger.completed / l->memory_gb_s : 0));
     json_object_set_new(s, "cold_starts", json_integer((json_int_t)l->cold_starts));
     json_object_set_new(s, "resizes", json_integer((json_int_t)l->resizes));
     json_object_set_new(s, "specializations", json_integer((json_int_t)l->specializations));
+    json_object_set_new(s, "bounces", json_integer((json_int_t)l->bounces));
+    json_object_set_new(s, "queued_on_arrival", json_integer((json_int_t)l->waited));
     json_t *live = json_object();
     json_t *hosts = json_array();
     for (int h = 0; h < l->host_count; h++)
@@ -773,6 +1039,20 @@ static json_t *summary(const json_t *scenario, struct live *l)
                                                        "max", l->lateness_max_ms));
     json_object_set_new(s, "live", live);
     return s;
+}
+
+/* latency_cdf.csv as hfsim run writes it, so validation can compare distributions. */
+static bool write_latency_cdf(struct live *l, struct hf_error *err)
+{
+    FILE *f = hf_results_open(&l->results, "latency_cdf.csv", err);
+    if (!f)
+        return false;
+    fputs("quantile,latency_ms\n", f);
+    for (int i = 1; i <= 200; i++) {
+        double q = i == 200 ? 1.0 : i / 200.0;
+        fprintf(f, "%.3f,%.6g\n", q, hf_histogram_quantile(&l->latency, q) / 1e6);
+    }
+    return hf_results_close(&l->results, f, "latency_cdf.csv", err);
 }
 
 /* Opens, pings and readies (worker image) every engine of the comma-separated list; one given twice
@@ -804,64 +1084,78 @@ static bool open_hosts(struct live *l, const char *list, struct hf_error *err)
     return l->host_count > 0 || hf_fail(err, HF_EXIT_USAGE, "--hosts: no engine given");
 }
 
-bool hf_live_run(const json_t *scenario, const struct hf_live_options *o, struct hf_error *err)
+/* Everything before the first arrival: engines, reaper, results directory, policy, workload, timers. */
+static bool prepare(struct live *l, const json_t *scenario, const struct hf_live_options *o, struct hf_error *err)
 {
-    if (strcmp(hf_json_string_at(scenario, "trace.format"), "none") != 0)
-        return hf_fail(err, HF_EXIT_USAGE, "live run: trace replay is not supported live yet (docs/live.md)");
-    struct live *l = calloc(1, sizeof *l);
-    if (!l)
-        return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
-    bool ok = true;
     snprintf(l->run_id, sizeof l->run_id, "live-%ld", (long)getpid());
-    l->reaper = (struct hf_reaper){.pid = -1, .write_fd = -1};
     hf_worker_image_reference(l->image, sizeof l->image);
     l->duration = hf_time_from_s(hf_json_number_at(scenario, "duration_s"));
     l->drain_end = l->duration + hf_time_from_s(hf_json_number_at(scenario, "drain_s"));
     l->timeout = hf_time_from_s(hf_json_number_at(scenario, "gateway.timeout_s"));
     l->cpu_limit = hf_json_number_at(scenario, "function.cpu_limit");
+    l->cpu_request = hf_json_number_at(scenario, "function.cpu_request");
     l->memory_bytes = (uint64_t)(hf_json_number_at(scenario, "function.memory_mib") * 1048576.0);
     l->concurrency = (uint32_t)hf_json_int_at(scenario, "function.concurrency");
     l->specialize_ms = hf_json_number_at(scenario, "function.specialize_ms");
     l->function_count = (uint32_t)hf_json_int_at(scenario, "workload.functions");
+    l->interval = hf_time_from_s(hf_json_number_at(scenario, "outputs.interval_s"));
+    l->metric_resolution = hf_time_from_s(hf_json_number_at(scenario, "metrics.resolution_s"));
+    double rolling = hf_json_number_at(scenario, "outputs.stabilize_window_s") /
+                     hf_json_number_at(scenario, "outputs.interval_s");
+    l->rolling_count = rolling < 1 ? 1 : rolling > ROLLING_MAX ? ROLLING_MAX : (int)(rolling + 0.5);
+    hf_latency_bins_init(&l->bins, hf_json_number_at(scenario, "outputs.interval_s"));
     l->functions = calloc(l->function_count, sizeof *l->functions);
     l->platform = (struct hf_platform){&live_ops, l};
     l->policy = hf_policy_find(hf_json_string_at(scenario, "policy"));
     l->policy_state = calloc(1, l->policy->state_size ? l->policy->state_size : 1);
-    if (!l->functions || !l->policy_state || pipe(l->pipe_fds) != 0 || !hf_histogram_create(&l->latency))
-        ok = hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
-    if (ok) {
-        fcntl(l->pipe_fds[0], F_SETFL, O_NONBLOCK);
-        /* The reaper first: it forks, and from here on a crash must not leave containers behind. */
-        ok = hf_reaper_start(&l->reaper, o->hosts, l->run_id, err) &&
-             hf_engine_init(&l->engine, (uint64_t)hf_json_int_at(scenario, "seed"), "heap4", err) &&
-             open_hosts(l, o->hosts, err);
-    }
-    struct sigaction sa = {.sa_handler = on_signal}, old_int, old_term;
-    sigaction(SIGINT, &sa, &old_int);
-    sigaction(SIGTERM, &sa, &old_term);
-    signal(SIGPIPE, SIG_IGN);
-    struct hf_results res;
-    ok = ok && hf_results_begin(&res, o->out_dir, err);
-    bool results_open = ok;
-    if (ok) {
-        json_t *config = json_deep_copy(scenario);
-        json_object_set_new(config, "hfsim_version", json_string(HF_VERSION));
-        ok = hf_results_write_json(&res, "config.json", config, err);
-        json_decref(config);
-    }
+    bool ok = l->functions && l->policy_state && pipe(l->pipe_fds) == 0 && hf_histogram_create(&l->latency) &&
+              hf_histogram_create(&l->interval_latency) && hf_histogram_create(&l->rolling_merged);
+    for (int i = 0; ok && i < l->rolling_count; i++)
+        ok = hf_histogram_create(&l->rolling[i]);
+    if (!ok)
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
+    fcntl(l->pipe_fds[0], F_SETFL, O_NONBLOCK);
+    /* The reaper first: it forks, and from here on a crash must not leave containers behind. */
+    if (!hf_reaper_start(&l->reaper, o->hosts, l->run_id, err) ||
+        !hf_engine_init(&l->engine, (uint64_t)hf_json_int_at(scenario, "seed"), "heap4", err) ||
+        !open_hosts(l, o->hosts, err) || !hf_results_begin(&l->results, o->out_dir, err))
+        return false;
+    l->results_open = true;
+    json_t *config = json_deep_copy(scenario);
+    json_object_set_new(config, "hfsim_version", json_string(HF_VERSION));
+    ok = hf_results_write_json(&l->results, "config.json", config, err);
+    json_decref(config);
+    if (!ok || !(l->series_file = hf_results_open(&l->results, "timeseries.csv", err)) ||
+        !hf_timeseries_begin(&l->series, l->series_file, hf_run_series_columns, HF_RUN_SERIES_COLUMNS))
+        return ok && l->series_file ? hf_fail(err, HF_EXIT_RUN_FAILED, "%s: timeseries.csv: write failed", o->out_dir)
+                                    : false;
     l->start_wall = hf_wall_seconds();
-    if (ok && !l->policy->init(l->policy_state, json_object_get(scenario, l->policy->name), &l->platform, err))
-        ok = false;
-    if (ok && !hf_synthetic_create(&l->workload, json_object_get(scenario, "workload"), l->duration, &l->engine,
-                                   arrive, l))
-        ok = hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
-    if (ok) {
+    l->scrape_timer = hf_engine_at(&l->engine, l->metric_resolution, on_scrape, l, 0);
+    if (!l->policy->init(l->policy_state, json_object_get(scenario, l->policy->name), &l->platform, err))
+        return false;
+    if (l->trace) {
+        struct hf_source *source = hf_trace_start(l->trace, &l->engine, arrive, l, err);
+        if (!source)
+            return false;
+        hf_engine_set_source(&l->engine, source);
+    } else {
+        if (!hf_synthetic_create(&l->workload, json_object_get(scenario, "workload"), l->duration, &l->engine,
+                                 arrive, l))
+            return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
         hf_engine_set_source(&l->engine, &l->workload.source);
-        if (o->progress)
-            fprintf(stderr, "hfsim: live run on %d engine%s (%s): %.0f s (+ drain), policy %s\n", l->host_count,
-                    l->host_count == 1 ? "" : "s", o->hosts, hf_time_to_s(l->duration), l->policy->name);
     }
-    while (ok && !interrupted) {
+    hf_engine_at(&l->engine, l->interval, on_sample, l, 0);
+    if (o->progress)
+        fprintf(stderr, "hfsim: live run on %d engine%s (%s): %.0f s (+ drain), policy %s\n", l->host_count,
+                l->host_count == 1 ? "" : "s", o->hosts, hf_time_to_s(l->duration), l->policy->name);
+    return true;
+}
+
+/* Issues arrivals as the wall clock reaches them and handles what the helper threads report, until
+ * the duration is over and nothing is in flight, or the drain time ends. */
+static void serve(struct live *l)
+{
+    while (!interrupted) {
         hf_time now = wall_now(l);
         hf_engine_run_until(&l->engine, now < l->drain_end ? now : l->drain_end);
         read_messages(l, 0);
@@ -874,15 +1168,16 @@ bool hf_live_run(const json_t *scenario, const struct hf_live_options *o, struct
         int wait_ms = wait <= 0 ? 0 : wait > hf_time_from_ms(TICK_MS) ? TICK_MS : (int)(hf_time_to_s(wait) * 1e3);
         read_messages(l, wait_ms);
     }
-    if (ok && interrupted)
-        ok = hf_fail(err, HF_EXIT_RUN_FAILED, "live run interrupted: its containers were removed");
-    /* Whatever is still in flight or waiting fails with run_end; the containers go; helper threads
-     * finish (their connections break) before the process moves on. */
+}
+
+/* Whatever is still in flight or waiting fails with run_end; the containers go; helper threads
+ * finish (their connections break) before the process moves on; then the reaper. */
+static void wind_down(struct live *l)
+{
     for (uint32_t f = 0; l->functions && f < l->function_count; f++)
         for (; l->functions[f].queue_count; l->functions[f].queue_count--)
             hf_ledger_fail(&l->ledger, HF_FAIL_RUN_END);
-    uint64_t in_flight = hf_ledger_in_flight(&l->ledger);
-    l->ledger.failed[HF_FAIL_RUN_END] += in_flight;
+    l->ledger.failed[HF_FAIL_RUN_END] += hf_ledger_in_flight(&l->ledger);
     remove_everything(l);
     double wait_until = hf_wall_seconds() + 30;
     while (l->outstanding > 0 && hf_wall_seconds() < wait_until) {
@@ -890,40 +1185,27 @@ bool hf_live_run(const json_t *scenario, const struct hf_live_options *o, struct
         if (poll(&p, 1, 100) > 0) {
             struct message m;
             while (read(l->pipe_fds[0], &m, sizeof m) == (ssize_t)sizeof m)
-                l->outstanding--; /* accounted above: only wait for the threads */
+                if (m.kind != MSG_USAGE)
+                    l->outstanding--; /* accounted above: only wait for the threads */
         }
     }
     hf_reaper_finish(&l->reaper);
-    if (ok)
-        ok = hf_ledger_check(&l->ledger, err);
-    if (ok) {
-        /* latency_cdf.csv as hfsim run writes it, so validation can compare distributions */
-        FILE *f = hf_results_open(&res, "latency_cdf.csv", err);
-        ok = f != NULL;
-        if (ok) {
-            fputs("quantile,latency_ms\n", f);
-            for (int i = 1; i <= 200; i++) {
-                double q = i == 200 ? 1.0 : i / 200.0;
-                fprintf(f, "%.3f,%.6g\n", q, hf_histogram_quantile(&l->latency, q) / 1e6);
-            }
-            ok = hf_results_close(&res, f, "latency_cdf.csv", err);
-        }
-    }
-    if (ok) {
-        json_t *s = summary(scenario, l);
-        ok = hf_results_write_json(&res, "summary.json", s, err) && hf_results_commit(&res, err);
-        json_decref(s);
-    }
-    if (!ok && results_open)
-        hf_results_abort(&res);
-    sigaction(SIGINT, &old_int, NULL);
-    sigaction(SIGTERM, &old_term, NULL);
+}
+
+static void destroy(struct live *l)
+{
     if (l->policy_state && l->policy)
         l->policy->fini(l->policy_state);
     free(l->policy_state);
     hf_synthetic_destroy(&l->workload);
+    hf_trace_close(l->trace);
     hf_engine_fini(&l->engine);
     hf_histogram_destroy(&l->latency);
+    hf_histogram_destroy(&l->interval_latency);
+    hf_histogram_destroy(&l->rolling_merged);
+    for (int i = 0; i < l->rolling_count; i++)
+        hf_histogram_destroy(&l->rolling[i]);
+    hf_latency_bins_fini(&l->bins);
     for (int h = 0; h < l->host_count; h++)
         hf_docker_close(l->hosts[h].docker);
     for (uint32_t f = 0; l->functions && f < l->function_count; f++)
@@ -935,5 +1217,51 @@ bool hf_live_run(const json_t *scenario, const struct hf_live_options *o, struct
         close(l->pipe_fds[1]);
     }
     free(l);
+}
+
+bool hf_live_run(const json_t *given, const struct hf_live_options *o, struct hf_error *err)
+{
+    struct live *l = calloc(1, sizeof *l);
+    if (!l)
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
+    l->reaper = (struct hf_reaper){.pid = -1, .write_fd = -1};
+    json_t *scenario = hf_trace_open_scenario(given, &l->trace, err);
+    if (!scenario) {
+        destroy(l);
+        return false;
+    }
+    struct sigaction sa = {.sa_handler = on_signal}, old_int, old_term;
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    signal(SIGPIPE, SIG_IGN);
+    bool ok = prepare(l, scenario, o, err);
+    if (ok)
+        serve(l);
+    if (ok && interrupted)
+        ok = hf_fail(err, HF_EXIT_RUN_FAILED, "live run interrupted: its containers were removed");
+    wind_down(l);
+    if (ok && l->trace && hf_trace_failed(l->trace, err))
+        ok = false;
+    ok = ok && hf_ledger_check(&l->ledger, err);
+    if (l->series_file) {
+        bool closed = hf_results_close(&l->results, l->series_file, "timeseries.csv", ok ? err : NULL);
+        ok = ok && closed;
+        if (ok && l->write_failed)
+            ok = hf_fail(err, HF_EXIT_RUN_FAILED, "%s/timeseries.csv: write failed", o->out_dir);
+    }
+    ok = ok && write_latency_cdf(l, err);
+    if (ok && l->trace)
+        ok = hf_trace_write_functions(l->trace, &l->results, err);
+    if (ok) {
+        json_t *s = summary(scenario, l);
+        ok = hf_results_write_json(&l->results, "summary.json", s, err) && hf_results_commit(&l->results, err);
+        json_decref(s);
+    }
+    if (!ok && l->results_open)
+        hf_results_abort(&l->results);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    json_decref(scenario);
+    destroy(l);
     return ok;
 }

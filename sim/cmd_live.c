@@ -13,6 +13,7 @@
 #include "live/worker_client.h"
 #include "sim/cli.h"
 #include "sim/cli_args.h"
+#include "sim/cli_trace_args.h"
 #include "sim/wallclock.h"
 
 static const char live_usage[] =
@@ -31,7 +32,8 @@ static const char live_usage[] =
     "                          replay the scenario's workload (synthetic or trace) in wall-clock\n"
     "                          time on worker containers spread over the engines, scaled by the\n"
     "                          policy; writes the results directory hfsim run writes (docs/live.md).\n"
-    "                          `hfsim live run SCENARIO ...` is the same\n"
+    "                          `hfsim live run SCENARIO ...` is the same. The trace options of\n"
+    "                          hfsim run (--trace FORMAT:PATH, --minutes, --time-scale, ...) apply\n"
     "       hfsim live --cleanup [--hosts H,...]           the same as hfsim live cleanup\n"
     "\n"
     "H is unix:///var/run/docker.sock (the default) or tcp://host:port. Every container hfsim makes\n"
@@ -266,13 +268,18 @@ static int live_run(int argc, char **argv, int first)
 {
     struct hf_error err = {0};
     const char *scenario_path = NULL, *out = NULL, *host = "unix:///var/run/docker.sock", *value;
-    const char **sets = calloc((size_t)argc + 1, sizeof *sets);
+    const char **sets = calloc(2 * (size_t)argc + 1, sizeof *sets);
+    char **owned = calloc(2 * (size_t)argc + 1, sizeof *owned), *trace_set[HF_TRACE_ARG_MAX_SETS];
     char policy_set[96];
-    size_t set_count = 0;
+    size_t set_count = 0, owned_count = 0;
+    int trace_sets;
     bool quiet = false;
     int rc = HF_EXIT_OK;
-    if (!sets)
+    if (!sets || !owned) {
+        free(sets);
+        free(owned);
         return HF_EXIT_RUN_FAILED;
+    }
     for (int i = first; i < argc; i++) {
         if (hf_arg_value(&i, argc, argv, "--hosts", &value, &err)) {
             if (!value)
@@ -291,6 +298,11 @@ static int live_run(int argc, char **argv, int first)
             if (!value)
                 goto fail;
             out = value;
+        } else if ((trace_sets = hf_trace_arg(&i, argc, argv, trace_set, &err)) != 0) {
+            if (trace_sets < 0)
+                goto fail;
+            for (int k = 0; k < trace_sets; k++)
+                sets[set_count++] = owned[owned_count++] = trace_set[k];
         } else if (hf_arg_flag(argv[i], "-q") || hf_arg_flag(argv[i], "--quiet")) {
             quiet = true;
         } else if (argv[i][0] == '-') {
@@ -320,6 +332,9 @@ static int live_run(int argc, char **argv, int first)
 fail:
     rc = hf_cli_report(&err);
 done:
+    for (size_t k = 0; k < owned_count; k++)
+        free(owned[k]);
+    free(owned);
     free(sets);
     return rc;
 }

@@ -17,15 +17,15 @@
 #include "sim/wallclock.h"
 #include "traces/synthetic.h"
 #include "traces/trace.h"
+#include "traces/trace_scenario.h"
 #include "version.h"
 
-static const char *const series_columns[] = {
+const char *const hf_run_series_columns[HF_RUN_SERIES_COLUMNS] = {
     "arrivals", "completed", "failed", "in_system", "queued", "busy", "replicas", "ready", "vms",
     "latency_mean_ms", "latency_p50_ms", "latency_p99_ms", "cores_allocated", "cold_starts",
     "resizes", "specializations", "bounces", "cores_used", "latency_p50_rolling_ms",
     "latency_p99_rolling_ms",
 };
-#define SERIES_COLUMNS (sizeof series_columns / sizeof series_columns[0])
 #define ROLLING_MAX 60
 
 /* The platform model behind a run: the station or the cluster, seen through what the loop needs. */
@@ -86,7 +86,7 @@ static void on_sample(struct hf_engine *engine, void *ctx, uint64_t arg)
     hf_histogram_reset(&r->rolling_merged);
     for (int i = 0; i < r->rolling_count; i++)
         hf_histogram_merge(&r->rolling_merged, &r->rolling[i]);
-    double row[SERIES_COLUMNS] = {
+    double row[HF_RUN_SERIES_COLUMNS] = {
         (double)st->interval_arrived,
         (double)st->interval_completed,
         (double)st->interval_failed,
@@ -321,71 +321,6 @@ static void simulate(struct run *r)
     r->model.fail_all(r->model.impl, HF_FAIL_RUN_END);
 }
 
-/* Opens the scenario's trace, if any, and returns the scenario as the run will use it: the trace's
- * function count and duration replace workload.functions and duration_s (so config.json says what
- * ran). NULL with `err` set on a bad trace. */
-static json_t *open_trace(struct run *r, const json_t *scenario, struct hf_error *err)
-{
-    json_t *effective = json_deep_copy(scenario);
-    if (!effective) {
-        hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
-        return NULL;
-    }
-    const char *format = hf_json_string_at(scenario, "trace.format");
-    if (strcmp(format, "none") == 0)
-        return effective;
-    struct hf_trace_options o;
-    hf_trace_default_options(&o);
-    for (int f = 0; hf_trace_format_names[f]; f++)
-        if (strcmp(format, hf_trace_format_names[f]) == 0)
-            o.format = (enum hf_trace_format)f;
-    o.path = hf_json_string_at(scenario, "trace.path");
-    if (!*o.path) {
-        json_decref(effective);
-        hf_fail(err, HF_EXIT_USAGE, "trace.format is %s but trace.path is empty", format);
-        return NULL;
-    }
-    o.durations_path = *hf_json_string_at(scenario, "trace.durations") ? hf_json_string_at(scenario, "trace.durations") : NULL;
-    o.memory_path = *hf_json_string_at(scenario, "trace.memory") ? hf_json_string_at(scenario, "trace.memory") : NULL;
-    o.from_minute = hf_json_number_at(scenario, "trace.from_minute");
-    o.to_minute = hf_json_number_at(scenario, "trace.to_minute");
-    o.time_scale = hf_json_number_at(scenario, "trace.time_scale");
-    o.functions = (uint32_t)hf_json_int_at(scenario, "trace.functions");
-    o.sample_seed = (uint64_t)hf_json_int_at(scenario, "seed");
-    const char *arrivals = hf_json_string_at(scenario, "trace.arrivals");
-    for (int a = 0; hf_trace_arrivals_names[a]; a++)
-        if (strcmp(arrivals, hf_trace_arrivals_names[a]) == 0)
-            o.arrivals = (enum hf_trace_arrivals)a;
-    o.skip_bad_rows = hf_json_bool_at(scenario, "trace.skip_bad_rows");
-    o.reorder_window_s = hf_json_number_at(scenario, "trace.reorder_window_s");
-    o.default_memory_mb = (uint32_t)hf_json_int_at(scenario, "workload.memory_mb");
-    struct hf_distribution fallback;
-    hf_distribution_from_json(&fallback, hf_json_at(scenario, "workload.service"));
-    o.default_duration = &fallback;
-    if (!hf_trace_open(&r->trace, &o, err)) {
-        json_decref(effective);
-        return NULL;
-    }
-    json_t *workload = json_object_get(effective, "workload");
-    json_object_set_new(workload, "functions", json_integer(hf_trace_function_count(r->trace)));
-    double duration = hf_trace_duration_s(r->trace);
-    json_object_set_new(effective, "duration_s", json_real(duration > 0 ? duration : 1e-9));
-    return effective;
-}
-
-/* functions.csv: which trace function each model index is, and how many invocations it got. */
-static bool write_functions(struct run *r, const char *out_dir, struct hf_error *err)
-{
-    FILE *f = hf_results_open(&r->results, "functions.csv", err);
-    if (!f)
-        return false;
-    fputs("index,name\n", f);
-    for (uint32_t i = 0; i < hf_trace_function_count(r->trace); i++)
-        fprintf(f, "%u,%s\n", i, hf_trace_function_name(r->trace, i));
-    (void)out_dir;
-    return hf_results_close(&r->results, f, "functions.csv", err);
-}
-
 bool hf_run_scenario(const json_t *given, const struct hf_run_options *options,
                      struct hf_run_report *report, struct hf_error *err)
 {
@@ -393,7 +328,7 @@ bool hf_run_scenario(const json_t *given, const struct hf_run_options *options,
     struct run *r = calloc(1, sizeof *r);
     if (!r)
         return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
-    json_t *scenario = open_trace(r, given, err);
+    json_t *scenario = hf_trace_open_scenario(given, &r->trace, err);
     if (!scenario) {
         hf_trace_close(r->trace);
         free(r);
@@ -417,14 +352,14 @@ bool hf_run_scenario(const json_t *given, const struct hf_run_options *options,
     if (ok && !histograms)
         ok = hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
     ok = ok && (r->series_file = hf_results_open(&r->results, "timeseries.csv", err)) != NULL;
-    ok = ok && hf_timeseries_begin(&r->series, r->series_file, series_columns, SERIES_COLUMNS);
+    ok = ok && hf_timeseries_begin(&r->series, r->series_file, hf_run_series_columns, HF_RUN_SERIES_COLUMNS);
     if (ok && hf_json_bool_at(scenario, "outputs.requests_csv")) {
         r->requests_file = hf_results_open(&r->results, "requests.csv", err);
         ok = r->requests_file != NULL;
         if (ok)
             fputs("id,function,arrival_s,end_s,latency_ms,outcome\n", r->requests_file);
     }
-    ok = ok && (!r->trace || write_functions(r, options->out_dir, err));
+    ok = ok && (!r->trace || hf_trace_write_functions(r->trace, &r->results, err));
     ok = ok && setup(r, scenario, err);
     if (ok) {
         hf_progress_start(&r->progress, "run", r->drain_end, options->progress);

@@ -25,6 +25,10 @@ struct hf_run_report {
     double p50_ms, p99_ms, mean_ms, wall_s;
 };
 
+/* The columns of timeseries.csv after time_s, in order (docs/results.md); live runs write the same. */
+#define HF_RUN_SERIES_COLUMNS 20
+extern const char *const hf_run_series_columns[HF_RUN_SERIES_COLUMNS];
+
 bool hf_run_scenario(const json_t *scenario, const struct hf_run_options *options,
                      struct hf_run_report *report, struct hf_error *err);
 

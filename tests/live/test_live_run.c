@@ -329,3 +329,99 @@ Test(live_run, a_run_killed_with_sigkill_leaves_no_container_behind, .timeout = 
     cr_assert_neq(stat(out, &st), 0, "no results directory passed off as complete");
     hf_remove_tree(dir);
 }
+
+/* Kubernetes' HPA live: pods from the containers, CPU metrics from the engine's stats through the
+ * live metrics-server (a rate over two scrapes), the same controller code as in the simulator.
+ * 0.8 cores of demand on 0.25-core requests is far above the 50 % target: it scales to its max. The
+ * run writes the timeseries.csv hfsim run writes. */
+Test(live_run, the_hpa_scales_on_cpu_metrics_from_the_engine, .timeout = 120)
+{
+    engine_or_skip();
+    char dir[] = "/tmp/hfsim-test-livehpa-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char out[300];
+    snprintf(out, sizeof out, "%s/run", dir);
+    const char *sets[] = {
+        "model=\"cluster\"", "policy=\"hpa\"", "duration_s=14", "drain_s=20", "workload.bursts=[]",
+        "workload.rate_per_s=8", "workload.memory_mb=4", "workload.service={\"dist\": \"constant\", \"mean_ms\": 100}",
+        "function={\"cpu_limit\": 1, \"cpu_request\": 0.25, \"memory_mib\": 128, \"concurrency\": 4}",
+        "hpa.sync_period_s=1", "hpa.metric_resolution_s=2", "hpa.cpu_initialization_period_s=1",
+        "hpa.delay_of_initial_readiness_s=1", "hpa.max_replicas=3",
+    };
+    struct hf_error err = {0};
+    json_t *s = hf_scenario_load(NULL, sets, sizeof sets / sizeof sets[0], &err);
+    cr_assert_not_null(s, "%s", err.message);
+    struct hf_live_options o = {.hosts = HOST, .out_dir = out, .progress = false};
+    cr_assert(hf_live_run(s, &o, &err), "%s", err.message);
+    json_decref(s);
+    json_t *sum = load_summary(out);
+    const json_t *req = json_object_get(sum, "requests");
+    json_int_t arrived = json_integer_value(json_object_get(req, "arrived"));
+    json_int_t completed = json_integer_value(json_object_get(req, "completed"));
+    json_int_t failed = json_integer_value(json_object_get(json_object_get(req, "failed"), "total"));
+    cr_assert_eq(arrived, completed + failed, "conservation");
+    cr_assert_eq(json_integer_value(json_object_get(sum, "cold_starts")), 3, "scaled from 1 to max_replicas 3");
+    double used = json_number_value(json_object_get(json_object_get(sum, "cpu_core_s"), "used"));
+    cr_assert(used > 0.5 * 0.1 * (double)completed, "the engines report %.2f core-s for %lld requests of 100 ms",
+              used, (long long)completed);
+    json_decref(sum);
+    char path[400];
+    snprintf(path, sizeof path, "%s/timeseries.csv", out);
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f, "timeseries.csv is written");
+    char line[1024];
+    cr_assert_not_null(fgets(line, sizeof line, f));
+    const char *columns = "time_s,arrivals,completed,failed,in_system,queued,busy,replicas,ready,";
+    cr_assert(strncmp(line, columns, strlen(columns)) == 0, "the columns of hfsim run: %s", line);
+    int rows = 0;
+    double max_replicas = 0;
+    while (fgets(line, sizeof line, f)) {
+        double v[9];
+        cr_assert_eq(sscanf(line, "%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
+                            &v[6], &v[7], &v[8]), 9);
+        max_replicas = v[7] > max_replicas ? v[7] : max_replicas;
+        rows++;
+    }
+    fclose(f);
+    cr_assert_geq(rows, 12, "a row per second");
+    cr_assert_eq(max_replicas, 3);
+    cr_assert_eq(leftovers(), 0, "no container left behind");
+    hf_remove_tree(dir);
+}
+
+/* A trace replayed live: hfsim's own CSV format, each invocation issued at its trace time, the
+ * replay check (issued = expected) and functions.csv as in hfsim run. */
+Test(live_run, a_trace_is_replayed_live_on_its_schedule, .timeout = 120)
+{
+    engine_or_skip();
+    char dir[] = "/tmp/hfsim-test-livetrace-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char out[300];
+    snprintf(out, sizeof out, "%s/run", dir);
+    const char *sets[] = {
+        "model=\"cluster\"", "policy=\"keepalive\"", "drain_s=20", "trace.format=\"csv\"",
+        "trace.path=\"" HFSIM_SOURCE_DIR "/traces/samples/hand-written.csv\"", "function.memory_mib=512",
+    };
+    struct hf_error err = {0};
+    json_t *s = hf_scenario_load(NULL, sets, sizeof sets / sizeof sets[0], &err);
+    cr_assert_not_null(s, "%s", err.message);
+    struct hf_live_options o = {.hosts = HOST, .out_dir = out, .progress = false};
+    cr_assert(hf_live_run(s, &o, &err), "%s", err.message);
+    json_decref(s);
+    json_t *sum = load_summary(out);
+    const json_t *req = json_object_get(sum, "requests");
+    cr_assert_eq(json_integer_value(json_object_get(req, "arrived")), 10, "the trace's 10 rows");
+    cr_assert_eq(json_integer_value(json_object_get(req, "completed")), 10);
+    const json_t *check = json_object_get(json_object_get(sum, "trace"), "check");
+    cr_assert(json_is_true(json_object_get(check, "ok")));
+    double late = json_number_value(json_object_get(json_object_get(json_object_get(sum, "live"), "lateness_ms"), "max"));
+    cr_assert_lt(late, 100, "issued on the trace's schedule (max lateness %.1f ms)", late);
+    json_decref(sum);
+    char path[400];
+    snprintf(path, sizeof path, "%s/functions.csv", out);
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f, "functions.csv names the trace's functions");
+    fclose(f);
+    cr_assert_eq(leftovers(), 0, "no container left behind");
+    hf_remove_tree(dir);
+}

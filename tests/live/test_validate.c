@@ -86,19 +86,20 @@ Test(validate, simulated_calibrated_and_live_side_by_side, .timeout = 120)
     hf_remove_tree(dir);
 }
 
-Test(validate, a_policy_live_mode_cannot_run_yet_is_refused_and_leaves_nothing, .timeout = 60)
+Test(validate, an_engine_that_does_not_answer_is_named_and_leaves_nothing, .timeout = 60)
 {
     engine_or_skip();
     char dir[] = "/tmp/hfsim-test-validate-XXXXXX";
     cr_assert_not_null(mkdtemp(dir));
     char out[300];
     snprintf(out, sizeof out, "%s/v", dir);
-    const char *hpa[] = {"policy=\"hpa\"", "duration_s=4", "workload.bursts=[]"};
+    const char *overrides[] = {"policy=\"fixed\"", "duration_s=4", "workload.bursts=[]"};
     struct hf_validate_options o = {.scenario_path = HFSIM_SOURCE_DIR "/scenarios/figure1-hpa-burst.json",
-                                    .overrides = hpa, .override_count = 3, .hosts = HOST, .out_dir = out};
+                                    .overrides = overrides, .override_count = 3, .hosts = "tcp://127.0.0.1:1",
+                                    .out_dir = out};
     struct hf_error err = {0};
     cr_assert_not(hf_validate(&o, &err));
-    cr_assert(strstr(err.message, "pods"), "%s", err.message);
+    cr_assert(strstr(err.message, "tcp://127.0.0.1:1") && strstr(err.message, "did not answer"), "%s", err.message);
     struct stat st;
     cr_assert_neq(stat(out, &st), 0, "no validation directory");
     hf_remove_tree(dir);

@@ -1,0 +1,68 @@
+#include "traces/trace_scenario.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "sim/schema.h"
+
+json_t *hf_trace_open_scenario(const json_t *scenario, struct hf_trace **trace, struct hf_error *err)
+{
+    *trace = NULL;
+    json_t *effective = json_deep_copy(scenario);
+    if (!effective) {
+        hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
+        return NULL;
+    }
+    const char *format = hf_json_string_at(scenario, "trace.format");
+    if (strcmp(format, "none") == 0)
+        return effective;
+    struct hf_trace_options o;
+    hf_trace_default_options(&o);
+    for (int f = 0; hf_trace_format_names[f]; f++)
+        if (strcmp(format, hf_trace_format_names[f]) == 0)
+            o.format = (enum hf_trace_format)f;
+    o.path = hf_json_string_at(scenario, "trace.path");
+    if (!*o.path) {
+        json_decref(effective);
+        hf_fail(err, HF_EXIT_USAGE, "trace.format is %s but trace.path is empty", format);
+        return NULL;
+    }
+    o.durations_path = *hf_json_string_at(scenario, "trace.durations") ? hf_json_string_at(scenario, "trace.durations") : NULL;
+    o.memory_path = *hf_json_string_at(scenario, "trace.memory") ? hf_json_string_at(scenario, "trace.memory") : NULL;
+    o.from_minute = hf_json_number_at(scenario, "trace.from_minute");
+    o.to_minute = hf_json_number_at(scenario, "trace.to_minute");
+    o.time_scale = hf_json_number_at(scenario, "trace.time_scale");
+    o.functions = (uint32_t)hf_json_int_at(scenario, "trace.functions");
+    o.sample_seed = (uint64_t)hf_json_int_at(scenario, "seed");
+    const char *arrivals = hf_json_string_at(scenario, "trace.arrivals");
+    for (int a = 0; hf_trace_arrivals_names[a]; a++)
+        if (strcmp(arrivals, hf_trace_arrivals_names[a]) == 0)
+            o.arrivals = (enum hf_trace_arrivals)a;
+    o.skip_bad_rows = hf_json_bool_at(scenario, "trace.skip_bad_rows");
+    o.reorder_window_s = hf_json_number_at(scenario, "trace.reorder_window_s");
+    o.default_memory_mb = (uint32_t)hf_json_int_at(scenario, "workload.memory_mb");
+    struct hf_distribution fallback;
+    hf_distribution_from_json(&fallback, hf_json_at(scenario, "workload.service"));
+    o.default_duration = &fallback;
+    if (!hf_trace_open(trace, &o, err)) {
+        json_decref(effective);
+        return NULL;
+    }
+    json_t *workload = json_object_get(effective, "workload");
+    json_object_set_new(workload, "functions", json_integer(hf_trace_function_count(*trace)));
+    double duration = hf_trace_duration_s(*trace);
+    json_object_set_new(effective, "duration_s", json_real(duration > 0 ? duration : 1e-9));
+    return effective;
+}
+
+
+bool hf_trace_write_functions(const struct hf_trace *trace, struct hf_results *results, struct hf_error *err)
+{
+    FILE *f = hf_results_open(results, "functions.csv", err);
+    if (!f)
+        return false;
+    fputs("index,name\n", f);
+    for (uint32_t i = 0; i < hf_trace_function_count(trace); i++)
+        fprintf(f, "%u,%s\n", i, hf_trace_function_name(trace, i));
+    return hf_results_close(results, f, "functions.csv", err);
+}
