@@ -37,6 +37,7 @@
 enum cstate { C_FREE, C_STARTING, C_READY, C_STOPPING };
 enum kind {
     MSG_READY = 1, MSG_DONE, MSG_REMOVED, MSG_RESIZED, MSG_SPECIALIZED,
+    MSG_CHECKED, /* whether a container that failed a request is still running */
     MSG_USAGE,  /* one container's engine stats (many per sampling thread) */
     MSG_SAMPLED /* the sampling thread is done */
 };
@@ -54,7 +55,7 @@ struct lcontainer {
     enum cstate state;
     uint32_t function, in_flight, generation;
     uint32_t shared_function, pending_shared, shared_in_flight; /* the second worker (HF_GENERIC) */
-    bool stop_when_ready, resizing, specializing;
+    bool stop_when_ready, resizing, specializing, checking;
     double cpu_limit, pending_limit;
     int host, port; /* the engine it runs on (index into live.hosts); where its worker answers */
     hf_time requested_at, ready_at;
@@ -80,7 +81,9 @@ struct lrequest {
     hf_time arrival, work;
     uint32_t function, memory_mb;
     int container;
-    bool shared; /* served by the container's second worker */
+    uint32_t generation; /* the container's when dispatched: it may have been replaced since */
+    uint64_t target;     /* the container a bounced request is on its way to */
+    bool shared;         /* served by the container's second worker */
 };
 
 struct lfunction {
@@ -112,7 +115,7 @@ struct live {
     struct hf_trace *trace; /* replaces the synthetic workload when set */
     struct hf_ledger ledger;
     struct hf_histogram latency;
-    uint64_t cold_starts, start_failures, outstanding, resizes, specializations, bounces, waited;
+    uint64_t cold_starts, start_failures, outstanding, resizes, specializations, bounces, waited, replaced;
     double cpu_request;
     /* timeseries.csv (outputs.interval_s), as hfsim run writes it */
     hf_time interval, metric_resolution;
@@ -196,6 +199,26 @@ static void *request_thread(void *arg)
     struct message m = {.kind = MSG_DONE, .index = j->index};
     struct hf_error err = {0};
     m.ok = hf_worker_run(j->ip, j->port, j->cpu_ms, j->memory_mb, j->function, 3600 * 1000, &m.wall_ms, &err);
+    post(j->fd, &m);
+    free(j);
+    return NULL;
+}
+
+/* Asks the engine whether a container is still running (after one of its requests failed). */
+static void *check_thread(void *arg)
+{
+    struct job *j = arg;
+    struct message m = {.kind = MSG_CHECKED, .index = j->index, .generation = (uint32_t)j->function, .ok = 1};
+    struct hf_docker *d;
+    struct hf_error err = {0};
+    if (hf_docker_open(&d, j->host, &err)) {
+        json_t *inspect = hf_docker_inspect(d, j->id, &err);
+        /* An engine that does not answer proves nothing: only a container it reports stopped is lost. */
+        if (inspect)
+            m.ok = json_is_true(json_object_get(json_object_get(inspect, "State"), "Running"));
+        json_decref(inspect);
+        hf_docker_close(d);
+    }
     post(j->fd, &m);
     free(j);
     return NULL;
@@ -306,6 +329,7 @@ static void dispatch(struct live *l, uint64_t r, int c)
     struct lrequest *q = &l->requests[r];
     struct lcontainer *k = &l->containers[c];
     q->container = c;
+    q->generation = k->generation;
     q->shared = k->function != q->function;
     k->in_flight++;
     if (q->shared)
@@ -393,6 +417,44 @@ static void expire_queues(struct live *l, hf_time now)
     }
 }
 
+static void enqueue(struct live *l, uint64_t r)
+{
+    struct lfunction *fn = &l->functions[l->requests[r].function];
+    if (fn->queue_count == fn->queue_cap) {
+        size_t cap = fn->queue_cap ? 2 * fn->queue_cap : 64;
+        uint64_t *grown = malloc(cap * sizeof *grown);
+        if (!grown) {
+            fail_request(l, r, HF_FAIL_QUEUE_FULL);
+            return;
+        }
+        for (size_t i = 0; i < fn->queue_count; i++)
+            grown[i] = fn->queue[(fn->queue_head + i) % fn->queue_cap];
+        free(fn->queue);
+        fn->queue = grown;
+        fn->queue_head = 0;
+        fn->queue_cap = cap;
+    }
+    fn->queue[(fn->queue_head + fn->queue_count++) % fn->queue_cap] = r;
+    l->waited++;
+}
+
+/* A request the in-container schedulers bounced reaches the container the global scheduler chose
+ * after the bounce round trips (route.delay): that one if it still has room, else the gateway's
+ * choice, else the queue. */
+static void on_bounced(struct hf_engine *e, void *ctx, uint64_t r)
+{
+    (void)e;
+    struct live *l = ctx;
+    const struct lrequest *q = &l->requests[r];
+    int c = container_with_room(l, q->target, q->function);
+    if (c < 0)
+        c = room(l, q->function);
+    if (c >= 0)
+        dispatch(l, r, c);
+    else
+        enqueue(l, r);
+}
+
 static void arrive(void *model, const struct hf_invocation *inv)
 {
     struct live *l = model;
@@ -414,7 +476,8 @@ static void arrive(void *model, const struct hf_invocation *inv)
     }
     uint64_t r = l->request_count++;
     uint32_t f = inv->function % l->function_count;
-    l->requests[r] = (struct lrequest){inv->id, inv->arrival, inv->work, f, inv->memory_mb, -1, false};
+    l->requests[r] = (struct lrequest){.id = inv->id, .arrival = inv->arrival, .work = inv->work, .function = f,
+                                       .memory_mb = inv->memory_mb, .container = -1};
     hf_ledger_arrive(&l->ledger);
     l->interval_arrived++;
     struct lfunction *fn = &l->functions[f];
@@ -424,33 +487,23 @@ static void arrive(void *model, const struct hf_invocation *inv)
         struct hf_request_view view = {inv->id, f, inv->memory_mb, inv->arrival, false};
         struct hf_route route = l->policy->on_request(l->policy_state, &l->platform, &view);
         l->bounces += route.bounces;
-        if (route.container == HF_ROUTE_DEFAULT)
+        if (route.container == HF_ROUTE_DEFAULT) {
             c = room(l, f);
-        else if (route.container != HF_ROUTE_QUEUE)
-            c = container_with_room(l, route.container, f); /* a bounce's delay is not added live */
+        } else if (route.container != HF_ROUTE_QUEUE && route.delay > 0) {
+            l->requests[r].target = route.container;
+            if (hf_engine_after(&l->engine, route.delay, on_bounced, l, r))
+                return;
+            c = container_with_room(l, route.container, f);
+        } else if (route.container != HF_ROUTE_QUEUE) {
+            c = container_with_room(l, route.container, f);
+        }
     } else if (fn->queue_count == 0) {
         c = room(l, f);
     }
-    if (c >= 0) {
+    if (c >= 0)
         dispatch(l, r, c);
-        return;
-    }
-    if (fn->queue_count == fn->queue_cap) {
-        size_t cap = fn->queue_cap ? 2 * fn->queue_cap : 64;
-        uint64_t *grown = malloc(cap * sizeof *grown);
-        if (!grown) {
-            fail_request(l, r, HF_FAIL_QUEUE_FULL);
-            return;
-        }
-        for (size_t i = 0; i < fn->queue_count; i++)
-            grown[i] = fn->queue[(fn->queue_head + i) % fn->queue_cap];
-        free(fn->queue);
-        fn->queue = grown;
-        fn->queue_head = 0;
-        fn->queue_cap = cap;
-    }
-    fn->queue[(fn->queue_head + fn->queue_count++) % fn->queue_cap] = r;
-    l->waited++;
+    else
+        enqueue(l, r);
 }
 
 /* ---- containers ---- */
@@ -553,6 +606,41 @@ static uint32_t set_replicas(void *backend, uint32_t f, uint32_t n)
     return fn->active;
 }
 
+static void check_container(struct live *l, int c)
+{
+    struct lcontainer *k = &l->containers[c];
+    if (k->checking || (k->state != C_READY && k->state != C_STOPPING))
+        return;
+    struct job *j = calloc(1, sizeof *j);
+    if (!j)
+        return;
+    j->index = c;
+    j->function = (long)k->generation;
+    snprintf(j->id, sizeof j->id, "%s", k->id);
+    snprintf(j->host, sizeof j->host, "%s", l->hosts[k->host].address);
+    k->checking = spawn(l, check_thread, j);
+}
+
+/* A container the engine reports stopped (killed, crashed, OOM) goes, and a new one takes its
+ * place, as a ReplicaSet replaces a failed pod: the replica count the policy asked for holds. Its
+ * requests still in flight fail on their own connections with container_lost. */
+static void replace_container(struct live *l, int c)
+{
+    struct lcontainer *k = &l->containers[c];
+    uint32_t f = k->function;
+    bool counted = k->state == C_READY;
+    if (counted) {
+        l->functions[f].ready--;
+        l->functions[f].active--;
+    }
+    k->in_flight = k->shared_in_flight = 0; /* their DONE messages find the slot's new generation */
+    remove_container(l, c);
+    k->generation++;
+    l->replaced++;
+    if (counted)
+        set_replicas(l, f, l->functions[f].active + 1);
+}
+
 static void handle(struct live *l, const struct message *m)
 {
     if (m->kind != MSG_USAGE)
@@ -572,6 +660,15 @@ static void handle(struct live *l, const struct message *m)
     }
     if (m->kind == MSG_SAMPLED) {
         l->sampling = false;
+        return;
+    }
+    if (m->kind == MSG_CHECKED) {
+        struct lcontainer *k = &l->containers[m->index];
+        if (k->generation != m->generation)
+            return;
+        k->checking = false;
+        if (!m->ok && (k->state == C_READY || k->state == C_STOPPING))
+            replace_container(l, m->index);
         return;
     }
     if (m->kind == MSG_READY) {
@@ -625,9 +722,12 @@ static void handle(struct live *l, const struct message *m)
     } else if (m->kind == MSG_DONE) {
         struct lrequest *q = &l->requests[m->index];
         struct lcontainer *k = &l->containers[q->container];
-        k->in_flight--;
-        if (q->shared)
-            k->shared_in_flight--;
+        bool same = k->generation == q->generation && k->state != C_FREE; /* not replaced meanwhile */
+        if (same) {
+            k->in_flight--;
+            if (q->shared)
+                k->shared_in_flight--;
+        }
         l->functions[q->function].in_flight--;
         if (m->ok) {
             hf_ledger_complete(&l->ledger);
@@ -637,7 +737,11 @@ static void handle(struct live *l, const struct message *m)
             hf_histogram_add(&l->interval_latency, (uint64_t)(now - q->arrival));
         } else {
             fail_request(l, (uint64_t)m->index, HF_FAIL_CONTAINER_LOST);
+            if (same)
+                check_container(l, q->container);
         }
+        if (!same)
+            return;
         if (k->state == C_STOPPING && k->in_flight == 0)
             remove_container(l, q->container);
         else if (k->state == C_READY) {
@@ -1034,6 +1138,7 @@ static json_t *summary(const json_t *scenario, struct live *l)
     json_object_set_new(live, "hosts", hosts);
     json_object_set_new(live, "image", json_string(l->image));
     json_object_set_new(live, "container_start_failures", json_integer((json_int_t)l->start_failures));
+    json_object_set_new(live, "containers_replaced", json_integer((json_int_t)l->replaced));
     json_object_set_new(live, "lateness_ms", json_pack("{s:f, s:f}", "mean",
                                                        l->ledger.arrived ? l->lateness_sum_ms / (double)l->ledger.arrived : 0.0,
                                                        "max", l->lateness_max_ms));

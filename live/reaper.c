@@ -39,8 +39,11 @@ static void reap(int read_fd, const char *hosts, const char *run_id)
     signal(SIGTERM, SIG_IGN);
     signal(SIGPIPE, SIG_IGN);
     char byte;
-    while (read(read_fd, &byte, 1) < 0 && errno == EINTR)
+    ssize_t got;
+    while ((got = read(read_fd, &byte, 1)) < 0 && errno == EINTR)
         ;
+    if (got == 1)
+        return; /* the run ended normally and removed its containers itself */
     char *list = strdup(hosts);
     size_t removed = 0;
     for (char *save = NULL, *h = list ? strtok_r(list, ",", &save) : NULL; h; h = strtok_r(NULL, ",", &save))
@@ -78,8 +81,10 @@ bool hf_reaper_start(struct hf_reaper *r, const char *hosts, const char *run_id,
 
 void hf_reaper_finish(struct hf_reaper *r)
 {
-    if (r->write_fd >= 0)
+    if (r->write_fd >= 0) {
+        (void)!write(r->write_fd, "x", 1);
         close(r->write_fd);
+    }
     if (r->pid > 0)
         while (waitpid(r->pid, NULL, 0) < 0 && errno == EINTR)
             ;

@@ -2,7 +2,8 @@
  * (label hfsim.run=<run id>) on every engine once the run's process is gone, however it went: a
  * normal end, an error, SIGKILL or a crash. It waits on a pipe whose only writer is the run's
  * process; the kernel closes it when that process dies, and the reaper wakes on end-of-file.
- * After a normal end the run has already removed its containers and the reaper finds none.
+ * After a normal end (or an error the run handled) the run removes its containers itself and
+ * hf_reaper_finish tells the reaper so with one byte: it then exits without asking the engines.
  *
  * Ownership: hf_reaper_start forks; hf_reaper_finish closes the pipe and waits for the reaper
  * (call it after the run's own cleanup). Start it before any thread exists (it forks).

@@ -22,6 +22,9 @@ static const struct {
     {"latency_mean_ms", "latency_ms.mean"}, {"latency_p50_ms", "latency_ms.p50"},
     {"latency_p90_ms", "latency_ms.p90"},   {"latency_p99_ms", "latency_ms.p99"},
     {"cold_starts", "cold_starts"},         {"resizes", "resizes"},
+    {"containers_max", "_containers.max"},  {"containers_mean", "_containers.mean"},
+    {"cpu_core_s_alloc", "cpu_core_s.allocated"}, {"cpu_core_s_used", "cpu_core_s.used"},
+    {"memory_gb_s", "memory_gb_s"},
 };
 #define METRIC_COUNT (sizeof metrics / sizeof metrics[0])
 
@@ -34,6 +37,44 @@ static json_t *load_json(const char *dir, const char *name, struct hf_error *err
     if (!j)
         hf_fail(err, HF_EXIT_RUN_FAILED, "%s: %s", path, jerr.text);
     return j;
+}
+
+/* The most and the mean containers asked for (timeseries.csv's replicas column), added to a
+ * loaded summary as "_containers": live and simulated runs write the same columns. */
+static bool add_container_counts(json_t *summary, const char *dir, struct hf_error *err)
+{
+    char path[4 * PATH_MAX + 64];
+    snprintf(path, sizeof path, "%s/timeseries.csv", dir);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "%s: cannot open", path);
+    char line[4096];
+    int column = -1;
+    if (fgets(line, sizeof line, f)) {
+        int c = 0;
+        for (char *save = NULL, *name = strtok_r(line, ",\n", &save); name; name = strtok_r(NULL, ",\n", &save), c++)
+            if (strcmp(name, "replicas") == 0)
+                column = c;
+    }
+    double max = 0, sum = 0;
+    long rows = 0;
+    while (column >= 0 && fgets(line, sizeof line, f)) {
+        char *p = line;
+        for (int c = 0; c < column && p; c++)
+            p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL;
+        if (!p)
+            continue;
+        double v = strtod(p, NULL);
+        max = v > max ? v : max;
+        sum += v;
+        rows++;
+    }
+    fclose(f);
+    if (column < 0)
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "%s: no replicas column", path);
+    json_object_set_new(summary, "_containers",
+                        json_pack("{s:f, s:f}", "max", max, "mean", rows ? sum / (double)rows : 0.0));
+    return true;
 }
 
 static double metric(const json_t *summary, size_t m)
@@ -87,7 +128,8 @@ bool hf_validate(const struct hf_validate_options *o, struct hf_error *err)
     json_t *sums[3] = {NULL, NULL, NULL};
     for (int i = 0; ok && i < 3; i++)
         if (i != 1 || calibrated)
-            ok = (sums[i] = load_json(dir[i], "summary.json", err)) != NULL;
+            ok = (sums[i] = load_json(dir[i], "summary.json", err)) != NULL &&
+                 add_container_counts(sums[i], dir[i], err);
     FILE *f = ok ? hf_results_open(&res, "validation.csv", err) : NULL;
     ok = ok && f;
     if (ok) {
@@ -136,6 +178,22 @@ bool hf_validate(const struct hf_validate_options *o, struct hf_error *err)
                     calibrated ? ", 'sim-calibrated/latency_cdf.csv' using 2:1 every ::1 with lines lw 2 dt 2 "
                                  "title 'simulated, calibrated'"
                                : "");
+            /* Over time: containers asked for (column 8 of timeseries.csv, replicas) and the p99 over
+             * the trailing window (column 21, latency_p99_rolling_ms). */
+            fprintf(gp, "\nunset logscale x\nset autoscale\nset key inside right top\nset xlabel 'time (s)'\n"
+                        "set output 'timeline.'.ext\nset multiplot layout 2,1 title '%s, policy %s: simulated vs live'\n"
+                        "set title 'containers asked for'\nset ylabel 'containers'\nset yrange [0:*]\n"
+                        "plot 'sim/timeseries.csv' using 1:8 every ::1 with steps lw 2 title 'simulated'%s, "
+                        "'live/timeseries.csv' using 1:8 every ::1 with steps lw 2 title 'live'\n"
+                        "set title 'p99 response time over the trailing window'\nset ylabel 'ms'\n"
+                        "plot 'sim/timeseries.csv' using 1:21 every ::1 with lines lw 2 title 'simulated'%s, "
+                        "'live/timeseries.csv' using 1:21 every ::1 with lines lw 2 title 'live'\n"
+                        "unset multiplot\n",
+                    hf_json_string_at(scenario, "name"), hf_json_string_at(scenario, "policy"),
+                    calibrated ? ", 'sim-calibrated/timeseries.csv' using 1:8 every ::1 with steps lw 2 dt 2 "
+                                 "title 'simulated, calibrated'" : "",
+                    calibrated ? ", 'sim-calibrated/timeseries.csv' using 1:21 every ::1 with lines lw 2 dt 2 "
+                                 "title 'simulated, calibrated'" : "");
             ok = hf_results_close(&res, gp, "validation.gp", err);
         }
     }

@@ -1,7 +1,8 @@
 /* hfsim live run against the real engine: a policy from the registry scales real worker
  * containers through the live platform interface, requests run for real, every request is
- * accounted for (a container killed mid-request fails its request with reason container_lost),
- * and nothing is left behind. Skipped loudly where no engine answers. */
+ * accounted for (a container killed mid-request fails its request with reason container_lost and
+ * is replaced), and nothing is left behind, even after SIGKILL. Skipped loudly where no engine
+ * answers. */
 #include <criterion/criterion.h>
 #include <pthread.h>
 #include <signal.h>
@@ -131,8 +132,9 @@ Test(live_run, a_container_killed_mid_request_fails_it_with_a_reason, .timeout =
     cr_assert_not_null(mkdtemp(dir));
     char out[300];
     snprintf(out, sizeof out, "%s/run", dir);
-    /* 3 s requests, one every 0.5 s: when the engine kills the containers at 2 s some are running. */
-    json_t *s = scenario("fixed", 3000, 3, 2);
+    /* 3 s requests, one every 0.5 s: when the engine kills the containers at 2 s some are running;
+     * arrivals go on until 6 s, so requests after the kill run on the replacements. */
+    json_t *s = scenario("fixed", 3000, 6, 2);
     pthread_t killer;
     cr_assert_eq(pthread_create(&killer, NULL, kill_soon, NULL), 0);
     struct hf_live_options o = {.hosts = HOST, .out_dir = out, .progress = false};
@@ -149,6 +151,10 @@ Test(live_run, a_container_killed_mid_request_fails_it_with_a_reason, .timeout =
     json_int_t lost = json_integer_value(json_object_get(json_object_get(req, "failed"), "container_lost"));
     cr_assert_eq(arrived, completed + failed, "conservation");
     cr_assert_gt(lost, 0, "requests on the killed containers fail with container_lost");
+    const json_t *live = json_object_get(sum, "live");
+    cr_assert_eq(json_integer_value(json_object_get(live, "containers_replaced")), 2, "both dead containers replaced");
+    cr_assert_eq(json_integer_value(json_object_get(sum, "cold_starts")), 4, "2 + 2 replacements");
+    cr_assert_gt(completed, 0, "requests after the kill complete on the replacements");
     json_decref(sum);
     cr_assert_eq(leftovers(), 0, "no container left behind");
     hf_remove_tree(dir);

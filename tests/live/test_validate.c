@@ -59,21 +59,24 @@ Test(validate, simulated_calibrated_and_live_side_by_side, .timeout = 120)
     int rows = 0;
     cr_assert_not_null(fgets(line, sizeof line, f));
     cr_assert(strncmp(line, "metric,sim,sim_calibrated,live,sim_error,sim_calibrated_error", 61) == 0, "%s", line);
-    bool completed_equal = false;
+    bool completed_equal = false, containers_equal = false;
     double p99_error = 0, p99_calibrated_error = 0;
     while (fgets(line, sizeof line, f)) {
         rows++;
         double s, c, l, es, ec;
         if (sscanf(line, "completed,%lf,%lf,%lf", &s, &c, &l) == 3)
             completed_equal = s == l && c == l && l > 5;
+        if (sscanf(line, "containers_max,%lf,%lf,%lf", &s, &c, &l) == 3)
+            containers_equal = s == 2 && c == 2 && l == 2; /* fixed.replicas */
         if (sscanf(line, "latency_p99_ms,%lf,%lf,%lf,%lf,%lf", &s, &c, &l, &es, &ec) == 5) {
             p99_error = es;
             p99_calibrated_error = ec;
         }
     }
     fclose(f);
-    cr_assert_eq(rows, 8);
+    cr_assert_eq(rows, 13);
     cr_assert(completed_equal, "the same open-loop workload completes the same requests in all three");
+    cr_assert(containers_equal, "container counts from the three timeseries.csv agree");
     /* The point of calibration: the Figure 1 scenario's docker preset pulls a 150 MiB image, this
      * engine starts the 1 MiB worker in about 250 ms; the calibrated tail is closer to live. */
     cr_assert_lt(fabs(p99_calibrated_error), fabs(p99_error), "p99 error calibrated %.2f vs not %.2f",
