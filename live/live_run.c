@@ -1,6 +1,7 @@
 #include "live/live_run.h"
 
 #include <errno.h>
+#include <gsl/gsl_rng.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
@@ -119,6 +120,7 @@ struct live {
     double cpu_request;
     /* timeseries.csv (outputs.interval_s), as hfsim run writes it */
     hf_time interval, metric_resolution;
+    double metric_phase; /* scrapes at (phase + k) x resolution: the simulator's, from the same seed */
     hf_timer scrape_timer;
     struct hf_results results;
     FILE *series_file;
@@ -798,6 +800,7 @@ static void view_of(const struct live *l, int c, struct hf_container_view *out)
         .cpu_demand = k->in_flight < k->cpu_limit ? k->in_flight : k->cpu_limit,
         .in_flight = k->in_flight,
         .concurrency = l->concurrency,
+        .memory_used_mib = (double)k->memory_used / 1048576.0, /* the engine's, at the last sample */
         .memory_limit_mib = (double)l->memory_bytes / 1048576.0,
         .node_cores_free = free_cores,
         .shared_function = k->shared_function,
@@ -949,6 +952,15 @@ static void on_scrape(struct hf_engine *e, void *ctx, uint64_t arg)
     l->scrape_timer = hf_engine_after(e, l->metric_resolution, on_scrape, l, 0);
 }
 
+/* The next scrape on the grid (phase + k) x resolution, as the cluster model schedules it (the
+ * metrics-server was running before the run started). */
+static void schedule_scrape(struct live *l)
+{
+    hf_time res = l->metric_resolution, offset = (hf_time)(l->metric_phase * (double)res), now = wall_now(l);
+    hf_time next = now < offset ? offset : now - (now - offset) % res + res;
+    l->scrape_timer = hf_engine_at(&l->engine, next, on_scrape, l, 0);
+}
+
 static void p_set_metric_resolution(void *backend, hf_time resolution)
 {
     struct live *l = backend;
@@ -956,7 +968,7 @@ static void p_set_metric_resolution(void *backend, hf_time resolution)
         return;
     l->metric_resolution = resolution;
     hf_engine_cancel(&l->engine, l->scrape_timer);
-    l->scrape_timer = hf_engine_at(&l->engine, wall_now(l) + resolution, on_scrape, l, 0);
+    schedule_scrape(l);
 }
 
 static void start_sampling(struct live *l)
@@ -1235,7 +1247,8 @@ static bool prepare(struct live *l, const json_t *scenario, const struct hf_live
         return ok && l->series_file ? hf_fail(err, HF_EXIT_RUN_FAILED, "%s: timeseries.csv: write failed", o->out_dir)
                                     : false;
     l->start_wall = hf_wall_seconds();
-    l->scrape_timer = hf_engine_at(&l->engine, l->metric_resolution, on_scrape, l, 0);
+    l->metric_phase = gsl_rng_uniform(hf_engine_rng(&l->engine, "metrics-phase"));
+    schedule_scrape(l);
     if (!l->policy->init(l->policy_state, json_object_get(scenario, l->policy->name), &l->platform, err))
         return false;
     if (l->trace) {
