@@ -60,7 +60,8 @@ struct lcontainer {
     double cpu_limit, pending_limit;
     int host, port; /* the engine it runs on (index into live.hosts); where its worker answers */
     hf_time requested_at, ready_at;
-    /* The engine's stats (latest sample) and the metrics-server's view of them (pods) */
+    /* The engine's CPU counter and the worker's memory report (latest sample, every interval), and
+     * the metrics-server's view of the CPU (pods) */
     bool has_usage, has_scrape, has_metric;
     uint64_t usage_cpu_ns, scrape_cpu_ns, memory_used;
     hf_time usage_at, scrape_at, metric_time, metric_window;
@@ -274,9 +275,9 @@ struct usage_job {
     size_t count;
     char hosts[MAX_HOSTS][512];
     struct usage_item {
-        int index, host;
+        int index, host, port;
         uint32_t generation;
-        char id[65];
+        char id[65], ip[64];
     } items[MAX_CONTAINERS];
 };
 
@@ -290,11 +291,15 @@ static void *usage_thread(void *arg)
         struct hf_error err = {0};
         if (!engines[it->host] && !hf_docker_open(&engines[it->host], j->hosts[it->host], &err))
             continue;
+        /* CPU from the engine (what the kubelet reports); memory from the worker's ICS report: what
+         * its requests hold, the quantity the simulator's watermarks compare */
         struct hf_docker_usage u;
+        struct hf_worker_stats report;
         m.ok = hf_docker_stats(engines[it->host], it->id, &u, &err);
         m.at_s = hf_wall_seconds();
         m.cpu_ns = m.ok ? u.cpu_ns : 0;
-        m.memory_bytes = m.ok ? u.memory_bytes : 0;
+        m.ok = m.ok && hf_worker_stats(it->ip, it->port, 1000, &report, &err);
+        m.memory_bytes = m.ok ? (uint64_t)(report.memory_mb * 1048576.0) : 0;
         post(j->fd, &m);
     }
     for (int h = 0; h < MAX_HOSTS; h++)
@@ -800,7 +805,7 @@ static void view_of(const struct live *l, int c, struct hf_container_view *out)
         .cpu_demand = k->in_flight < k->cpu_limit ? k->in_flight : k->cpu_limit,
         .in_flight = k->in_flight,
         .concurrency = l->concurrency,
-        .memory_used_mib = (double)k->memory_used / 1048576.0, /* the engine's, at the last sample */
+        .memory_used_mib = (double)k->memory_used / 1048576.0, /* the worker's report, last sample */
         .memory_limit_mib = (double)l->memory_bytes / 1048576.0,
         .node_cores_free = free_cores,
         .shared_function = k->shared_function,
@@ -985,8 +990,9 @@ static void start_sampling(struct live *l)
         const struct lcontainer *k = &l->containers[c];
         if (k->state == C_READY || k->state == C_STOPPING) {
             struct usage_item *it = &j->items[j->count++];
-            *it = (struct usage_item){.index = c, .host = k->host, .generation = k->generation};
+            *it = (struct usage_item){.index = c, .host = k->host, .port = k->port, .generation = k->generation};
             snprintf(it->id, sizeof it->id, "%s", k->id);
+            snprintf(it->ip, sizeof it->ip, "%s", k->ip);
         }
     }
     pthread_t t;
