@@ -46,6 +46,7 @@ enum kind {
 /* What a helper thread reports through the pipe (one atomic write: smaller than PIPE_BUF). */
 struct message {
     int kind, index, ok, port;
+    long status;                     /* MSG_DONE: the worker's HTTP status, 0 when no answer came */
     uint32_t generation;
     double wall_ms, at_s;            /* at_s: when a usage sample was taken (wall clock, s) */
     uint64_t cpu_ns, memory_bytes;   /* MSG_USAGE */
@@ -132,6 +133,8 @@ struct live {
     uint64_t interval_arrived, interval_completed, interval_failed;
     double cpu_ns_seen, cpu_ns_at_row, allocated_core_s, memory_gb_s;
     bool sampling, write_failed, results_open;
+    bool progress;        /* a progress line on stderr (a terminal, not --quiet) */
+    double progress_drawn; /* wall clock of the last draw */
     double lateness_sum_ms, lateness_max_ms;
     int pipe_fds[2];
     struct hf_reaper reaper;
@@ -201,7 +204,8 @@ static void *request_thread(void *arg)
     struct job *j = arg;
     struct message m = {.kind = MSG_DONE, .index = j->index};
     struct hf_error err = {0};
-    m.ok = hf_worker_run(j->ip, j->port, j->cpu_ms, j->memory_mb, j->function, 3600 * 1000, &m.wall_ms, &err);
+    m.ok = hf_worker_run(j->ip, j->port, j->cpu_ms, j->memory_mb, j->function, 3600 * 1000, &m.wall_ms, &m.status,
+                         &err);
     post(j->fd, &m);
     free(j);
     return NULL;
@@ -742,6 +746,8 @@ static void handle(struct live *l, const struct message *m)
             l->interval_completed++;
             hf_histogram_add(&l->latency, (uint64_t)(now - q->arrival));
             hf_histogram_add(&l->interval_latency, (uint64_t)(now - q->arrival));
+        } else if (m->status == HF_WORKER_OUT_OF_MEMORY) {
+            fail_request(l, (uint64_t)m->index, HF_FAIL_OOM); /* killed inside; the container lives on */
         } else {
             fail_request(l, (uint64_t)m->index, HF_FAIL_CONTAINER_LOST);
             if (same)
@@ -1269,10 +1275,33 @@ static bool prepare(struct live *l, const json_t *scenario, const struct hf_live
         hf_engine_set_source(&l->engine, &l->workload.source);
     }
     hf_engine_at(&l->engine, l->interval, on_sample, l, 0);
+    l->progress = o->progress && isatty(STDERR_FILENO);
     if (o->progress)
         fprintf(stderr, "hfsim: live run on %d engine%s (%s): %.0f s (+ drain), policy %s\n", l->host_count,
                 l->host_count == 1 ? "" : "s", o->hosts, hf_time_to_s(l->duration), l->policy->name);
     return true;
+}
+
+/* Once a second on a terminal: where the run is, what runs and how it is going. */
+static void draw_progress(struct live *l, hf_time now)
+{
+    double wall = hf_wall_seconds();
+    if (!l->progress || wall - l->progress_drawn < 1.0)
+        return;
+    l->progress_drawn = wall;
+    uint64_t replicas = 0, ready = 0, queued = 0;
+    for (uint32_t f = 0; f < l->function_count; f++) {
+        replicas += l->functions[f].active;
+        ready += l->functions[f].ready;
+        queued += l->functions[f].queue_count;
+    }
+    fprintf(stderr, "\rhfsim: live %s %.0f/%.0f s | %llu containers (%llu ready) | %llu done, %llu failed, "
+                    "%llu waiting | p99 %.0f ms   ",
+            now > l->duration ? "drain" : "run", hf_time_to_s(now), hf_time_to_s(l->duration),
+            (unsigned long long)replicas, (unsigned long long)ready, (unsigned long long)l->ledger.completed,
+            (unsigned long long)hf_ledger_failed_total(&l->ledger), (unsigned long long)queued,
+            hf_histogram_quantile(&l->rolling_merged, 0.99) / 1e6);
+    fflush(stderr);
 }
 
 /* Issues arrivals as the wall clock reaches them and handles what the helper threads report, until
@@ -1284,6 +1313,7 @@ static void serve(struct live *l)
         hf_engine_run_until(&l->engine, now < l->drain_end ? now : l->drain_end);
         read_messages(l, 0);
         expire_queues(l, now);
+        draw_progress(l, now);
         bool busy = hf_ledger_in_flight(&l->ledger) > 0;
         if ((now >= l->duration && !busy) || now >= l->drain_end)
             break;
@@ -1361,6 +1391,8 @@ bool hf_live_run(const json_t *given, const struct hf_live_options *o, struct hf
     bool ok = prepare(l, scenario, o, err);
     if (ok)
         serve(l);
+    if (l->progress_drawn > 0)
+        fprintf(stderr, "\r%100s\r", "");
     if (ok && interrupted)
         ok = hf_fail(err, HF_EXIT_RUN_FAILED, "live run interrupted: its containers were removed");
     wind_down(l);

@@ -78,7 +78,7 @@ bool hf_worker_ping(const char *ip, int port, int timeout_ms, struct hf_error *e
 }
 
 bool hf_worker_run(const char *ip, int port, double cpu_ms, double memory_mb, long function, int timeout_ms,
-                   double *wall_ms, struct hf_error *err)
+                   double *wall_ms, long *status_out, struct hf_error *err)
 {
     char target[160];
     int n = snprintf(target, sizeof target, "/run?cpu_ms=%.3f&memory_mb=%.3f", cpu_ms, memory_mb);
@@ -86,7 +86,10 @@ bool hf_worker_run(const char *ip, int port, double cpu_ms, double memory_mb, lo
         snprintf(target + n, sizeof target - (size_t)n, "&function=%ld", function);
     long status = 0;
     struct body b;
-    if (!call(ip, port, "POST", target, timeout_ms, &status, &b, err))
+    bool answered = call(ip, port, "POST", target, timeout_ms, &status, &b, err);
+    if (status_out)
+        *status_out = answered ? status : 0;
+    if (!answered)
         return false;
     if (status != 200)
         return refused(ip, port, status, &b, err);

@@ -15,9 +15,11 @@
 /* GET /ping answers 200 within timeout_ms. */
 bool hf_worker_ping(const char *ip, int port, int timeout_ms, struct hf_error *err);
 /* POST /run: cpu_ms of CPU time holding memory_mb; *wall_ms is what the worker measured.
- * function < 0: whatever the container's own worker serves. */
+ * function < 0: whatever the container's own worker serves. *status (when not NULL) gets the HTTP
+ * status, 0 when no answer came: 507 means the request was OOM-killed inside a live container. */
+#define HF_WORKER_OUT_OF_MEMORY 507
 bool hf_worker_run(const char *ip, int port, double cpu_ms, double memory_mb, long function, int timeout_ms,
-                   double *wall_ms, struct hf_error *err);
+                   double *wall_ms, long *status, struct hf_error *err);
 /* POST /specialize?function=F&load_ms=L (function >= 0) or POST /generalize (function < 0). */
 bool hf_worker_specialize(const char *ip, int port, long function, double load_ms, int timeout_ms,
                           struct hf_error *err);

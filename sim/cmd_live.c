@@ -181,7 +181,7 @@ static int do_calibrate(struct hf_docker *d, void *ctx)
     }
     for (int i = 0; ok && i < 50 && !interrupted; i++) {
         double wall, t = hf_wall_seconds();
-        ok = hf_worker_run(keep_ip, HF_WORKER_PORT, 0, 0, -1, 5000, &wall, &err);
+        ok = hf_worker_run(keep_ip, HF_WORKER_PORT, 0, 0, -1, 5000, &wall, NULL, &err);
         rtt[i] = ms_since(t) - wall; /* what the network and connection cost, not the work */
     }
     if (*keep) {
@@ -248,7 +248,7 @@ static int do_smoke(struct hf_docker *d, void *ctx)
         nanosleep(&nap, NULL);
     }
     if (ok && !interrupted)
-        ok = hf_worker_run(ip, HF_WORKER_PORT, 100, 16, -1, 10000, &wall_ms, &err);
+        ok = hf_worker_run(ip, HF_WORKER_PORT, 100, 16, -1, 10000, &wall_ms, NULL, &err);
     struct hf_error rm_err = {0};
     if (*id && !hf_docker_remove(d, id, &rm_err))
         hf_cli_report(&rm_err);

@@ -16,11 +16,14 @@
  *          "served","cpu_ms","memory_mb"}: what the ICS reports to the global scheduler (CPU
  *          time burnt by requests since start, memory held by requests now)
  * Each connection is served by a forked child, so requests run concurrently and one that exceeds
- * the memory limit is OOM-killed alone; the workers' state and counters live in shared memory so
- * every child sees them. */
+ * the memory limit is OOM-killed alone: the parent keeps the connection open, and when it reaps a
+ * child killed by a signal it answers 507 (out of memory) on its behalf, so the caller learns why.
+ * The workers' state, counters and per-connection slots live in shared memory so every process
+ * sees them; a killed child's slot (its memory, its place in in_flight) is cleared by the parent. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdatomic.h>
@@ -41,18 +44,28 @@ static double now_ms(clockid_t clock)
 }
 
 #define GENERIC -1L
+#define MAX_CONNECTIONS 1024
 
-/* Shared by every forked child. Counters are in microseconds / KiB so they stay integers. */
+/* One connection being served. busy and memory_kib are the child's to set; pid and fd the parent's. */
+struct slot {
+    _Atomic int busy;        /* a /run is executing */
+    _Atomic long memory_kib; /* what it holds */
+    pid_t pid;               /* 0: free */
+    int fd;
+};
+
+/* Shared by every forked child. Counters are in microseconds so they stay integers. */
 struct workers {
     _Atomic long own;    /* the container's function */
     _Atomic long second; /* GENERIC, or the function the second worker was specialized for */
-    _Atomic long in_flight, served, cpu_us, memory_kib;
+    _Atomic long served, cpu_us;
+    struct slot slots[MAX_CONNECTIONS];
 };
 
 static void respond(int fd, int status, const char *body)
 {
     const char *reason = status == 200 ? "OK" : status == 400 ? "Bad Request" : status == 404 ? "Not Found"
-                       : status == 409 ? "Conflict" : "Service Unavailable";
+                       : status == 409 ? "Conflict" : status == 507 ? "Insufficient Storage" : "Service Unavailable";
     char head[160];
     int n = snprintf(head, sizeof head,
                      "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n"
@@ -77,7 +90,7 @@ static bool query_number(const char *q, const char *key, double *out)
     return false;
 }
 
-static void run(int fd, const char *query, struct workers *w)
+static void run(int fd, const char *query, struct workers *w, struct slot *me)
 {
     double cpu_ms, memory_mb, function;
     bool named = query_number(query, "function", &function);
@@ -97,8 +110,8 @@ static void run(int fd, const char *query, struct workers *w)
         respond(fd, 503, "{\"error\":\"out of memory\"}");
         return;
     }
-    atomic_fetch_add(&w->in_flight, 1);
-    atomic_fetch_add(&w->memory_kib, (long)(bytes / 1024));
+    atomic_store(&me->memory_kib, (long)(bytes / 1024));
+    atomic_store(&me->busy, 1);
     for (size_t i = 0; i < bytes; i += 4096)
         held[i] = (char)i; /* touch every page: the memory is really used */
     double cpu_start = now_ms(CLOCK_THREAD_CPUTIME_ID), burnt;
@@ -107,16 +120,16 @@ static void run(int fd, const char *query, struct workers *w)
         for (int k = 0; k < 10000; k++)
             spin += (unsigned long)k;
     free(held);
-    atomic_fetch_sub(&w->memory_kib, (long)(bytes / 1024));
+    atomic_store(&me->memory_kib, 0);
     atomic_fetch_add(&w->cpu_us, (long)(burnt * 1e3));
     atomic_fetch_add(&w->served, 1);
-    atomic_fetch_sub(&w->in_flight, 1);
+    atomic_store(&me->busy, 0);
     char out[64];
     snprintf(out, sizeof out, "{\"wall_ms\":%.3f}", now_ms(CLOCK_MONOTONIC) - start);
     respond(fd, 200, out);
 }
 
-static void serve(int fd, struct workers *w)
+static void serve(int fd, struct workers *w, struct slot *me)
 {
     char head[4096];
     size_t n = 0;
@@ -141,15 +154,20 @@ static void serve(int fd, struct workers *w)
     if (get && strcmp(target, "/ping") == 0) {
         respond(fd, 200, "{\"ok\":true}");
     } else if (get && strcmp(target, "/stats") == 0) {
+        long in_flight = 0, memory_kib = 0;
+        for (int i = 0; i < MAX_CONNECTIONS; i++) {
+            in_flight += atomic_load(&w->slots[i].busy);
+            memory_kib += atomic_load(&w->slots[i].memory_kib);
+        }
         char out[256];
         snprintf(out, sizeof out,
                  "{\"function\":%ld,\"second\":%ld,\"in_flight\":%ld,\"served\":%ld,\"cpu_ms\":%.3f,"
                  "\"memory_mb\":%.3f}",
-                 atomic_load(&w->own), atomic_load(&w->second), atomic_load(&w->in_flight), atomic_load(&w->served),
-                 (double)atomic_load(&w->cpu_us) / 1e3, (double)atomic_load(&w->memory_kib) / 1024.0);
+                 atomic_load(&w->own), atomic_load(&w->second), in_flight, atomic_load(&w->served),
+                 (double)atomic_load(&w->cpu_us) / 1e3, (double)memory_kib / 1024.0);
         respond(fd, 200, out);
     } else if (post && strcmp(target, "/run") == 0) {
-        run(fd, query ? query : "", w);
+        run(fd, query ? query : "", w, me);
     } else if (post && strcmp(target, "/specialize") == 0) {
         double function, load_ms;
         if (!query || !query_number(query, "function", &function) || !query_number(query, "load_ms", &load_ms) ||
@@ -169,6 +187,30 @@ static void serve(int fd, struct workers *w)
     }
 }
 
+/* Children that ended: one killed by a signal (the OOM killer) gets a 507 on its connection. Every
+ * ended child's slot is cleared and its connection closed. */
+static void reap(struct workers *w)
+{
+    int status;
+    pid_t pid;
+    while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+        for (int i = 0; i < MAX_CONNECTIONS; i++) {
+            struct slot *sl = &w->slots[i];
+            if (sl->pid != pid)
+                continue;
+            if (WIFSIGNALED(status) && atomic_load(&sl->busy))
+                respond(sl->fd, 507, "{\"error\":\"out of memory: the request was killed\"}");
+            close(sl->fd);
+            atomic_store(&sl->busy, 0);
+            atomic_store(&sl->memory_kib, 0);
+            sl->pid = 0;
+            break;
+        }
+    }
+}
+
+static void on_child(int sig) { (void)sig; /* interrupts poll so the parent reaps at once */ }
+
 int main(int argc, char **argv)
 {
     int port = argc > 1 ? atoi(argv[1]) : 8080;
@@ -177,7 +219,8 @@ int main(int argc, char **argv)
         return 1;
     atomic_init(&w->own, argc > 2 ? atol(argv[2]) : 0);
     atomic_init(&w->second, GENERIC);
-    signal(SIGCHLD, SIG_IGN); /* children are reaped by the kernel */
+    struct sigaction sa = {.sa_handler = on_child}; /* no SA_RESTART: poll returns on SIGCHLD */
+    sigaction(SIGCHLD, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
     int s = socket(AF_INET, SOCK_STREAM, 0);
     int one = 1;
@@ -190,16 +233,36 @@ int main(int argc, char **argv)
     }
     fprintf(stderr, "hfsim-worker: listening on %d\n", port);
     for (;;) {
+        reap(w);
+        struct pollfd p = {.fd = s, .events = POLLIN};
+        if (poll(&p, 1, 100) <= 0)
+            continue;
         int fd = accept(s, NULL, NULL);
         if (fd < 0)
             continue;
+        int free_slot = -1;
+        for (int i = 0; i < MAX_CONNECTIONS && free_slot < 0; i++)
+            if (w->slots[i].pid == 0)
+                free_slot = i;
+        if (free_slot < 0) {
+            respond(fd, 503, "{\"error\":\"too many connections\"}");
+            close(fd);
+            continue;
+        }
+        struct slot *sl = &w->slots[free_slot];
         pid_t pid = fork();
         if (pid == 0) {
             close(s);
-            serve(fd, w);
+            serve(fd, w, sl);
             close(fd);
             _exit(0);
         }
-        close(fd);
+        if (pid < 0) {
+            respond(fd, 503, "{\"error\":\"cannot fork\"}");
+            close(fd);
+            continue;
+        }
+        sl->pid = pid; /* the parent keeps fd until it reaps the child */
+        sl->fd = fd;
     }
 }
