@@ -1,3 +1,4 @@
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include "sim/sweep.h"
 
@@ -6,9 +7,11 @@
 #include <jansson.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -91,13 +94,15 @@ static void clean_leftovers(const struct sweep *s)
     }
 }
 
-/* A worker: runs its share of the pending jobs (every `workers`-th), reporting each to the parent
- * with one byte on `done_fd` (1 ok, 0 failed). Exits with the number of failures (capped). */
-static int worker(const struct sweep *s, const uint64_t *pending, uint64_t pending_count, unsigned index,
-                  unsigned workers, int done_fd)
+/* A worker: takes the next pending job from the counter all workers share until none is left (so a
+ * worker that drew slow runs does not hold the others back), reporting each to the parent with one
+ * byte on `done_fd` (1 ok, 0 failed). Exits with the number of failures (capped). Which worker runs
+ * a job does not matter: each run is seeded by its scenario and writes its own directory. */
+static int worker(const struct sweep *s, const uint64_t *pending, uint64_t pending_count, _Atomic uint64_t *next,
+                  int done_fd)
 {
     int failures = 0;
-    for (uint64_t i = index; i < pending_count; i += workers) {
+    for (uint64_t i; (i = atomic_fetch_add(next, 1)) < pending_count;) {
         uint64_t job = pending[i];
         struct hf_error err = {0};
         json_t *scenario = job_scenario(s, job, &err);
@@ -146,6 +151,13 @@ static bool run_pending(const struct sweep *s, const uint64_t *pending, uint64_t
     pid_t pids[256];
     if (workers > 256)
         workers = 256;
+    _Atomic uint64_t *next = mmap(NULL, sizeof *next, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (next == MAP_FAILED) {
+        close(fds[0]);
+        close(fds[1]);
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "sweep: mmap: %s", strerror(errno));
+    }
+    atomic_init(next, 0);
     for (unsigned w = 0; w < workers; w++) {
         pid_t pid = fork();
         if (pid < 0) {
@@ -155,7 +167,7 @@ static bool run_pending(const struct sweep *s, const uint64_t *pending, uint64_t
         }
         if (pid == 0) {
             close(fds[0]);
-            int failures = worker(s, pending, count, w, workers, fds[1]);
+            int failures = worker(s, pending, count, next, fds[1]);
             close(fds[1]);
             fflush(NULL);
             _exit(failures);
@@ -174,6 +186,7 @@ static bool run_pending(const struct sweep *s, const uint64_t *pending, uint64_t
             show_progress(done, count, started);
     }
     close(fds[0]);
+    munmap((void *)next, sizeof *next);
     if (tty)
         fputc('\n', stderr);
     bool crashed = false;
