@@ -1,0 +1,254 @@
+/* Live containers: placement over the engines, set_replicas (start and stop), replacement of a
+ * container the engine reports stopped, and what the helper threads report back (handle). */
+#include "live/live_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "live/worker_client.h"
+
+/* Cores of host h not held by the run's containers (what a vertical scale-up can still take). */
+double hf_lv_unreserved(const struct live *l, int h)
+{
+    double reserved = 0;
+    for (int i = 0; i < MAX_CONTAINERS; i++)
+        if (l->containers[i].state != C_FREE && l->containers[i].host == h)
+            reserved += l->containers[i].cpu_limit;
+    return l->hosts[h].cores > reserved ? l->hosts[h].cores - reserved : 0;
+}
+
+/* Spread placement (kube-scheduler's least-allocated scoring): the host with the most cores
+ * unreserved; the first such on ties. */
+static int emptiest_host(const struct live *l)
+{
+    int best = 0;
+    for (int h = 1; h < l->host_count; h++)
+        if (hf_lv_unreserved(l, h) > hf_lv_unreserved(l, best) + 1e-9)
+            best = h;
+    return best;
+}
+
+static void remove_container(struct live *l, int c)
+{
+    struct lcontainer *k = &l->containers[c];
+    struct job *j = calloc(1, sizeof *j);
+    if (j) {
+        j->index = c;
+        snprintf(j->id, sizeof j->id, "%s", k->id);
+        snprintf(j->host, sizeof j->host, "%s", l->hosts[k->host].address);
+        hf_lv_spawn(l, hf_lv_remove_thread, j);
+    }
+    k->state = C_FREE;
+}
+
+uint32_t hf_lv_set_replicas(void *backend, uint32_t f, uint32_t n)
+{
+    struct live *l = backend;
+    if (f >= l->function_count)
+        return 0;
+    struct lfunction *fn = &l->functions[f];
+    while (fn->active < n) {
+        int h = emptiest_host(l);
+        int c = 0;
+        while (c < MAX_CONTAINERS && l->containers[c].state != C_FREE)
+            c++;
+        struct job *j = c < MAX_CONTAINERS ? calloc(1, sizeof *j) : NULL;
+        if (!j)
+            break; /* at the container cap: keep what there is */
+        uint32_t generation = l->containers[c].generation + 1;
+        l->containers[c] = (struct lcontainer){.state = C_STARTING, .function = f, .generation = generation,
+                                               .cpu_limit = l->cpu_limit, .shared_function = HF_GENERIC,
+                                               .pending_shared = HF_GENERIC, .host = h,
+                                               .requested_at = hf_lv_now(l)};
+        j->index = c;
+        snprintf(j->host, sizeof j->host, "%s", l->hosts[h].address);
+        j->publish = !l->hosts[h].local;
+        snprintf(j->image, sizeof j->image, "%s", l->image);
+        snprintf(j->run_id, sizeof j->run_id, "%s", l->run_id);
+        j->cpus = l->cpu_limit;
+        j->memory_bytes = l->memory_bytes;
+        j->function = f;
+        if (!hf_lv_spawn(l, hf_lv_start_thread, j)) {
+            l->containers[c].state = C_FREE;
+            break;
+        }
+        fn->active++;
+        l->hosts[h].started++;
+    }
+    while (fn->active > n) {
+        int victim = -1;
+        for (int c = 0; c < MAX_CONTAINERS; c++) {
+            const struct lcontainer *k = &l->containers[c];
+            if (k->function != f || k->stop_when_ready)
+                continue;
+            if (k->state == C_STARTING) {
+                victim = c;
+                break;
+            }
+            if (k->state == C_READY && (victim < 0 || k->in_flight < l->containers[victim].in_flight))
+                victim = c;
+        }
+        if (victim < 0)
+            break;
+        struct lcontainer *k = &l->containers[victim];
+        fn->active--;
+        if (k->state == C_STARTING) {
+            k->stop_when_ready = true;
+        } else {
+            fn->ready--;
+            if (k->in_flight == 0)
+                remove_container(l, victim);
+            else
+                k->state = C_STOPPING;
+        }
+    }
+    return fn->active;
+}
+
+static void check_container(struct live *l, int c)
+{
+    struct lcontainer *k = &l->containers[c];
+    if (k->checking || (k->state != C_READY && k->state != C_STOPPING))
+        return;
+    struct job *j = calloc(1, sizeof *j);
+    if (!j)
+        return;
+    j->index = c;
+    j->function = (long)k->generation;
+    snprintf(j->id, sizeof j->id, "%s", k->id);
+    snprintf(j->host, sizeof j->host, "%s", l->hosts[k->host].address);
+    k->checking = hf_lv_spawn(l, hf_lv_check_thread, j);
+}
+
+/* A container the engine reports stopped (killed, crashed, OOM) goes, and a new one takes its
+ * place, as a ReplicaSet replaces a failed pod: the replica count the policy asked for holds. Its
+ * requests still in flight fail on their own connections with container_lost. */
+static void replace_container(struct live *l, int c)
+{
+    struct lcontainer *k = &l->containers[c];
+    uint32_t f = k->function;
+    bool counted = k->state == C_READY;
+    if (counted) {
+        l->functions[f].ready--;
+        l->functions[f].active--;
+    }
+    k->in_flight = k->shared_in_flight = 0; /* their DONE messages find the slot's new generation */
+    remove_container(l, c);
+    k->generation++;
+    l->replaced++;
+    if (counted)
+        hf_lv_set_replicas(l, f, l->functions[f].active + 1);
+}
+
+void hf_lv_handle(struct live *l, const struct message *m)
+{
+    if (m->kind != MSG_USAGE)
+        l->outstanding--;
+    hf_time now = hf_lv_now(l);
+    if (m->kind == MSG_USAGE) {
+        struct lcontainer *k = &l->containers[m->index];
+        if (!m->ok || k->state == C_FREE || k->generation != m->generation)
+            return;
+        /* CPU the run's containers used: what each one's counter grew by since its last sample */
+        l->cpu_ns_seen += (double)(m->cpu_ns - (k->has_usage && m->cpu_ns >= k->usage_cpu_ns ? k->usage_cpu_ns : 0));
+        k->usage_cpu_ns = m->cpu_ns;
+        k->usage_at = hf_time_from_s(m->at_s - l->start_wall);
+        k->memory_used = m->memory_bytes;
+        k->has_usage = true;
+        return;
+    }
+    if (m->kind == MSG_SAMPLED) {
+        l->sampling = false;
+        return;
+    }
+    if (m->kind == MSG_CHECKED) {
+        struct lcontainer *k = &l->containers[m->index];
+        if (k->generation != m->generation)
+            return;
+        k->checking = false;
+        if (!m->ok && (k->state == C_READY || k->state == C_STOPPING))
+            replace_container(l, m->index);
+        return;
+    }
+    if (m->kind == MSG_READY) {
+        struct lcontainer *k = &l->containers[m->index];
+        snprintf(k->id, sizeof k->id, "%s", m->id);
+        snprintf(k->ip, sizeof k->ip, "%s", m->ip);
+        k->port = m->port;
+        if (!m->ok) {
+            l->start_failures++;
+            if (!k->stop_when_ready)
+                l->functions[k->function].active--;
+            if (*k->id)
+                remove_container(l, m->index);
+            k->state = C_FREE;
+            return;
+        }
+        if (k->stop_when_ready) {
+            remove_container(l, m->index);
+            return;
+        }
+        k->state = C_READY;
+        k->ready_at = now;
+        l->cold_starts++;
+        l->functions[k->function].ready++;
+        if (l->policy->on_container_ready)
+            l->policy->on_container_ready(l->policy_state, &l->platform, hf_lv_container_id(l, m->index), k->function);
+        hf_lv_drain(l, k->function);
+    } else if (m->kind == MSG_SPECIALIZED) {
+        struct lcontainer *k = &l->containers[m->index];
+        k->specializing = false;
+        if (k->state == C_FREE)
+            return;
+        if (m->ok) {
+            k->shared_function = k->pending_shared;
+            if (k->shared_function != HF_GENERIC)
+                l->specializations++;
+        }
+        if (l->policy->on_specialized && k->shared_function != HF_GENERIC)
+            l->policy->on_specialized(l->policy_state, &l->platform, hf_lv_container_id(l, m->index), k->shared_function);
+        if (k->shared_function != HF_GENERIC)
+            hf_lv_drain(l, k->shared_function);
+    } else if (m->kind == MSG_RESIZED) {
+        struct lcontainer *k = &l->containers[m->index];
+        k->resizing = false;
+        if (m->ok) {
+            k->cpu_limit = k->pending_limit;
+            l->resizes++;
+        }
+        if (k->state != C_FREE && l->policy->on_resized)
+            l->policy->on_resized(l->policy_state, &l->platform, hf_lv_container_id(l, m->index));
+    } else if (m->kind == MSG_DONE) {
+        struct lrequest *q = &l->requests[m->index];
+        struct lcontainer *k = &l->containers[q->container];
+        bool same = k->generation == q->generation && k->state != C_FREE; /* not replaced meanwhile */
+        if (same) {
+            k->in_flight--;
+            if (q->shared)
+                k->shared_in_flight--;
+        }
+        l->functions[q->function].in_flight--;
+        if (m->ok) {
+            hf_ledger_complete(&l->ledger);
+            l->functions[q->function].completed++;
+            l->interval_completed++;
+            hf_histogram_add(&l->latency, (uint64_t)(now - q->arrival));
+            hf_histogram_add(&l->interval_latency, (uint64_t)(now - q->arrival));
+        } else if (m->status == HF_WORKER_OUT_OF_MEMORY) {
+            hf_lv_fail_request(l, (uint64_t)m->index, HF_FAIL_OOM); /* killed inside; the container lives on */
+        } else {
+            hf_lv_fail_request(l, (uint64_t)m->index, HF_FAIL_CONTAINER_LOST);
+            if (same)
+                check_container(l, q->container);
+        }
+        if (!same)
+            return;
+        if (k->state == C_STOPPING && k->in_flight == 0)
+            remove_container(l, q->container);
+        else if (k->state == C_READY) {
+            hf_lv_drain(l, k->function);
+            if (k->shared_function != HF_GENERIC)
+                hf_lv_drain(l, k->shared_function);
+        }
+    }
+}

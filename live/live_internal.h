@@ -1,0 +1,199 @@
+/* Internals of the live backend (live/live_*.c), shared by its files; nothing outside live/ uses
+ * them (live/live_run.h is the interface). One `struct live` per run, owned by hf_live_run; only the
+ * run's main thread touches it. Helper threads get a copy of what they need (struct job) and answer
+ * with one struct message on the run's pipe (smaller than PIPE_BUF: written atomically).
+ * Times are hf_time ns since the run's start (the wall clock), CPU in cores, memory in bytes or MiB
+ * as the field says. */
+#ifndef HF_LIVE_INTERNAL_H
+#define HF_LIVE_INTERNAL_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "live/docker.h"
+#include "live/reaper.h"
+#include "policies/registry.h"
+#include "sim/engine.h"
+#include "sim/histogram.h"
+#include "sim/ledger.h"
+#include "sim/platform.h"
+#include "sim/results.h"
+#include "sim/stabilization.h"
+#include "sim/timeseries.h"
+#include "sim/wallclock.h"
+#include "traces/synthetic.h"
+#include "traces/trace.h"
+
+#define MAX_CONTAINERS 512
+#define MAX_HOSTS 32
+#define TICK_MS 10 /* longest sleep of the loop: arrivals are issued within about this */
+#define ROLLING_MAX 60
+
+enum cstate { C_FREE, C_STARTING, C_READY, C_STOPPING };
+enum kind {
+    MSG_READY = 1, MSG_DONE, MSG_REMOVED, MSG_RESIZED, MSG_SPECIALIZED,
+    MSG_CHECKED, /* whether a container that failed a request is still running */
+    MSG_USAGE,  /* one container's engine stats (many per sampling thread) */
+    MSG_SAMPLED /* the sampling thread is done */
+};
+
+/* What a helper thread reports through the pipe (one atomic write: smaller than PIPE_BUF). */
+struct message {
+    int kind, index, ok, port;
+    long status;                     /* MSG_DONE: the worker's HTTP status, 0 when no answer came */
+    uint32_t generation;
+    double wall_ms, at_s;            /* at_s: when a usage sample was taken (wall clock, s) */
+    uint64_t cpu_ns, memory_bytes;   /* MSG_USAGE */
+    char id[65], ip[64];
+};
+
+struct lcontainer {
+    enum cstate state;
+    uint32_t function, in_flight, generation;
+    uint32_t shared_function, pending_shared, shared_in_flight; /* the second worker (HF_GENERIC) */
+    bool stop_when_ready, resizing, specializing, checking;
+    double cpu_limit, pending_limit;
+    int host, port; /* the engine it runs on (index into live.hosts); where its worker answers */
+    hf_time requested_at, ready_at;
+    /* The engine's CPU counter and the worker's memory report (latest sample, every interval), and
+     * the metrics-server's view of the CPU (pods) */
+    bool has_usage, has_scrape, has_metric;
+    uint64_t usage_cpu_ns, scrape_cpu_ns, memory_used;
+    hf_time usage_at, scrape_at, metric_time, metric_window;
+    double metric_milli;
+    char id[65], ip[64];
+};
+
+/* One Docker engine of the run: containers are placed on the one with the most cores unreserved. */
+struct lhost {
+    char address[512];
+    struct hf_docker *docker;
+    double cores;       /* the engine machine's (GET /info) */
+    bool local;         /* unix socket: containers reachable at their own address; else published ports */
+    uint64_t started;   /* containers started there */
+};
+
+struct lrequest {
+    uint64_t id;
+    hf_time arrival, work;
+    uint32_t function, memory_mb;
+    int container;
+    uint32_t generation; /* the container's when dispatched: it may have been replaced since */
+    uint64_t target;     /* the container a bounced request is on its way to */
+    bool shared;         /* served by the container's second worker */
+};
+
+struct lfunction {
+    uint32_t active, ready;
+    uint64_t arrived, completed, in_flight;
+    uint64_t *queue; /* request indices, FIFO ring */
+    size_t queue_head, queue_count, queue_cap;
+};
+
+struct live {
+    struct hf_engine engine;
+    struct hf_platform platform;
+    const struct hf_policy_type *policy;
+    void *policy_state;
+    struct lhost hosts[MAX_HOSTS];
+    int host_count;
+    char image[128], run_id[64];
+    double start_wall;
+    hf_time duration, drain_end, timeout;
+    double specialize_ms;
+    double cpu_limit;
+    uint64_t memory_bytes;
+    uint32_t concurrency, function_count;
+    struct lcontainer containers[MAX_CONTAINERS];
+    struct lfunction *functions;
+    struct lrequest *requests;
+    size_t request_count, request_cap;
+    struct hf_synthetic workload;
+    struct hf_trace *trace; /* replaces the synthetic workload when set */
+    struct hf_ledger ledger;
+    struct hf_histogram latency;
+    uint64_t cold_starts, start_failures, outstanding, resizes, specializations, bounces, waited, replaced;
+    double cpu_request;
+    /* timeseries.csv (outputs.interval_s), as hfsim run writes it */
+    hf_time interval, metric_resolution;
+    double metric_phase; /* scrapes at (phase + k) x resolution: the simulator's, from the same seed */
+    hf_timer scrape_timer;
+    struct hf_results results;
+    FILE *series_file;
+    struct hf_timeseries series;
+    struct hf_histogram interval_latency, rolling[ROLLING_MAX], rolling_merged;
+    int rolling_count, rolling_next;
+    struct hf_latency_bins bins;
+    uint64_t interval_arrived, interval_completed, interval_failed;
+    double cpu_ns_seen, cpu_ns_at_row, allocated_core_s, memory_gb_s;
+    bool sampling, write_failed, results_open;
+    bool progress;        /* a progress line on stderr (a terminal, not --quiet) */
+    double progress_drawn; /* wall clock of the last draw */
+    double lateness_sum_ms, lateness_max_ms;
+    int pipe_fds[2];
+    struct hf_reaper reaper;
+};
+
+struct job {
+    int kind, index, fd, port;
+    bool publish;
+    char host[512], image[128], run_id[64], id[65], ip[64];
+    double cpus, cpu_ms, memory_mb, load_ms;
+    uint64_t memory_bytes;
+    long function;
+};
+
+/* The engine stats and worker reports of every ready container, for one sampling round. */
+struct usage_job {
+    int fd;
+    size_t count;
+    char hosts[MAX_HOSTS][512];
+    struct usage_item {
+        int index, host, port;
+        uint32_t generation;
+        char id[65], ip[64];
+    } items[MAX_CONTAINERS];
+};
+
+static inline hf_time hf_lv_now(const struct live *l) { return hf_time_from_s(hf_wall_seconds() - l->start_wall); }
+
+/* Helper threads (live_threads.c): each opens its own engine or worker connection, does one
+ * blocking thing and posts one message on the run's pipe. spawn counts it as outstanding. */
+void *hf_lv_check_thread(void *arg);
+void *hf_lv_remove_thread(void *arg);
+void *hf_lv_request_thread(void *arg);
+void *hf_lv_resize_thread(void *arg);
+bool hf_lv_spawn(struct live *l, void *(*fn)(void *), struct job *j);
+void *hf_lv_specialize_thread(void *arg);
+void *hf_lv_start_thread(void *arg);
+void *hf_lv_usage_thread(void *arg);
+
+/* The gateway (live_gateway.c): arrivals, routing (the policy's on_request, bounce delays),
+ * dispatch to a worker, the per-function FIFO queues and their timeout. */
+void hf_lv_arrive(void *model, const struct hf_invocation *inv);
+int hf_lv_by_id(const struct live *l, uint64_t id);
+uint64_t hf_lv_container_id(const struct live *l, int c);
+void hf_lv_drain(struct live *l, uint32_t f);
+void hf_lv_expire_queues(struct live *l, hf_time now);
+void hf_lv_fail_request(struct live *l, uint64_t r, enum hf_fail_reason reason);
+
+/* Containers (live_containers.c): placement over the engines, set_replicas, removal,
+ * replacement of a container the engine reports stopped, and the handling of helper messages. */
+void hf_lv_handle(struct live *l, const struct message *m);
+uint32_t hf_lv_set_replicas(void *backend, uint32_t f, uint32_t n);
+double hf_lv_unreserved(const struct live *l, int h);
+
+/* The platform interface, live form (live_platform.c): the ops table policies call, pods and
+ * the live metrics-server. */
+void hf_lv_schedule_scrape(struct live *l);
+extern const struct hf_platform_ops hf_lv_ops;
+
+/* Results (live_results.c): timeseries.csv rows with engine stats sampling, summary.json,
+ * latency_cdf.csv. */
+void hf_lv_on_sample(struct hf_engine *e, void *ctx, uint64_t arg);
+json_t *hf_lv_summary(const json_t *scenario, struct live *l);
+bool hf_lv_write_latency_cdf(struct live *l, struct hf_error *err);
+
+#endif

@@ -1,0 +1,167 @@
+/* Helper threads: each does one blocking thing (an engine call, an HTTP call to a worker) on its own
+ * connection and reports with one message on the run's pipe; the main thread never blocks on them. */
+#include "live/live_internal.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "live/worker_client.h"
+
+static void post(int fd, const struct message *m) { (void)!write(fd, m, sizeof *m); }
+
+void *hf_lv_start_thread(void *arg)
+{
+    struct job *j = arg;
+    struct message m = {.kind = MSG_READY, .index = j->index};
+    struct hf_docker *d;
+    struct hf_error err = {0};
+    if (hf_docker_open(&d, j->host, &err)) {
+        json_t *labels = json_pack("{s:s, s:s}", "hfsim.run", j->run_id, "hfsim.role", "worker");
+        char function[24];
+        snprintf(function, sizeof function, "%ld", j->function);
+        struct hf_docker_container_spec spec = {.image = j->image,
+                                                .cmd = (const char *const[]){"/worker", "8080", function, NULL},
+                                                .labels = labels, .cpus = j->cpus, .memory_bytes = j->memory_bytes,
+                                                .publish_port = j->publish ? HF_WORKER_PORT : 0};
+        bool ok = hf_docker_create(d, &spec, m.id, &err) && hf_docker_start(d, m.id, &err) &&
+                  hf_docker_endpoint(d, m.id, HF_WORKER_PORT, m.ip, sizeof m.ip, &m.port, &err) && m.ip[0];
+        json_decref(labels);
+        double t0 = hf_wall_seconds();
+        while (ok) {
+            struct hf_error ping = {0};
+            if (hf_worker_ping(m.ip, m.port, 200, &ping))
+                break;
+            if (hf_wall_seconds() - t0 > 20)
+                ok = false;
+            else {
+                struct timespec nap = {0, 5000000};
+                nanosleep(&nap, NULL);
+            }
+        }
+        m.ok = ok;
+        hf_docker_close(d);
+    }
+    post(j->fd, &m);
+    free(j);
+    return NULL;
+}
+
+void *hf_lv_request_thread(void *arg)
+{
+    struct job *j = arg;
+    struct message m = {.kind = MSG_DONE, .index = j->index};
+    struct hf_error err = {0};
+    m.ok = hf_worker_run(j->ip, j->port, j->cpu_ms, j->memory_mb, j->function, 3600 * 1000, &m.wall_ms, &m.status,
+                         &err);
+    post(j->fd, &m);
+    free(j);
+    return NULL;
+}
+
+/* Asks the engine whether a container is still running (after one of its requests failed). */
+void *hf_lv_check_thread(void *arg)
+{
+    struct job *j = arg;
+    struct message m = {.kind = MSG_CHECKED, .index = j->index, .generation = (uint32_t)j->function, .ok = 1};
+    struct hf_docker *d;
+    struct hf_error err = {0};
+    if (hf_docker_open(&d, j->host, &err)) {
+        json_t *inspect = hf_docker_inspect(d, j->id, &err);
+        /* An engine that does not answer proves nothing: only a container it reports stopped is lost. */
+        if (inspect)
+            m.ok = json_is_true(json_object_get(json_object_get(inspect, "State"), "Running"));
+        json_decref(inspect);
+        hf_docker_close(d);
+    }
+    post(j->fd, &m);
+    free(j);
+    return NULL;
+}
+
+void *hf_lv_remove_thread(void *arg)
+{
+    struct job *j = arg;
+    struct message m = {.kind = MSG_REMOVED, .index = j->index, .ok = 1};
+    struct hf_docker *d;
+    struct hf_error err = {0};
+    if (hf_docker_open(&d, j->host, &err)) {
+        m.ok = hf_docker_remove(d, j->id, &err);
+        hf_docker_close(d);
+    }
+    post(j->fd, &m);
+    free(j);
+    return NULL;
+}
+
+void *hf_lv_resize_thread(void *arg)
+{
+    struct job *j = arg;
+    struct message m = {.kind = MSG_RESIZED, .index = j->index};
+    struct hf_docker *d;
+    struct hf_error err = {0};
+    if (hf_docker_open(&d, j->host, &err)) {
+        m.ok = hf_docker_update(d, j->id, j->cpus, 0, &err);
+        hf_docker_close(d);
+    }
+    post(j->fd, &m);
+    free(j);
+    return NULL;
+}
+
+void *hf_lv_specialize_thread(void *arg)
+{
+    struct job *j = arg;
+    struct message m = {.kind = MSG_SPECIALIZED, .index = j->index};
+    struct hf_error err = {0};
+    m.ok = hf_worker_specialize(j->ip, j->port, j->function, j->load_ms, 60000, &err);
+    post(j->fd, &m);
+    free(j);
+    return NULL;
+}
+
+/* The engine's stats of every ready container, one shot each (what the metrics-server scrapes from
+ * the kubelet): a MSG_USAGE per container, then MSG_SAMPLED. */
+
+void *hf_lv_usage_thread(void *arg)
+{
+    struct usage_job *j = arg;
+    struct hf_docker *engines[MAX_HOSTS] = {0};
+    for (size_t i = 0; i < j->count; i++) {
+        const struct usage_item *it = &j->items[i];
+        struct message m = {.kind = MSG_USAGE, .index = it->index, .generation = it->generation};
+        struct hf_error err = {0};
+        if (!engines[it->host] && !hf_docker_open(&engines[it->host], j->hosts[it->host], &err))
+            continue;
+        /* CPU from the engine (what the kubelet reports); memory from the worker's ICS report: what
+         * its requests hold, the quantity the simulator's watermarks compare */
+        struct hf_docker_usage u;
+        struct hf_worker_stats report;
+        m.ok = hf_docker_stats(engines[it->host], it->id, &u, &err);
+        m.at_s = hf_wall_seconds();
+        m.cpu_ns = m.ok ? u.cpu_ns : 0;
+        m.ok = m.ok && hf_worker_stats(it->ip, it->port, 1000, &report, &err);
+        m.memory_bytes = m.ok ? (uint64_t)(report.memory_mb * 1048576.0) : 0;
+        post(j->fd, &m);
+    }
+    for (int h = 0; h < MAX_HOSTS; h++)
+        hf_docker_close(engines[h]);
+    post(j->fd, &(struct message){.kind = MSG_SAMPLED, .ok = 1});
+    free(j);
+    return NULL;
+}
+
+bool hf_lv_spawn(struct live *l, void *(*fn)(void *), struct job *j)
+{
+    j->fd = l->pipe_fds[1];
+    pthread_t t;
+    if (pthread_create(&t, NULL, fn, j) != 0) {
+        free(j);
+        return false;
+    }
+    pthread_detach(t);
+    l->outstanding++;
+    return true;
+}
