@@ -18,6 +18,7 @@
 #include "live/live_run.h"
 #include "sim/results.h"
 #include "sim/scenario.h"
+#include "sim/schema.h"
 
 #define HOST "unix:///var/run/docker.sock"
 
@@ -77,45 +78,78 @@ static size_t leftovers(void)
     return n;
 }
 
+/* One live run of a test: a temporary directory (its results in dir/run) and the summary. */
+struct live_result {
+    char dir[64], out[300];
+    json_t *summary;
+};
+
+/* Runs scenario `s` (consumed) on `hosts`, asserts the run succeeded and loads its summary. */
+static void run_live(struct live_result *r, const char *name, json_t *s, const char *hosts)
+{
+    snprintf(r->dir, sizeof r->dir, "/tmp/hfsim-test-%s-XXXXXX", name);
+    cr_assert_not_null(mkdtemp(r->dir));
+    snprintf(r->out, sizeof r->out, "%s/run", r->dir);
+    struct hf_live_options o = {.hosts = hosts, .out_dir = r->out, .progress = false};
+    struct hf_error err = {0};
+    bool ok = hf_live_run(s, &o, &err);
+    json_decref(s);
+    cr_assert(ok, "%s", err.message);
+    r->summary = load_summary(r->out);
+}
+
+/* A number of the summary by its path ("requests.failed.total"). */
+static double summary_at(const struct live_result *r, const char *path)
+{
+    const json_t *v = hf_json_at(r->summary, path);
+    cr_assert(json_is_number(v), "summary.json has no number at %s", path);
+    return json_number_value(v);
+}
+
+/* Every run ends with nothing of it left on the engine; the directory goes. */
+static void finish_run(struct live_result *r)
+{
+    json_decref(r->summary);
+    cr_assert_eq(leftovers(), 0, "no container left behind");
+    hf_remove_tree(r->dir);
+}
+
 Test(live_run, a_fixed_policy_serves_every_request_on_real_containers, .timeout = 120)
 {
     engine_or_skip();
-    char dir[] = "/tmp/hfsim-test-liverun-XXXXXX";
-    cr_assert_not_null(mkdtemp(dir));
-    char out[300];
-    snprintf(out, sizeof out, "%s/run", dir);
-    json_t *s = scenario("fixed", 50, 6, 5);
-    struct hf_live_options o = {.hosts = HOST, .out_dir = out, .progress = false};
-    struct hf_error err = {0};
-    cr_assert(hf_live_run(s, &o, &err), "%s", err.message);
-    json_decref(s);
-    json_t *sum = load_summary(out);
-    json_int_t arrived = json_integer_value(json_object_get(json_object_get(sum, "requests"), "arrived"));
-    json_int_t completed = json_integer_value(json_object_get(json_object_get(sum, "requests"), "completed"));
+    struct live_result r;
+    run_live(&r, "liverun", scenario("fixed", 50, 6, 5), HOST);
+    double arrived = summary_at(&r, "requests.arrived");
     cr_assert_gt(arrived, 10);
-    cr_assert_eq(completed, arrived, "every request completed");
-    double p50 = json_number_value(json_object_get(json_object_get(sum, "latency_ms"), "p50"));
+    cr_assert_eq(summary_at(&r, "requests.completed"), arrived, "every request completed");
+    double p50 = summary_at(&r, "latency_ms.p50");
     cr_assert(p50 >= 49 && p50 < 200, "50 ms of CPU at one core: p50 %.1f ms", p50);
-    cr_assert_eq(json_integer_value(json_object_get(sum, "cold_starts")), 2);
-    double late = json_number_value(json_object_get(json_object_get(json_object_get(sum, "live"), "lateness_ms"), "max"));
+    cr_assert_eq(summary_at(&r, "cold_starts"), 2);
+    double late = summary_at(&r, "live.lateness_ms.max");
     cr_assert_lt(late, 100, "arrivals issued on time (max lateness %.1f ms)", late);
-    json_decref(sum);
-    cr_assert_eq(leftovers(), 0, "no container left behind");
-    hf_remove_tree(dir);
+    finish_run(&r);
 }
 
+/* Kills the run's containers with the engine's kill call once both are up and serving (1 s after
+ * both exist: a cold start here takes ~0.3 s), so each one is killed mid-request, not mid-start. */
 static void *kill_soon(void *arg)
 {
     (void)arg;
-    struct timespec nap = {2, 0};
-    nanosleep(&nap, NULL);
     struct hf_docker *d;
     struct hf_error err = {0};
     if (!hf_docker_open(&d, HOST, &err))
         return NULL;
     char run[64];
     snprintf(run, sizeof run, "live-%ld", (long)getpid());
-    json_t *ids = hf_docker_list(d, "hfsim.run", run, &err);
+    json_t *ids = NULL;
+    for (int i = 0; i < 200 && json_array_size(ids) < 2; i++) {
+        json_decref(ids);
+        struct timespec nap = {0, 50000000};
+        nanosleep(&nap, NULL);
+        ids = hf_docker_list(d, "hfsim.run", run, &err);
+    }
+    struct timespec settle = {1, 0};
+    nanosleep(&settle, NULL);
     size_t i;
     const json_t *id;
     json_array_foreach(ids, i, id)
@@ -132,7 +166,7 @@ Test(live_run, a_container_killed_mid_request_fails_it_with_a_reason, .timeout =
     cr_assert_not_null(mkdtemp(dir));
     char out[300];
     snprintf(out, sizeof out, "%s/run", dir);
-    /* 3 s requests, one every 0.5 s: when the engine kills the containers at 2 s some are running;
+    /* 3 s requests, one every 0.5 s: when the engine kills the containers (about 1.5 s in) some are running;
      * arrivals go on until 6 s, so requests after the kill run on the replacements. */
     json_t *s = scenario("fixed", 3000, 6, 2);
     pthread_t killer;
@@ -165,24 +199,13 @@ Test(live_run, a_container_killed_mid_request_fails_it_with_a_reason, .timeout =
 Test(live_run, hyperfaas_runs_live_and_accounts_for_everything, .timeout = 120)
 {
     engine_or_skip();
-    char dir[] = "/tmp/hfsim-test-livehf-XXXXXX";
-    cr_assert_not_null(mkdtemp(dir));
-    char out[300];
-    snprintf(out, sizeof out, "%s/run", dir);
-    json_t *s = scenario("hyperfaas", 80, 6, 8);
-    struct hf_live_options o = {.hosts = HOST, .out_dir = out, .progress = false};
-    struct hf_error err = {0};
-    cr_assert(hf_live_run(s, &o, &err), "%s", err.message);
-    json_decref(s);
-    json_t *sum = load_summary(out);
-    const json_t *req = json_object_get(sum, "requests");
-    json_int_t arrived = json_integer_value(json_object_get(req, "arrived"));
+    struct live_result r;
+    run_live(&r, "livehf", scenario("hyperfaas", 80, 6, 8), HOST);
+    double arrived = summary_at(&r, "requests.arrived");
     cr_assert_gt(arrived, 20);
-    cr_assert_eq(json_integer_value(json_object_get(req, "completed")), arrived, "every request completed");
-    cr_assert_geq(json_integer_value(json_object_get(sum, "cold_starts")), 1);
-    json_decref(sum);
-    cr_assert_eq(leftovers(), 0, "no container left behind");
-    hf_remove_tree(dir);
+    cr_assert_eq(summary_at(&r, "requests.completed"), arrived, "every request completed");
+    cr_assert_geq(summary_at(&r, "cold_starts"), 1);
+    finish_run(&r);
 }
 
 /* Container sharing live: two functions, a burst on one; the global scheduler may specialize the
@@ -191,10 +214,6 @@ Test(live_run, hyperfaas_runs_live_and_accounts_for_everything, .timeout = 120)
 Test(live_run, hyperfaas_with_two_functions_and_sharing_accounts_for_everything, .timeout = 120)
 {
     engine_or_skip();
-    char dir[] = "/tmp/hfsim-test-liveshare-XXXXXX";
-    cr_assert_not_null(mkdtemp(dir));
-    char out[300];
-    snprintf(out, sizeof out, "%s/run", dir);
     const char *sets[] = {
         "model=\"cluster\"", "policy=\"hyperfaas\"", "duration_s=8", "drain_s=30",
         "function.concurrency=2", "function.specialize_ms=50", "function.memory_mib=128",
@@ -205,23 +224,14 @@ Test(live_run, hyperfaas_with_two_functions_and_sharing_accounts_for_everything,
     struct hf_error err = {0};
     json_t *s = hf_scenario_load(NULL, sets, sizeof sets / sizeof sets[0], &err);
     cr_assert_not_null(s, "%s", err.message);
-    struct hf_live_options o = {.hosts = HOST, .out_dir = out, .progress = false};
-    cr_assert(hf_live_run(s, &o, &err), "%s", err.message);
-    json_decref(s);
-    json_t *sum = load_summary(out);
-    const json_t *req = json_object_get(sum, "requests");
-    json_int_t arrived = json_integer_value(json_object_get(req, "arrived"));
-    json_int_t completed = json_integer_value(json_object_get(req, "completed"));
-    json_int_t failed = json_integer_value(json_object_get(json_object_get(req, "failed"), "total"));
-    cr_assert_eq(arrived, completed + failed, "conservation");
+    struct live_result r;
+    run_live(&r, "liveshare", s, HOST);
+    double failed = summary_at(&r, "requests.failed.total");
+    cr_assert_eq(summary_at(&r, "requests.arrived"), summary_at(&r, "requests.completed") + failed, "conservation");
     cr_assert_eq(failed, 0);
-    fprintf(stderr, "live sharing: %lld specializations, %lld resizes, %lld cold starts\n",
-            (long long)json_integer_value(json_object_get(sum, "specializations")),
-            (long long)json_integer_value(json_object_get(sum, "resizes")),
-            (long long)json_integer_value(json_object_get(sum, "cold_starts")));
-    json_decref(sum);
-    cr_assert_eq(leftovers(), 0, "no container left behind");
-    hf_remove_tree(dir);
+    fprintf(stderr, "live sharing: %.0f specializations, %.0f resizes, %.0f cold starts\n",
+            summary_at(&r, "specializations"), summary_at(&r, "resizes"), summary_at(&r, "cold_starts"));
+    finish_run(&r);
 }
 
 /* Two engines: this machine's engine on its unix socket and again on TCP through a socat relay
@@ -343,10 +353,6 @@ Test(live_run, a_run_killed_with_sigkill_leaves_no_container_behind, .timeout = 
 Test(live_run, the_hpa_scales_on_cpu_metrics_from_the_engine, .timeout = 120)
 {
     engine_or_skip();
-    char dir[] = "/tmp/hfsim-test-livehpa-XXXXXX";
-    cr_assert_not_null(mkdtemp(dir));
-    char out[300];
-    snprintf(out, sizeof out, "%s/run", dir);
     const char *sets[] = {
         "model=\"cluster\"", "policy=\"hpa\"", "duration_s=14", "drain_s=20", "workload.bursts=[]",
         "workload.rate_per_s=8", "workload.memory_mb=4", "workload.service={\"dist\": \"constant\", \"mean_ms\": 100}",
@@ -357,22 +363,17 @@ Test(live_run, the_hpa_scales_on_cpu_metrics_from_the_engine, .timeout = 120)
     struct hf_error err = {0};
     json_t *s = hf_scenario_load(NULL, sets, sizeof sets / sizeof sets[0], &err);
     cr_assert_not_null(s, "%s", err.message);
-    struct hf_live_options o = {.hosts = HOST, .out_dir = out, .progress = false};
-    cr_assert(hf_live_run(s, &o, &err), "%s", err.message);
-    json_decref(s);
-    json_t *sum = load_summary(out);
-    const json_t *req = json_object_get(sum, "requests");
-    json_int_t arrived = json_integer_value(json_object_get(req, "arrived"));
-    json_int_t completed = json_integer_value(json_object_get(req, "completed"));
-    json_int_t failed = json_integer_value(json_object_get(json_object_get(req, "failed"), "total"));
-    cr_assert_eq(arrived, completed + failed, "conservation");
-    cr_assert_eq(json_integer_value(json_object_get(sum, "cold_starts")), 3, "scaled from 1 to max_replicas 3");
-    double used = json_number_value(json_object_get(json_object_get(sum, "cpu_core_s"), "used"));
-    cr_assert(used > 0.5 * 0.1 * (double)completed, "the engines report %.2f core-s for %lld requests of 100 ms",
-              used, (long long)completed);
-    json_decref(sum);
+    struct live_result r;
+    run_live(&r, "livehpa", s, HOST);
+    double completed = summary_at(&r, "requests.completed");
+    cr_assert_eq(summary_at(&r, "requests.arrived"), completed + summary_at(&r, "requests.failed.total"),
+                 "conservation");
+    cr_assert_eq(summary_at(&r, "cold_starts"), 3, "scaled from 1 to max_replicas 3");
+    double used = summary_at(&r, "cpu_core_s.used");
+    cr_assert(used > 0.5 * 0.1 * completed, "the engines report %.2f core-s for %.0f requests of 100 ms", used,
+              completed);
     char path[400];
-    snprintf(path, sizeof path, "%s/timeseries.csv", out);
+    snprintf(path, sizeof path, "%s/timeseries.csv", r.out);
     FILE *f = fopen(path, "r");
     cr_assert_not_null(f, "timeseries.csv is written");
     char line[1024];
@@ -391,8 +392,7 @@ Test(live_run, the_hpa_scales_on_cpu_metrics_from_the_engine, .timeout = 120)
     fclose(f);
     cr_assert_geq(rows, 12, "a row per second");
     cr_assert_eq(max_replicas, 3);
-    cr_assert_eq(leftovers(), 0, "no container left behind");
-    hf_remove_tree(dir);
+    finish_run(&r);
 }
 
 /* A trace replayed live: hfsim's own CSV format, each invocation issued at its trace time, the
@@ -400,10 +400,6 @@ Test(live_run, the_hpa_scales_on_cpu_metrics_from_the_engine, .timeout = 120)
 Test(live_run, a_trace_is_replayed_live_on_its_schedule, .timeout = 120)
 {
     engine_or_skip();
-    char dir[] = "/tmp/hfsim-test-livetrace-XXXXXX";
-    cr_assert_not_null(mkdtemp(dir));
-    char out[300];
-    snprintf(out, sizeof out, "%s/run", dir);
     const char *sets[] = {
         "model=\"cluster\"", "policy=\"keepalive\"", "drain_s=20", "trace.format=\"csv\"",
         /* room for every request of the trace at once (up to 3 x 256 MB): none is OOM-killed */
@@ -412,25 +408,19 @@ Test(live_run, a_trace_is_replayed_live_on_its_schedule, .timeout = 120)
     struct hf_error err = {0};
     json_t *s = hf_scenario_load(NULL, sets, sizeof sets / sizeof sets[0], &err);
     cr_assert_not_null(s, "%s", err.message);
-    struct hf_live_options o = {.hosts = HOST, .out_dir = out, .progress = false};
-    cr_assert(hf_live_run(s, &o, &err), "%s", err.message);
-    json_decref(s);
-    json_t *sum = load_summary(out);
-    const json_t *req = json_object_get(sum, "requests");
-    cr_assert_eq(json_integer_value(json_object_get(req, "arrived")), 10, "the trace's 10 rows");
-    char *failed = json_dumps(json_object_get(req, "failed"), JSON_COMPACT);
-    cr_assert_eq(json_integer_value(json_object_get(req, "completed")), 10, "failed: %s", failed);
+    struct live_result r;
+    run_live(&r, "livetrace", s, HOST);
+    cr_assert_eq(summary_at(&r, "requests.arrived"), 10, "the trace's 10 rows");
+    char *failed = json_dumps(hf_json_at(r.summary, "requests.failed"), JSON_COMPACT);
+    cr_assert_eq(summary_at(&r, "requests.completed"), 10, "failed: %s", failed);
     free(failed);
-    const json_t *check = json_object_get(json_object_get(sum, "trace"), "check");
-    cr_assert(json_is_true(json_object_get(check, "ok")));
-    double late = json_number_value(json_object_get(json_object_get(json_object_get(sum, "live"), "lateness_ms"), "max"));
+    cr_assert(json_is_true(hf_json_at(r.summary, "trace.check.ok")));
+    double late = summary_at(&r, "live.lateness_ms.max");
     cr_assert_lt(late, 100, "issued on the trace's schedule (max lateness %.1f ms)", late);
-    json_decref(sum);
     char path[400];
-    snprintf(path, sizeof path, "%s/functions.csv", out);
+    snprintf(path, sizeof path, "%s/functions.csv", r.out);
     FILE *f = fopen(path, "r");
     cr_assert_not_null(f, "functions.csv names the trace's functions");
     fclose(f);
-    cr_assert_eq(leftovers(), 0, "no container left behind");
-    hf_remove_tree(dir);
+    finish_run(&r);
 }
