@@ -223,6 +223,7 @@ static void p_set_metric_resolution(void *backend, hf_time resolution)
 }
 
 const struct hf_platform_ops hf_lv_ops = {
+    .features = HF_PF_ROUTING,
     .now = p_now, .timer_after = p_timer, .timer_cancel = p_cancel, .function_count = p_functions,
     .set_replicas = hf_lv_set_replicas, .load = p_load, .containers = p_containers, .resize = p_resize,
     .container = p_container, .specialize = p_specialize, .retry_queued = p_retry_queued,

@@ -134,6 +134,10 @@ struct hf_cluster {
     double allocated_cores;
     double allocated_memory_mib; /* memory limits of containers placed on VMs */
     hf_time accounted_at;
+    /* Allocation integrals up to accounted_at, advanced only when the allocation changes: reading
+     * them (hf_cluster_account, for a sample or the summary) adds the pending piece without storing
+     * it, so how often results are sampled cannot change their rounding. */
+    double integrated_core_ns, integrated_memory_gb_s, integrated_vm_seconds;
     double released_busy_core_ns; /* CPU used by containers since returned to the pool */
     hf_time metric_resolution;
     double metric_phase; /* scrapes happen at (phase + k) * resolution: metrics-server started at an

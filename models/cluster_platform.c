@@ -243,6 +243,7 @@ static void p_retry_queued(void *backend, uint32_t fi)
 }
 
 const struct hf_platform_ops hf_cl_platform_ops = {
+    .features = HF_PF_ROUTING,
     .now = p_now,
     .timer_after = p_timer_after,
     .timer_cancel = p_timer_cancel,

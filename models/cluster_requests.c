@@ -8,23 +8,26 @@ static void on_timeout(struct hf_engine *engine, void *ctx, uint64_t fi);
 void hf_cl_account_allocation(struct hf_cluster *c)
 {
     hf_time now = hf_cl_now(c);
-    c->stats.allocated_core_ns += c->allocated_cores * (double)(now - c->accounted_at);
-    c->stats.memory_gb_s += c->allocated_memory_mib / 1024.0 * hf_time_to_s(now - c->accounted_at);
-    c->stats.vm_seconds += (double)c->billed_vms * hf_time_to_s(now - c->accounted_at);
+    c->integrated_core_ns += c->allocated_cores * (double)(now - c->accounted_at);
+    c->integrated_memory_gb_s += c->allocated_memory_mib / 1024.0 * hf_time_to_s(now - c->accounted_at);
+    c->integrated_vm_seconds += (double)c->billed_vms * hf_time_to_s(now - c->accounted_at);
     c->accounted_at = now;
 }
 
+/* Read-only: the model's state is not advanced, so sampling never perturbs a run. */
 void hf_cluster_account(struct hf_cluster *c)
 {
-    hf_cl_account_allocation(c);
+    hf_time now = hf_cl_now(c);
+    double since = (double)(now - c->accounted_at);
+    c->stats.allocated_core_ns = c->integrated_core_ns + c->allocated_cores * since;
+    c->stats.memory_gb_s = c->integrated_memory_gb_s + c->allocated_memory_mib / 1024.0 * (since / 1e9);
+    c->stats.vm_seconds = c->integrated_vm_seconds + (double)c->billed_vms * (since / 1e9);
     c->stats.allocated_cores_now = c->allocated_cores;
     double busy = c->released_busy_core_ns;
     for (uint32_t ci = 0; ci < c->container_cap; ci++) {
-        struct container *k = &c->containers[ci];
-        if (k->state >= C_STARTING) {
-            hf_ps_advance(&k->cpu, hf_cl_now(c));
-            busy += k->cpu.busy_core_ns;
-        }
+        const struct container *k = &c->containers[ci];
+        if (k->state >= C_STARTING)
+            busy += hf_ps_busy_at(&k->cpu, now);
     }
     c->stats.busy_core_ns = busy;
 }
@@ -54,6 +57,8 @@ void hf_cl_complete_request(struct hf_cluster *c, const struct slot *s, uint32_t
     hf_ledger_complete(&c->stats.ledger);
     c->functions[function].completed++;
     c->stats.interval_completed++;
+    c->stats.bin_completed++;
+    c->stats.bin_latency_ns += (uint64_t)(end - s->arrival);
     hf_histogram_add(&c->stats.latency, (uint64_t)(end - s->arrival));
     hf_histogram_add(&c->stats.interval_latency, (uint64_t)(end - s->arrival));
     log_request(c, s->id, function, s->arrival, end, "completed");

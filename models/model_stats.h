@@ -14,6 +14,9 @@ struct hf_model_stats {
     struct hf_histogram latency;          /* whole run, completed requests, ns */
     struct hf_histogram interval_latency; /* since the last sample */
     uint64_t interval_arrived, interval_completed, interval_failed;
+    /* Completed requests and their summed latency since the last stabilization bin (1 s of
+     * simulated time, independent of outputs.interval_s so that no output setting moves a result). */
+    uint64_t bin_completed, bin_latency_ns;
     uint64_t waited;          /* arrivals that found no room and queued */
     uint64_t cold_starts;     /* containers started */
     uint64_t resizes;         /* container CPU resizes applied */

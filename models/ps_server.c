@@ -41,6 +41,13 @@ void hf_ps_advance(struct hf_ps_server *s, hf_time now)
     s->updated = now;
 }
 
+double hf_ps_busy_at(const struct hf_ps_server *s, hf_time now)
+{
+    if (now <= s->updated)
+        return s->busy_core_ns;
+    return s->busy_core_ns + (double)(now - s->updated) * per_request_rate(s) * (double)s->count;
+}
+
 static void sift_up(struct hf_ps_entry *h, uint32_t i)
 {
     struct hf_ps_entry e = h[i];

@@ -38,6 +38,10 @@ void hf_ps_fini(struct hf_ps_server *s);
 /* Brings the virtual clock and the CPU counter up to `now`. */
 void hf_ps_advance(struct hf_ps_server *s, hf_time now);
 
+/* The CPU counter as it would read at `now` (>= the last advance), without advancing the server:
+ * for observers, whose reads must not change the rounding of the virtual clock. */
+double hf_ps_busy_at(const struct hf_ps_server *s, hf_time now);
+
 /* Starts serving `work` core-ns for `slot` at `now`. */
 bool hf_ps_add(struct hf_ps_server *s, hf_time now, double work, uint32_t slot);
 

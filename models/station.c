@@ -117,6 +117,8 @@ static void on_departure(struct hf_engine *engine, void *ctx, uint64_t server)
     hf_histogram_add(&s->stats.interval_latency, (uint64_t)latency);
     hf_ledger_complete(&s->stats.ledger);
     s->stats.interval_completed++;
+    s->stats.bin_completed++;
+    s->stats.bin_latency_ns += (uint64_t)latency;
     s->stats.busy_core_ns += (double)req->work;
     log_request(s, req->id, req->arrival, "completed");
     s->in_service[server].work = IDLE_SERVER;
@@ -139,11 +141,18 @@ static void on_timeout(struct hf_engine *engine, void *ctx, uint64_t arg)
     rearm_timeout(s);
 }
 
+static void integrate_replicas(struct hf_station *s)
+{
+    hf_time now = hf_engine_now(s->engine);
+    s->integrated_core_ns += (double)s->replicas * (double)(now - s->replicas_since);
+    s->replicas_since = now;
+}
+
+/* Read-only, like the cluster's: sampling must not change a run's sums. */
 void hf_station_account(struct hf_station *s)
 {
     hf_time now = hf_engine_now(s->engine);
-    s->stats.allocated_core_ns += (double)s->replicas * (double)(now - s->replicas_since);
-    s->replicas_since = now;
+    s->stats.allocated_core_ns = s->integrated_core_ns + (double)s->replicas * (double)(now - s->replicas_since);
     s->stats.queued = (uint32_t)s->queue_count;
     s->stats.busy = s->busy;
     s->stats.replicas = s->stats.ready = s->replicas;
@@ -184,7 +193,7 @@ static uint32_t p_set_replicas(void *backend, uint32_t function, uint32_t n)
     struct hf_station *s = backend;
     if (function != 0)
         return 0;
-    hf_station_account(s);
+    integrate_replicas(s);
     s->replicas = n < s->config.servers ? n : s->config.servers;
     serve_waiting(s);
     return s->replicas;

@@ -52,6 +52,7 @@ struct hf_station {
     hf_time timeout_at;
     struct hf_model_stats stats; /* gauges refreshed by hf_station_account() */
     hf_time replicas_since;
+    double integrated_core_ns; /* replicas x time up to replicas_since (sampling only reads it) */
     struct hf_platform platform;
     const struct hf_policy_type *policy;
     void *policy_state;

@@ -306,6 +306,7 @@ static void hpa_fini(void *state)
 
 const struct hf_policy_type hf_policy_hpa = {
     .name = "hpa",
+    .needs = HF_PF_PODS,
     .summary = "Kubernetes HPA on CPU with its defaults (15 s sync, 60 s metrics, no behavior)",
     .params = hpa_params,
     .state_size = sizeof(struct hpa_state),
@@ -316,6 +317,7 @@ const struct hf_policy_type hf_policy_hpa = {
 
 const struct hf_policy_type hf_policy_hpa_tuned = {
     .name = "hpa-tuned",
+    .needs = HF_PF_PODS,
     .summary = "Kubernetes HPA tuned for bursts (5 s sync, 15 s metrics, 10x scale-up behavior)",
     .params = tuned_params,
     .state_size = sizeof(struct hpa_state),

@@ -181,6 +181,7 @@ static void fini(void *state)
 
 const struct hf_policy_type hf_policy_keep_alive = {
     .name = "keepalive",
+    .needs = HF_PF_ROUTING,
     .summary = "containers on demand, kept warm a fixed time after last needed (10 min, OpenWhisk-like)",
     .params = params,
     .state_size = sizeof(struct fixed_keep_alive),

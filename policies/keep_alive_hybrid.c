@@ -148,6 +148,7 @@ static void fini(void *state) { free(((struct hybrid *)state)->f); }
 
 const struct hf_policy_type hf_policy_hybrid = {
     .name = "hybrid",
+    .needs = HF_PF_ROUTING,
     .summary = "hybrid-histogram keep-alive (Shahrad et al., ATC 2020): pre-warm and keep-alive from idle times",
     .params = params,
     .state_size = sizeof(struct hybrid),

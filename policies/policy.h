@@ -23,6 +23,9 @@ struct hf_policy_type {
     const char *summary; /* one line for `hfsim policies` */
     const struct hf_field *params;
     size_t state_size;
+    /* HF_PF_* features the policy needs from the backend (refused before the run otherwise). A
+     * policy with on_request needs HF_PF_ROUTING: without it, its routing never runs. */
+    unsigned needs;
     bool (*init)(void *state, const json_t *params, struct hf_platform *platform, struct hf_error *err);
     void (*on_timer)(void *state, struct hf_platform *platform, uint64_t arg);
     /* Optional: a resize the policy asked for has applied. */

@@ -12,6 +12,7 @@
 #include "live/image.h"
 #include "live/worker_client.h"
 #include "sim/cli.h"
+#include "sim/out_dir.h"
 #include "sim/cli_args.h"
 #include "sim/cli_trace_args.h"
 #include "sim/wallclock.h"
@@ -322,7 +323,7 @@ static int live_run(int argc, char **argv, int first)
     snprintf(default_out, sizeof default_out, "results/live-%s-%s-%lld", hf_json_string_at(scenario, "name"),
              hf_json_string_at(scenario, "policy"), hf_json_int_at(scenario, "seed"));
     struct hf_live_options o = {.hosts = host, .out_dir = out ? out : default_out, .progress = !quiet};
-    bool ok = hf_live_run(scenario, &o, &err);
+    bool ok = hf_out_dir_check(o.out_dir, "--out", &err) && hf_live_run(scenario, &o, &err);
     json_decref(scenario);
     if (!ok)
         goto fail;
@@ -407,6 +408,8 @@ int hf_cmd_live(int argc, char **argv)
             hf_fail(&err, HF_EXIT_USAGE, "live calibrate: one host at a time (it writes one profile)");
             return hf_cli_report(&err);
         }
+        if (!hf_out_file_check(cal.out, "--out", "\"_calibration\"", &err))
+            return hf_cli_report(&err);
         return each_host(hosts, do_calibrate, &cal);
     }
     hf_fail(&err, HF_EXIT_USAGE, "live: unknown subcommand \"%s\" (image, cleanup, smoke, calibrate)", what);

@@ -8,7 +8,9 @@
 #include "sim/cli.h"
 #include "sim/cli_args.h"
 #include "sim/cli_trace_args.h"
+#include "sim/out_dir.h"
 #include "sim/run.h"
+#include "sim/scenario_fit.h"
 #include "sim/scenario.h"
 #include "sim/profile.h"
 #include "traces/trace.h"
@@ -52,9 +54,12 @@ int hf_cmd_run(int argc, char **argv)
     bool quiet = false;
     char **sets = calloc(2 * (size_t)argc + 1, sizeof *sets);
     char **owned_sets = calloc(2 * (size_t)argc + 1, sizeof *owned_sets);
-    size_t set_count = 0, owned_count = 0;
+    /* The user's own --set texts: each must be read by the run (hf_scenario_check_sets). */
+    const char **user_sets = calloc((size_t)argc + 1, sizeof *user_sets);
+    size_t set_count = 0, owned_count = 0, user_set_count = 0;
     int rc = HF_EXIT_OK;
-    if (!sets || !owned_sets) {
+    if (!sets || !owned_sets || !user_sets) {
+        free(user_sets);
         free(sets);
         free(owned_sets);
         return HF_EXIT_RUN_FAILED;
@@ -82,6 +87,7 @@ int hf_cmd_run(int argc, char **argv)
             if (!value)
                 goto fail;
             sets[set_count++] = (char *)value;
+            user_sets[user_set_count++] = value;
         } else if (hf_arg_value(&i, argc, argv, "--policy", &value, &err)) {
             if (!value)
                 goto fail;
@@ -145,7 +151,10 @@ int hf_cmd_run(int argc, char **argv)
     hf_scenario_default_out_dir(scenario, default_out, sizeof default_out);
     struct hf_run_options options = {.out_dir = out ? out : default_out, .progress = !quiet};
     struct hf_run_report report = {0};
-    bool ok = hf_run_scenario(scenario, &options, &report, &err);
+    /* Everything that can be refused is refused before any work starts. */
+    bool ok = hf_out_dir_check(options.out_dir, "--out", &err) && hf_scenario_check_fit(scenario, &err) &&
+              hf_scenario_check_sets(scenario, user_sets, user_set_count, &err) &&
+              hf_run_scenario(scenario, &options, &report, &err);
     json_decref(scenario);
     if (!ok)
         goto fail;
@@ -163,6 +172,7 @@ done:
         free(owned_sets[k]);
     free(owned_sets);
     free(sets);
+    free(user_sets);
     return rc;
 #undef OWN
 }

@@ -10,6 +10,7 @@
 #include "sim/results.h"
 #include "sim/run.h"
 #include "sim/scenario.h"
+#include "sim/scenario_fit.h"
 #include "sim/gnuplot.h"
 #include "sim/policy_list.h"
 #include "sim/schema.h"
@@ -47,6 +48,29 @@ json_t *hf_compare_scenario(const char *path, const char *const *overrides, size
     return path ? hf_scenario_load(path, overrides, override_count, err)
                 : hf_scenario_parse(hf_compare_default_scenario_json, strlen(hf_compare_default_scenario_json),
                                     "(embedded figure1-hpa-burst.json)", overrides, override_count, err);
+}
+
+/* Before anything runs: every policy fits the model, and each --set is read by some policy's run
+ * (one that all of them ignore would change nothing and say nothing). */
+static bool precheck(const struct hf_compare_options *o, const char *const *names, int n, struct hf_error *err)
+{
+    bool ok = true;
+    size_t unread = o->override_count < 64 ? o->override_count : 64;
+    bool read[64] = {false};
+    char why[64][256];
+    for (int p = 0; ok && p < n; p++) {
+        json_t *scenario = load_scenario(o, names[p], err);
+        ok = scenario && hf_scenario_check_fit(scenario, err);
+        for (size_t i = 0; ok && i < unread; i++)
+            if (!read[i] && !hf_scenario_ignores(scenario, o->overrides[i], why[i], sizeof why[i]))
+                read[i] = true;
+        json_decref(scenario);
+    }
+    for (size_t i = 0; ok && i < unread; i++)
+        if (!read[i])
+            ok = hf_fail(err, HF_EXIT_BAD_INPUT, "--set %s: no policy of this comparison reads it (%s)",
+                         o->overrides[i], why[i]);
+    return ok;
 }
 
 static bool write_plot_script(struct hf_results *res, struct hf_error *err)
@@ -133,7 +157,7 @@ bool hf_compare(const struct hf_compare_options *o, char *written, size_t writte
                  hf_json_int_at(base, "seed"));
     struct hf_results res;
     json_t *summaries[HF_POLICY_LIST_MAX] = {0};
-    bool ok = hf_results_begin(&res, out, err);
+    bool ok = precheck(o, names, n, err) && hf_results_begin(&res, out, err);
     char words[1024] = "";
     for (int p = 0; ok && p < n; p++) {
         json_t *scenario = load_scenario(o, names[p], err);

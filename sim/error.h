@@ -15,6 +15,7 @@ enum hf_exit {
     HF_EXIT_RUN_FAILED = 1, /* the run started but failed: conservation broken, I/O error on results */
     HF_EXIT_USAGE = 2,      /* bad command line: unknown flag, missing argument */
     HF_EXIT_BAD_INPUT = 3,  /* a scenario, trace or snapshot file (or --set value) is invalid */
+    HF_EXIT_SIGNAL = 128,   /* + the signal: interrupted by SIGINT (130) or SIGTERM (143), output removed */
 };
 
 struct hf_error {

@@ -84,7 +84,23 @@ struct hf_route {
     uint32_t bounces;   /* times in-container schedulers sent it back on the way (counted) */
 };
 
+/* Features: what a backend provides beyond the required ops (now, timers, function_count,
+ * set_replicas, load). A policy lists the ones it needs (hf_policy_type.needs); the runner refuses
+ * a policy on a backend that lacks one, before the run, instead of letting every request fail. */
+enum hf_platform_feature {
+    HF_PF_PODS = 1u << 0,              /* ops.pods: per-pod views (phase, readiness, metrics) */
+    HF_PF_METRIC_RESOLUTION = 1u << 1, /* ops.set_metric_resolution */
+    HF_PF_CONTAINERS = 1u << 2,        /* ops.containers and ops.container */
+    HF_PF_RESIZE = 1u << 3,            /* ops.resize */
+    HF_PF_SPECIALIZE = 1u << 4,        /* ops.specialize */
+    HF_PF_RETRY_QUEUED = 1u << 5,      /* ops.retry_queued */
+    HF_PF_ROUTING = 1u << 6,           /* the backend asks the policy's on_request for every arrival */
+    HF_PF_COUNT = 7
+};
+
 struct hf_platform_ops {
+    /* Features with no op of their own (HF_PF_ROUTING); the rest follow from which ops are set. */
+    unsigned features;
     hf_time (*now)(void *backend);
     /* Calls the policy's on_timer(arg) after `delay` ns; returns 0 when it cannot. */
     hf_timer (*timer_after)(void *backend, hf_time delay, uint64_t arg);
@@ -119,6 +135,18 @@ struct hf_platform {
     const struct hf_platform_ops *ops;
     void *backend;
 };
+
+/* Every feature the ops table provides. */
+static inline unsigned hf_platform_features(const struct hf_platform_ops *ops)
+{
+    return ops->features | (ops->pods ? HF_PF_PODS : 0u) |
+           (ops->set_metric_resolution ? HF_PF_METRIC_RESOLUTION : 0u) |
+           (ops->containers && ops->container ? HF_PF_CONTAINERS : 0u) | (ops->resize ? HF_PF_RESIZE : 0u) |
+           (ops->specialize ? HF_PF_SPECIALIZE : 0u) | (ops->retry_queued ? HF_PF_RETRY_QUEUED : 0u);
+}
+
+/* "pods", "containers", ... for one HF_PF_* bit; "?" for anything else. */
+const char *hf_platform_feature_name(unsigned feature);
 
 static inline hf_time hf_platform_now(const struct hf_platform *p) { return p->ops->now(p->backend); }
 

@@ -1,5 +1,6 @@
-/* A one-line progress display on stderr for long runs: shown only when stderr is a terminal and the
- * run has taken more than a second, refreshed at most 5 times a second, erased when done. */
+/* Progress of long runs on stderr. On a terminal: one line, shown once the run has taken more than
+ * a second, refreshed at most 5 times a second, erased when done. Otherwise (a log file, a batch
+ * job): a plain line every 30 s of wall time, so a long run is never silent. Both off with -q. */
 #ifndef HF_PROGRESS_H
 #define HF_PROGRESS_H
 
@@ -9,6 +10,7 @@
 
 struct hf_progress {
     bool enabled;
+    bool terminal; /* stderr is a terminal: redraw in place; else append a line every 30 s */
     bool shown;
     const char *label;
     double started, last_draw;

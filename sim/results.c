@@ -1,6 +1,8 @@
 #define _XOPEN_SOURCE 700 /* nftw */
 #include "sim/results.h"
 
+#include "sim/out_dir.h"
+
 #include <errno.h>
 #include <ftw.h>
 #include <libgen.h>
@@ -53,6 +55,8 @@ bool hf_results_begin(struct hf_results *r, const char *final_dir, struct hf_err
     memcpy(r->final_dir, final_dir, len);
     r->final_dir[len] = '\0';
 
+    if (!hf_out_dir_check(r->final_dir, "--out", err))
+        return false;
     char copy1[PATH_MAX], copy2[PATH_MAX];
     strcpy(copy1, r->final_dir);
     strcpy(copy2, r->final_dir);
@@ -63,11 +67,19 @@ bool hf_results_begin(struct hf_results *r, const char *final_dir, struct hf_err
     int n = snprintf(r->tmp_dir, sizeof r->tmp_dir, "%s/.%s.tmp-%ld", parent, base, (long)getpid());
     if (n < 0 || (size_t)n >= sizeof r->tmp_dir)
         return hf_fail(err, HF_EXIT_USAGE, "--out: directory name too long");
-    hf_remove_tree(r->tmp_dir); /* a leftover of a killed run that had our pid */
+    /* Leftovers of killed runs (SIGKILL, power loss) of this name; ours too, if a dead run had our pid. */
+    hf_out_dir_sweep_stale(parent, base);
+    if (hf_out_dir_is_marked(r->tmp_dir))
+        hf_remove_tree(r->tmp_dir);
     if (mkdir(r->tmp_dir, 0777) != 0)
         return hf_fail(err, HF_EXIT_RUN_FAILED, "%s: cannot create directory: %s", r->tmp_dir,
                        strerror(errno));
     r->open = true;
+    /* The marker goes in first, so even a half-written directory is recognisably hfsim's. */
+    if (!hf_out_dir_mark(r->tmp_dir, "results", err)) {
+        hf_results_abort(r);
+        return false;
+    }
     return true;
 }
 
@@ -112,9 +124,9 @@ bool hf_results_commit(struct hf_results *r, struct hf_error *err)
     char old[PATH_MAX + 32];
     old[0] = '\0';
     if (lstat(r->final_dir, &st) == 0) {
-        if (!S_ISDIR(st.st_mode))
-            return hf_fail(err, HF_EXIT_RUN_FAILED, "%s exists and is not a directory",
-                           r->final_dir);
+        /* Checked at begin; checked again since something may have appeared there meanwhile. */
+        if (!hf_out_dir_check(r->final_dir, "--out", err))
+            return false;
         /* Swap the old result aside first; rename() cannot replace a non-empty directory. */
         snprintf(old, sizeof old, "%s.old-%ld", r->tmp_dir, (long)getpid());
         if (rename(r->final_dir, old) != 0)

@@ -3,14 +3,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "models/cluster.h"
 #include "models/cluster_scenario.h"
 #include "models/station.h"
 #include "policies/registry.h"
 #include "sim/engine.h"
+#include "sim/interrupt.h"
 #include "sim/progress.h"
 #include "sim/results.h"
+#include "sim/scenario_fit.h"
 #include "sim/schema.h"
 #include "sim/stabilization.h"
 #include "sim/timeseries.h"
@@ -70,6 +73,7 @@ struct run {
     struct hf_histogram rolling[ROLLING_MAX], rolling_merged;
     int rolling_count, rolling_next;
     bool write_failed;
+    int interrupted; /* SIGINT or SIGTERM arrived: the run stopped early */
 };
 
 static void on_sample(struct hf_engine *engine, void *ctx, uint64_t arg)
@@ -111,13 +115,26 @@ static void on_sample(struct hf_engine *engine, void *ctx, uint64_t arg)
     r->sampled_busy_core_ns = st->busy_core_ns;
     if (!hf_timeseries_row(&r->series, hf_time_to_s(hf_engine_now(engine)), row))
         r->write_failed = true;
-    if (!hf_latency_bins_push(&r->bins, hf_histogram_mean(lat) / 1e6 * (double)st->interval_completed,
-                              st->interval_completed))
-        r->write_failed = true;
     hf_histogram_reset(&st->interval_latency);
     st->interval_arrived = st->interval_completed = st->interval_failed = 0;
     if (hf_engine_now(engine) + r->interval <= r->drain_end)
         hf_engine_after(engine, r->interval, on_sample, r, 0);
+}
+
+/* Every simulated second: one bin of the time-to-stabilize recorder (its own clock, not the output
+ * interval's). */
+#define STABILIZATION_BIN_S 1.0
+static void on_stabilization_bin(struct hf_engine *engine, void *ctx, uint64_t arg)
+{
+    (void)arg;
+    struct run *r = ctx;
+    struct hf_model_stats *st = r->model.stats;
+    if (!hf_latency_bins_push(&r->bins, (double)st->bin_latency_ns / 1e6, st->bin_completed))
+        r->write_failed = true;
+    st->bin_latency_ns = st->bin_completed = 0;
+    hf_time bin = hf_time_from_s(STABILIZATION_BIN_S);
+    if (hf_engine_now(engine) + bin <= r->drain_end)
+        hf_engine_after(engine, bin, on_stabilization_bin, r, 0);
 }
 
 static json_t *latency_json(const struct hf_histogram *h)
@@ -271,6 +288,9 @@ static bool setup(struct run *r, const json_t *scenario, struct hf_error *err)
         return false;
     if (!create_model(r, scenario, err))
         return false;
+    const char *model = hf_json_string_at(scenario, "model");
+    if (!hf_scenario_check_features(scenario, hf_platform_features(r->model.platform->ops), model, err))
+        return false;
     r->model.stats->requests_log = r->requests_file;
 
     r->policy = hf_policy_find(hf_json_string_at(scenario, "policy"));
@@ -294,6 +314,7 @@ static bool setup(struct run *r, const json_t *scenario, struct hf_error *err)
         hf_engine_set_source(&r->engine, &r->workload.source);
     }
     hf_engine_at(&r->engine, r->interval, on_sample, r, 0);
+    hf_engine_at(&r->engine, hf_time_from_s(STABILIZATION_BIN_S), on_stabilization_bin, r, 0);
     return true;
 }
 
@@ -309,14 +330,29 @@ static void teardown(struct run *r)
     hf_engine_fini(&r->engine);
 }
 
+/* Every 65,536 events: a pending SIGINT/SIGTERM stops the run; then the progress display. */
+static void on_tick(const struct hf_engine *engine, void *ctx)
+{
+    struct run *r = ctx;
+    if (!r->interrupted && (r->interrupted = hf_interrupt_pending()) != 0)
+        hf_engine_stop((struct hf_engine *)engine);
+    hf_progress_engine_hook(engine, &r->progress);
+}
+
 static void simulate(struct run *r)
 {
-    hf_engine_set_progress(&r->engine, hf_progress_engine_hook, &r->progress, 1u << 16);
+    hf_engine_set_progress(&r->engine, on_tick, r, 1u << 16);
     hf_engine_run_until(&r->engine, r->duration);
-    /* Drain: no more arrivals; let what is in flight finish, a sampling interval at a time. */
-    while (hf_ledger_in_flight(&r->model.stats->ledger) > 0 && hf_engine_now(&r->engine) < r->drain_end) {
-        hf_time next = hf_engine_now(&r->engine) + r->interval;
-        hf_engine_run_until(&r->engine, next < r->drain_end ? next : r->drain_end);
+    /* Drain: no more arrivals; the run ends when the last request in flight ends (or at drain_end),
+     * found event time by event time so that the end, and every figure integrated up to it, does
+     * not depend on how often results are sampled (outputs.interval_s). */
+    while (hf_ledger_in_flight(&r->model.stats->ledger) > 0 && !r->interrupted) {
+        hf_time next = hf_engine_next_time(&r->engine);
+        if (next > r->drain_end) {
+            hf_engine_run_until(&r->engine, r->drain_end);
+            break;
+        }
+        hf_engine_run_until(&r->engine, next);
     }
     r->model.fail_all(r->model.impl, HF_FAIL_RUN_END);
 }
@@ -328,16 +364,20 @@ bool hf_run_scenario(const json_t *given, const struct hf_run_options *options,
     struct run *r = calloc(1, sizeof *r);
     if (!r)
         return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
-    json_t *scenario = hf_trace_open_scenario(given, &r->trace, err);
+    struct hf_interrupt interrupt;
+    hf_interrupt_open(&interrupt);
+    /* Refused before the trace is indexed: a policy its model cannot host. */
+    json_t *scenario = hf_scenario_check_fit(given, err) ? hf_trace_open_scenario(given, &r->trace, err) : NULL;
     if (!scenario) {
         hf_trace_close(r->trace);
         free(r);
+        hf_interrupt_close(&interrupt);
         return false;
     }
     r->interval = hf_time_from_s(hf_json_number_at(scenario, "outputs.interval_s"));
     r->duration = hf_time_from_s(hf_json_number_at(scenario, "duration_s"));
     r->drain_end = r->duration + hf_time_from_s(hf_json_number_at(scenario, "drain_s"));
-    hf_latency_bins_init(&r->bins, hf_json_number_at(scenario, "outputs.interval_s"));
+    hf_latency_bins_init(&r->bins, STABILIZATION_BIN_S);
     double rolling = hf_json_number_at(scenario, "outputs.stabilize_window_s") /
                      hf_json_number_at(scenario, "outputs.interval_s");
     r->rolling_count = rolling < 1 ? 1 : rolling > ROLLING_MAX ? ROLLING_MAX : (int)(rolling + 0.5);
@@ -361,12 +401,22 @@ bool hf_run_scenario(const json_t *given, const struct hf_run_options *options,
     }
     ok = ok && (!r->trace || hf_trace_write_functions(r->trace, &r->results, err));
     ok = ok && setup(r, scenario, err);
-    if (ok) {
+    if (ok && options->progress) {
+        double expected = r->trace ? (double)hf_trace_stats(r->trace)->expected : hf_synthetic_expected(&r->workload);
+        if (expected >= 1e7)
+            fprintf(stderr, "hfsim: run: about %.3g invocations over %.0f simulated s%s\n", expected,
+                    hf_time_to_s(r->duration), isatty(STDERR_FILENO) ? "" : " (a progress line every 30 s)");
+    }
+    if (ok && !(r->interrupted = hf_interrupt_pending())) {
         hf_progress_start(&r->progress, "run", r->drain_end, options->progress);
         simulate(r);
         hf_progress_finish(&r->progress);
-        ok = hf_ledger_check(&r->model.stats->ledger, err);
     }
+    if (ok && r->interrupted)
+        ok = hf_fail(err, (enum hf_exit)(HF_EXIT_SIGNAL + r->interrupted),
+                     "interrupted by %s: removed the half-written %s", hf_interrupt_name(r->interrupted),
+                     options->out_dir);
+    ok = ok && hf_ledger_check(&r->model.stats->ledger, err);
     if (ok && r->trace && hf_trace_failed(r->trace, err))
         ok = false;
     if (ok && r->trace) {
@@ -425,5 +475,6 @@ bool hf_run_scenario(const json_t *given, const struct hf_run_options *options,
         hf_histogram_destroy(&r->rolling[i]);
     free(r);
     json_decref(scenario);
+    hf_interrupt_close(&interrupt);
     return ok;
 }

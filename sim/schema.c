@@ -38,11 +38,44 @@ static void format_bound(char *buf, size_t n, double v)
     snprintf(buf, n, "%.12g", v);
 }
 
+/* Bounds every field of a unit gets, so that no value overflows the int64-nanosecond clock, a
+ * 32-bit count or memory (products such as rate x duration are checked where they are formed).
+ * Times are bounded to 1e9 s (about 31 years): sums of a few of them still fit in 2^63 ns. */
+static const struct {
+    const char *unit;
+    double max;
+    const char *why;
+} unit_caps[] = {
+    {"s", 1e9, "times are bounded to 1e9 s, within the int64-nanosecond clock"},
+    {"ms", 1e12, "times are bounded to 1e9 s, within the int64-nanosecond clock"},
+    {"min", 1e9 / 60, "times are bounded to 1e9 s, within the int64-nanosecond clock"},
+    {"1/s", 1e9, "a rate above 1e9/s is below the clock's 1 ns resolution"},
+    {"count", 1e9, "counts are 32-bit"},
+    {"MiB", 1e9, "memory is bounded to 1e9 MiB"},
+    {"MiB/s", 1e9, "bandwidth is bounded to 1e9 MiB/s"},
+    {"cores", 1e6, "cores are bounded to 1e6"},
+    {"%", 1e6, "percentages are bounded to 1e6"},
+};
+
+double hf_schema_max(const struct hf_field *f, const char **why)
+{
+    double max = (f->flags & HF_F_MAX) ? f->max : INFINITY;
+    *why = NULL;
+    for (size_t i = 0; f->unit && i < sizeof unit_caps / sizeof *unit_caps; i++)
+        if (strcmp(f->unit, unit_caps[i].unit) == 0 && unit_caps[i].max < max) {
+            max = unit_caps[i].max;
+            *why = unit_caps[i].why;
+        }
+    return max;
+}
+
 static bool check_range(const struct hf_field *f, double v, const char *path, struct hf_error *err)
 {
     char lo[32], hi[32], got[32];
+    const char *cap_why;
+    double max = hf_schema_max(f, &cap_why);
     format_bound(lo, sizeof lo, f->min);
-    format_bound(hi, sizeof hi, f->max);
+    format_bound(hi, sizeof hi, max);
     format_bound(got, sizeof got, v);
     if (!isfinite(v))
         return hf_fail(err, HF_EXIT_BAD_INPUT, "%s: must be a finite number", path);
@@ -50,8 +83,10 @@ static bool check_range(const struct hf_field *f, double v, const char *path, st
         return hf_fail(err, HF_EXIT_BAD_INPUT, "%s: must be > %s (got %s)", path, lo, got);
     if ((f->flags & HF_F_MIN) && !(f->flags & HF_F_MIN_EXCL) && !(v >= f->min))
         return hf_fail(err, HF_EXIT_BAD_INPUT, "%s: must be >= %s (got %s)", path, lo, got);
-    if ((f->flags & HF_F_MAX) && !(v <= f->max))
-        return hf_fail(err, HF_EXIT_BAD_INPUT, "%s: must be <= %s (got %s)", path, hi, got);
+    if (!(v <= max))
+        return hf_fail(err, HF_EXIT_BAD_INPUT, "%s: must be <= %s%s%s (got %s)%s%s", path, hi,
+                       f->unit && *f->unit ? " " : "", f->unit ? f->unit : "", got, cap_why ? ": " : "",
+                       cap_why ? cap_why : "");
     return true;
 }
 
@@ -221,9 +256,11 @@ static void markdown_rows(FILE *out, const struct hf_field *fields, const char *
         if (f->flags & HF_F_MIN)
             used += (size_t)snprintf(constraint + used, sizeof constraint - used, "%s %.12g",
                                      (f->flags & HF_F_MIN_EXCL) ? ">" : ">=", f->min);
-        if (f->flags & HF_F_MAX)
+        const char *cap_why;
+        double max = hf_schema_max(f, &cap_why);
+        if (isfinite(max) && (f->type == HF_T_INT || f->type == HF_T_NUMBER))
             used += (size_t)snprintf(constraint + used, sizeof constraint - used, "%s<= %.12g",
-                                     used ? ", " : "", f->max);
+                                     used ? ", " : "", max);
         if (f->type == HF_T_ENUM)
             for (const char *const *c = f->choices; *c; c++)
                 used += (size_t)snprintf(constraint + used, sizeof constraint - used, "%s`%s`",

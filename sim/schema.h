@@ -49,6 +49,10 @@ struct hf_field {
     const struct hf_field *fields; /* HF_T_OBJECT: children; HF_T_ARRAY: item schema */
 };
 
+/* A field's upper bound: its own max, or the bound of its unit when lower (INFINITY if none);
+ * *why says where a unit bound comes from (NULL for the field's own). */
+double hf_schema_max(const struct hf_field *f, const char **why);
+
 json_t *hf_schema_resolve(const struct hf_field *fields, const json_t *doc, struct hf_error *err);
 
 /* Writes the field reference as a Markdown table: path, type, unit, default, constraint, meaning. */

@@ -2,6 +2,8 @@
 #define _XOPEN_SOURCE 700 /* realpath */
 #include "sim/sweep.h"
 
+#include "sim/out_dir.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <jansson.h>
@@ -21,6 +23,7 @@
 #include "sim/policy_list.h"
 #include "sim/results.h"
 #include "sim/run.h"
+#include "sim/scenario_fit.h"
 #include "sim/schema.h"
 #include "sim/summary_columns.h"
 #include "sim/wallclock.h"
@@ -504,6 +507,13 @@ bool hf_sweep(const struct hf_sweep_options *o, char *written, size_t written_si
             snprintf(s->out, sizeof s->out, "%s", o->out_dir);
         else
             snprintf(s->out, sizeof s->out, "results/sweep-%s", hf_json_string_at(base, "name"));
+        /* --run-job and --merge work inside a sweep directory that the emitting run made. */
+        if (o->mode == HF_SWEEP_ONE_JOB || o->mode == HF_SWEEP_MERGE)
+            ok = hf_out_dir_is_marked(s->out) ||
+                 hf_fail(err, HF_EXIT_USAGE, "%s: not a sweep directory hfsim made (no %s marker)", s->out,
+                         HF_OUT_MARKER);
+        else
+            ok = hf_out_dir_check(s->out, "--out", err);
     }
     if (ok && o->mode == HF_SWEEP_ONE_JOB) {
         /* One task of an emitted sweep: the manifest was checked when it was emitted. */
@@ -537,7 +547,13 @@ bool hf_sweep(const struct hf_sweep_options *o, char *written, size_t written_si
     /* Every job's scenario is checked before anything runs. */
     for (uint64_t job = 0; ok && job < s->jobs; job++) {
         json_t *scenario = job_scenario(s, job, err);
-        ok = scenario != NULL;
+        ok = scenario != NULL && hf_scenario_check_fit(scenario, err);
+        /* An axis a policy never reads would give it identical rows: say so instead. */
+        char why[256];
+        for (size_t a = 0; ok && a < s->grid->axis_count; a++)
+            if (hf_scenario_ignores(scenario, s->grid->axes[a].path, why, sizeof why))
+                ok = hf_fail(err, HF_EXIT_BAD_INPUT, "sweep axis %s, policy %s: %s", s->grid->axes[a].path,
+                             s->list.names[job % (uint64_t)s->list.count], why);
         json_decref(scenario);
     }
     uint64_t *pending = ok ? malloc((s->jobs ? s->jobs : 1) * sizeof *pending) : NULL;
@@ -545,7 +561,7 @@ bool hf_sweep(const struct hf_sweep_options *o, char *written, size_t written_si
     if (ok && !pending)
         ok = hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
     if (ok)
-        ok = hf_mkdirs(s->out, err) && write_manifest(s, err);
+        ok = hf_mkdirs(s->out, err) && hf_out_dir_mark(s->out, "sweep", err) && write_manifest(s, err);
     if (ok && (o->mode == HF_SWEEP_EMIT_SLURM || o->mode == HF_SWEEP_EMIT_PARALLEL)) {
         ok = emit(s, err);
         if (ok)

@@ -1,7 +1,7 @@
 /* Simulated time: signed 64-bit nanoseconds since the start of a run.
  *
  * Integer time keeps event order exact and reproducible: no float equality, no drift when intervals
- * are added up. 2^63 ns is about 292 years, far beyond any run. Conversions from seconds round to the
+ * are added up. 2^63 ns is about 292 years, far beyond any run (inputs are bounded to 1e9 s). Conversions from seconds round to the
  * nearest nanosecond. */
 #ifndef HF_TIME_H
 #define HF_TIME_H
@@ -16,8 +16,20 @@ typedef int64_t hf_time;
 #define HF_NS_PER_S INT64_C(1000000000)
 #define HF_TIME_NEVER INT64_MAX
 
-static inline hf_time hf_time_from_s(double seconds) { return (hf_time)llround(seconds * 1e9); }
-static inline hf_time hf_time_from_ms(double ms) { return (hf_time)llround(ms * 1e6); }
+/* Inputs are bounded (schema: 1e9 s), but a drawn duration (a lognormal tail) can go beyond: such a
+ * time saturates at HF_TIME_FAR (~146 years), later than any run's end, instead of overflowing.
+ * NaN maps to 0. */
+#define HF_TIME_FAR (INT64_C(1) << 62)
+static inline hf_time hf_time_from_ns(double ns)
+{
+    if (ns >= (double)HF_TIME_FAR)
+        return HF_TIME_FAR;
+    if (ns <= -(double)HF_TIME_FAR)
+        return -HF_TIME_FAR;
+    return ns == ns ? (hf_time)llround(ns) : 0;
+}
+static inline hf_time hf_time_from_s(double seconds) { return hf_time_from_ns(seconds * 1e9); }
+static inline hf_time hf_time_from_ms(double ms) { return hf_time_from_ns(ms * 1e6); }
 static inline double hf_time_to_s(hf_time t) { return (double)t / 1e9; }
 static inline double hf_time_to_ms(hf_time t) { return (double)t / 1e6; }
 

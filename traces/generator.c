@@ -19,6 +19,9 @@
  *   log-normal with median 170 MB, ln-sd 0.668; within an app, ln-sd 0.2. */
 #include "traces/generator.h"
 
+#include "sim/out_dir.h"
+#include "sim/results.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -387,8 +390,9 @@ bool hf_trace_generate(const struct hf_trace_gen_options *o, char **written, uin
         return hf_fail(err, HF_EXIT_USAGE, "trace gen: --minutes must be 1..1440 (one day)");
     if (o->format != HF_TRACE_AZURE2019 && o->format != HF_TRACE_AZURE2021)
         return hf_fail(err, HF_EXIT_USAGE, "trace gen: --format must be azure2019 or azure2021");
-    if (mkdir(o->out_dir, 0777) != 0 && errno != EEXIST)
-        return hf_fail(err, HF_EXIT_RUN_FAILED, "%s: cannot create directory: %s", o->out_dir, strerror(errno));
+    if (!hf_out_dir_check(o->out_dir, "--out", err) || !hf_mkdirs(o->out_dir, err) ||
+        !hf_out_dir_mark(o->out_dir, "generated trace", err))
+        return false;
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     if (!rng)
         return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");

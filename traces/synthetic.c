@@ -155,3 +155,11 @@ double hf_synthetic_rate_at(const struct hf_synthetic *s, double t_s)
             return s->segments[i].rate_per_s;
     return 0;
 }
+
+double hf_synthetic_expected(const struct hf_synthetic *s)
+{
+    double total = 0;
+    for (size_t i = 0; i < s->segment_count; i++)
+        total += s->segments[i].rate_per_s * (s->segments[i].end_s - s->segments[i].start_s);
+    return total;
+}

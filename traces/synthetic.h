@@ -51,4 +51,7 @@ void hf_synthetic_destroy(struct hf_synthetic *s);
 /* The rate in force at time t (for tests and plots). */
 double hf_synthetic_rate_at(const struct hf_synthetic *s, double t_s);
 
+/* Invocations the workload is expected to issue over the run (the integral of its rate). */
+double hf_synthetic_expected(const struct hf_synthetic *s);
+
 #endif

@@ -129,6 +129,7 @@ static void hyperfaas_fini(void *state) { hf_gs_fini(state); }
 
 const struct hf_policy_type hf_policy_hyperfaas = {
     .name = "hyperfaas",
+    .needs = HF_PF_CONTAINERS | HF_PF_RESIZE | HF_PF_SPECIALIZE | HF_PF_RETRY_QUEUED | HF_PF_ROUTING,
     .summary = "HyperFaaS: global + in-container schedulers, scale up then out (sharing), then cold starts",
     .params = params,
     .state_size = sizeof(struct hf_hyperfaas),

@@ -488,7 +488,7 @@ static double run_mean_latency_ms(const char *const *sets, size_t n)
     "model=\"cluster\"", "policy=\"fixed\"", "fixed.replicas=1", "cluster.vms=1",                    \
         "function.cpu_limit=1", "function.cpu_request=1", "function.concurrency=" concurrency,       \
         "function.memory_mib=8192", "workload.memory_mb=0", "gateway.ingress_ms=0",                 \
-        "gateway.timeout_s=1e12", "workload.bursts=[]", "workload.rate_per_s=7",                     \
+        "gateway.timeout_s=1e9", "workload.bursts=[]", "workload.rate_per_s=7",                     \
         "workload.service.dist=\"lognormal\"", "workload.service.mean_ms=100",                       \
         "workload.service.cv=1.5", "duration_s=60000", "drain_s=600", "outputs.interval_s=60",       \
         "function.cold_start.preset=\"checkpoint-restore\""

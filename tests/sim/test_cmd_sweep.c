@@ -24,7 +24,7 @@ static void teardown(void) { hf_remove_tree(base); }
 
 TestSuite(cmd_sweep, .init = setup, .fini = teardown);
 
-#define GRID "--set hpa.sync_period_s=5,15 --set cluster.vms=6..8:2 --set duration_s=120 " \
+#define GRID "--set gateway.timeout_s=20,30 --set cluster.vms=6..8:2 --set duration_s=120 " \
              "--set workload.bursts.0.start_s=40 --set workload.bursts.0.duration_s=60 --policies hpa,hyperfaas"
 
 static char *slurp(const char *rel)
@@ -66,7 +66,7 @@ Test(cmd_sweep, the_same_csv_whatever_the_number_of_jobs, .timeout = 120)
     for (char *c = a; *c; c++)
         rows += *c == '\n';
     cr_assert_eq(rows, 1 + 4 * 2, "a header, then 4 points x 2 policies: %s", a);
-    cr_assert(strncmp(a, "point,policy,hpa.sync_period_s,cluster.vms,", 43) == 0, "%s", a);
+    cr_assert(strncmp(a, "point,policy,gateway.timeout_s,cluster.vms,", 43) == 0, "%s", a);
     free(a);
     free(b);
     cr_assert(exists("one/runs/hyperfaas/p000003/summary.json"));

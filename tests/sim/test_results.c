@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sim/out_dir.h"
 #include "sim/results.h"
 
 static bool exists(const char *p)
@@ -84,6 +85,8 @@ Test(results, commit_replaces_an_earlier_result_whole)
     cr_assert_eq(mkdir(final, 0777), 0);
     FILE *f = fopen(stale, "w");
     fclose(f);
+    struct hf_error mark_err;
+    cr_assert(hf_out_dir_mark(final, "results", &mark_err)); /* the earlier result was hfsim's */
     struct hf_results r;
     struct hf_error err;
     cr_assert(hf_results_begin(&r, final, &err));

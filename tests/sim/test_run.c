@@ -123,7 +123,46 @@ Test(run, unwritable_output_fails_without_a_results_directory)
     struct hf_run_options opt = {.out_dir = out, .progress = false};
     struct hf_run_report rep;
     cr_assert_not(hf_run_scenario(s, &opt, &rep, &err));
-    cr_assert_eq(err.code, HF_EXIT_RUN_FAILED);
+    cr_assert_eq(err.code, HF_EXIT_USAGE, "%s", err.message); /* --out names an impossible path */
     cr_assert(strstr(err.message, blocker), "%s", err.message);
     json_decref(s);
+}
+
+/* Output settings never move a result: the same scenario sampled every 0.3 s, 1 s and 7 s, with and
+ * without requests.csv, gives the same summary.json byte for byte (the drain ends at the last
+ * completion, integrals are read without advancing the model, the stabilization recorder has its
+ * own 1 s bins). Station and cluster, a scaling policy on each. */
+Test(run, output_settings_do_not_change_the_summary, .init = setup, .fini = teardown, .timeout = 120)
+{
+    static const char *const models[][6] = {
+        {"model=\"station\"", "policy=\"fixed\"", "duration_s=90", "drain_s=30", "fixed.replicas=10", NULL},
+        {"model=\"cluster\"", "policy=\"hpa-tuned\"", "duration_s=90", "workload.bursts.0.start_s=30",
+         "workload.bursts.0.duration_s=30", NULL},
+        {"model=\"cluster\"", "policy=\"hyperfaas\"", "duration_s=90", "workload.bursts.0.start_s=30",
+         "workload.bursts.0.duration_s=30", NULL},
+    };
+    static const char *const outputs[][2] = {
+        {"outputs.interval_s=1", "outputs.requests_csv=false"},
+        {"outputs.interval_s=0.3", "outputs.requests_csv=true"},
+        {"outputs.interval_s=7", "outputs.requests_csv=false"},
+    };
+    for (size_t m = 0; m < sizeof models / sizeof *models; m++) {
+        char first[300] = "";
+        for (size_t o = 0; o < sizeof outputs / sizeof *outputs; o++) {
+            const char *sets[8];
+            size_t n = 0;
+            while (models[m][n])
+                sets[n] = models[m][n], n++;
+            sets[n++] = outputs[o][0];
+            sets[n++] = outputs[o][1];
+            char name[32], out[300];
+            snprintf(name, sizeof name, "m%zu-o%zu", m, o);
+            run_to(name, sets, n, out, sizeof out);
+            if (o == 0)
+                snprintf(first, sizeof first, "%s", out);
+            else
+                cr_assert(same_file(first, out, "summary.json"), "%s (%s): summary.json moved with %s %s",
+                          models[m][0], models[m][1], outputs[o][0], outputs[o][1]);
+        }
+    }
 }

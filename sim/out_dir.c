@@ -1,0 +1,161 @@
+#define _XOPEN_SOURCE 700 /* realpath, nftw in results.c */
+#include "sim/out_dir.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sim/results.h"
+
+static bool path_join(char *buf, size_t size, const char *dir, const char *name)
+{
+    int n = snprintf(buf, size, "%s/%s", dir, name);
+    return n > 0 && (size_t)n < size;
+}
+
+bool hf_out_dir_is_marked(const char *dir)
+{
+    char marker[PATH_MAX + 16];
+    struct stat st;
+    return path_join(marker, sizeof marker, dir, HF_OUT_MARKER) && lstat(marker, &st) == 0 &&
+           S_ISREG(st.st_mode);
+}
+
+/* True when `real` is `base` or an ancestor of it (both canonical). */
+static bool is_same_or_ancestor(const char *real, const char *base)
+{
+    size_t n = strlen(real);
+    if (strcmp(real, "/") == 0)
+        return true;
+    return strncmp(real, base, n) == 0 && (base[n] == '\0' || base[n] == '/');
+}
+
+static bool is_empty_dir(const char *path)
+{
+    DIR *d = opendir(path);
+    if (!d)
+        return false;
+    bool empty = true;
+    for (struct dirent *e; empty && (e = readdir(d));)
+        empty = strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0;
+    closedir(d);
+    return empty;
+}
+
+bool hf_out_dir_check(const char *path, const char *flag, struct hf_error *err)
+{
+    if (!path || !*path)
+        return hf_fail(err, HF_EXIT_USAGE, "%s: an empty directory name", flag);
+    struct stat st;
+    if (lstat(path, &st) != 0) {
+        if (errno == ENOENT)
+            return true; /* made by hfsim from scratch */
+        return hf_fail(err, HF_EXIT_USAGE, "%s %s: %s", flag, path, strerror(errno));
+    }
+    if (S_ISLNK(st.st_mode))
+        return hf_fail(err, HF_EXIT_USAGE,
+                       "%s %s: is a symbolic link; hfsim writes only to a real directory it made (name "
+                       "the target, or another path)", flag, path);
+    if (!S_ISDIR(st.st_mode))
+        return hf_fail(err, HF_EXIT_USAGE, "%s %s: exists and is not a directory; hfsim will not replace it",
+                       flag, path);
+    char real[PATH_MAX], cwd[PATH_MAX], home[PATH_MAX];
+    if (!realpath(path, real))
+        return hf_fail(err, HF_EXIT_USAGE, "%s %s: %s", flag, path, strerror(errno));
+    if (strcmp(real, "/") == 0)
+        return hf_fail(err, HF_EXIT_USAGE, "%s %s: refusing to write over the root directory", flag, path);
+    const char *home_env = getenv("HOME");
+    if (home_env && *home_env && realpath(home_env, home) && strcmp(real, home) == 0)
+        return hf_fail(err, HF_EXIT_USAGE, "%s %s: refusing to write over your home directory; name a "
+                                           "new directory inside it", flag, path);
+    if (getcwd(cwd, sizeof cwd) && is_same_or_ancestor(real, cwd))
+        return hf_fail(err, HF_EXIT_USAGE,
+                       "%s %s: is the working directory or one of its parents; hfsim replaces its output "
+                       "directory whole, so name a new directory (e.g. results/mine)", flag, path);
+    if (hf_out_dir_is_marked(path) || is_empty_dir(path))
+        return true;
+    return hf_fail(err, HF_EXIT_USAGE,
+                   "%s %s: a directory hfsim did not make (it is not empty and has no %s marker); "
+                   "hfsim replaces only its own results: name a new directory, or remove this one yourself",
+                   flag, path, HF_OUT_MARKER);
+}
+
+bool hf_out_dir_mark(const char *dir, const char *kind, struct hf_error *err)
+{
+    char marker[PATH_MAX + 16];
+    if (!path_join(marker, sizeof marker, dir, HF_OUT_MARKER))
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "%s: path too long", dir);
+    FILE *f = fopen(marker, "w");
+    if (!f)
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "%s: cannot write: %s", marker, strerror(errno));
+    /* Content is for people; only the file's presence counts. */
+    fprintf(f, "hfsim %s directory: hfsim may replace it whole on a later run with the same output path\n",
+            kind);
+    bool ok = !ferror(f);
+    ok = fclose(f) == 0 && ok;
+    return ok || hf_fail(err, HF_EXIT_RUN_FAILED, "%s: write failed: %s", marker, strerror(errno));
+}
+
+/* Parses "<pid>" or "<pid>.old-<pid>" after the ".tmp-" of a half-written sibling. */
+static bool parse_owner(const char *text, long *pid)
+{
+    char *end;
+    errno = 0;
+    *pid = strtol(text, &end, 10);
+    if (errno || end == text || *pid <= 0)
+        return false;
+    return *end == '\0' || strncmp(end, ".old-", 5) == 0;
+}
+
+int hf_out_dir_sweep_stale(const char *parent, const char *base)
+{
+    char prefix[NAME_MAX + 16];
+    int n = snprintf(prefix, sizeof prefix, ".%s.tmp-", base);
+    if (n < 0 || (size_t)n >= sizeof prefix)
+        return 0;
+    DIR *d = opendir(parent);
+    if (!d)
+        return 0;
+    int removed = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        long pid;
+        if (strncmp(e->d_name, prefix, (size_t)n) != 0 || !parse_owner(e->d_name + n, &pid))
+            continue;
+        /* A live process (ours included) owns it; EPERM means alive under another user. */
+        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue;
+        char path[PATH_MAX];
+        if (path_join(path, sizeof path, parent, e->d_name) && hf_out_dir_is_marked(path) &&
+            hf_remove_tree(path))
+            removed++;
+    }
+    closedir(d);
+    return removed;
+}
+
+bool hf_out_file_check(const char *path, const char *flag, const char *signature, struct hf_error *err)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return errno == ENOENT || hf_fail(err, HF_EXIT_USAGE, "%s %s: %s", flag, path, strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        return hf_fail(err, HF_EXIT_USAGE, "%s %s: exists and is not a regular file; hfsim will not replace it",
+                       flag, path);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return hf_fail(err, HF_EXIT_USAGE, "%s %s: %s", flag, path, strerror(errno));
+    char buf[16384];
+    size_t got = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[got] = '\0';
+    if (strstr(buf, signature))
+        return true;
+    return hf_fail(err, HF_EXIT_USAGE, "%s %s: an existing file hfsim did not write; name a new file, or "
+                                       "remove this one yourself", flag, path);
+}
