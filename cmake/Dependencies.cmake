@@ -14,6 +14,9 @@ endfunction()
 hfsim_require_pkg(GSL gsl libgsl-dev)
 hfsim_require_pkg(JANSSON jansson libjansson-dev)
 hfsim_require_pkg(CURL libcurl libcurl4-openssl-dev)
+# Compressed traces (gzip, xz) are read as they are.
+hfsim_require_pkg(ZLIB zlib zlib1g-dev)
+hfsim_require_pkg(LZMA liblzma liblzma-dev)
 
 # libcsv ships no pkg-config file on Debian.
 find_path(LIBCSV_INCLUDE_DIR csv.h)

@@ -198,7 +198,7 @@ bool hf_validate(const struct hf_validate_options *o, struct hf_error *err)
         }
     }
     if (ok)
-        hf_gnuplot_draw(res.tmp_dir, "validation.gp", "", "validate");
+        hf_gnuplot_draw(res.tmp_dir, "validation.gp", "validate", o->out_dir);
     ok = ok && hf_results_commit(&res, err);
     if (!ok && open)
         hf_results_abort(&res);

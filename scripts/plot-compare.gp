@@ -1,6 +1,7 @@
-# Plots of an `hfsim compare` directory. hfsim compare copies this script into the directory as
-# plot.gp and runs it there, once per format; to redraw by hand, in that directory:
-#   gnuplot -e "policies='hpa hyperfaas'; scenario='figure1'; window=5; burst_start=300; burst_end=600; ext='png'" plot.gp
+# Plots of an `hfsim compare` directory. hfsim compare writes this script into the directory as
+# plot.gp, after the comparison's own values (policies, scenario, window, burst_start, burst_end),
+# and runs it there once per format; to redraw by hand, in that directory: `gnuplot plot.gp`
+# (PNG) or `gnuplot -e "ext='svg'" plot.gp`.
 # Each policy's run is in the subdirectory of its name (timeseries.csv, latency_cdf.csv; columns in
 # docs/results.md). Writes latency, containers, cpu, latency_cdf and actions .png or .svg.
 if (!exists("ext")) ext = 'png'

@@ -39,3 +39,11 @@ bool hf_arg_u64(const char *option, const char *text, unsigned long long *out, s
         return hf_fail(err, HF_EXIT_USAGE, "%s %s: expected a non-negative integer", option, text);
     return true;
 }
+
+bool hf_args_want_help(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        if (hf_arg_flag(argv[i], "--help") || hf_arg_flag(argv[i], "-h"))
+            return true;
+    return false;
+}

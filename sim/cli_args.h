@@ -16,4 +16,8 @@ bool hf_arg_flag(const char *arg, const char *name);
 /* Parses a non-negative integer option value; false with a usage error otherwise. */
 bool hf_arg_u64(const char *option, const char *text, unsigned long long *out, struct hf_error *err);
 
+/* True when --help or -h stands anywhere among argv[1..argc): asking for help wins over every
+ * other argument, even one that would take it as its value (`sweep --merge --help`). */
+bool hf_args_want_help(int argc, char **argv);
+
 #endif

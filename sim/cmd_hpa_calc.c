@@ -4,6 +4,7 @@
 
 #include "policies/hpa_snapshot.h"
 #include "sim/cli.h"
+#include "sim/json_file.h"
 #include "sim/cli_args.h"
 
 static const char help[] =
@@ -45,13 +46,10 @@ int hf_cmd_hpa_calc(int argc, char **argv)
     }
     const char *where = path[0] == '-' ? "(stdin)" : path;
     json_error_t jerr;
-    json_t *doc = path[0] == '-' ? json_loadf(stdin, JSON_REJECT_DUPLICATES, &jerr)
-                                 : json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
     struct hf_error err = {0};
+    json_t *doc = path[0] == '-' ? json_loadf(stdin, JSON_REJECT_DUPLICATES, &jerr) : hf_json_load_file(path, &err);
     if (!doc) {
-        if (jerr.line < 0)
-            hf_fail(&err, HF_EXIT_BAD_INPUT, "%s: %s", where, jerr.text);
-        else
+        if (path[0] == '-')
             hf_fail(&err, HF_EXIT_BAD_INPUT, "%s:%d:%d: %s", where, jerr.line, jerr.column, jerr.text);
         return hf_cli_report(&err);
     }

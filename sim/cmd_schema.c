@@ -28,7 +28,11 @@ int hf_cmd_schema(int argc, char **argv)
 
 int hf_cmd_policies(int argc, char **argv)
 {
-    (void)argv;
+    if (hf_args_want_help(argc, argv)) {
+        puts("usage: hfsim policies\n\nLists the scaling policies, one line each: the name `--policy` and a scenario's\n"
+             "\"policy\" take, and what it models. Each policy's parameters: hfsim schema (its section).");
+        return HF_EXIT_OK;
+    }
     if (argc > 1) {
         fprintf(stderr, "hfsim: policies takes no arguments\n");
         return HF_EXIT_USAGE;

@@ -44,6 +44,10 @@ int hf_cmd_sweep(int argc, char **argv)
     const char *value, *manifest_dir = NULL;
     char *manifest_scenario = NULL, *manifest_policies = NULL;
     int rc = HF_EXIT_OK;
+    if (hf_args_want_help(argc, argv)) {
+        fputs(sweep_usage, stdout);
+        return HF_EXIT_OK;
+    }
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         if (hf_arg_flag(arg, "--help") || hf_arg_flag(arg, "-h")) {

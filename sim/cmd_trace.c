@@ -199,6 +199,9 @@ static int info(int argc, char **argv)
                    s->missing_durations, s->missing_memory, o.default_memory_mb);
         if (s->repaired_curves)
             printf("note:         %u percentile rows were not monotone (running maximum used)\n", s->repaired_curves);
+        if (s->negative_starts)
+            printf("note:         %" PRIu64 " rows start before the trace's 0 (end - duration < 0): replayed from "
+                   "there\n", s->negative_starts);
         if (s->late_rows)
             printf("note:         %" PRIu64 " arrivals came later than the reorder window allowed\n", s->late_rows);
     }

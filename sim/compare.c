@@ -73,25 +73,26 @@ static bool precheck(const struct hf_compare_options *o, const char *const *name
     return ok;
 }
 
-static bool write_plot_script(struct hf_results *res, struct hf_error *err)
+/* plot.gp: the comparison's own values first, then the embedded script, so that `gnuplot plot.gp`
+ * in the results directory redraws the plots later exactly as hfsim drew them. */
+static bool write_plot_script(struct hf_results *res, const char *policy_words, const json_t *scenario,
+                              struct hf_error *err)
 {
     FILE *f = hf_results_open(res, "plot.gp", err);
     if (!f)
         return false;
-    fputs(hf_compare_plot_script, f);
-    return hf_results_close(res, f, "plot.gp", err);
-}
-
-/* Draws plot.gp's plots in the results directory (PNG and SVG); without gnuplot the data stays. */
-static void draw(const char *dir, const char *policy_words, const json_t *scenario)
-{
     const json_t *burst = hf_json_at(scenario, "workload.bursts.0");
     double start = burst ? hf_json_number_at(burst, "start_s") : -1;
     double end = burst ? start + hf_json_number_at(burst, "duration_s") : -1;
-    char vars[1400];
-    snprintf(vars, sizeof vars, "policies='%s'; scenario='%s'; window=%g; burst_start=%g; burst_end=%g; ", policy_words,
-             hf_json_string_at(scenario, "name"), hf_json_number_at(scenario, "outputs.stabilize_window_s"), start, end);
-    hf_gnuplot_draw(dir, "plot.gp", vars, "compare");
+    fprintf(f, "# This comparison (hfsim compare): redraw with `gnuplot plot.gp` here (ext='svg' for SVG).\n");
+    fprintf(f, "policies = '%s'\nscenario = '", policy_words);
+    for (const char *c = hf_json_string_at(scenario, "name"); *c; c++)
+        if (*c != '\'' && *c != '\n')
+            fputc(*c, f);
+    fprintf(f, "'\nwindow = %.17g\nburst_start = %.17g\nburst_end = %.17g\n\n",
+            hf_json_number_at(scenario, "outputs.stabilize_window_s"), start, end);
+    fputs(hf_compare_plot_script, f);
+    return hf_results_close(res, f, "plot.gp", err);
 }
 
 static void print_table(const char *const *names, int n, json_t **summaries)
@@ -183,9 +184,9 @@ bool hf_compare(const struct hf_compare_options *o, char *written, size_t writte
             strcat(words, names[p]);
         }
     }
-    ok = ok && write_csv(&res, names, n, summaries, err) && write_plot_script(&res, err);
+    ok = ok && write_csv(&res, names, n, summaries, err) && write_plot_script(&res, words, base, err);
     if (ok && o->plots)
-        draw(res.tmp_dir, words, base);
+        hf_gnuplot_draw(res.tmp_dir, "plot.gp", "compare", out);
     ok = ok && hf_results_commit(&res, err);
     if (!ok)
         hf_results_abort(&res);

@@ -6,9 +6,11 @@
 
 #include <stdbool.h>
 
-/* Runs `gnuplot -e "VARS ext='png'|'svg'" SCRIPT` in DIR (VARS may be "" or end with "; ").
- * Prints why when it cannot (gnuplot missing, a quote in DIR, a gnuplot error; `what` names the
- * command in messages) and returns false. */
-bool hf_gnuplot_draw(const char *dir, const char *script, const char *vars, const char *what);
+/* Runs `gnuplot -e "ext='png'|'svg'" SCRIPT` in DIR. The script must hold every other value it
+ * needs, so the user can run it again later in the results directory. Prints why when it cannot
+ * (gnuplot missing, a quote in DIR, a gnuplot error; `what` names the command) and returns false.
+ * `shown_dir` is the directory messages name: the final results directory, when DIR is still the
+ * half-written one that will be renamed. */
+bool hf_gnuplot_draw(const char *dir, const char *script, const char *what, const char *shown_dir);
 
 #endif

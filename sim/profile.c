@@ -1,5 +1,7 @@
 #include "sim/profile.h"
 
+#include "sim/json_file.h"
+
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,10 +33,9 @@ bool hf_profile_overrides(const char *path, char ***out, size_t *count, struct h
 {
     *out = NULL;
     *count = 0;
-    json_error_t jerr;
-    json_t *doc = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+    json_t *doc = hf_json_load_file(path, err);
     if (!doc)
-        return hf_fail(err, HF_EXIT_BAD_INPUT, "%s:%d:%d: %s", path, jerr.line, jerr.column, jerr.text);
+        return false;
     bool ok = json_is_object(doc) || hf_fail(err, HF_EXIT_BAD_INPUT, "%s: $: a profile is a JSON object", path);
     const char *section, *key;
     json_t *value, *inner;

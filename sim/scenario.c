@@ -1,5 +1,7 @@
 #include "sim/scenario.h"
 
+#include "sim/json_file.h"
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -355,11 +357,8 @@ json_t *hf_scenario_load(const char *path, const char *const *overrides, size_t 
     if (!path)
         return hf_scenario_parse(hf_default_scenario_json, strlen(hf_default_scenario_json),
                                  "(embedded default scenario)", overrides, override_count, err);
-    json_error_t jerr;
-    json_t *doc = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
-    if (!doc)
-        return syntax_error(path, &jerr, err);
-    return resolve(doc, path, overrides, override_count, err);
+    json_t *doc = hf_json_load_file(path, err);
+    return doc ? resolve(doc, path, overrides, override_count, err) : NULL;
 }
 
 json_t *hf_scenario_parse(const char *text, size_t length, const char *label,

@@ -328,7 +328,7 @@ static void plot(const struct sweep *s)
     fclose(f);
     if (!plotted)
         return;
-    hf_gnuplot_draw(s->out, "sweep.gp", "", "sweep");
+    hf_gnuplot_draw(s->out, "sweep.gp", "sweep", s->out);
 }
 
 /* sweep.json: what a cluster (or --merge) needs to reproduce this grid exactly. */

@@ -8,8 +8,9 @@
  * window before the latest end time read. An invocation that lasted longer than the window can still
  * arrive before one already released: it is delivered at once and counted in late_rows.
  *
- * The range starts at --minutes' first minute or, by default, at the earliest arrival (a few are
- * slightly before 0). The trace has no memory: every invocation holds the scenario's
+ * The range starts at --minutes' first minute or, by default, at the earliest arrival. A row whose
+ * start would be negative (it ran longer than its end time: it began before the trace's window) is
+ * replayed from that start, so the default range begins before 0, and counted in negative_starts. The trace has no memory: every invocation holds the scenario's
  * workload.memory_mb. Durations are used as they are (CPU demand at one core). */
 #include <math.h>
 #include <stdlib.h>
@@ -126,6 +127,8 @@ static bool az21_index(struct hf_trace *t, struct hf_error *err)
             t->stats.outside_range++;
             continue;
         }
+        if (p.arrival_s < 0)
+            t->stats.negative_starts++; /* began before the trace's window: kept, and counted */
         t->functions[f].invocations++;
         t->functions[f].has_duration = true;
         earliest = fmin(earliest, p.arrival_s);

@@ -1,5 +1,7 @@
 #include "traces/csv_stream.h"
 
+#include "traces/byte_source.h"
+
 #include <csv.h>
 #include <errno.h>
 #include <math.h>
@@ -15,7 +17,7 @@
 
 struct hf_csv_reader {
     char *path;
-    FILE *file;
+    struct hf_byte_source *source; /* the file, decompressed if it is gzip or xz */
     struct csv_parser parser;
     char buffer[READ_CHUNK];
     size_t buffer_len, buffer_pos;
@@ -54,21 +56,12 @@ bool hf_csv_open(struct hf_csv_reader **out, const char *path, struct hf_error *
         free(r);
         return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
     }
-    r->file = fopen(path, "rb");
-    if (!r->file) {
-        hf_fail(err, HF_EXIT_BAD_INPUT, "%s: cannot open: %s", path, strerror(errno));
+    if (!hf_byte_source_open(&r->source, path, err)) {
         free(r->path);
         free(r);
         return false;
     }
-    struct stat st;
-    if (fstat(fileno(r->file), &st) == 0 && S_ISREG(st.st_mode))
-        r->size = (uint64_t)st.st_size;
-    else if (fstat(fileno(r->file), &st) == 0 && S_ISDIR(st.st_mode)) {
-        hf_fail(err, HF_EXIT_BAD_INPUT, "%s: is a directory, not a CSV file", path);
-        hf_csv_close(r);
-        return false;
-    }
+    r->size = hf_byte_source_size(r->source);
     csv_init(&r->parser, CSV_STRICT | CSV_STRICT_FINI);
     csv_set_term_func(&r->parser, only_newline_ends_rows);
     csv_set_space_func(&r->parser, is_trimmed);
@@ -82,8 +75,7 @@ void hf_csv_close(struct hf_csv_reader *r)
     if (!r)
         return;
     csv_free(&r->parser);
-    if (r->file)
-        fclose(r->file);
+    hf_byte_source_close(r->source);
     free(r->path);
     free(r->text);
     free(r->starts);
@@ -183,16 +175,13 @@ int hf_csv_next(struct hf_csv_reader *r, struct hf_csv_row *row, struct hf_error
             if (r->finished)
                 return 0;
             if (!r->eof) {
-                r->buffer_len = fread(r->buffer, 1, sizeof r->buffer, r->file);
+                long got = hf_byte_source_read(r->source, r->buffer, sizeof r->buffer, err);
+                if (got < 0)
+                    return -1; /* "PATH: read error" or a truncated/corrupt compressed stream */
+                r->buffer_len = (size_t)got;
                 r->buffer_pos = 0;
-                if (r->buffer_len < sizeof r->buffer) {
-                    if (ferror(r->file)) {
-                        hf_fail(err, HF_EXIT_BAD_INPUT, "%s:%llu: read error: %s", r->path,
-                                (unsigned long long)r->line, strerror(errno));
-                        return -1;
-                    }
+                if (got == 0)
                     r->eof = true;
-                }
             }
             if (r->buffer_len == 0) {
                 r->finished = true;

@@ -377,6 +377,7 @@ json_t *hf_trace_report_json(const struct hf_trace *t, double tolerance)
     json_object_set_new(o, "missing_memory", json_integer(s->missing_memory));
     json_object_set_new(o, "repaired_curves", json_integer(s->repaired_curves));
     json_object_set_new(o, "late_rows", json_integer((json_int_t)s->late_rows));
+    json_object_set_new(o, "negative_starts", json_integer((json_int_t)s->negative_starts));
     json_object_set_new(o, "outside_range", json_integer((json_int_t)s->outside_range));
     json_t *check = json_object();
     json_object_set_new(check, "expected", json_integer((json_int_t)s->expected));

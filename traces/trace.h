@@ -67,6 +67,7 @@ struct hf_trace_stats {
     uint32_t missing_memory;     /* replayed functions without a memory row (fallback used) */
     uint32_t repaired_curves;    /* percentile rows that were not monotone */
     uint64_t late_rows;          /* azure2021: arrivals earlier than the reorder window allowed */
+    uint64_t negative_starts;    /* azure2021: rows whose start (end - duration) is before the trace's 0 */
     uint64_t outside_range;      /* invocations outside the selected minutes */
     double range_start_s, range_end_s; /* trace seconds */
 };

@@ -116,3 +116,21 @@ Test(azure2021, skip_bad_rows_replays_the_rest)
     free(r.items);
     hf_trace_close(t);
 }
+
+Test(azure2021, rows_starting_before_zero_are_replayed_and_counted)
+{
+    char path[PATH_LEN];
+    /* B,y ended at 1.0 after 3.0 s: it started at -2.0, before the trace's window. */
+    write_file(path, dir, "neg.csv", "app,func,end_timestamp,duration\nB,y,1.0,3.0\nA,x,2.0,0.5\n");
+    struct hf_trace *t;
+    struct hf_error err = {0};
+    cr_assert(open_2021(&t, path, 3600, false, &err), "%s", err.message);
+    cr_assert_eq(hf_trace_stats(t)->negative_starts, 1);
+    cr_assert_float_eq(hf_trace_stats(t)->range_start_s, -2.0, 1e-9, "the range starts at the earliest start");
+    struct replayed r;
+    replay_trace(t, 1, &r);
+    cr_assert_eq(r.count, 2, "a negative start is replayed, not dropped");
+    cr_assert_float_eq(hf_time_to_s(r.items[1].arrival), 3.5, 1e-6);
+    free(r.items);
+    hf_trace_close(t);
+}
