@@ -30,7 +30,9 @@ static const char usage[] =
     "  --help, -h            this text\n"
     "  --version             print the version\n"
     "\n"
-    "exit codes: 0 ok, 1 run failed, 2 usage error, 3 bad input (scenario, trace, snapshot, --set value)\n";
+    "exit codes: 0 ok, 1 run failed, 2 usage error (incl. an --out hfsim may not write), 3 bad input\n"
+    "(scenario, trace, snapshot, --set value, a value out of range, a setting the run never reads),\n"
+    "130/143 interrupted by SIGINT/SIGTERM (the half-written output removed)\n";
 
 int hf_cli_report(const struct hf_error *err)
 {

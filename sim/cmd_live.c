@@ -348,7 +348,8 @@ static bool is_subcommand(const char *word)
 
 int hf_cmd_live(int argc, char **argv)
 {
-    if (argc < 2 || hf_arg_flag(argv[1], "--help") || hf_arg_flag(argv[1], "-h")) {
+    /* --help anywhere (`hfsim live smoke --help`, `hfsim calibrate --help`) prints the usage. */
+    if (argc < 2 || hf_args_want_help(argc, argv)) {
         fputs(live_usage, argc < 2 ? stderr : stdout);
         return argc < 2 ? HF_EXIT_USAGE : HF_EXIT_OK;
     }

@@ -177,3 +177,20 @@ Test(cli, docs_hpa_calc_reference_is_current)
     cr_assert(strstr(doc, out_text),
               "docs/hpa-calc.md is out of date: regenerate its table with `hfsim hpa-calc --schema`");
 }
+
+/* --help on every command and subcommand prints a usage on stdout and exits 0, wherever it stands,
+ * and starts nothing (no engine is contacted, no directory made). */
+Test(cli, help_on_every_command_and_subcommand)
+{
+    static const char *const commands[] = {
+        "run", "compare", "sweep", "sweep --merge", "sweep --run-job", "bench", "schema", "policies",
+        "hpa-calc", "live", "live smoke", "live run", "live image", "live cleanup", "live calibrate",
+        "live scenario.json", "calibrate", "validate", "trace", "trace info", "trace gen",
+    };
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
+        char args[128];
+        snprintf(args, sizeof args, "%s --help", commands[i]);
+        cr_expect_eq(hfsim(args), 0, "hfsim %s: %s", args, err_text);
+        cr_expect(strstr(out_text, "usage"), "hfsim %s printed no usage: %s", args, out_text);
+    }
+}
