@@ -30,6 +30,8 @@ for reader in azure2019 azure2021 csv; do
     azure2021) cp "$root/traces/samples/azure2021/AzureFunctionsInvocationTrace2021.csv" "$corpus/sample" ;;
     csv) cp "$root/traces/samples/hand-written.csv" "$corpus/sample" ;;
   esac
+  # Compressed copies, so mutations reach the gzip and xz paths (damaged streams must be refused).
+  [ "$reader" = azure2019 ] || { gzip -c "$corpus/sample" > "$corpus/sample.gz"; xz -c "$corpus/sample" > "$corpus/sample.xz"; }
   for f in "$root"/tests/fuzz/regressions/"$reader"-*; do [ -e "$f" ] && cp "$f" "$corpus/"; done
   echo "hfsim fuzz: $reader for ${seconds}s" >&2
   seed_arg=()

@@ -12,6 +12,7 @@
 #include "sim/scenario.h"
 #include "sim/scenario_fit.h"
 #include "sim/gnuplot.h"
+#include "sim/interrupt.h"
 #include "sim/policy_list.h"
 #include "sim/schema.h"
 #include "sim/summary_columns.h"
@@ -190,6 +191,9 @@ bool hf_compare(const struct hf_compare_options *o, char *written, size_t writte
     ok = ok && hf_results_commit(&res, err);
     if (!ok)
         hf_results_abort(&res);
+    if (!ok && err->code >= HF_EXIT_SIGNAL) /* name the comparison, not the run inside it */
+        hf_fail(err, err->code, "interrupted by %s: removed the half-written %s",
+                hf_interrupt_name((int)err->code - HF_EXIT_SIGNAL), out);
     else {
         print_table(names, n, summaries);
         snprintf(written, written_size, "%s", out);

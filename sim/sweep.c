@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -20,6 +21,7 @@
 
 #include "sim/compare.h"
 #include "sim/gnuplot.h"
+#include "sim/interrupt.h"
 #include "sim/policy_list.h"
 #include "sim/results.h"
 #include "sim/run.h"
@@ -115,12 +117,14 @@ static int worker(const struct sweep *s, const uint64_t *pending, uint64_t pendi
         struct hf_run_report report;
         bool ok = scenario && hf_run_scenario(scenario, &run, &report, &err);
         json_decref(scenario);
-        if (!ok) {
+        bool interrupted = !ok && err.code >= HF_EXIT_SIGNAL;
+        if (!ok && !interrupted) {
             fprintf(stderr, "hfsim: sweep: %s: %s\n", dir, err.message);
             failures++;
         }
-        char byte = ok ? 1 : 0;
-        if (write(done_fd, &byte, 1) != 1)
+        /* 1 done, 0 failed, 2 interrupted (the run removed its half-written directory). */
+        char byte = interrupted ? 2 : ok ? 1 : 0;
+        if (write(done_fd, &byte, 1) != 1 || interrupted)
             break;
     }
     return failures > 100 ? 100 : failures;
@@ -161,6 +165,10 @@ static bool run_pending(const struct sweep *s, const uint64_t *pending, uint64_t
         return hf_fail(err, HF_EXIT_RUN_FAILED, "sweep: mmap: %s", strerror(errno));
     }
     atomic_init(next, 0);
+    /* SIGINT/SIGTERM stay pending (workers inherit the mask); the parent forwards one to every worker,
+     * each stops after removing its half-written run, and the finished runs are kept for a resume. */
+    struct hf_interrupt interrupt;
+    hf_interrupt_open(&interrupt);
     for (unsigned w = 0; w < workers; w++) {
         pid_t pid = fork();
         if (pid < 0) {
@@ -181,8 +189,26 @@ static bool run_pending(const struct sweep *s, const uint64_t *pending, uint64_t
     bool tty = s->o->progress && isatty(STDERR_FILENO);
     double started = hf_wall_seconds();
     uint64_t done = 0, failed = 0;
+    int signo = 0;
     char byte;
-    while (read(fds[0], &byte, 1) == 1) {
+    for (;;) {
+        struct pollfd pfd = {.fd = fds[0], .events = POLLIN};
+        if (poll(&pfd, 1, 200) == 0 || (pfd.revents & POLLIN) == 0) {
+            int arrived = hf_interrupt_pending();
+            if (arrived && !signo) {
+                signo = arrived;
+                for (unsigned w = 0; w < workers; w++)
+                    kill(pids[w], arrived);
+            }
+            if (!(pfd.revents & (POLLHUP | POLLERR)))
+                continue;
+        }
+        if (read(fds[0], &byte, 1) != 1)
+            break;
+        if (byte == 2) {
+            signo = signo ? signo : SIGINT;
+            continue;
+        }
         done++;
         failed += byte == 0;
         if (tty)
@@ -198,8 +224,16 @@ static bool run_pending(const struct sweep *s, const uint64_t *pending, uint64_t
         if (waitpid(pids[w], &status, 0) < 0 || !WIFEXITED(status))
             crashed = true;
     }
+    if (!signo)
+        signo = hf_interrupt_pending();
+    hf_interrupt_close(&interrupt);
     if (err->code)
         return false;
+    if (signo)
+        return hf_fail(err, (enum hf_exit)(HF_EXIT_SIGNAL + signo),
+                       "sweep interrupted by %s: %llu of %llu runs finished and kept, half-written ones removed; "
+                       "run the same command again to resume", hf_interrupt_name(signo),
+                       (unsigned long long)done, (unsigned long long)count);
     if (crashed || done < count)
         return hf_fail(err, HF_EXIT_RUN_FAILED, "sweep: a worker died with %llu of %llu runs not done; run the "
                                                 "same command again to finish them",
