@@ -1,5 +1,8 @@
 #include "live/validate.h"
 
+#include "sim/out_dir.h"
+#include "sim/scenario_fit.h"
+
 #include <jansson.h>
 #include <limits.h>
 #include <math.h>
@@ -88,6 +91,13 @@ bool hf_validate(const struct hf_validate_options *o, struct hf_error *err)
     json_t *scenario = hf_scenario_load(o->scenario_path, o->overrides, o->override_count, err);
     if (!scenario)
         return false;
+    /* Refused before anything starts: an output path hfsim may not write, a policy the simulated
+     * model cannot host, a --set nothing reads. */
+    if (!hf_out_dir_check(o->out_dir, "--out", err) || !hf_scenario_check_fit(scenario, err) ||
+        !hf_scenario_check_sets(scenario, o->overrides, o->override_count, err)) {
+        json_decref(scenario);
+        return false;
+    }
     /* The calibrated simulation: the profile's fields, then the same overrides. */
     char **profile = NULL;
     size_t profile_count = 0;

@@ -52,25 +52,36 @@ json_t *hf_compare_scenario(const char *path, const char *const *overrides, size
 }
 
 /* Before anything runs: every policy fits the model, and each --set is read by some policy's run
- * (one that all of them ignore would change nothing and say nothing). */
+ * (one that all of them ignore would change nothing and say nothing). One that only some ignore is
+ * usual in a comparison (hpa.* beside hyperfaas) and is said, not refused. */
 static bool precheck(const struct hf_compare_options *o, const char *const *names, int n, struct hf_error *err)
 {
     bool ok = true;
-    size_t unread = o->override_count < 64 ? o->override_count : 64;
-    bool read[64] = {false};
-    char why[64][256];
+    size_t sets = o->override_count < 64 ? o->override_count : 64;
+    int readers[64] = {0};
+    char why[64][256], ignored_by[64][256];
+    for (size_t i = 0; i < sets; i++)
+        ignored_by[i][0] = '\0';
     for (int p = 0; ok && p < n; p++) {
         json_t *scenario = load_scenario(o, names[p], err);
         ok = scenario && hf_scenario_check_fit(scenario, err);
-        for (size_t i = 0; ok && i < unread; i++)
-            if (!read[i] && !hf_scenario_ignores(scenario, o->overrides[i], why[i], sizeof why[i]))
-                read[i] = true;
+        for (size_t i = 0; ok && i < sets; i++) {
+            if (!hf_scenario_ignores(scenario, o->overrides[i], why[i], sizeof why[i]))
+                readers[i]++;
+            else
+                snprintf(ignored_by[i] + strlen(ignored_by[i]), sizeof ignored_by[i] - strlen(ignored_by[i]), "%s%s",
+                         ignored_by[i][0] ? ", " : "", names[p]);
+        }
         json_decref(scenario);
     }
-    for (size_t i = 0; ok && i < unread; i++)
-        if (!read[i])
+    for (size_t i = 0; ok && i < sets; i++) {
+        if (readers[i] == 0)
             ok = hf_fail(err, HF_EXIT_BAD_INPUT, "--set %s: no policy of this comparison reads it (%s)",
                          o->overrides[i], why[i]);
+        else if (readers[i] < n)
+            fprintf(stderr, "hfsim: compare: note: --set %s applies to some policies only; %s ignore%s it\n",
+                    o->overrides[i], ignored_by[i], readers[i] == n - 1 ? "s" : "");
+    }
     return ok;
 }
 
