@@ -65,6 +65,7 @@ uint32_t hf_lv_set_replicas(void *backend, uint32_t f, uint32_t n)
         j->publish = !l->hosts[h].local;
         snprintf(j->image, sizeof j->image, "%s", l->image);
         snprintf(j->run_id, sizeof j->run_id, "%s", l->run_id);
+        j->owner = l->owner;
         j->cpus = l->cpu_limit;
         j->memory_bytes = l->memory_bytes;
         j->function = f;

@@ -19,7 +19,7 @@ void *hf_lv_start_thread(void *arg)
     struct hf_docker *d;
     struct hf_error err = {0};
     if (hf_docker_open(&d, j->host, &err)) {
-        json_t *labels = json_pack("{s:s, s:s}", "hfsim.run", j->run_id, "hfsim.role", "worker");
+        json_t *labels = hf_owner_labels(&j->owner, j->run_id, "worker");
         char function[24];
         snprintf(function, sizeof function, "%ld", j->function);
         struct hf_docker_container_spec spec = {.image = j->image,
