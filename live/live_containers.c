@@ -117,6 +117,8 @@ static void check_container(struct live *l, int c)
     j->index = c;
     j->function = (long)k->generation;
     snprintf(j->id, sizeof j->id, "%s", k->id);
+    snprintf(j->ip, sizeof j->ip, "%s", k->ip);
+    j->port = k->port;
     snprintf(j->host, sizeof j->host, "%s", l->hosts[k->host].address);
     k->checking = hf_lv_spawn(l, hf_lv_check_thread, j);
 }

@@ -227,8 +227,10 @@ Test(live_run, a_container_killed_mid_request_fails_it_with_a_reason, .timeout =
     cr_assert_geq(lost, 2, "the request on each killed container fails with container_lost");
     cr_assert_eq(failed, lost, "no request fails for any other reason");
     const json_t *live = json_object_get(sum, "live");
-    cr_assert_eq(json_integer_value(json_object_get(live, "containers_replaced")), 2, "both dead containers replaced");
-    cr_assert_eq(json_integer_value(json_object_get(sum, "cold_starts")), 4, "2 + 2 replacements");
+    json_int_t replaced = json_integer_value(json_object_get(live, "containers_replaced"));
+    cr_assert_eq(replaced, 2, "both dead containers replaced (%lld)", (long long)replaced);
+    json_int_t cold = json_integer_value(json_object_get(sum, "cold_starts"));
+    cr_assert_eq(cold, 4, "2 + 2 replacements (%lld cold starts)", (long long)cold);
     cr_assert_gt(completed, 0, "requests after the kill complete on the replacements");
     json_decref(sum);
     cr_assert_eq(leftovers(), 0, "no container left behind");
