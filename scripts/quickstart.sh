@@ -21,7 +21,7 @@ if ! scripts/build.sh build -DHFSIM_TESTS=OFF >"$log" 2>&1; then
   exit 1
 fi
 
-say "running hfsim compare $*"
+say "running hfsim compare${*:+ $*}"
 errors=$(mktemp)
 trap 'rm -f "$errors"' EXIT
 status=0
