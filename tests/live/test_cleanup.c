@@ -182,7 +182,8 @@ Test(cleanup, a_dead_runs_containers_are_removed_and_the_rest_kept_with_reasons,
                                 "another process)\n", reused, me.pid);
     cr_assert(strstr(r.out, line), "expected \"%s\" in:\n%s", line, r.out);
     snprintf(line, sizeof line, "kept 1 container of run %s: it was made on elsewhere.invalid, whose processes this "
-                                "machine cannot see (`hfsim live --cleanup --run %s` removes it)\n", elsewhere, elsewhere);
+                                "machine cannot see (`hfsim live --cleanup --run %s` removes it)\n",
+             elsewhere, elsewhere);
     cr_assert(strstr(r.out, line), "expected \"%s\" in:\n%s", line, r.out);
     snprintf(line, sizeof line, "kept 1 container of run %s: it has no owner labels", unlabelled);
     cr_assert(strstr(r.out, line), "expected \"%s\" in:\n%s", line, r.out);
