@@ -10,8 +10,7 @@
 
 const char *live_test_host(void) { return hf_docker_default_host(); }
 
-/* Whether the engine answers; `why` gets the reason when it does not. */
-static bool engine_answers(struct hf_error *why)
+bool live_test_engine_answers(struct hf_error *why)
 {
     struct hf_docker *d;
     if (!hf_docker_open(&d, live_test_host(), why))
@@ -24,7 +23,7 @@ static bool engine_answers(struct hf_error *why)
 struct hf_docker *live_test_engine_or_skip(void)
 {
     struct hf_error err = {0};
-    if (!engine_answers(&err)) {
+    if (!live_test_engine_answers(&err)) {
         fprintf(stderr, "!!!!! live test SKIPPED: no Docker engine answers: %s !!!!!\n", err.message);
         cr_skip_test("no Docker engine answers at %s: %s", live_test_host(), err.message);
     }
@@ -112,7 +111,7 @@ int live_test_main(int argc, char *argv[])
 {
     time_t started = time(NULL);
     struct hf_error why = {0};
-    bool engine = engine_answers(&why);
+    bool engine = live_test_engine_answers(&why);
     struct criterion_test_set *tests = criterion_initialize();
     int result = 0;
     bool ran = criterion_handle_args(argc, argv, true); /* false: --help, --list, --version */

@@ -26,7 +26,10 @@
 
 /* The engine address: hf_docker_default_host(). */
 const char *live_test_host(void);
-/* An open client on the engine; skips the calling test when it does not answer. Caller closes. */
+/* Whether the engine answers; `why` gets the reason when it does not. */
+bool live_test_engine_answers(struct hf_error *why);
+/* An open client on the engine; skips the calling test when it does not answer (Criterion runs no
+ * .fini after a skip: undo what .init made first). Caller closes. */
 struct hf_docker *live_test_engine_or_skip(void);
 /* Labels of a container a test makes by hand: run id `run`, owned by the calling process, marked
  * with LIVE_TEST_LABEL. Caller owns them. */
