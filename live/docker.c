@@ -33,6 +33,12 @@ static size_t collect(char *ptr, size_t size, size_t nmemb, void *ctx)
     return n;
 }
 
+const char *hf_docker_default_host(void)
+{
+    const char *env = getenv("DOCKER_HOST");
+    return env && *env ? env : HF_DOCKER_DEFAULT_HOST;
+}
+
 bool hf_docker_open(struct hf_docker **out, const char *host, struct hf_error *err)
 {
     *out = NULL;
@@ -44,11 +50,18 @@ bool hf_docker_open(struct hf_docker **out, const char *host, struct hf_error *e
     if (strncmp(host, "unix://", 7) == 0 && host[7]) {
         d->socket_path = strdup(host + 7);
         snprintf(d->base, sizeof d->base, "http://localhost");
-    } else if (strncmp(host, "tcp://", 6) == 0 && host[6]) {
-        snprintf(d->base, sizeof d->base, "http://%s", host + 6);
+    } else if (strncmp(host, "tcp://", 6) == 0 && host[6] && host[6] != '/') {
+        /* As the docker CLI reads DOCKER_HOST: "tcp://host" means Docker's plain-TCP port, 2375; a
+         * trailing slash is nothing. IPv6 literals keep their brackets: the port follows the ']'. */
+        size_t n = strcspn(host + 6, "/");
+        const char *bracket = memchr(host + 6, ']', n), *after = bracket ? bracket + 1 : host + 6;
+        bool has_port = memchr(after, ':', n - (size_t)(after - (host + 6))) != NULL;
+        snprintf(d->base, sizeof d->base, "http://%.*s%s", (int)n, host + 6, has_port ? "" : ":2375");
     } else {
         hf_docker_close(d);
-        return hf_fail(err, HF_EXIT_USAGE, "docker host \"%s\": expected unix:///path or tcp://host:port", host);
+        return hf_fail(err, HF_EXIT_USAGE,
+                       "docker host \"%s\" (from --hosts or DOCKER_HOST): expected unix:///path or tcp://host:port",
+                       host);
     }
     d->curl = curl_easy_init();
     if (!d->curl) {
@@ -109,8 +122,8 @@ static long call(struct hf_docker *d, const char *method, const char *path, cons
     long status = 0;
     if (rc != CURLE_OK) {
         free(out.data);
-        hf_fail(err, HF_EXIT_RUN_FAILED, "docker %s: %s %s: the engine did not answer: %s", d->host, method, path,
-                curl_easy_strerror(rc));
+        hf_fail(err, HF_EXIT_RUN_FAILED, "docker %s: %s %.*s: the engine did not answer: %s", d->host, method,
+                (int)strcspn(path, "?"), path, curl_easy_strerror(rc)); /* the query is noise here */
         return 0;
     }
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
@@ -422,14 +435,23 @@ bool hf_docker_address(struct hf_docker *d, const char *id, char *ip, size_t siz
     return true;
 }
 
-json_t *hf_docker_list(struct hf_docker *d, const char *key, const char *value, struct hf_error *err)
+json_t *hf_docker_containers(struct hf_docker *d, const char *key, const char *value, struct hf_error *err)
 {
-    char filter[512], esc[1024], path[1200];
+    char label[512], esc[1536], path[1700];
     if (value)
-        snprintf(filter, sizeof filter, "{\"label\":[\"%s=%s\"]}", key, value);
+        snprintf(label, sizeof label, "%s=%s", key, value);
     else
-        snprintf(filter, sizeof filter, "{\"label\":[\"%s\"]}", key);
-    escape_into(d, filter, esc, sizeof esc);
+        snprintf(label, sizeof label, "%s", key);
+    /* jansson quotes the label: a run id given on the command line may hold any character */
+    json_t *filter = json_pack("{s:[s]}", "label", label);
+    char *text = json_dumps(filter, JSON_COMPACT);
+    json_decref(filter);
+    if (!text) {
+        hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
+        return NULL;
+    }
+    escape_into(d, text, esc, sizeof esc);
+    free(text);
     snprintf(path, sizeof path, API "/containers/json?all=1&filters=%s", esc);
     char *r = NULL;
     long status = call(d, "GET", path, NULL, 0, NULL, 10, &r, err);
@@ -441,6 +463,19 @@ json_t *hf_docker_list(struct hf_docker *d, const char *key, const char *value, 
     }
     json_t *list = json_loads(r, 0, NULL);
     free(r);
+    if (!json_is_array(list)) {
+        json_decref(list);
+        hf_fail(err, HF_EXIT_RUN_FAILED, "docker %s: container list: not a JSON array", d->host);
+        return NULL;
+    }
+    return list;
+}
+
+json_t *hf_docker_list(struct hf_docker *d, const char *key, const char *value, struct hf_error *err)
+{
+    json_t *list = hf_docker_containers(d, key, value, err);
+    if (!list)
+        return NULL;
     json_t *ids = json_array();
     size_t i;
     const json_t *c;

@@ -19,7 +19,14 @@
 
 struct hf_docker;
 
-/* host: "unix:///path" or "tcp://host:port". Does not connect yet. */
+#define HF_DOCKER_DEFAULT_HOST "unix:///var/run/docker.sock"
+
+/* The engine a command uses when --hosts is not given, as for the docker CLI: $DOCKER_HOST when
+ * set and not empty, else HF_DOCKER_DEFAULT_HOST. The string is the environment's: do not free. */
+const char *hf_docker_default_host(void);
+
+/* host: "unix:///path" or "tcp://host[:port]" (port 2375, Docker's plain-TCP port, when omitted).
+ * Does not connect yet. */
 bool hf_docker_open(struct hf_docker **out, const char *host, struct hf_error *err);
 void hf_docker_close(struct hf_docker *d);
 const char *hf_docker_host(const struct hf_docker *d);
@@ -76,5 +83,8 @@ struct hf_docker_usage {
 bool hf_docker_stats(struct hf_docker *d, const char *id, struct hf_docker_usage *out, struct hf_error *err);
 /* Ids of the containers (running or not) with label `key` (any value, or `value` when not NULL). */
 json_t *hf_docker_list(struct hf_docker *d, const char *key, const char *value, struct hf_error *err);
+/* The same containers as the engine summarizes them (GET /containers/json: objects with "Id",
+ * "Labels" (an object of strings), "State", "Created" (Unix seconds), ...). */
+json_t *hf_docker_containers(struct hf_docker *d, const char *key, const char *value, struct hf_error *err);
 
 #endif

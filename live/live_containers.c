@@ -65,6 +65,7 @@ uint32_t hf_lv_set_replicas(void *backend, uint32_t f, uint32_t n)
         j->publish = !l->hosts[h].local;
         snprintf(j->image, sizeof j->image, "%s", l->image);
         snprintf(j->run_id, sizeof j->run_id, "%s", l->run_id);
+        j->owner = l->owner;
         j->cpus = l->cpu_limit;
         j->memory_bytes = l->memory_bytes;
         j->function = f;
@@ -116,6 +117,8 @@ static void check_container(struct live *l, int c)
     j->index = c;
     j->function = (long)k->generation;
     snprintf(j->id, sizeof j->id, "%s", k->id);
+    snprintf(j->ip, sizeof j->ip, "%s", k->ip);
+    j->port = k->port;
     snprintf(j->host, sizeof j->host, "%s", l->hosts[k->host].address);
     k->checking = hf_lv_spawn(l, hf_lv_check_thread, j);
 }

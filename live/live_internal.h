@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "live/docker.h"
+#include "live/owner.h"
 #include "live/reaper.h"
 #include "policies/registry.h"
 #include "sim/engine.h"
@@ -99,7 +100,8 @@ struct live {
     void *policy_state;
     struct lhost hosts[MAX_HOSTS];
     int host_count;
-    char image[128], run_id[64];
+    char image[128], run_id[HF_RUN_ID_MAX];
+    struct hf_owner owner; /* this process: every container's owner labels (live/owner.h) */
     double start_wall;
     hf_time duration, drain_end, timeout;
     double specialize_ms;
@@ -139,7 +141,8 @@ struct live {
 struct job {
     int kind, index, fd, port;
     bool publish;
-    char host[512], image[128], run_id[64], id[65], ip[64];
+    char host[512], image[128], run_id[HF_RUN_ID_MAX], id[65], ip[64];
+    struct hf_owner owner;
     double cpus, cpu_ms, memory_mb, load_ms;
     uint64_t memory_bytes;
     long function;

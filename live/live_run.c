@@ -32,7 +32,7 @@ static void remove_everything(struct live *l)
         if (!l->hosts[h].docker)
             continue;
         struct hf_error err = {0};
-        json_t *ids = hf_docker_list(l->hosts[h].docker, "hfsim.run", l->run_id, &err);
+        json_t *ids = hf_docker_list(l->hosts[h].docker, HF_LABEL_RUN, l->run_id, &err);
         size_t i;
         const json_t *id;
         json_array_foreach(ids, i, id)
@@ -83,7 +83,9 @@ static bool open_hosts(struct live *l, const char *list, struct hf_error *err)
 /* Everything before the first arrival: engines, reaper, results directory, policy, workload, timers. */
 static bool prepare(struct live *l, const json_t *scenario, const struct hf_live_options *o, struct hf_error *err)
 {
-    snprintf(l->run_id, sizeof l->run_id, "live-%ld", (long)getpid());
+    if (!hf_owner_self(&l->owner, err))
+        return false;
+    hf_run_id(l->run_id, sizeof l->run_id, "live", l->owner.pid);
     hf_worker_image_reference(l->image, sizeof l->image);
     l->duration = hf_time_from_s(hf_json_number_at(scenario, "duration_s"));
     l->drain_end = l->duration + hf_time_from_s(hf_json_number_at(scenario, "drain_s"));
@@ -240,8 +242,11 @@ static void destroy(struct live *l)
     free(l);
 }
 
-bool hf_live_run(const json_t *given, const struct hf_live_options *o, struct hf_error *err)
+bool hf_live_run(const json_t *given, const struct hf_live_options *options, struct hf_error *err)
 {
+    struct hf_live_options resolved = *options, *o = &resolved;
+    if (!o->hosts)
+        o->hosts = hf_docker_default_host();
     struct live *l = calloc(1, sizeof *l);
     if (!l)
         return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");

@@ -9,7 +9,8 @@
  * `live.lateness_ms`). The gateway is in this process: it routes to a ready container with a free
  * slot or queues (FIFO, gateway.timeout_s). A request is a real HTTP call (POST /run) to a
  * worker; one whose container dies before answering fails with reason `container_lost`. Every
- * container carries hfsim.run=<run id> and is removed at the end, on error and on SIGINT/SIGTERM.
+ * container carries hfsim.run=<run id> ("live-<pid>@<host>") and its owner labels (live/owner.h)
+ * and is removed at the end, on error and on SIGINT/SIGTERM (and by the reaper after a crash).
  * Results: config.json and summary.json in the same layout as `hfsim run` (model "live").
  *
  * Errors: scenario errors as hfsim run; engine errors name the host (exit 1). */
@@ -22,7 +23,8 @@
 #include "sim/error.h"
 
 struct hf_live_options {
-    const char *hosts;    /* engines, comma-separated: unix:///... or tcp://host:port */
+    const char *hosts;    /* engines, comma-separated: unix:///... or tcp://host:port; NULL:
+                             hf_docker_default_host() ($DOCKER_HOST or the local socket) */
     const char *out_dir;
     bool progress;
 };

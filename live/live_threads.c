@@ -19,7 +19,7 @@ void *hf_lv_start_thread(void *arg)
     struct hf_docker *d;
     struct hf_error err = {0};
     if (hf_docker_open(&d, j->host, &err)) {
-        json_t *labels = json_pack("{s:s, s:s}", "hfsim.run", j->run_id, "hfsim.role", "worker");
+        json_t *labels = hf_owner_labels(&j->owner, j->run_id, "worker");
         char function[24];
         snprintf(function, sizeof function, "%ld", j->function);
         struct hf_docker_container_spec spec = {.image = j->image,
@@ -61,7 +61,10 @@ void *hf_lv_request_thread(void *arg)
     return NULL;
 }
 
-/* Asks the engine whether a container is still running (after one of its requests failed). */
+/* Asks the engine whether a container is still running (after one of its requests failed). The
+ * engine learns of a killed container's end from its runtime a moment after the process died, and
+ * later on a busy machine (seen: a killed container still reported running, so never replaced):
+ * while the engine says running but the worker does not answer, it asks again, for up to 10 s. */
 void *hf_lv_check_thread(void *arg)
 {
     struct job *j = arg;
@@ -69,11 +72,18 @@ void *hf_lv_check_thread(void *arg)
     struct hf_docker *d;
     struct hf_error err = {0};
     if (hf_docker_open(&d, j->host, &err)) {
-        json_t *inspect = hf_docker_inspect(d, j->id, &err);
-        /* An engine that does not answer proves nothing: only a container it reports stopped is lost. */
-        if (inspect)
-            m.ok = json_is_true(json_object_get(json_object_get(inspect, "State"), "Running"));
-        json_decref(inspect);
+        double t0 = hf_wall_seconds();
+        for (;;) {
+            json_t *inspect = hf_docker_inspect(d, j->id, &err);
+            /* An engine that does not answer proves nothing: only a container it reports stopped is lost. */
+            m.ok = !inspect || json_is_true(json_object_get(json_object_get(inspect, "State"), "Running"));
+            json_decref(inspect);
+            struct hf_error ping = {0};
+            if (!inspect || !m.ok || hf_worker_ping(j->ip, j->port, 500, &ping) || hf_wall_seconds() - t0 > 10)
+                break;
+            struct timespec nap = {0, 100000000};
+            nanosleep(&nap, NULL);
+        }
         hf_docker_close(d);
     }
     post(j->fd, &m);

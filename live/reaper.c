@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "live/docker.h"
+#include "live/owner.h"
 
 static size_t remove_run(const char *host, const char *run_id)
 {
@@ -19,7 +20,7 @@ static size_t remove_run(const char *host, const char *run_id)
     size_t removed = 0;
     if (!hf_docker_open(&d, host, &err))
         return 0;
-    json_t *ids = hf_docker_list(d, "hfsim.run", run_id, &err);
+    json_t *ids = hf_docker_list(d, HF_LABEL_RUN, run_id, &err);
     size_t i;
     const json_t *id;
     json_array_foreach(ids, i, id)

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "live/docker.h"
 #include "live/live_run.h"
 #include "sim/gnuplot.h"
 #include "sim/profile.h"
@@ -131,9 +132,10 @@ bool hf_validate(const struct hf_validate_options *o, struct hf_error *err)
     ok = ok && hf_run_scenario(scenario, &(struct hf_run_options){.out_dir = dir[0]}, &report, err);
     if (ok && calibrated)
         ok = hf_run_scenario(calibrated, &(struct hf_run_options){.out_dir = dir[1]}, &report, err);
+    const char *hosts = o->hosts ? o->hosts : hf_docker_default_host();
     if (ok && o->progress)
-        fprintf(stderr, "hfsim: validate: running live on %s\n", o->hosts);
-    struct hf_live_options live = {.hosts = o->hosts, .out_dir = dir[2], .progress = o->progress};
+        fprintf(stderr, "hfsim: validate: running live on %s\n", hosts);
+    struct hf_live_options live = {.hosts = hosts, .out_dir = dir[2], .progress = o->progress};
     ok = ok && hf_live_run(scenario, &live, err);
     json_t *sums[3] = {NULL, NULL, NULL};
     for (int i = 0; ok && i < 3; i++)

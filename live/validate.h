@@ -19,7 +19,8 @@ struct hf_validate_options {
     const char *const *overrides;      /* --set and --policy, applied to every run */
     size_t override_count;
     const char *profile;               /* NULL: no calibrated simulation */
-    const char *hosts;                 /* engines of the live run, comma-separated */
+    const char *hosts;                 /* engines of the live run, comma-separated; NULL:
+                                          $DOCKER_HOST, else the local socket */
     const char *out_dir;
     bool progress;
 };

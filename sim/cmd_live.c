@@ -6,8 +6,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "live/cleanup.h"
 #include "live/docker.h"
 #include "live/live_run.h"
+#include "live/owner.h"
 #include "sim/scenario.h"
 #include "live/image.h"
 #include "live/worker_client.h"
@@ -19,8 +21,9 @@
 
 static const char live_usage[] =
     "usage: hfsim live image   [--hosts H,...] [--force]   import the worker image into each engine\n"
-    "       hfsim live cleanup [--hosts H,...]             remove every container an hfsim run made\n"
-    "                                                      (also after a crash)\n"
+    "       hfsim live cleanup [--hosts H,...] [--run ID]  remove the containers of hfsim runs whose\n"
+    "                                                      process is gone (also after a crash); with\n"
+    "                                                      --run, every container of run ID\n"
     "       hfsim live smoke   [--hosts H,...]             per engine: start a worker container, time\n"
     "                                                      its cold start and one request, remove it\n"
     "       hfsim live calibrate [--hosts H] [--samples N] [--out FILE]\n"
@@ -35,10 +38,14 @@ static const char live_usage[] =
     "                          policy; writes the results directory hfsim run writes (docs/live.md).\n"
     "                          `hfsim live run SCENARIO ...` is the same. The trace options of\n"
     "                          hfsim run (--trace FORMAT:PATH, --minutes, --time-scale, ...) apply\n"
-    "       hfsim live --cleanup [--hosts H,...]           the same as hfsim live cleanup\n"
+    "       hfsim live --cleanup [--hosts H,...] [--run ID]  the same as hfsim live cleanup\n"
     "\n"
-    "H is unix:///var/run/docker.sock (the default) or tcp://host:port. Every container hfsim makes\n"
-    "carries the label hfsim.run=<run id>; cleanup removes those of every run.\n"
+    "H is unix:///path or tcp://host[:port] (no TLS). Without --hosts, every command uses the engine\n"
+    "in $DOCKER_HOST, as the docker CLI does, else unix:///var/run/docker.sock.\n"
+    "Every container hfsim makes carries the label hfsim.run=<run id> (<kind>-<pid>@<host>) and its\n"
+    "owner's host, pid and process start time: cleanup removes a run's containers once that process\n"
+    "has exited; it keeps those of runs still going and of runs from other machines (say which with\n"
+    "--run ID to remove them) and prints what it removed and kept, and why.\n"
     "\n"
     "exit codes: 0 ok, 1 an engine failed (the message names it) or the run was interrupted,\n"
     "            2 usage error, 3 bad scenario or trace\n";
@@ -81,25 +88,14 @@ static int do_image(struct hf_docker *d, void *ctx)
     return HF_EXIT_OK;
 }
 
+/* ctx: the run id of --run, or NULL for every run whose process is gone. */
 static int do_cleanup(struct hf_docker *d, void *ctx)
 {
-    (void)ctx;
     struct hf_error err = {0};
-    json_t *ids = hf_docker_list(d, "hfsim.run", NULL, &err);
-    if (!ids)
+    struct hf_cleanup_report report;
+    if (!hf_docker_ping(d, &err) || !hf_live_cleanup(d, ctx, stdout, &report, &err))
         return hf_cli_report(&err);
-    size_t i, removed = 0;
-    const json_t *id;
-    int rc = HF_EXIT_OK;
-    json_array_foreach(ids, i, id) {
-        if (hf_docker_remove(d, json_string_value(id), &err))
-            removed++;
-        else
-            rc = hf_cli_report(&err);
-    }
-    printf("%s: removed %zu hfsim container(s)\n", hf_docker_host(d), removed);
-    json_decref(ids);
-    return rc;
+    return HF_EXIT_OK;
 }
 
 struct calibration {
@@ -138,16 +134,19 @@ static int do_calibrate(struct hf_docker *d, void *ctx)
     struct hf_error err = {0};
     if (!hf_docker_ping(d, &err) || !hf_worker_image_ensure(d, false, &err))
         return hf_cli_report(&err);
-    char ref[128], run_id[64];
+    char ref[128], run_id[HF_RUN_ID_MAX];
+    struct hf_owner owner;
+    if (!hf_owner_self(&owner, &err))
+        return hf_cli_report(&err);
     hf_worker_image_reference(ref, sizeof ref);
-    snprintf(run_id, sizeof run_id, "calibrate-%ld", (long)getpid());
+    hf_run_id(run_id, sizeof run_id, "calibrate", owner.pid);
     int n = cal->samples;
     double *sandbox = calloc((size_t)n, sizeof *sandbox), *runtime = calloc((size_t)n, sizeof *runtime);
     double resize[20], rtt[50];
     bool ok = sandbox && runtime;
     char keep[65] = "", keep_ip[64] = "";
     for (int i = 0; ok && i < n && !interrupted; i++) {
-        json_t *labels = json_pack("{s:s}", "hfsim.run", run_id);
+        json_t *labels = hf_owner_labels(&owner, run_id, "calibrate");
         struct hf_docker_container_spec spec = {.image = ref, .cmd = (const char *const[]){"/worker", NULL},
                                                 .labels = labels, .cpus = 1.0, .memory_bytes = 256ull << 20};
         char id[65] = "", ip[64] = "";
@@ -221,10 +220,13 @@ static int do_smoke(struct hf_docker *d, void *ctx)
     struct hf_error err = {0};
     if (!hf_docker_ping(d, &err) || !hf_worker_image_ensure(d, false, &err))
         return hf_cli_report(&err);
-    char ref[128], run_id[64], id[65] = "", ip[64] = "";
+    char ref[128], run_id[HF_RUN_ID_MAX], id[65] = "", ip[64] = "";
+    struct hf_owner owner;
+    if (!hf_owner_self(&owner, &err))
+        return hf_cli_report(&err);
     hf_worker_image_reference(ref, sizeof ref);
-    snprintf(run_id, sizeof run_id, "smoke-%ld", (long)getpid());
-    json_t *labels = json_pack("{s:s, s:s}", "hfsim.run", run_id, "hfsim.role", "worker");
+    hf_run_id(run_id, sizeof run_id, "smoke", owner.pid);
+    json_t *labels = hf_owner_labels(&owner, run_id, "smoke");
     struct hf_docker_container_spec spec = {.image = ref, .cmd = (const char *const[]){"/worker", NULL},
                                             .labels = labels, .cpus = 1.0, .memory_bytes = 256ull << 20};
     double t0 = hf_wall_seconds();
@@ -268,7 +270,7 @@ static int do_smoke(struct hf_docker *d, void *ctx)
 static int live_run(int argc, char **argv, int first)
 {
     struct hf_error err = {0};
-    const char *scenario_path = NULL, *out = NULL, *host = "unix:///var/run/docker.sock", *value;
+    const char *scenario_path = NULL, *out = NULL, *host = hf_docker_default_host(), *value;
     const char **sets = calloc(2 * (size_t)argc + 1, sizeof *sets);
     char **owned = calloc(2 * (size_t)argc + 1, sizeof *owned), *trace_set[HF_TRACE_ARG_MAX_SETS];
     char policy_set[96];
@@ -362,11 +364,12 @@ int hf_cmd_live(int argc, char **argv)
             cleanup_flag = i;
     if (!cleanup_flag && !is_subcommand(argv[1]))
         return live_run(argc, argv, 1); /* hfsim live SCENARIO [...] */
-    if (cleanup_flag) {
-        argv[cleanup_flag] = argv[1];
+    if (cleanup_flag) { /* the flag becomes the subcommand; the other arguments keep their order */
+        for (int i = cleanup_flag; i > 1; i--)
+            argv[i] = argv[i - 1];
         argv[1] = "cleanup";
     }
-    const char *what = argv[1], *hosts = "unix:///var/run/docker.sock", *value;
+    const char *what = argv[1], *hosts = hf_docker_default_host(), *value, *run = NULL;
     bool force = false;
     struct calibration cal = {.samples = 10, .out = "calibration.json"};
     struct hf_error err = {0};
@@ -388,6 +391,10 @@ int hf_cmd_live(int argc, char **argv)
             if (!value)
                 return hf_cli_report(&err);
             cal.out = value;
+        } else if (strcmp(what, "cleanup") == 0 && hf_arg_value(&i, argc, argv, "--run", &value, &err)) {
+            if (!value)
+                return hf_cli_report(&err);
+            run = value;
         } else if (hf_arg_flag(argv[i], "--force")) {
             force = true;
         } else {
@@ -401,7 +408,7 @@ int hf_cmd_live(int argc, char **argv)
     if (strcmp(what, "image") == 0)
         return each_host(hosts, do_image, &force);
     if (strcmp(what, "cleanup") == 0)
-        return each_host(hosts, do_cleanup, NULL);
+        return each_host(hosts, do_cleanup, (void *)run);
     if (strcmp(what, "smoke") == 0)
         return each_host(hosts, do_smoke, NULL);
     if (strcmp(what, "calibrate") == 0) {

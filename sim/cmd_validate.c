@@ -15,6 +15,7 @@ static const char validate_usage[] =
     "p50, p90, p99 and cold starts, with the simulator's relative error against live (table and\n"
     "validation.csv), and the latency distributions on one chart. With --profile (from hfsim live\n"
     "calibrate) it also simulates with the calibrated stages and reports that error too.\n"
+    "The live run uses the engines of --hosts, else $DOCKER_HOST, else unix:///var/run/docker.sock.\n"
     "Default DIR: results/validate-<name>-<policy>.\n"
     "\n"
     "exit codes: 0 ok, 1 a run or the engine failed, 2 usage error, 3 bad scenario or profile\n";
@@ -22,7 +23,7 @@ static const char validate_usage[] =
 int hf_cmd_validate(int argc, char **argv)
 {
     struct hf_error err = {0};
-    struct hf_validate_options o = {.hosts = "unix:///var/run/docker.sock", .progress = true};
+    struct hf_validate_options o = {.hosts = NULL /* $DOCKER_HOST, else the local socket */, .progress = true};
     const char **sets = calloc((size_t)argc + 1, sizeof *sets);
     char policy_set[96], out[512];
     int rc = HF_EXIT_OK;

@@ -2,31 +2,32 @@
  * tarball, containers with labels, a real request, a real resize (CPU quota) that stretches a
  * request, a container killed by the engine, cleanup by label, and errors naming the host. Where no
  * engine answers, each test is reported as SKIPPED with the reason, never as passed. */
+#include <arpa/inet.h>
 #include <criterion/criterion.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "live/docker.h"
 #include "live/image.h"
+#include "live/owner.h"
 #include "live/worker_client.h"
+#include "support/live_engine.h"
 
-#define HOST "unix:///var/run/docker.sock"
+/* Whatever a test leaves on the engine (a failed assertion stops it before its own cleanup) goes. */
+TestSuite(docker, .fini = live_test_remove_mine);
 
 static struct hf_docker *engine_or_skip(void)
 {
-    struct hf_docker *d;
+    struct hf_docker *d = live_test_engine_or_skip();
     struct hf_error err = {0};
-    cr_assert(hf_docker_open(&d, HOST, &err), "%s", err.message);
-    if (!hf_docker_ping(d, &err)) {
-        hf_docker_close(d);
-        fprintf(stderr, "!!!!! live tests SKIPPED: no Docker engine answers: %s !!!!!\n", err.message);
-        cr_skip_test("no Docker engine answers at %s: %s", HOST, err.message);
-    }
     cr_assert(hf_worker_image_ensure(d, false, &err), "%s", err.message);
     return d;
 }
@@ -36,7 +37,7 @@ static void start_worker(struct hf_docker *d, const char *run, double cpus, char
 {
     char ref[128];
     hf_worker_image_reference(ref, sizeof ref);
-    json_t *labels = json_pack("{s:s}", "hfsim.run", run);
+    json_t *labels = live_test_labels(run);
     struct hf_docker_container_spec spec = {.image = ref, .cmd = (const char *const[]){"/worker", NULL},
                                             .labels = labels, .cpus = cpus, .memory_bytes = 128ull << 20};
     struct hf_error err = {0};
@@ -76,11 +77,14 @@ Test(docker, a_worker_serves_a_request_and_a_resize_stretches_it, .timeout = 120
     struct hf_error err = {0};
     double wall;
     cr_assert(hf_worker_run(ip, HF_WORKER_PORT, 200, 8, -1, 10000, &wall, NULL, &err), "%s", err.message);
-    cr_assert(wall >= 195 && wall < 1000, "200 ms of CPU at 1 core took %.1f ms", wall);
+    /* The worker burns CPU time, so the wall time is at least that; how much more depends on the
+     * machine's load, which is no business of a test. */
+    cr_assert_geq(wall, 195, "200 ms of CPU at 1 core took %.1f ms", wall);
     /* The live form of a resize: a quarter of a core. 200 ms of CPU now needs about 800 ms. */
     cr_assert(hf_docker_update(d, id, 0.25, 0, &err), "%s", err.message);
     cr_assert(hf_worker_run(ip, HF_WORKER_PORT, 200, 8, -1, 20000, &wall, NULL, &err), "%s", err.message);
     cr_assert(wall > 500, "at 0.25 cores 200 ms of CPU took only %.1f ms: the quota was not applied", wall);
+    /* (a lower bound: the quota caps the container's CPU however idle the machine is) */
     json_t *inspect = hf_docker_inspect(d, id, &err);
     cr_assert_not_null(inspect, "%s", err.message);
     json_t *quota = json_object_get(json_object_get(inspect, "HostConfig"), "CpuQuota");
@@ -173,9 +177,16 @@ Test(docker, a_container_killed_by_the_engine_fails_its_request_with_a_reason, .
     start_worker(d, run, 1.0, id, req.ip);
     pthread_t t;
     cr_assert_eq(pthread_create(&t, NULL, run_long_request, &req), 0);
-    struct timespec nap = {0, 500000000};
-    nanosleep(&nap, NULL); /* the 5 s request is running */
+    /* Kill once the worker reports the request in flight (not after a fixed nap: on a busy machine
+     * the request may not have reached the worker yet). */
     struct hf_error err = {0};
+    struct hf_worker_stats st = {0};
+    for (int i = 0; i < 3000 && st.in_flight == 0; i++) {
+        struct timespec nap = {0, 10000000};
+        nanosleep(&nap, NULL);
+        cr_assert(hf_worker_stats(req.ip, HF_WORKER_PORT, 2000, &st, &err), "%s", err.message);
+    }
+    cr_assert_eq(st.in_flight, 1, "the 5 s request reached the worker");
     cr_assert(hf_docker_kill(d, id, &err), "%s", err.message);
     pthread_join(t, NULL);
     cr_assert_not(req.ok, "a request on a killed container cannot complete");
@@ -217,6 +228,57 @@ Test(docker, an_engine_that_does_not_answer_is_named)
     cr_assert_eq(err.code, HF_EXIT_USAGE);
 }
 
+/* DOCKER_HOST=tcp://host (no port, maybe a trailing slash) means Docker's plain-TCP port 2375, as
+ * for the docker CLI: a stand-in engine on 127.0.0.1:2375 answers both pings. */
+Test(docker, a_tcp_host_without_a_port_is_dockers_port_2375)
+{
+    int listener = socket(AF_INET, SOCK_STREAM, 0);
+    cr_assert_geq(listener, 0);
+    int one = 1;
+    setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(2375)};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (bind(listener, (struct sockaddr *)&a, sizeof a) != 0) {
+        close(listener);
+        fprintf(stderr, "!!!!! default-port test SKIPPED: 127.0.0.1:2375 is taken on this machine !!!!!\n");
+        cr_skip_test("127.0.0.1:2375 is taken");
+    }
+    cr_assert_eq(listen(listener, 4), 0);
+    pid_t engine = fork();
+    cr_assert_geq(engine, 0);
+    if (engine == 0) { /* answers two requests with 200 */
+        for (int k = 0; k < 2; k++) {
+            int c = accept(listener, NULL, NULL);
+            char request[4096];
+            if (c < 0 || read(c, request, sizeof request) <= 0)
+                _exit(1);
+            const char *ok = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Type: text/plain\r\n\r\nOK";
+            if (write(c, ok, strlen(ok)) != (ssize_t)strlen(ok))
+                _exit(1);
+            close(c);
+        }
+        _exit(0);
+    }
+    close(listener);
+    const char *hosts[] = {"tcp://127.0.0.1", "tcp://127.0.0.1/"};
+    bool answered[2] = {false, false};
+    struct hf_error err[2] = {{0}, {0}};
+    for (int k = 0; k < 2; k++) {
+        struct hf_docker *d;
+        if (hf_docker_open(&d, hosts[k], &err[k])) {
+            answered[k] = hf_docker_ping(d, &err[k]);
+            hf_docker_close(d);
+        }
+    }
+    if (!answered[0] || !answered[1])
+        kill(engine, SIGKILL); /* a ping went elsewhere: it would wait for ever */
+    int status;
+    cr_assert_eq(waitpid(engine, &status, 0), engine);
+    for (int k = 0; k < 2; k++)
+        cr_assert(answered[k], "%s reached 127.0.0.1:2375: %s", hosts[k], err[k].message);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the stand-in engine served both pings");
+}
+
 /* hfsim live calibrate measures this engine and writes a profile hfsim run accepts. */
 Test(docker, calibrate_writes_a_profile_the_simulator_uses, .timeout = 180)
 {
@@ -236,7 +298,7 @@ Test(docker, calibrate_writes_a_profile_the_simulator_uses, .timeout = 180)
         json_object_get(json_object_get(json_object_get(p, "function"), "cold_start"), "sandbox"), "samples_ms");
     cr_assert_eq(json_array_size(samples), 3);
     double first = json_number_value(json_array_get(samples, 0));
-    cr_assert(first > 1 && first < 20000, "a container start of %.1f ms", first);
+    cr_assert_gt(first, 0, "a container start of %.1f ms", first);
     json_decref(p);
     snprintf(cmd, sizeof cmd, "cd %s && %s run " HFSIM_SOURCE_DIR "/scenarios/figure1-hpa-burst.json --profile cal.json "
                               "--set duration_s=60 --set workload.bursts=[] --out run -q", dir, HFSIM_BIN);
@@ -257,24 +319,40 @@ Test(docker, an_interrupted_run_leaves_no_containers_behind, .timeout = 180)
     cr_assert_eq(system(cmd), 0);
     char pid_path[300];
     snprintf(pid_path, sizeof pid_path, "%s/pid", dir);
-    struct timespec nap = {1, 500000000};
-    nanosleep(&nap, NULL); /* a few containers in */
-    FILE *f = fopen(pid_path, "r");
-    cr_assert_not_null(f);
     long pid = 0;
-    cr_assert_eq(fscanf(f, "%ld", &pid), 1);
-    fclose(f);
-    char label[64];
-    snprintf(label, sizeof label, "calibrate-%ld", pid);
-    snprintf(cmd, sizeof cmd, "kill -TERM %ld", pid);
-    cr_assert_eq(system(cmd), 0, "calibration already over: nothing to interrupt");
-    for (int i = 0; i < 300 && kill((pid_t)pid, 0) == 0; i++) {
-        struct timespec t = {0, 50000000};
+    for (int i = 0; i < 1000 && pid == 0; i++) { /* the shell writes the pid file after starting hfsim */
+        FILE *f = fopen(pid_path, "r");
+        if (!f || fscanf(f, "%ld", &pid) != 1)
+            pid = 0;
+        if (f)
+            fclose(f);
+        struct timespec t = {0, 10000000};
+        nanosleep(&t, NULL);
+    }
+    cr_assert_gt(pid, 0, "the calibration started");
+    char label[HF_RUN_ID_MAX];
+    hf_run_id(label, sizeof label, "calibrate", pid);
+    /* Interrupt it once it has a container (a fixed nap could end before, on a busy machine). */
+    struct hf_error err = {0};
+    size_t made = 0;
+    for (int i = 0; i < 6000 && made == 0; i++) {
+        json_t *ids = hf_docker_list(d, HF_LABEL_RUN, label, &err);
+        cr_assert_not_null(ids, "%s", err.message);
+        made = json_array_size(ids);
+        json_decref(ids);
+        struct timespec t = {0, 10000000};
+        nanosleep(&t, NULL);
+    }
+    cr_assert_gt(made, 0, "the calibration made a container");
+    char cmd_kill[64];
+    snprintf(cmd_kill, sizeof cmd_kill, "kill -TERM %ld", pid);
+    cr_assert_eq(system(cmd_kill), 0, "calibration already over: nothing to interrupt");
+    for (int i = 0; i < 3000 && kill((pid_t)pid, 0) == 0; i++) {
+        struct timespec t = {0, 10000000};
         nanosleep(&t, NULL);
     }
     cr_assert_neq(kill((pid_t)pid, 0), 0, "hfsim did not exit after SIGTERM");
-    struct hf_error err = {0};
-    json_t *ids = hf_docker_list(d, "hfsim.run", label, &err);
+    json_t *ids = hf_docker_list(d, HF_LABEL_RUN, label, &err);
     cr_assert_not_null(ids, "%s", err.message);
     cr_assert_eq(json_array_size(ids), 0, "%zu containers of the interrupted run remain", json_array_size(ids));
     json_decref(ids);
@@ -282,3 +360,5 @@ Test(docker, an_interrupted_run_leaves_no_containers_behind, .timeout = 180)
     cr_assert_eq(system(cmd), 0);
     hf_docker_close(d);
 }
+
+int main(int argc, char *argv[]) { return live_test_main(argc, argv); }

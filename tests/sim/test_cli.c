@@ -92,8 +92,13 @@ Test(cli, bad_input_exits_3_naming_file_and_line)
     cr_assert_eq(hfsim("run --set station.servers=0"), 3);
     cr_assert(strstr(err_text, "--set station.servers=0: $.station.servers: must be >= 1"), "%s", err_text);
     cr_assert_eq(hfsim("run --policy nope"), 3);
-    /* No results directory was made for any of these. */
-    cr_assert_neq(access("results", F_OK), 0);
+    /* No results directory was made for any of these, where hfsim ran (base/, not the test's own
+     * working directory). */
+    char results[128];
+    snprintf(results, sizeof results, "%s/results", base);
+    cr_assert_neq(access(results, F_OK), 0, "%s was made", results);
+    cr_assert_eq(hfsim("run --set duration_s=1 -q"), 0, "%s", err_text);
+    cr_assert_eq(access(results, F_OK), 0, "the check looks where hfsim writes: a good run makes %s", results);
 }
 
 Test(cli, run_writes_a_complete_results_directory)

@@ -106,17 +106,24 @@ Test(results, a_killed_run_leaves_no_finished_looking_directory)
     char final[256];
     snprintf(final, sizeof final, "%s/run-4", base);
     pid_t child = fork();
+    cr_assert_geq(child, 0);
     if (child == 0) {
         struct hf_results r;
         struct hf_error err;
-        hf_results_begin(&r, final, &err);
+        if (!hf_results_begin(&r, final, &err))
+            _exit(2);
         FILE *f = hf_results_open(&r, "summary.json", &err);
+        if (!f)
+            _exit(3);
         fputs("{\"partial\": ", f);
         fflush(f);
         _exit(9); /* dies mid-write, before commit */
     }
     int status;
-    waitpid(child, &status, 0);
+    cr_assert_eq(waitpid(child, &status, 0), child);
+    /* Only a child that got as far as writing proves anything (one that failed to begin writes
+     * nothing, and would pass the check below for the wrong reason). */
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 9, "the child died mid-write (status %d)", status);
     cr_assert_not(exists(final), "killed run left a final directory");
     hf_remove_tree(base);
 }

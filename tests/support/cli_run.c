@@ -15,8 +15,14 @@ static void read_all(const char *path, char *buf, size_t size)
 
 void cli_run(const char *binary, const char *dir, const char *args, struct cli_result *r)
 {
-    char cmd[4096];
-    snprintf(cmd, sizeof cmd, "cd %s && %s %s >%s/.stdout 2>%s/.stderr </dev/null", dir, binary, args, dir, dir);
+    cli_run_env(NULL, binary, dir, args, r);
+}
+
+void cli_run_env(const char *env, const char *binary, const char *dir, const char *args, struct cli_result *r)
+{
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd, "cd %s && %s %s %s >%s/.stdout 2>%s/.stderr </dev/null", dir, env ? env : "", binary,
+             args, dir, dir);
     int status = system(cmd);
     char p[600];
     snprintf(p, sizeof p, "%s/.stdout", dir);

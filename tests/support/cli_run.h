@@ -11,5 +11,7 @@ struct cli_result {
 
 /* Runs "BINARY ARGS" in `dir` (stdin from /dev/null). */
 void cli_run(const char *binary, const char *dir, const char *args, struct cli_result *r);
+/* The same with environment assignments first ("DOCKER_HOST=tcp://127.0.0.1:1"; NULL: none). */
+void cli_run_env(const char *env, const char *binary, const char *dir, const char *args, struct cli_result *r);
 
 #endif
