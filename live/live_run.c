@@ -3,6 +3,8 @@
  * threads waited for) and writes its results. */
 #include "live/live_run.h"
 
+#include "sim/scenario_fit.h"
+
 #include <fcntl.h>
 #include <gsl/gsl_rng.h>
 #include <poll.h>
@@ -130,7 +132,8 @@ static bool prepare(struct live *l, const json_t *scenario, const struct hf_live
     l->start_wall = hf_wall_seconds();
     l->metric_phase = gsl_rng_uniform(hf_engine_rng(&l->engine, "metrics-phase"));
     hf_lv_schedule_scrape(l);
-    if (!l->policy->init(l->policy_state, json_object_get(scenario, l->policy->name), &l->platform, err))
+    if (!hf_scenario_check_features(scenario, hf_platform_features(l->platform.ops), "live", err) ||
+        !l->policy->init(l->policy_state, json_object_get(scenario, l->policy->name), &l->platform, err))
         return false;
     if (l->trace) {
         struct hf_source *source = hf_trace_start(l->trace, &l->engine, hf_lv_arrive, l, err);

@@ -5,7 +5,7 @@
 #                            traces), gnuplot (plots)
 #   scripts/deps.sh --test   that and what only the tests need (scripts/test.sh, .ci/run): Criterion,
 #                            clang and its runtime (fuzzing, scripts/fuzz.sh), Slurm and munge (the
-#                            Slurm sweep test), socat (the two-engine live test)
+#                            Slurm sweep test), socat (the two-engine live test), xz (fuzz seeds)
 # The main build does not need Criterion: quickstart configures with -DHFSIM_TESTS=OFF.
 # apt-get's output goes to build/deps.log; on failure its path and tail are printed.
 set -euo pipefail
@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 packages=(build-essential cmake pkg-config libgsl-dev libjansson-dev libcsv-dev libcurl4-openssl-dev
           zlib1g-dev liblzma-dev gnuplot-nox)
 case "${1:-}" in
-  --test) packages+=(libcriterion-dev clang libclang-rt-14-dev slurm-wlm munge socat) ;;
+  --test) packages+=(libcriterion-dev clang libclang-rt-14-dev slurm-wlm munge socat xz-utils) ;;
   "") ;;
   *) echo "usage: scripts/deps.sh [--test]" >&2; exit 2 ;;
 esac
