@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/run.h"
 #include "sim/schema.h"
+#include "sim/timeseries.h"
 #include "version.h"
 
 static void start_sampling(struct live *l)

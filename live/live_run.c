@@ -3,7 +3,6 @@
  * threads waited for) and writes its results. */
 #include "live/live_run.h"
 
-#include "sim/scenario_fit.h"
 
 #include <fcntl.h>
 #include <gsl/gsl_rng.h>
@@ -15,8 +14,8 @@
 
 #include "live/image.h"
 #include "live/live_internal.h"
-#include "sim/run.h"
 #include "sim/schema.h"
+#include "sim/timeseries.h"
 #include "traces/trace_scenario.h"
 #include "version.h"
 
@@ -106,7 +105,9 @@ static bool prepare(struct live *l, const json_t *scenario, const struct hf_live
     hf_latency_bins_init(&l->bins, hf_json_number_at(scenario, "outputs.interval_s"));
     l->functions = calloc(l->function_count, sizeof *l->functions);
     l->platform = (struct hf_platform){&hf_lv_ops, l};
-    l->policy = hf_policy_find(hf_json_string_at(scenario, "policy"));
+    l->policy = o->policy;
+    if (!l->policy || strcmp(l->policy->name, hf_json_string_at(scenario, "policy")) != 0)
+        return hf_fail(err, HF_EXIT_USAGE, "live: the scenario's policy was not given to the live backend");
     l->policy_state = calloc(1, l->policy->state_size ? l->policy->state_size : 1);
     bool ok = l->functions && l->policy_state && pipe(l->pipe_fds) == 0 && hf_histogram_create(&l->latency) &&
               hf_histogram_create(&l->interval_latency) && hf_histogram_create(&l->rolling_merged);
@@ -132,7 +133,7 @@ static bool prepare(struct live *l, const json_t *scenario, const struct hf_live
     l->start_wall = hf_wall_seconds();
     l->metric_phase = gsl_rng_uniform(hf_engine_rng(&l->engine, "metrics-phase"));
     hf_lv_schedule_scrape(l);
-    if (!hf_scenario_check_features(scenario, hf_platform_features(l->platform.ops), "live", err) ||
+    if (!hf_policy_check_needs(l->policy, hf_platform_features(l->platform.ops), "live", err) ||
         !l->policy->init(l->policy_state, json_object_get(scenario, l->policy->name), &l->platform, err))
         return false;
     if (l->trace) {

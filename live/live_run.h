@@ -21,12 +21,14 @@
 #include <stdbool.h>
 
 #include "sim/error.h"
+#include "sim/policy.h"
 
 struct hf_live_options {
     const char *hosts;    /* engines, comma-separated: unix:///... or tcp://host:port; NULL:
                              hf_docker_default_host() ($DOCKER_HOST or the local socket) */
     const char *out_dir;
     bool progress;
+    const struct hf_policy_type *policy; /* the scenario's policy, from the application's registry */
 };
 
 bool hf_live_run(const json_t *scenario, const struct hf_live_options *options, struct hf_error *err);

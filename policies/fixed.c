@@ -1,7 +1,7 @@
 /* fixed: a constant number of replicas per function, set once and never changed.
  * The baseline every autoscaler is compared with: over-provisioned it shows the latency floor,
  * under-provisioned it shows what a burst does when nothing reacts. */
-#include "policies/policy.h"
+#include "sim/policy.h"
 
 static const struct hf_field fixed_params[] = {
     {"replicas", HF_T_INT, "count", "Replicas kept for every function from the start.", "4",

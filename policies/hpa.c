@@ -18,7 +18,7 @@
 
 #include "policies/hpa_calc.h"
 #include "policies/hpa_snapshot.h"
-#include "policies/policy.h"
+#include "sim/policy.h"
 
 #define COMMON_FIELDS(sync, resolution, down_window)                                                \
     {"target_utilization", HF_T_INT, "%", "Target average CPU utilization, percent of request.", "50", \

@@ -6,7 +6,7 @@
 
 #include <stdint.h>
 
-#include "policies/policy.h"
+#include "sim/policy.h"
 
 /* The first member of both policies' state. */
 struct hf_keep_alive_common {

@@ -14,7 +14,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "policies/policy.h"
+#include "sim/policy.h"
 
 static const struct hf_field kpa_params[] = {
     {"target", HF_T_NUMBER, "requests",

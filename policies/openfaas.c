@@ -11,7 +11,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "policies/policy.h"
+#include "sim/policy.h"
 
 static const struct hf_field openfaas_params[] = {
     {"rate_threshold", HF_T_NUMBER, "1/s", "The alert's invocation-rate threshold.", "5", HF_F_MIN, 0, 0, NULL,

@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#include "policies/policy.h"
+#include "sim/policy.h"
 
 size_t hf_policy_count(void);
 const struct hf_policy_type *hf_policy_at(size_t index);

@@ -19,3 +19,10 @@ bool hf_timeseries_row(struct hf_timeseries *ts, double time_s, const double *va
     ts->rows++;
     return fputc('\n', ts->out) != EOF;
 }
+
+const char *const hf_run_series_columns[HF_RUN_SERIES_COLUMNS] = {
+    "arrivals", "completed", "failed", "in_system", "queued", "busy", "replicas", "ready", "vms",
+    "latency_mean_ms", "latency_p50_ms", "latency_p99_ms", "cores_allocated", "cold_starts",
+    "resizes", "specializations", "bounces", "cores_used", "latency_p50_rolling_ms",
+    "latency_p99_rolling_ms",
+};

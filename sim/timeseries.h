@@ -24,4 +24,9 @@ bool hf_timeseries_begin(struct hf_timeseries *ts, FILE *out, const char *const 
 /* One row: the interval's end time in seconds, then `columns` values. */
 bool hf_timeseries_row(struct hf_timeseries *ts, double time_s, const double *values);
 
+/* The columns of every run's timeseries.csv after time_s, in order (docs/results.md): the simulated
+ * and the live backends write the same. */
+#define HF_RUN_SERIES_COLUMNS 20
+extern const char *const hf_run_series_columns[HF_RUN_SERIES_COLUMNS];
+
 #endif

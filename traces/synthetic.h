@@ -18,7 +18,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 
-#include "models/distribution.h"
+#include "sim/distribution.h"
 #include "sim/engine.h"
 #include "sim/invocation.h"
 

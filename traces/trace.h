@@ -21,7 +21,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "models/distribution.h"
+#include "sim/distribution.h"
 #include "sim/engine.h"
 #include "sim/error.h"
 #include "sim/invocation.h"

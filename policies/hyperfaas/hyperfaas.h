@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "policies/policy.h"
+#include "sim/policy.h"
 
 struct hf_hyperfaas_params {
     hf_time report_interval; /* ICS -> GS load reports, and the scaler's tick */

@@ -13,12 +13,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "app/scenario.h"
 #include "live/docker.h"
 #include "live/image.h"
 #include "live/live_run.h"
 #include "live/owner.h"
 #include "sim/results.h"
-#include "sim/scenario.h"
 #include "support/cli_run.h"
 #include "support/live_engine.h"
 

@@ -19,12 +19,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "app/scenario.h"
 #include "live/docker.h"
 #include "live/live_run.h"
 #include "live/owner.h"
 #include "live/worker_client.h"
 #include "sim/results.h"
-#include "sim/scenario.h"
 #include "sim/schema.h"
 #include "support/live_engine.h"
 

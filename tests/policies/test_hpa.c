@@ -8,9 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "app/run.h"
+#include "app/scenario.h"
 #include "sim/results.h"
-#include "sim/run.h"
-#include "sim/scenario.h"
 
 static json_t *run_figure1(const char *policy, int seed, const char *dir)
 {

@@ -6,10 +6,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "app/run.h"
+#include "app/scenario.h"
 #include "policies/registry.h"
 #include "sim/results.h"
-#include "sim/run.h"
-#include "sim/scenario.h"
 
 /* ---- the fake backend: two functions, containers described by hand, every call recorded ---- */
 

@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/run.h"
+#include "app/scenario.h"
 #include "policies/registry.h"
 #include "sim/results.h"
-#include "sim/run.h"
-#include "sim/scenario.h"
 
 Test(registry, every_policy_runs_the_phase1_burst_on_the_cluster, .timeout = 120)
 {

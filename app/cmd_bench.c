@@ -1,0 +1,132 @@
+/* hfsim bench [--json] [--quick] */
+#include <jansson.h>
+#include <stdio.h>
+
+#include "app/bench.h"
+#include "app/cli.h"
+#include "app/cli_args.h"
+#include "version.h"
+
+static const char bench_usage[] =
+    "usage: hfsim bench [--json] [--quick | --full-day]\n"
+    "\n"
+    "Measures the simulator on this machine, each figure for the default event queue (heap4) and\n"
+    "the binary-heap baseline (heap2) in the same process:\n"
+    "  hold_1e3/1e5/1e6  event-queue holds per second with 10^3, 10^5, 10^6 events pending\n"
+    "  invocations       simulated invocations per second on an open-loop Poisson workload\n"
+    "  cluster_*         the full cluster model with HPA: 1,000 functions, results written\n"
+    "  trace_*           a synthetic Azure 2019 trace replayed with keepalive (scenarios/azure-replay.json's\n"
+    "                    cluster): 5,000 functions, 2 h, 10 million invocations, reading included\n"
+    "\n"
+    "  --json    one JSON object on stdout instead of a table\n"
+    "  --quick   a tenth of the work (a smoke test, less precise)\n"
+    "  --full-day  only the trace replay, at full scale: 50,000 functions, a day, 100 million\n"
+    "            invocations (a few minutes; peak memory reported)\n";
+
+struct row {
+    const char *key;
+    double value, baseline;
+};
+
+int hf_cmd_bench(int argc, char **argv)
+{
+    bool json = false, quick = false, full_day = false;
+    for (int i = 1; i < argc; i++) {
+        if (hf_arg_flag(argv[i], "--json"))
+            json = true;
+        else if (hf_arg_flag(argv[i], "--quick"))
+            quick = true;
+        else if (hf_arg_flag(argv[i], "--full-day"))
+            full_day = true;
+        else if (hf_arg_flag(argv[i], "--help") || hf_arg_flag(argv[i], "-h")) {
+            fputs(bench_usage, stdout);
+            return HF_EXIT_OK;
+        } else {
+            fprintf(stderr, "hfsim: bench: unknown option %s (try hfsim bench --help)\n", argv[i]);
+            return HF_EXIT_USAGE;
+        }
+    }
+    const uint64_t scale = quick ? 10 : 1;
+    if (full_day) {
+        struct hf_bench_engine tr, tr_base;
+        double rss = 0, rss_base = 0;
+        if (!hf_bench_trace("heap4", 50000, 1440, 1e8, &tr, &rss) ||
+            !hf_bench_trace("heap2", 50000, 1440, 1e8, &tr_base, &rss_base))
+            return HF_EXIT_RUN_FAILED;
+        printf("%-26s %16s %16s %8s\n", "benchmark", "heap4 (per s)", "heap2 baseline", "ratio");
+        printf("%-26s %16.0f %16.0f %7.2fx\n", "trace_invocations_per_s", tr.invocations_per_s,
+               tr_base.invocations_per_s, tr.invocations_per_s / tr_base.invocations_per_s);
+        printf("%-26s %16.0f %16.0f %7.2fx\n", "trace_events_per_s", tr.events_per_s, tr_base.events_per_s,
+               tr.events_per_s / tr_base.events_per_s);
+        printf("(one core; a synthetic Azure 2019 day: 50,000 functions, %llu invocations replayed in %.1f s;\n"
+               " peak RSS %.0f MiB)\n", (unsigned long long)tr.invocations, tr.seconds, rss);
+        return HF_EXIT_OK;
+    }
+    const uint64_t pendings[3] = {1000, 100000, 1000000};
+    const uint64_t holds[3] = {30000000 / scale, 10000000 / scale, 5000000 / scale};
+    const char *keys[3] = {"hold_1e3_per_s", "hold_1e5_per_s", "hold_1e6_per_s"};
+    struct row rows[9];
+    for (int i = 0; i < 3; i++) {
+        struct hf_bench_hold main_q, base_q;
+        if (!hf_bench_hold("heap4", pendings[i], holds[i], &main_q) ||
+            !hf_bench_hold("heap2", pendings[i], holds[i], &base_q)) {
+            fprintf(stderr, "hfsim: bench: out of memory\n");
+            return HF_EXIT_RUN_FAILED;
+        }
+        rows[i] = (struct row){keys[i], main_q.holds_per_s, base_q.holds_per_s};
+    }
+    struct hf_bench_engine eng, eng_base;
+    if (!hf_bench_engine("heap4", 10000000 / scale, &eng) ||
+        !hf_bench_engine("heap2", 10000000 / scale, &eng_base)) {
+        fprintf(stderr, "hfsim: bench: engine benchmark failed\n");
+        return HF_EXIT_RUN_FAILED;
+    }
+    rows[3] = (struct row){"invocations_per_s", eng.invocations_per_s, eng_base.invocations_per_s};
+    rows[4] = (struct row){"events_per_s", eng.events_per_s, eng_base.events_per_s};
+    struct hf_bench_engine cl, cl_base;
+    if (!hf_bench_cluster("heap4", 10000000 / scale, &cl) ||
+        !hf_bench_cluster("heap2", 10000000 / scale, &cl_base)) {
+        fprintf(stderr, "hfsim: bench: cluster benchmark failed\n");
+        return HF_EXIT_RUN_FAILED;
+    }
+    rows[5] = (struct row){"cluster_invocations_per_s", cl.invocations_per_s, cl_base.invocations_per_s};
+    rows[6] = (struct row){"cluster_events_per_s", cl.events_per_s, cl_base.events_per_s};
+    struct hf_bench_engine tr, tr_base;
+    double rss;
+    if (!hf_bench_trace("heap4", 5000, 120, 1e7 / (double)scale, &tr, &rss) ||
+        !hf_bench_trace("heap2", 5000, 120, 1e7 / (double)scale, &tr_base, &rss)) {
+        fprintf(stderr, "hfsim: bench: trace benchmark failed\n");
+        return HF_EXIT_RUN_FAILED;
+    }
+    rows[7] = (struct row){"trace_invocations_per_s", tr.invocations_per_s, tr_base.invocations_per_s};
+    rows[8] = (struct row){"trace_events_per_s", tr.events_per_s, tr_base.events_per_s};
+
+    if (json) {
+        json_t *o = json_object();
+        json_t *base = json_object();
+        json_t *ratio = json_object();
+        for (int i = 0; i < 9; i++) {
+            json_object_set_new(o, rows[i].key, json_real(rows[i].value));
+            json_object_set_new(base, rows[i].key, json_real(rows[i].baseline));
+            json_object_set_new(ratio, rows[i].key, json_real(rows[i].value / rows[i].baseline));
+        }
+        json_object_set_new(o, "baseline_heap2", base);
+        json_object_set_new(o, "ratio_vs_baseline", ratio);
+        json_object_set_new(o, "hfsim_version", json_string(HF_VERSION));
+        json_object_set_new(o, "quick", json_boolean(quick));
+        json_dumpf(o, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
+        putchar('\n');
+        json_decref(o);
+        return HF_EXIT_OK;
+    }
+    printf("%-26s %16s %16s %8s\n", "benchmark", "heap4 (per s)", "heap2 baseline", "ratio");
+    for (int i = 0; i < 9; i++)
+        printf("%-26s %16.0f %16.0f %7.2fx\n", rows[i].key, rows[i].value, rows[i].baseline,
+               rows[i].value / rows[i].baseline);
+    printf("(one core; invocations: Poisson arrivals, 10 ms constant service, %llu invocations;\n"
+           " cluster: the full model with HPA, 1,000 functions, %llu invocations;\n"
+           " trace: Azure 2019 format, 5,000 functions, keepalive, %llu invocations)\n",
+           (unsigned long long)eng.invocations, (unsigned long long)cl.invocations,
+           (unsigned long long)tr.invocations);
+    return HF_EXIT_OK;
+}

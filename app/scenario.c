@@ -1,0 +1,378 @@
+#include "app/scenario.h"
+
+#include "sim/json_file.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "app/overrides.h"
+#include "models/cluster/cold_start.h"
+#include "policies/registry.h"
+#include "sim/distribution.h"
+#include "traces/trace.h"
+
+extern const char hf_default_scenario_json[];
+
+static const char *const arrival_kinds[] = {"poisson", "uniform", NULL};
+static const char *const queue_kinds[] = {"heap4", "heap2", NULL};
+
+#define NUM(key, unit, def, flags, min, max, doc) {key, HF_T_NUMBER, unit, doc, def, flags, min, max, NULL, NULL}
+#define INT(key, unit, def, flags, min, max, doc) {key, HF_T_INT, unit, doc, def, flags, min, max, NULL, NULL}
+#define POSITIVE (HF_F_MIN | HF_F_MIN_EXCL)
+
+static const struct hf_field station_fields[] = {
+    INT("servers", "count", "16", HF_F_MIN | HF_F_MAX, 1, 1e7,
+        "Servers in the single-queue model: the most requests served at once."),
+    INT("queue_capacity", "count", "100000", HF_F_MIN | HF_F_MAX, 0, 1e9,
+        "Requests the gateway queue holds; an arrival beyond it fails with reason queue_full."),
+    NUM("timeout_s", "s", "30", POSITIVE, 0, 0,
+        "Longest a request waits in the gateway queue before it fails with reason timeout."),
+    {0},
+};
+
+static const struct hf_field burst_fields[] = {
+    NUM("start_s", "s", NULL, HF_F_REQUIRED | HF_F_MIN, 0, 0, "When the burst starts."),
+    NUM("duration_s", "s", NULL, HF_F_REQUIRED | POSITIVE, 0, 0, "How long it lasts."),
+    NUM("rate_per_s", "1/s", NULL, HF_F_REQUIRED | HF_F_MIN, 0, 0,
+        "Arrival rate during the burst (replaces the base rate)."),
+    INT("function", "", "-1", HF_F_MIN, -1, 0,
+        "Function the burst's rate above the base rate goes to (-1: spread over all)."),
+    {0},
+};
+
+static const struct hf_field burst_item[] = {
+    {"burst", HF_T_OBJECT, "", "A window of a different arrival rate.", NULL, 0, 0, 0, NULL, burst_fields},
+    {0},
+};
+
+static const struct hf_field sample_item[] = {
+    NUM("", "ms", NULL, HF_F_MIN, 0, 0, "A measured duration."),
+    {0},
+};
+
+static const struct hf_field service_fields[] = {
+    {"dist", HF_T_ENUM, "", "Distribution of the CPU work a request needs.", "\"lognormal\"", 0, 0, 0,
+     hf_dist_kind_names, NULL},
+    NUM("mean_ms", "ms", "100", POSITIVE, 0, 0, "Mean work, in ms of one full core."),
+    NUM("cv", "", "1", HF_F_MIN | HF_F_MAX, 0, 100,
+        "Coefficient of variation (lognormal only; exponential is 1, constant 0)."),
+    {"samples_ms", HF_T_ARRAY, "ms", "Measured works an empirical distribution draws from (up to 256).",
+     "[]", 0, 0, 0, NULL, sample_item},
+    {0},
+};
+
+static const char *const model_kinds[] = {"station", "cluster", NULL};
+static const char *const placements[] = {"first-fit", "best-fit", "spread", NULL};
+static const char *const routings[] = {"round-robin", "least-loaded", "warm-first", NULL};
+
+static const struct hf_field autoscaling_fields[] = {
+    {"enabled", HF_T_BOOL, "", "Boot VMs for pods that fit nowhere; stop idle ones.", "false", 0, 0, 0,
+     NULL, NULL},
+    INT("max_vms", "count", "0", HF_F_MIN | HF_F_MAX, 0, 1e5, "Most VMs (0 = cluster.vms: no growth)."),
+    NUM("boot_s", "s", "90", HF_F_MIN, 0, 0, "Launch to schedulable: EC2 boot plus kubelet registration."),
+    NUM("idle_s", "s", "600", HF_F_MIN, 0, 0,
+        "An empty VM is stopped after this long (cluster-autoscaler's scale-down-unneeded-time)."),
+    NUM("scan_s", "s", "10", POSITIVE, 0, 0, "How often the autoscaler looks (its scan-interval)."),
+    {0},
+};
+
+static const struct hf_field cluster_fields[] = {
+    {"instance_type", HF_T_STRING, "", "VM type from the catalog (models/cluster/instances.json).",
+     "\"m5.xlarge\"", 0, 0, 0, NULL, NULL},
+    INT("vms", "count", "4", HF_F_MIN | HF_F_MAX, 1, 1e5, "VMs in the cluster."),
+    {"placement", HF_T_ENUM, "", "How a new container picks a VM (by CPU request).", "\"first-fit\"",
+     0, 0, 0, placements, NULL},
+    NUM("registry_mib_per_s", "MiB/s", "100", POSITIVE, 0, 0,
+        "Image pull bandwidth into one VM, shared by its concurrent pulls."),
+    {"autoscaling", HF_T_OBJECT, "", "VM autoscaling (cluster-autoscaler-like); cluster.vms is the minimum.",
+     NULL, 0, 0, 0, NULL, autoscaling_fields},
+    {0},
+};
+
+static const struct hf_field stage_fields[] = {
+    {"dist", HF_T_ENUM, "", "Distribution of the stage's duration.", "\"lognormal\"", 0, 0, 0,
+     hf_dist_kind_names, NULL},
+    NUM("mean_ms", "ms", "0", HF_F_MIN, 0, 0, "Mean duration (not used by empirical)."),
+    NUM("cv", "", "0.3", HF_F_MIN | HF_F_MAX, 0, 100, "Coefficient of variation (lognormal)."),
+    {"samples_ms", HF_T_ARRAY, "ms", "Measured durations an empirical distribution draws from (up to 256).",
+     "[]", 0, 0, 0, NULL, sample_item},
+    {0},
+};
+
+static const struct hf_field cold_start_fields[] = {
+    {"preset", HF_T_ENUM, "", "Published profile for the stages (docs/cold-starts.md).", "\"docker\"",
+     0, 0, 0, hf_cold_start_preset_names, NULL},
+    {"sandbox", HF_T_OBJECT, "", "Overrides the preset's sandbox creation stage.", NULL, HF_F_OPTIONAL,
+     0, 0, NULL, stage_fields},
+    {"runtime", HF_T_OBJECT, "", "Overrides the preset's language runtime start.", NULL, HF_F_OPTIONAL, 0,
+     0, NULL, stage_fields},
+    {"function_init", HF_T_OBJECT, "", "Overrides the preset's function initialization.", NULL,
+     HF_F_OPTIONAL, 0, 0, NULL, stage_fields},
+    {0},
+};
+
+static const struct hf_field function_fields[] = {
+    NUM("cpu_limit", "cores", "1", POSITIVE, 0, 0, "CPU a container may use; its requests share it."),
+    NUM("cpu_request", "cores", "1", POSITIVE, 0, 0,
+        "CPU reserved on the VM; the HPA's utilization is usage / request."),
+    NUM("memory_mib", "MiB", "512", POSITIVE, 0, 0, "Container memory limit and placement request."),
+    NUM("base_memory_mib", "MiB", "128", HF_F_MIN, 0, 0, "Memory the runtime holds when idle."),
+    INT("concurrency", "count", "8", HF_F_MIN | HF_F_MAX, 1, 100000, "Requests a container serves at once."),
+    NUM("image_mib", "MiB", "100", HF_F_MIN, 0, 0, "Image size, pulled once per VM."),
+    NUM("resize_ms", "ms", "20", HF_F_MIN, 0, 0,
+        "Time for a CPU resize of a running container to apply (an engine update call)."),
+    NUM("specialize_ms", "ms", "100", HF_F_MIN, 0, 0,
+        "Time to load a function into a container's warm generic worker (HyperFaaS container sharing)."),
+    NUM("keep_alive_s", "s", "0", HF_F_MIN, 0, 0,
+        "Idle time after which a function scales to zero (0 = never); arrivals then scale it from zero."),
+    {"cold_start", HF_T_OBJECT, "", "Container start stages after the image pull.", NULL, 0, 0, 0, NULL,
+     cold_start_fields},
+    {0},
+};
+
+static const struct hf_field gateway_fields[] = {
+    {"routing", HF_T_ENUM, "",
+     "Which ready container with a free slot gets a request: round-robin, least-loaded (fewest in "
+     "flight), warm-first (the one that most recently freed a slot, as OpenWhisk reuses warm containers).",
+     "\"round-robin\"", 0, 0, 0, routings, NULL},
+    NUM("ingress_ms", "ms", "1", HF_F_MIN, 0, 0, "Fixed gateway latency added to every response."),
+    INT("queue_capacity", "count", "100000", HF_F_MIN | HF_F_MAX, 0, 1e9,
+        "Requests queued per function when no container has room; beyond it: queue_full."),
+    NUM("timeout_s", "s", "30", POSITIVE, 0, 0, "Longest wait in the queue before failing with timeout."),
+    {0},
+};
+
+static const struct hf_field metrics_fields[] = {
+    NUM("resolution_s", "s", "60", POSITIVE, 0, 0,
+        "metrics-server scrape interval; usage is the average over it (a policy preset may change it)."),
+    {0},
+};
+
+static const struct hf_field workload_fields[] = {
+    {"arrival", HF_T_ENUM, "", "Arrival process: Poisson, or evenly spaced at the rate.",
+     "\"poisson\"", 0, 0, 0, arrival_kinds, NULL},
+    NUM("rate_per_s", "1/s", "50", HF_F_MIN, 0, 0, "Base arrival rate outside bursts."),
+    {"bursts", HF_T_ARRAY, "", "Windows with another arrival rate; a later one wins on overlap.",
+     "[]", 0, 0, 0, NULL, burst_item},
+    {"service", HF_T_OBJECT, "", "Service demand of each request.", NULL, 0, 0, 0, NULL, service_fields},
+    INT("memory_mb", "MiB", "16", HF_F_MIN, 0, 0, "Memory each request holds while it runs."),
+    INT("functions", "count", "1", HF_F_MIN | HF_F_MAX, 1, 1e6,
+        "Number of functions; each arrival picks one uniformly at random."),
+    {0},
+};
+
+static const char *const trace_arrival_kinds[] = {"equidistant", "uniform", "poisson", NULL};
+static const struct hf_field trace_fields[] = {
+    {"format", HF_T_ENUM, "", "Replay a trace instead of the synthetic workload (docs/traces.md).",
+     "\"none\"", 0, 0, 0, hf_trace_format_names, NULL},
+    {"path", HF_T_STRING, "", "The trace file (azure2019: the invocations_per_function file).", "\"\"", 0,
+     0, 0, NULL, NULL},
+    {"durations", HF_T_STRING, "", "azure2019 durations file; empty: the dNN file beside path.", "\"\"", 0,
+     0, 0, NULL, NULL},
+    {"memory", HF_T_STRING, "", "azure2019 memory file; empty: the dNN file beside path.", "\"\"", 0, 0,
+     0, NULL, NULL},
+    NUM("from_minute", "min", "-1", HF_F_MIN, -1, 0, "First trace minute replayed; -1: the trace's start."),
+    NUM("to_minute", "min", "-1", HF_F_MIN, -1, 0, "End of the replayed range (exclusive); -1: the end."),
+    NUM("time_scale", "", "1", POSITIVE, 0, 0,
+        "Simulated seconds per trace second (0.5 replays twice as fast; durations unscaled)."),
+    INT("functions", "count", "0", HF_F_MIN, 0, 0,
+        "Replay a popularity-stratified sample of this many functions (seeded by seed); 0: all."),
+    {"arrivals", HF_T_ENUM, "", "azure2019: arrival times inside a minute.", "\"equidistant\"", 0, 0, 0,
+     trace_arrival_kinds, NULL},
+    {"skip_bad_rows", HF_T_BOOL, "", "Skip and count malformed rows instead of failing.", "false", 0, 0,
+     0, NULL, NULL},
+    NUM("reorder_window_s", "s", "3600", HF_F_MIN, 0, 0,
+        "azure2021: end-time window in which arrivals are put back in order."),
+    NUM("check_tolerance", "", "0.01", HF_F_MIN, 0, 0,
+        "Replay check: warn when issued invocations differ from the trace's by more than this fraction."),
+    {"check_fail", HF_T_BOOL, "", "Fail the run (exit 1) instead of warning when the check fails.",
+     "false", 0, 0, 0, NULL, NULL},
+    {0},
+};
+
+static const struct hf_field output_fields[] = {
+    NUM("interval_s", "s", "1", HF_F_MIN | HF_F_MIN_EXCL | HF_F_MAX, 0, 3600,
+        "Width of one timeseries.csv row."),
+    {"requests_csv", HF_T_BOOL, "", "Also write requests.csv, one line per request (large).",
+     "false", 0, 0, 0, NULL, NULL},
+    NUM("stabilize_window_s", "s", "5", POSITIVE, 0, 0,
+        "Rolling window of the mean latency used for time_to_stabilize_s (docs/results.md)."),
+    NUM("stabilize_steady_s", "s", "30", POSITIVE, 0, 0,
+        "The last seconds of the first burst whose mean latency is the steady value."),
+    NUM("stabilize_tolerance", "", "0.2", POSITIVE, 0, 0,
+        "Stable means within this fraction of the steady value."),
+    {0},
+};
+
+static const struct hf_field engine_fields[] = {
+    {"queue", HF_T_ENUM, "", "Event queue implementation (heap2 is the benchmark baseline).",
+     "\"heap4\"", 0, 0, 0, queue_kinds, NULL},
+    {0},
+};
+
+void hf_scenario_schema_init(struct hf_scenario_schema *schema)
+{
+    memset(schema, 0, sizeof *schema);
+    size_t np = hf_policy_count();
+    if (np > HF_SCENARIO_MAX_POLICIES)
+        np = HF_SCENARIO_MAX_POLICIES;
+    for (size_t i = 0; i < np; i++)
+        schema->policy_names[i] = hf_policy_at(i)->name;
+
+    const struct hf_field fixed[] = {
+        {"name", HF_T_STRING, "", "Scenario name, used in the default results directory.",
+         "\"scenario\"", 0, 0, 0, NULL, NULL},
+        {"description", HF_T_STRING, "", "Free text for people.", "\"\"", 0, 0, 0, NULL, NULL},
+        {"hfsim_version", HF_T_STRING, "",
+         "Informational: the version that wrote a config.json (so it can be run again as is).",
+         "\"\"", 0, 0, 0, NULL, NULL},
+        INT("seed", "", "1", HF_F_MIN, 0, 0,
+            "Seed of every random stream of the run."),
+        NUM("duration_s", "s", "300", POSITIVE, 0, 0, "Arrivals are generated in [0, duration_s)."),
+        NUM("drain_s", "s", "120", HF_F_MIN, 0, 0,
+            "Time after duration_s for requests in flight to finish; the rest fail with run_end."),
+        {"policy", HF_T_ENUM, "", "The scaling policy (`hfsim policies` lists them).", "\"fixed\"",
+         0, 0, 0, schema->policy_names, NULL},
+        {"model", HF_T_ENUM, "",
+         "Platform model: `cluster` (VMs, containers, cold starts, metrics, gateway) or `station` "
+         "(one M/G/c/K queue, for theory checks).", "\"station\"", 0, 0, 0, model_kinds, NULL},
+        {"station", HF_T_OBJECT, "", "The single-queue model (model = station).", NULL, 0, 0, 0,
+         NULL, station_fields},
+        {"cluster", HF_T_OBJECT, "", "VMs of the cluster model.", NULL, 0, 0, 0, NULL, cluster_fields},
+        {"function", HF_T_OBJECT, "", "Every function's container (cluster model).", NULL, 0, 0, 0,
+         NULL, function_fields},
+        {"gateway", HF_T_OBJECT, "", "The OpenFaaS-like gateway (cluster model).", NULL, 0, 0, 0, NULL,
+         gateway_fields},
+        {"metrics", HF_T_OBJECT, "", "The metrics-server (cluster model).", NULL, 0, 0, 0, NULL,
+         metrics_fields},
+        {"workload", HF_T_OBJECT, "", "The requests that arrive.", NULL, 0, 0, 0, NULL, workload_fields},
+        {"trace", HF_T_OBJECT, "", "Trace replay (`hfsim run --trace FORMAT:PATH`).", NULL, 0, 0, 0, NULL,
+         trace_fields},
+        {"outputs", HF_T_OBJECT, "", "What the run writes besides summary.json.", NULL, 0, 0, 0, NULL,
+         output_fields},
+        {"engine", HF_T_OBJECT, "", "Simulator internals.", NULL, 0, 0, 0, NULL, engine_fields},
+    };
+    size_t n = sizeof fixed / sizeof fixed[0];
+    memcpy(schema->fields, fixed, sizeof fixed);
+    for (size_t i = 0; i < np; i++) {
+        const struct hf_policy_type *p = hf_policy_at(i);
+        schema->fields[n++] = (struct hf_field){p->name, HF_T_OBJECT, "", p->summary, NULL, 0, 0, 0,
+                                                NULL, p->params};
+    }
+}
+
+const char *hf_scenario_default_text(void) { return hf_default_scenario_json; }
+
+static bool check_name(const json_t *resolved, const char *where, struct hf_error *err)
+{
+    const char *name = hf_json_string_at(resolved, "name");
+    if (*name == '\0' || strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                      "0123456789._-") != strlen(name) || name[0] == '.')
+        return hf_fail(err, HF_EXIT_BAD_INPUT,
+                       "%s: $.name: \"%s\" must be letters, digits, '.', '_' or '-' "
+                       "(it names the results directory)", where, name);
+    return true;
+}
+
+static json_t *validate(const struct hf_scenario_schema *schema, const json_t *doc, const char *where,
+                        struct hf_error *err)
+{
+    json_t *resolved = hf_schema_resolve(schema->fields, doc, err);
+    if (!resolved) {
+        hf_error_prefix(err, where);
+        return NULL;
+    }
+    static const char *const distributions[] = {"workload.service", "function.cold_start.sandbox",
+                                                "function.cold_start.runtime",
+                                                "function.cold_start.function_init"};
+    for (size_t i = 0; i < sizeof distributions / sizeof distributions[0]; i++) {
+        const json_t *spec = hf_json_at(resolved, distributions[i]);
+        char path[96];
+        snprintf(path, sizeof path, "$.%s", distributions[i]);
+        if (spec && !hf_distribution_check(spec, path, err)) {
+            hf_error_prefix(err, where);
+            json_decref(resolved);
+            return NULL;
+        }
+    }
+    long long functions = hf_json_int_at(resolved, "workload.functions");
+    size_t bi;
+    const json_t *burst;
+    json_array_foreach(json_object_get(json_object_get(resolved, "workload"), "bursts"), bi, burst) {
+        long long target = hf_json_int_at(burst, "function");
+        if (target >= functions) {
+            hf_fail(err, HF_EXIT_BAD_INPUT, "%s: $.workload.bursts[%zu].function: %lld is not below "
+                    "workload.functions (%lld)", where, bi, target, functions);
+            json_decref(resolved);
+            return NULL;
+        }
+    }
+    if (!check_name(resolved, where, err)) {
+        json_decref(resolved);
+        return NULL;
+    }
+    return resolved;
+}
+
+static json_t *syntax_error(const char *where, const json_error_t *jerr, struct hf_error *err)
+{
+    if (jerr->line < 0)
+        hf_fail(err, HF_EXIT_BAD_INPUT, "%s: %s", where, jerr->text);
+    else
+        hf_fail(err, HF_EXIT_BAD_INPUT, "%s:%d:%d: %s", where, jerr->line, jerr->column, jerr->text);
+    return NULL;
+}
+
+/* Validates doc alone, then with each override applied in turn. Takes ownership of doc. */
+static json_t *resolve(json_t *doc, const char *where, const char *const *overrides,
+                       size_t override_count, struct hf_error *err)
+{
+    struct hf_scenario_schema schema;
+    hf_scenario_schema_init(&schema);
+    json_t *resolved = validate(&schema, doc, where, err);
+    if (!resolved || override_count == 0) {
+        json_decref(doc);
+        return resolved;
+    }
+    /* Each pass frees the previous resolution (first, the file-alone one) before the next. */
+    for (size_t i = 0; i < override_count; i++) {
+        json_decref(resolved);
+        resolved = NULL;
+        if (!hf_apply_override(doc, overrides[i], err))
+            break;
+        char label[300];
+        snprintf(label, sizeof label, "--set %s", overrides[i]);
+        resolved = validate(&schema, doc, label, err);
+        if (!resolved)
+            break;
+    }
+    json_decref(doc);
+    return resolved;
+}
+
+json_t *hf_scenario_load(const char *path, const char *const *overrides, size_t override_count,
+                         struct hf_error *err)
+{
+    if (!path)
+        return hf_scenario_parse(hf_default_scenario_json, strlen(hf_default_scenario_json),
+                                 "(embedded default scenario)", overrides, override_count, err);
+    json_t *doc = hf_json_load_file(path, err);
+    return doc ? resolve(doc, path, overrides, override_count, err) : NULL;
+}
+
+json_t *hf_scenario_parse(const char *text, size_t length, const char *label,
+                          const char *const *overrides, size_t override_count, struct hf_error *err)
+{
+    json_error_t jerr;
+    json_t *doc = json_loadb(text, length, JSON_REJECT_DUPLICATES, &jerr);
+    if (!doc)
+        return syntax_error(label, &jerr, err);
+    return resolve(doc, label, overrides, override_count, err);
+}
+
+void hf_scenario_default_out_dir(const json_t *scenario, char *buf, size_t size)
+{
+    snprintf(buf, size, "results/%s-%s-%lld", hf_json_string_at(scenario, "name"),
+             hf_json_string_at(scenario, "policy"), hf_json_int_at(scenario, "seed"));
+}

@@ -1,0 +1,100 @@
+#include "app/scenario_fit.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "policies/registry.h"
+#include "sim/platform.h"
+#include "sim/schema.h"
+
+unsigned hf_model_features(const char *model)
+{
+    /* Kept equal to the models' ops tables: run.c checks the created platform against it. */
+    if (strcmp(model, "cluster") == 0)
+        return HF_PF_PODS | HF_PF_METRIC_RESOLUTION | HF_PF_CONTAINERS | HF_PF_RESIZE | HF_PF_SPECIALIZE |
+               HF_PF_RETRY_QUEUED | HF_PF_ROUTING;
+    return 0; /* station: one queue, no pods or containers, no routing hook */
+}
+
+bool hf_scenario_check_features(const json_t *scenario, unsigned features, const char *model,
+                                struct hf_error *err)
+{
+    const char *name = hf_json_string_at(scenario, "policy");
+    const struct hf_policy_type *policy = hf_policy_find(name);
+    if (!policy)
+        return hf_fail(err, HF_EXIT_BAD_INPUT, "policy \"%s\": no such policy", name);
+    return hf_policy_check_needs(policy, features, model, err);
+}
+
+bool hf_scenario_check_fit(const json_t *scenario, struct hf_error *err)
+{
+    const char *model = hf_json_string_at(scenario, "model");
+    return hf_scenario_check_features(scenario, hf_model_features(model), model, err);
+}
+
+/* The first dotted component of `path` (the scenario section), into buf. */
+static void section_of(const char *path, char *buf, size_t size)
+{
+    size_t n = strcspn(path, ".=");
+    if (n >= size)
+        n = size - 1;
+    memcpy(buf, path, n);
+    buf[n] = '\0';
+}
+
+static bool starts_with_key(const char *path, const char *key)
+{
+    size_t n = strlen(key);
+    return strncmp(path, key, n) == 0 && (path[n] == '\0' || path[n] == '.' || path[n] == '=');
+}
+
+bool hf_scenario_ignores(const json_t *scenario, const char *path, char *why, size_t why_size)
+{
+    char section[64];
+    section_of(path, section, sizeof section);
+    const char *policy = hf_json_string_at(scenario, "policy");
+    const char *model = hf_json_string_at(scenario, "model");
+    bool trace = strcmp(hf_json_string_at(scenario, "trace.format"), "none") != 0;
+    if (hf_policy_find(section) && strcmp(section, policy) != 0) {
+        snprintf(why, why_size, "read only by policy %s; this run's policy is %s (its section is %s.*)", section,
+                 policy, policy);
+        return true;
+    }
+    static const char *const cluster_sections[] = {"cluster", "function", "gateway", "metrics"};
+    for (size_t i = 0; i < sizeof cluster_sections / sizeof *cluster_sections; i++)
+        if (strcmp(section, cluster_sections[i]) == 0 && strcmp(model, "cluster") != 0) {
+            snprintf(why, why_size, "read only by the cluster model; this run's model is %s", model);
+            return true;
+        }
+    if (strcmp(section, "station") == 0 && strcmp(model, "station") != 0) {
+        snprintf(why, why_size, "read only by the station model; this run's model is %s", model);
+        return true;
+    }
+    if (starts_with_key(path, "metrics.resolution_s") && (strcmp(policy, "hpa") == 0 || strcmp(policy, "hpa-tuned") == 0)) {
+        snprintf(why, why_size, "policy %s sets the metrics-server resolution itself: set %s.metric_resolution_s",
+                 policy, policy);
+        return true;
+    }
+    if (strcmp(section, "trace") == 0 && !trace && !starts_with_key(path, "trace.format")) {
+        snprintf(why, why_size, "no trace is replayed (trace.format is none; give --trace FORMAT:PATH)");
+        return true;
+    }
+    static const char *const synthetic_only[] = {"duration_s", "workload.arrival", "workload.rate_per_s", "workload.bursts",
+                                                 "workload.functions"};
+    for (size_t i = 0; trace && i < sizeof synthetic_only / sizeof *synthetic_only; i++)
+        if (starts_with_key(path, synthetic_only[i])) {
+            snprintf(why, why_size, "a trace replay takes arrivals and functions from the trace, not from %s",
+                     synthetic_only[i]);
+            return true;
+        }
+    return false;
+}
+
+bool hf_scenario_check_sets(const json_t *scenario, const char *const *sets, size_t count, struct hf_error *err)
+{
+    char why[256];
+    for (size_t i = 0; i < count; i++)
+        if (hf_scenario_ignores(scenario, sets[i], why, sizeof why))
+            return hf_fail(err, HF_EXIT_BAD_INPUT, "--set %s: %s", sets[i], why);
+    return true;
+}

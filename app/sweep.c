@@ -1,0 +1,629 @@
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS */
+#define _XOPEN_SOURCE 700 /* realpath */
+#include "app/sweep.h"
+
+#include "sim/out_dir.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <jansson.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <poll.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "app/compare.h"
+#include "app/gnuplot.h"
+#include "app/policy_list.h"
+#include "app/run.h"
+#include "app/scenario_fit.h"
+#include "app/summary_columns.h"
+#include "sim/interrupt.h"
+#include "sim/results.h"
+#include "sim/schema.h"
+#include "sim/wallclock.h"
+
+
+struct sweep {
+    const struct hf_sweep_options *o;
+    const struct hf_sweep_grid *grid;
+    struct hf_policy_list list;
+    uint64_t points, jobs;
+    char out[PATH_MAX];
+    bool has_values[64]; /* per summary column: some run has it (else there is nothing to plot) */
+};
+
+static void job_dir(const struct sweep *s, uint64_t job, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s/runs/%s/p%06llu", s->out, s->list.names[job % (uint64_t)s->list.count],
+             (unsigned long long)(job / (uint64_t)s->list.count));
+}
+
+static bool finished(const struct sweep *s, uint64_t job)
+{
+    char dir[PATH_MAX + 64];
+    struct stat st;
+    job_dir(s, job, dir, sizeof dir);
+    return stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* The scenario of one job: the grid point's assignments, then the policy. */
+static json_t *job_scenario(const struct sweep *s, uint64_t job, struct hf_error *err)
+{
+    size_t n = s->grid->axis_count;
+    char *sets[HF_SWEEP_MAX_AXES + 1];
+    if (!hf_sweep_grid_overrides(s->grid, job / (uint64_t)s->list.count, sets, err))
+        return NULL;
+    char policy[96];
+    snprintf(policy, sizeof policy, "policy=\"%s\"", s->list.names[job % (uint64_t)s->list.count]);
+    sets[n] = policy;
+    json_t *scenario = hf_compare_scenario(s->o->scenario_path, (const char *const *)sets, n + 1, err);
+    if (!scenario && n > 0) {
+        char where[600] = "";
+        for (size_t a = 0; a < n; a++)
+            snprintf(where + strlen(where), sizeof where - strlen(where), "%s%s", a ? " " : "", sets[a]);
+        char prefix[700];
+        snprintf(prefix, sizeof prefix, "point p%06llu (%s)", (unsigned long long)(job / (uint64_t)s->list.count),
+                 where);
+        hf_error_prefix(err, prefix);
+    }
+    for (size_t a = 0; a < n; a++)
+        free(sets[a]);
+    return scenario;
+}
+
+/* Removes hidden .tmp directories an interrupted worker left in runs/<policy>/. */
+static void clean_leftovers(const struct sweep *s)
+{
+    for (int p = 0; p < s->list.count; p++) {
+        char dir[PATH_MAX + 64];
+        snprintf(dir, sizeof dir, "%s/runs/%s", s->out, s->list.names[p]);
+        DIR *d = opendir(dir);
+        if (!d)
+            continue;
+        struct dirent *e;
+        while ((e = readdir(d)) != NULL)
+            if (e->d_name[0] == '.' && strstr(e->d_name, ".tmp-")) {
+                char path[PATH_MAX * 2];
+                snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+                hf_remove_tree(path);
+            }
+        closedir(d);
+    }
+}
+
+/* A worker: takes the next pending job from the counter all workers share until none is left (so a
+ * worker that drew slow runs does not hold the others back), reporting each to the parent with one
+ * byte on `done_fd` (1 ok, 0 failed). Exits with the number of failures (capped). Which worker runs
+ * a job does not matter: each run is seeded by its scenario and writes its own directory. */
+static int worker(const struct sweep *s, const uint64_t *pending, uint64_t pending_count, _Atomic uint64_t *next,
+                  int done_fd)
+{
+    int failures = 0;
+    for (uint64_t i; (i = atomic_fetch_add(next, 1)) < pending_count;) {
+        uint64_t job = pending[i];
+        struct hf_error err = {0};
+        json_t *scenario = job_scenario(s, job, &err);
+        char dir[PATH_MAX + 64];
+        job_dir(s, job, dir, sizeof dir);
+        struct hf_run_options run = {.out_dir = dir, .progress = false};
+        struct hf_run_report report;
+        bool ok = scenario && hf_run_scenario(scenario, &run, &report, &err);
+        json_decref(scenario);
+        bool interrupted = !ok && err.code >= HF_EXIT_SIGNAL;
+        if (!ok && !interrupted) {
+            fprintf(stderr, "hfsim: sweep: %s: %s\n", dir, err.message);
+            failures++;
+        }
+        /* 1 done, 0 failed, 2 interrupted (the run removed its half-written directory). */
+        char byte = interrupted ? 2 : ok ? 1 : 0;
+        if (write(done_fd, &byte, 1) != 1 || interrupted)
+            break;
+    }
+    return failures > 100 ? 100 : failures;
+}
+
+static void show_progress(uint64_t done, uint64_t total, double started)
+{
+    double elapsed = hf_wall_seconds() - started;
+    double eta = done ? elapsed / (double)done * (double)(total - done) : 0;
+    int width = 30, filled = total ? (int)((double)width * (double)done / (double)total) : width;
+    char bar[64];
+    for (int i = 0; i < width; i++)
+        bar[i] = i < filled ? '=' : ' ';
+    bar[width] = '\0';
+    fprintf(stderr, "\rhfsim: sweep [%s] %llu/%llu runs, %.0f s, ETA %.0f s   ", bar, (unsigned long long)done,
+            (unsigned long long)total, elapsed, eta);
+}
+
+/* Forks the workers over the pending jobs and waits; false when any run failed. */
+static bool run_pending(const struct sweep *s, const uint64_t *pending, uint64_t count, struct hf_error *err)
+{
+    unsigned workers = s->o->jobs ? s->o->jobs : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+    if (workers == 0)
+        workers = 1;
+    if (workers > count)
+        workers = (unsigned)count;
+    int fds[2];
+    if (pipe(fds) != 0)
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "sweep: pipe: %s", strerror(errno));
+    fflush(NULL);
+    pid_t pids[256];
+    if (workers > 256)
+        workers = 256;
+    _Atomic uint64_t *next = mmap(NULL, sizeof *next, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (next == MAP_FAILED) {
+        close(fds[0]);
+        close(fds[1]);
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "sweep: mmap: %s", strerror(errno));
+    }
+    atomic_init(next, 0);
+    /* SIGINT/SIGTERM stay pending (workers inherit the mask); the parent forwards one to every worker,
+     * each stops after removing its half-written run, and the finished runs are kept for a resume. */
+    struct hf_interrupt interrupt;
+    hf_interrupt_open(&interrupt);
+    for (unsigned w = 0; w < workers; w++) {
+        pid_t pid = fork();
+        if (pid < 0) {
+            hf_fail(err, HF_EXIT_RUN_FAILED, "sweep: fork: %s", strerror(errno));
+            workers = w;
+            break;
+        }
+        if (pid == 0) {
+            close(fds[0]);
+            int failures = worker(s, pending, count, next, fds[1]);
+            close(fds[1]);
+            fflush(NULL);
+            _exit(failures);
+        }
+        pids[w] = pid;
+    }
+    close(fds[1]);
+    bool tty = s->o->progress && isatty(STDERR_FILENO);
+    double started = hf_wall_seconds();
+    uint64_t done = 0, failed = 0;
+    int signo = 0;
+    char byte;
+    for (;;) {
+        struct pollfd pfd = {.fd = fds[0], .events = POLLIN};
+        if (poll(&pfd, 1, 200) == 0 || (pfd.revents & POLLIN) == 0) {
+            int arrived = hf_interrupt_pending();
+            if (arrived && !signo) {
+                signo = arrived;
+                for (unsigned w = 0; w < workers; w++)
+                    kill(pids[w], arrived);
+            }
+            if (!(pfd.revents & (POLLHUP | POLLERR)))
+                continue;
+        }
+        if (read(fds[0], &byte, 1) != 1)
+            break;
+        if (byte == 2) {
+            signo = signo ? signo : SIGINT;
+            continue;
+        }
+        done++;
+        failed += byte == 0;
+        if (tty)
+            show_progress(done, count, started);
+    }
+    close(fds[0]);
+    munmap((void *)next, sizeof *next);
+    if (tty)
+        fputc('\n', stderr);
+    bool crashed = false;
+    for (unsigned w = 0; w < workers; w++) {
+        int status;
+        if (waitpid(pids[w], &status, 0) < 0 || !WIFEXITED(status))
+            crashed = true;
+    }
+    if (!signo)
+        signo = hf_interrupt_pending();
+    hf_interrupt_close(&interrupt);
+    if (err->code)
+        return false;
+    if (signo)
+        return hf_fail(err, (enum hf_exit)(HF_EXIT_SIGNAL + signo),
+                       "sweep interrupted by %s: %llu of %llu runs finished and kept, half-written ones removed; "
+                       "run the same command again to resume", hf_interrupt_name(signo),
+                       (unsigned long long)done, (unsigned long long)count);
+    if (crashed || done < count)
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "sweep: a worker died with %llu of %llu runs not done; run the "
+                                                "same command again to finish them",
+                       (unsigned long long)(count - done), (unsigned long long)count);
+    if (failed)
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "sweep: %llu of %llu runs failed (above); the others are kept",
+                       (unsigned long long)failed, (unsigned long long)count);
+    return true;
+}
+
+/* A CSV field: quoted when it holds a comma, quote or newline. */
+static void csv_field(FILE *f, const char *text)
+{
+    if (!strpbrk(text, ",\"\n")) {
+        fputs(text, f);
+        return;
+    }
+    fputc('"', f);
+    for (const char *c = text; *c; c++) {
+        if (*c == '"')
+            fputc('"', f);
+        fputc(*c, f);
+    }
+    fputc('"', f);
+}
+
+static bool write_csv(struct sweep *s, struct hf_error *err)
+{
+    char path[PATH_MAX + 32], tmp[PATH_MAX + 48];
+    snprintf(path, sizeof path, "%s/sweep.csv", s->out);
+    snprintf(tmp, sizeof tmp, "%s/.sweep.csv.tmp-%ld", s->out, (long)getpid());
+    FILE *f = fopen(tmp, "w");
+    if (!f)
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "%s: %s", tmp, strerror(errno));
+    fputs("point,policy", f);
+    for (size_t a = 0; a < s->grid->axis_count; a++) {
+        fputc(',', f);
+        csv_field(f, s->grid->axes[a].path);
+    }
+    for (size_t c = 0; c < hf_summary_column_count; c++)
+        fprintf(f, ",%s", hf_summary_columns[c].name);
+    fputc('\n', f);
+    bool ok = true;
+    for (uint64_t job = 0; ok && job < s->jobs; job++) {
+        char dir[PATH_MAX + 64], summary_path[PATH_MAX + 96];
+        job_dir(s, job, dir, sizeof dir);
+        snprintf(summary_path, sizeof summary_path, "%s/summary.json", dir);
+        json_error_t jerr;
+        json_t *summary = json_load_file(summary_path, 0, &jerr);
+        if (!summary) {
+            ok = hf_fail(err, HF_EXIT_RUN_FAILED, "%s: %s", summary_path, jerr.text);
+            break;
+        }
+        uint64_t point = job / (uint64_t)s->list.count;
+        fprintf(f, "%llu,%s", (unsigned long long)point, s->list.names[job % (uint64_t)s->list.count]);
+        for (size_t a = 0; a < s->grid->axis_count; a++) {
+            fputc(',', f);
+            csv_field(f, hf_sweep_grid_value(s->grid, point, a));
+        }
+        for (size_t c = 0; c < hf_summary_column_count; c++) {
+            bool present;
+            double v = hf_summary_value(summary, &hf_summary_columns[c], &present);
+            if (present) {
+                fprintf(f, ",%.6g", v);
+                s->has_values[c] = true;
+            } else {
+                fputc(',', f);
+            }
+        }
+        fputc('\n', f);
+        json_decref(summary);
+    }
+    ok = !ferror(f) && ok;
+    ok = fclose(f) == 0 && ok;
+    if (ok && rename(tmp, path) != 0)
+        ok = hf_fail(err, HF_EXIT_RUN_FAILED, "%s: %s", path, strerror(errno));
+    if (!ok)
+        remove(tmp);
+    return ok;
+}
+
+/* sweep.gp: each metric against each numeric swept parameter, a line per policy. */
+static void plot(const struct sweep *s)
+{
+    static const char *const metrics[] = {"p50_ms", "p99_ms", "time_to_stabilize_s", "failed",
+                                          "cpu_allocated_core_s", "memory_gb_s", "cold_starts"};
+    char path[PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s/sweep.gp", s->out);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return;
+    fprintf(f, "# Plots of sweep.csv: each metric against each numeric swept parameter, a line per policy.\n"
+               "# hfsim sweep runs it in this directory: gnuplot -e \"ext='png'\" sweep.gp\n"
+               "if (!exists(\"ext\")) ext = 'png'\n"
+               "if (ext eq 'svg') { set terminal svg size 900,520 dynamic font 'sans,11' } "
+               "else { set terminal pngcairo size 900,520 font 'sans,10' }\n"
+               "set termoption noenhanced\nset datafile separator ','\nset key outside right top\nset grid\n"
+               "set offsets graph 0.05, graph 0.05, graph 0.05, graph 0.05\n");
+    fprintf(f, "policies = '");
+    for (int p = 0; p < s->list.count; p++)
+        fprintf(f, "%s%s", p ? " " : "", s->list.names[p]);
+    fprintf(f, "'\n");
+    int plotted = 0;
+    for (size_t a = 0; a < s->grid->axis_count; a++) {
+        char *end;
+        strtod(s->grid->axes[a].values[0], &end);
+        if (*end || s->grid->axes[a].count < 2)
+            continue; /* not a number, or not varied: nothing to plot against */
+        for (size_t m = 0; m < sizeof metrics / sizeof metrics[0]; m++) {
+            size_t metric_col = 0;
+            for (size_t c = 0; c < hf_summary_column_count; c++)
+                if (strcmp(hf_summary_columns[c].name, metrics[m]) == 0 && s->has_values[c])
+                    metric_col = 3 + s->grid->axis_count + c;
+            if (metric_col == 0)
+                continue; /* no run has it (no burst: no time to stabilize) */
+            fprintf(f,
+                    "set output '%s-vs-%s.'.ext\nset title '%s against %s (each point of the grid)'\n"
+                    "set xlabel '%s'\nset ylabel '%s'\n"
+                    "plot for [p in policies] 'sweep.csv' using %zu:(stringcolumn(2) eq p ? column(%zu) : 1/0) "
+                    "every ::1 with points pt 7 ps 1.2 title p\n",
+                    metrics[m], s->grid->axes[a].path, metrics[m], s->grid->axes[a].path, s->grid->axes[a].path,
+                    metrics[m], 3 + a, metric_col);
+            plotted++;
+        }
+    }
+    fclose(f);
+    if (!plotted)
+        return;
+    hf_gnuplot_draw(s->out, "sweep.gp", "sweep", s->out);
+}
+
+/* sweep.json: what a cluster (or --merge) needs to reproduce this grid exactly. */
+static bool write_manifest(const struct sweep *s, struct hf_error *err)
+{
+    json_t *m = json_object();
+    char resolved[PATH_MAX];
+    if (s->o->scenario_path && realpath(s->o->scenario_path, resolved))
+        json_object_set_new(m, "scenario", json_string(resolved));
+    else
+        json_object_set_new(m, "scenario", json_null());
+    json_t *axes = json_array();
+    for (size_t a = 0; a < s->grid->axis_count; a++) {
+        json_t *values = json_array();
+        for (size_t v = 0; v < s->grid->axes[a].count; v++)
+            json_array_append_new(values, json_string(s->grid->axes[a].values[v]));
+        json_array_append_new(axes, json_pack("{s:s, s:o}", "path", s->grid->axes[a].path, "values", values));
+    }
+    json_object_set_new(m, "axes", axes);
+    json_t *policies = json_array();
+    for (int p = 0; p < s->list.count; p++)
+        json_array_append_new(policies, json_string(s->list.names[p]));
+    json_object_set_new(m, "policies", policies);
+    char path[PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s/sweep.json", s->out);
+    /* An existing manifest must describe the same sweep: resuming with other arguments would mix grids. */
+    json_t *old = json_load_file(path, 0, NULL);
+    bool ok = true;
+    if (old && !json_equal(old, m))
+        ok = hf_fail(err, HF_EXIT_USAGE, "%s: this directory holds another sweep (other scenario, grid or "
+                                         "policies); use another --out", path);
+    json_decref(old);
+    if (ok && json_dump_file(m, path, JSON_INDENT(2)) != 0)
+        ok = hf_fail(err, HF_EXIT_RUN_FAILED, "%s: cannot write", path);
+    json_decref(m);
+    return ok;
+}
+
+bool hf_sweep_load_manifest(const char *dir, struct hf_sweep_grid *grid, char **scenario_path, char **policies,
+                            struct hf_error *err)
+{
+    char path[PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s/sweep.json", dir);
+    json_error_t jerr;
+    json_t *m = json_load_file(path, 0, &jerr);
+    if (!m)
+        return hf_fail(err, HF_EXIT_BAD_INPUT, "%s: %s (is %s a sweep directory?)", path, jerr.text, dir);
+    bool ok = true;
+    const json_t *scenario = json_object_get(m, "scenario");
+    *scenario_path = json_is_string(scenario) ? strdup(json_string_value(scenario)) : NULL;
+    const json_t *axes = json_object_get(m, "axes");
+    size_t i;
+    const json_t *axis;
+    json_array_foreach(axes, i, axis) {
+        const json_t *values = json_object_get(axis, "values");
+        const char *axis_path = json_string_value(json_object_get(axis, "path"));
+        if (!axis_path || !json_is_array(values) || json_array_size(values) == 0) {
+            ok = hf_fail(err, HF_EXIT_BAD_INPUT, "%s: $.axes[%zu]: expected {\"path\", \"values\"}", path, i);
+            break;
+        }
+        size_t count = json_array_size(values);
+        const char **texts = malloc(count * sizeof *texts);
+        if (!texts) {
+            ok = hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
+            break;
+        }
+        for (size_t k = 0; k < count; k++) {
+            const char *text = json_string_value(json_array_get(values, k));
+            texts[k] = text ? text : "";
+        }
+        ok = hf_sweep_grid_add_axis(grid, axis_path, texts, count, err);
+        free(texts);
+        if (!ok)
+            break;
+    }
+    char list[1024] = "";
+    const json_t *p;
+    json_array_foreach(json_object_get(m, "policies"), i, p)
+        if (json_is_string(p) && strlen(list) + strlen(json_string_value(p)) + 2 < sizeof list) {
+            strcat(list, i ? "," : "");
+            strcat(list, json_string_value(p));
+        }
+    *policies = strdup(list);
+    json_decref(m);
+    return ok;
+}
+
+/* The command an emitted task runs for job J (J as a shell word: a literal or $SLURM_ARRAY_TASK_ID). */
+static void job_command(FILE *f, const char *self, const char *out, const char *job)
+{
+    fprintf(f, "'%s' sweep --run-job %s '%s'", self, job, out);
+}
+
+static bool emit(const struct sweep *s, struct hf_error *err)
+{
+    char self[PATH_MAX], out[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n <= 0)
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "sweep: cannot find the hfsim binary (/proc/self/exe)");
+    self[n] = '\0';
+    if (!realpath(s->out, out))
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "%s: %s", s->out, strerror(errno));
+    if (strchr(self, '\'') || strchr(out, '\''))
+        return hf_fail(err, HF_EXIT_USAGE, "sweep: paths with a quote cannot go in a job script");
+    char path[PATH_MAX + 32];
+    bool slurm = s->o->mode == HF_SWEEP_EMIT_SLURM;
+    snprintf(path, sizeof path, "%s/%s", s->out, slurm ? "sweep.sbatch" : "jobs.txt");
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "%s: %s", path, strerror(errno));
+    if (slurm) {
+        fprintf(f, "#!/bin/sh\n"
+                   "# A Slurm job array: one task per run of this sweep (%llu points x %d policies).\n"
+                   "# Submit with: sbatch %s/sweep.sbatch ; then: hfsim sweep --merge %s\n"
+                   "#SBATCH --job-name=hfsim-sweep\n#SBATCH --array=0-%llu\n#SBATCH --ntasks=1\n"
+                   "#SBATCH --cpus-per-task=1\n#SBATCH --output=%s/slurm-%%A_%%a.out\n",
+                   (unsigned long long)s->points, s->list.count, out, out,
+                   (unsigned long long)(s->jobs ? s->jobs - 1 : 0), out);
+        job_command(f, self, out, "\"$SLURM_ARRAY_TASK_ID\"");
+        fputc('\n', f);
+    } else {
+        for (uint64_t j = 0; j < s->jobs; j++) {
+            char word[32];
+            snprintf(word, sizeof word, "%llu", (unsigned long long)j);
+            job_command(f, self, out, word);
+            fputc('\n', f);
+        }
+    }
+    bool ok = !ferror(f);
+    ok = fclose(f) == 0 && ok;
+    if (!ok)
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "%s: write failed", path);
+    fprintf(stderr, "hfsim: sweep: %s: %llu runs; %s, then `hfsim sweep --merge %s`\n", path,
+            (unsigned long long)s->jobs,
+            slurm ? "submit it with sbatch" : "run it with `parallel < jobs.txt` (or xargs -P)", s->out);
+    return true;
+}
+
+/* --merge: every run must be there. */
+static bool check_complete(const struct sweep *s, struct hf_error *err)
+{
+    uint64_t missing = 0, first = 0;
+    for (uint64_t job = 0; job < s->jobs; job++)
+        if (!finished(s, job)) {
+            if (missing++ == 0)
+                first = job;
+        }
+    if (missing == 0)
+        return true;
+    char dir[PATH_MAX + 64];
+    job_dir(s, first, dir, sizeof dir);
+    return hf_fail(err, HF_EXIT_RUN_FAILED, "sweep --merge: %llu of %llu runs are missing (first: %s); run "
+                                            "them (the emitted script, or hfsim sweep --run-job) and merge again",
+                   (unsigned long long)missing, (unsigned long long)s->jobs, dir);
+}
+
+bool hf_sweep(const struct hf_sweep_options *o, char *written, size_t written_size, struct hf_error *err)
+{
+    struct sweep *s = calloc(1, sizeof *s);
+    if (!s)
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
+    s->o = o;
+    s->grid = o->grid;
+    bool ok = true;
+    json_t *base = hf_compare_scenario(o->scenario_path, NULL, 0, err);
+    if (!base)
+        ok = false;
+    const char *list = o->policies ? o->policies : o->grid->policies;
+    ok = ok && hf_policy_list_parse(&s->list, list ? list : hf_json_string_at(base, "policy"), err);
+    s->points = hf_sweep_grid_points(o->grid);
+    if (ok && s->points > HF_SWEEP_MAX_POINTS)
+        ok = hf_fail(err, HF_EXIT_USAGE, "sweep: more than %d points", HF_SWEEP_MAX_POINTS);
+    s->jobs = s->points * (uint64_t)s->list.count;
+    if (ok) {
+        if (o->out_dir)
+            snprintf(s->out, sizeof s->out, "%s", o->out_dir);
+        else
+            snprintf(s->out, sizeof s->out, "results/sweep-%s", hf_json_string_at(base, "name"));
+        /* --run-job and --merge work inside a sweep directory that the emitting run made. */
+        if (o->mode == HF_SWEEP_ONE_JOB || o->mode == HF_SWEEP_MERGE)
+            ok = hf_out_dir_is_marked(s->out) ||
+                 hf_fail(err, HF_EXIT_USAGE, "%s: not a sweep directory hfsim made (no %s marker)", s->out,
+                         HF_OUT_MARKER);
+        else
+            ok = hf_out_dir_check(s->out, "--out", err);
+    }
+    if (ok && o->mode == HF_SWEEP_ONE_JOB) {
+        /* One task of an emitted sweep: the manifest was checked when it was emitted. */
+        if (o->job >= s->jobs)
+            ok = hf_fail(err, HF_EXIT_USAGE, "--run-job %llu: the sweep has runs 0..%llu",
+                         (unsigned long long)o->job, (unsigned long long)(s->jobs - 1));
+        if (ok && !finished(s, o->job)) {
+            uint64_t one = o->job;
+            struct hf_sweep_options single = *o;
+            single.jobs = 1;
+            s->o = &single;
+            ok = run_pending(s, &one, 1, err);
+            s->o = o;
+        }
+        if (ok)
+            snprintf(written, written_size, "%s", s->out);
+        json_decref(base);
+        free(s);
+        return ok;
+    }
+    if (ok && o->mode == HF_SWEEP_MERGE) {
+        ok = check_complete(s, err) && write_csv(s, err);
+        if (ok && o->plots)
+            plot(s);
+        if (ok)
+            snprintf(written, written_size, "%s", s->out);
+        json_decref(base);
+        free(s);
+        return ok;
+    }
+    /* Every job's scenario is checked before anything runs. */
+    for (uint64_t job = 0; ok && job < s->jobs; job++) {
+        json_t *scenario = job_scenario(s, job, err);
+        ok = scenario != NULL && hf_scenario_check_fit(scenario, err);
+        /* An axis a policy never reads would give it identical rows: say so instead. */
+        char why[256];
+        for (size_t a = 0; ok && a < s->grid->axis_count; a++)
+            if (hf_scenario_ignores(scenario, s->grid->axes[a].path, why, sizeof why))
+                ok = hf_fail(err, HF_EXIT_BAD_INPUT, "sweep axis %s, policy %s: %s", s->grid->axes[a].path,
+                             s->list.names[job % (uint64_t)s->list.count], why);
+        json_decref(scenario);
+    }
+    uint64_t *pending = ok ? malloc((s->jobs ? s->jobs : 1) * sizeof *pending) : NULL;
+    uint64_t pending_count = 0;
+    if (ok && !pending)
+        ok = hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
+    if (ok)
+        ok = hf_mkdirs(s->out, err) && hf_out_dir_mark(s->out, "sweep", err) && write_manifest(s, err);
+    if (ok && (o->mode == HF_SWEEP_EMIT_SLURM || o->mode == HF_SWEEP_EMIT_PARALLEL)) {
+        ok = emit(s, err);
+        if (ok)
+            snprintf(written, written_size, "%s", s->out);
+        free(pending);
+        json_decref(base);
+        free(s);
+        return ok;
+    }
+    if (ok) {
+        clean_leftovers(s);
+        for (uint64_t job = 0; job < s->jobs; job++)
+            if (!finished(s, job))
+                pending[pending_count++] = job;
+        if (o->progress)
+            fprintf(stderr, "hfsim: sweep: %llu points x %d policies = %llu runs, %llu already done\n",
+                    (unsigned long long)s->points, s->list.count, (unsigned long long)s->jobs,
+                    (unsigned long long)(s->jobs - pending_count));
+    }
+    if (ok && pending_count > 0)
+        ok = run_pending(s, pending, pending_count, err);
+    free(pending);
+    ok = ok && write_csv(s, err);
+    if (ok && o->plots)
+        plot(s);
+    if (ok)
+        snprintf(written, written_size, "%s", s->out);
+    json_decref(base);
+    free(s);
+    return ok;
+}

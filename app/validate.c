@@ -1,0 +1,225 @@
+#include "app/validate.h"
+#include "policies/registry.h"
+
+#include "app/scenario_fit.h"
+#include "sim/out_dir.h"
+
+#include <jansson.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/gnuplot.h"
+#include "app/profile.h"
+#include "app/run.h"
+#include "app/scenario.h"
+#include "live/docker.h"
+#include "live/live_run.h"
+#include "sim/results.h"
+#include "sim/schema.h"
+
+static const struct {
+    const char *name, *path;
+} metrics[] = {
+    {"completed", "requests.completed"},   {"failed", "requests.failed.total"},
+    {"latency_mean_ms", "latency_ms.mean"}, {"latency_p50_ms", "latency_ms.p50"},
+    {"latency_p90_ms", "latency_ms.p90"},   {"latency_p99_ms", "latency_ms.p99"},
+    {"cold_starts", "cold_starts"},         {"resizes", "resizes"},
+    {"containers_max", "_containers.max"},  {"containers_mean", "_containers.mean"},
+    {"cpu_core_s_alloc", "cpu_core_s.allocated"}, {"cpu_core_s_used", "cpu_core_s.used"},
+    {"memory_gb_s", "memory_gb_s"},
+};
+#define METRIC_COUNT (sizeof metrics / sizeof metrics[0])
+
+static json_t *load_json(const char *dir, const char *name, struct hf_error *err)
+{
+    char path[4 * PATH_MAX + 64];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    json_error_t jerr;
+    json_t *j = json_load_file(path, 0, &jerr);
+    if (!j)
+        hf_fail(err, HF_EXIT_RUN_FAILED, "%s: %s", path, jerr.text);
+    return j;
+}
+
+/* The most and the mean containers asked for (timeseries.csv's replicas column), added to a
+ * loaded summary as "_containers": live and simulated runs write the same columns. */
+static bool add_container_counts(json_t *summary, const char *dir, struct hf_error *err)
+{
+    char path[4 * PATH_MAX + 64];
+    snprintf(path, sizeof path, "%s/timeseries.csv", dir);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "%s: cannot open", path);
+    char line[4096];
+    int column = -1;
+    if (fgets(line, sizeof line, f)) {
+        int c = 0;
+        for (char *save = NULL, *name = strtok_r(line, ",\n", &save); name; name = strtok_r(NULL, ",\n", &save), c++)
+            if (strcmp(name, "replicas") == 0)
+                column = c;
+    }
+    double max = 0, sum = 0;
+    long rows = 0;
+    while (column >= 0 && fgets(line, sizeof line, f)) {
+        char *p = line;
+        for (int c = 0; c < column && p; c++)
+            p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL;
+        if (!p)
+            continue;
+        double v = strtod(p, NULL);
+        max = v > max ? v : max;
+        sum += v;
+        rows++;
+    }
+    fclose(f);
+    if (column < 0)
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "%s: no replicas column", path);
+    json_object_set_new(summary, "_containers",
+                        json_pack("{s:f, s:f}", "max", max, "mean", rows ? sum / (double)rows : 0.0));
+    return true;
+}
+
+static double metric(const json_t *summary, size_t m)
+{
+    const json_t *v = hf_json_at(summary, metrics[m].path);
+    return v ? json_number_value(v) : NAN;
+}
+
+bool hf_validate(const struct hf_validate_options *o, struct hf_error *err)
+{
+    json_t *scenario = hf_scenario_load(o->scenario_path, o->overrides, o->override_count, err);
+    if (!scenario)
+        return false;
+    /* Refused before anything starts: an output path hfsim may not write, a policy the simulated
+     * model cannot host, a --set nothing reads. */
+    if (!hf_out_dir_check(o->out_dir, "--out", err) || !hf_scenario_check_fit(scenario, err) ||
+        !hf_scenario_check_sets(scenario, o->overrides, o->override_count, err)) {
+        json_decref(scenario);
+        return false;
+    }
+    /* The calibrated simulation: the profile's fields, then the same overrides. */
+    char **profile = NULL;
+    size_t profile_count = 0;
+    json_t *calibrated = NULL;
+    bool ok = true;
+    if (o->profile) {
+        ok = hf_profile_overrides(o->profile, &profile, &profile_count, err);
+        const char **all = ok ? malloc((profile_count + o->override_count + 1) * sizeof *all) : NULL;
+        if (ok && !all)
+            ok = hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
+        if (ok) {
+            for (size_t i = 0; i < profile_count; i++)
+                all[i] = profile[i];
+            for (size_t i = 0; i < o->override_count; i++)
+                all[profile_count + i] = o->overrides[i];
+            calibrated = hf_scenario_load(o->scenario_path, all, profile_count + o->override_count, err);
+            ok = calibrated != NULL;
+        }
+        free(all);
+    }
+    struct hf_results res;
+    ok = ok && hf_results_begin(&res, o->out_dir, err);
+    bool open = ok;
+    char dir[3][PATH_MAX + 32];
+    snprintf(dir[0], sizeof dir[0], "%s/sim", res.tmp_dir);
+    snprintf(dir[1], sizeof dir[1], "%s/sim-calibrated", res.tmp_dir);
+    snprintf(dir[2], sizeof dir[2], "%s/live", res.tmp_dir);
+    struct hf_run_report report;
+    if (ok && o->progress)
+        fprintf(stderr, "hfsim: validate: simulating\n");
+    ok = ok && hf_run_scenario(scenario, &(struct hf_run_options){.out_dir = dir[0]}, &report, err);
+    if (ok && calibrated)
+        ok = hf_run_scenario(calibrated, &(struct hf_run_options){.out_dir = dir[1]}, &report, err);
+    const char *hosts = o->hosts ? o->hosts : hf_docker_default_host();
+    if (ok && o->progress)
+        fprintf(stderr, "hfsim: validate: running live on %s\n", hosts);
+    struct hf_live_options live = {.hosts = hosts, .out_dir = dir[2], .progress = o->progress,
+                                   .policy = hf_policy_find(hf_json_string_at(scenario, "policy"))};
+    ok = ok && hf_live_run(scenario, &live, err);
+    json_t *sums[3] = {NULL, NULL, NULL};
+    for (int i = 0; ok && i < 3; i++)
+        if (i != 1 || calibrated)
+            ok = (sums[i] = load_json(dir[i], "summary.json", err)) != NULL &&
+                 add_container_counts(sums[i], dir[i], err);
+    FILE *f = ok ? hf_results_open(&res, "validation.csv", err) : NULL;
+    ok = ok && f;
+    if (ok) {
+        fprintf(f, "metric,sim,%slive,sim_error%s\n", calibrated ? "sim_calibrated," : "",
+                calibrated ? ",sim_calibrated_error" : "");
+        printf("%-16s %12s %14s %12s %10s %10s\n", "metric", "sim", calibrated ? "sim-calibrated" : "", "live",
+               "sim err", calibrated ? "calib err" : "");
+        for (size_t m = 0; m < METRIC_COUNT; m++) {
+            double s = metric(sums[0], m), l = metric(sums[2], m), c = calibrated ? metric(sums[1], m) : NAN;
+            double es = l != 0 ? (s - l) / l : NAN, ec = l != 0 ? (c - l) / l : NAN;
+            fprintf(f, "%s,%.6g,", metrics[m].name, s);
+            if (calibrated)
+                fprintf(f, "%.6g,", c);
+            fprintf(f, "%.6g,%.4f", l, es);
+            if (calibrated)
+                fprintf(f, ",%.4f", ec);
+            fputc('\n', f);
+            char cs[32] = "", ecs[32] = "", ess[32] = "n/a";
+            if (calibrated) {
+                snprintf(cs, sizeof cs, "%.1f", c);
+                snprintf(ecs, sizeof ecs, isfinite(ec) ? "%+.1f%%" : "n/a", 100 * ec);
+            }
+            if (isfinite(es))
+                snprintf(ess, sizeof ess, "%+.1f%%", 100 * es);
+            printf("%-16s %12.1f %14s %12.1f %10s %10s\n", metrics[m].name, s, cs, l, ess, ecs);
+        }
+        ok = hf_results_close(&res, f, "validation.csv", err);
+    }
+    if (ok) {
+        FILE *gp = hf_results_open(&res, "validation.gp", err);
+        ok = gp != NULL;
+        if (ok) {
+            fprintf(gp, "# Latency distributions: simulated vs live. Run in this directory:\n"
+                        "#   gnuplot -e \"ext='png'\" validation.gp\n"
+                        "if (!exists(\"ext\")) ext = 'png'\n"
+                        "if (ext eq 'svg') { set terminal svg size 900,520 dynamic font 'sans,11' } "
+                        "else { set terminal pngcairo size 900,520 font 'sans,10' }\n"
+                        "set termoption noenhanced\nset datafile separator ','\nset grid\nset key inside right bottom\n"
+                        "set output 'latency_cdf.'.ext\n"
+                        "set title '%s, policy %s: simulated vs live response times'\n"
+                        "set xlabel 'response time (ms), log scale'\nset ylabel 'fraction of requests'\n"
+                        "set logscale x\nset yrange [0:1]\n"
+                        "plot 'sim/latency_cdf.csv' using 2:1 every ::1 with lines lw 2 title 'simulated'%s, "
+                        "'live/latency_cdf.csv' using 2:1 every ::1 with lines lw 2 title 'live'\n",
+                    hf_json_string_at(scenario, "name"), hf_json_string_at(scenario, "policy"),
+                    calibrated ? ", 'sim-calibrated/latency_cdf.csv' using 2:1 every ::1 with lines lw 2 dt 2 "
+                                 "title 'simulated, calibrated'"
+                               : "");
+            /* Over time: containers asked for (column 8 of timeseries.csv, replicas) and the p99 over
+             * the trailing window (column 21, latency_p99_rolling_ms). */
+            fprintf(gp, "\nunset logscale x\nset autoscale\nset key inside right top\nset xlabel 'time (s)'\n"
+                        "set output 'timeline.'.ext\nset multiplot layout 2,1 title '%s, policy %s: simulated vs live'\n"
+                        "set title 'containers asked for'\nset ylabel 'containers'\nset yrange [0:*]\n"
+                        "plot 'sim/timeseries.csv' using 1:8 every ::1 with steps lw 2 title 'simulated'%s, "
+                        "'live/timeseries.csv' using 1:8 every ::1 with steps lw 2 title 'live'\n"
+                        "set title 'p99 response time over the trailing window'\nset ylabel 'ms'\n"
+                        "plot 'sim/timeseries.csv' using 1:21 every ::1 with lines lw 2 title 'simulated'%s, "
+                        "'live/timeseries.csv' using 1:21 every ::1 with lines lw 2 title 'live'\n"
+                        "unset multiplot\n",
+                    hf_json_string_at(scenario, "name"), hf_json_string_at(scenario, "policy"),
+                    calibrated ? ", 'sim-calibrated/timeseries.csv' using 1:8 every ::1 with steps lw 2 dt 2 "
+                                 "title 'simulated, calibrated'" : "",
+                    calibrated ? ", 'sim-calibrated/timeseries.csv' using 1:21 every ::1 with lines lw 2 dt 2 "
+                                 "title 'simulated, calibrated'" : "");
+            ok = hf_results_close(&res, gp, "validation.gp", err);
+        }
+    }
+    if (ok)
+        hf_gnuplot_draw(res.tmp_dir, "validation.gp", "validate", o->out_dir);
+    ok = ok && hf_results_commit(&res, err);
+    if (!ok && open)
+        hf_results_abort(&res);
+    for (int i = 0; i < 3; i++)
+        json_decref(sums[i]);
+    hf_profile_free(profile, profile_count);
+    json_decref(calibrated);
+    json_decref(scenario);
+    return ok;
+}

@@ -1,0 +1,134 @@
+/* The cluster model's lifetime: create, attach a policy, end the run, destroy. Its parts:
+ * cluster_requests.c, cluster_execution.c, cluster_nodes.c, cluster_metrics.c, cluster_platform.c. */
+#include "models/cluster/cluster_internal.h"
+
+/* ---- lifetime ---- */
+
+bool hf_cluster_create(struct hf_cluster **out, struct hf_engine *engine,
+                       const struct hf_cluster_config *config, struct hf_error *err)
+{
+    *out = NULL;
+    const struct hf_function_spec *spec = &config->function;
+    if (spec->cpu_request > config->vm.cores || spec->memory_mib > config->vm.memory_mib)
+        return hf_fail(err, HF_EXIT_BAD_INPUT,
+                       "a container (%.3g cores, %.0f MiB requested) does not fit a %s VM "
+                       "(%.3g cores, %.0f MiB)", spec->cpu_request, spec->memory_mib, config->vm.name,
+                       config->vm.cores, config->vm.memory_mib);
+    struct hf_cluster *c = calloc(1, sizeof *c);
+    if (!c)
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory creating the cluster");
+    c->engine = engine;
+    c->config = *config;
+    c->metric_resolution = config->metric_resolution;
+    c->vm_slots = config->autoscaling.enabled && config->autoscaling.max_vms > config->vm_count
+                      ? config->autoscaling.max_vms : config->vm_count;
+    c->vms = calloc(c->vm_slots, sizeof *c->vms);
+    c->images = calloc((size_t)c->vm_slots * config->function_count, 1);
+    c->functions = calloc(config->function_count, sizeof *c->functions);
+    c->cold_rng = hf_engine_rng(engine, "cold-start");
+    c->transit_free = UINT32_MAX;
+    bool ok = c->vms && c->images && c->functions && c->cold_rng &&
+              hf_histogram_create(&c->stats.latency) && hf_histogram_create(&c->stats.interval_latency);
+    for (uint32_t i = 0; ok && i < c->vm_slots; i++) {
+        c->vms[i].state = i < config->vm_count ? VM_ON : VM_OFF;
+        c->vms[i].cores_free = config->vm.cores;
+        c->vms[i].memory_free_mib = config->vm.memory_mib;
+        c->vms[i].pull_at = HF_TIME_NEVER;
+        double by_cpu = floor(config->vm.cores / spec->cpu_request + 1e-9);
+        double by_memory = floor(config->vm.memory_mib / spec->memory_mib + 1e-9);
+        c->vms[i].member_cap = (uint32_t)(by_cpu < by_memory ? by_cpu : by_memory) + 1;
+        c->vms[i].members = malloc(c->vms[i].member_cap * sizeof *c->vms[i].members);
+        ok = c->vms[i].members && hf_ps_init(&c->vms[i].pulls, 1.0, config->function_count);
+    }
+    for (uint32_t i = 0; ok && i < config->function_count; i++)
+        c->functions[i].timeout_at = HF_TIME_NEVER;
+    if (!ok) {
+        hf_cluster_destroy(c);
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory creating the cluster");
+    }
+    c->platform.ops = &hf_cl_platform_ops;
+    c->platform.backend = c;
+    c->billed_vms = config->vm_count;
+    c->stats.vms = c->billed_vms;
+    if (config->autoscaling.enabled)
+        hf_engine_after(engine, config->autoscaling.scan_interval, hf_cl_on_autoscale, c, 0);
+    c->metric_phase = gsl_rng_uniform(hf_engine_rng(engine, "metrics-phase"));
+    hf_cl_schedule_first_scrape(c);
+    *out = c;
+    return true;
+}
+
+void hf_cluster_attach_policy(struct hf_cluster *c, const struct hf_policy_type *policy, void *state)
+{
+    c->policy = policy;
+    c->policy_state = state;
+}
+
+struct hf_platform *hf_cluster_platform(struct hf_cluster *c) { return &c->platform; }
+struct hf_model_stats *hf_cluster_stats(struct hf_cluster *c) { return &c->stats; }
+
+void hf_cluster_fail_all(struct hf_cluster *c, enum hf_fail_reason reason)
+{
+    hf_cl_fail_transits(c, reason);
+    for (uint32_t fi = 0; fi < c->config.function_count; fi++) {
+        struct function *f = &c->functions[fi];
+        while (f->queue_count > 0) {
+            struct queued q = hf_cl_dequeue(f);
+            hf_cl_fail_request(c, q.id, fi, q.arrival, reason);
+        }
+        c->stats.queued = 0;
+        hf_cl_rearm_timeout(c, fi);
+    }
+    for (uint32_t ci = 0; ci < c->container_cap; ci++) {
+        struct container *k = &c->containers[ci];
+        if (k->state == C_FREE || k->in_flight == 0)
+            continue;
+        /* In-flight requests: the slots not on the free stack. */
+        bool *free_mark = calloc(2 * c->config.function.concurrency, sizeof *free_mark);
+        for (uint32_t s = 0; free_mark && s < k->free_slot_count; s++)
+            free_mark[k->free_slots[s]] = true;
+        for (uint32_t s = 0; free_mark && s < 2 * c->config.function.concurrency; s++)
+            if (!free_mark[s]) {
+                hf_cl_fail_request(c, k->slots[s].id, k->slots[s].function, k->slots[s].arrival, reason);
+                k->free_slots[k->free_slot_count++] = s;
+            }
+        free(free_mark);
+        c->stats.busy -= k->in_flight;
+        c->functions[k->function].in_flight -= k->in_flight;
+        if (k->state == C_READY)
+            c->functions[k->function].ready_own_in_flight -= k->in_flight - k->shared_in_flight;
+        k->in_flight = 0;
+        k->shared_in_flight = 0;
+        k->cpu.count = 0;
+    }
+}
+
+void hf_cluster_destroy(struct hf_cluster *c)
+{
+    if (!c)
+        return;
+    for (uint32_t ci = 0; ci < c->container_cap; ci++) {
+        hf_ps_fini(&c->containers[ci].cpu);
+        free(c->containers[ci].slots);
+        free(c->containers[ci].free_slots);
+    }
+    for (uint32_t i = 0; c->vms && i < c->vm_slots; i++) {
+        hf_ps_fini(&c->vms[i].pulls);
+        free(c->vms[i].members);
+    }
+    for (uint32_t i = 0; c->functions && i < c->config.function_count; i++) {
+        free(c->functions[i].containers);
+        free(c->functions[i].warm);
+        free(c->functions[i].queue);
+    }
+    free(c->functions);
+    free(c->containers);
+    free(c->free_containers);
+    free(c->unscheduled);
+    free(c->vms);
+    free(c->images);
+    hf_cl_transits_fini(c);
+    hf_histogram_destroy(&c->stats.latency);
+    hf_histogram_destroy(&c->stats.interval_latency);
+    free(c);
+}

@@ -1,0 +1,179 @@
+/* Execution: requests in a container by processor sharing, containers sharing a VM's cores. */
+#include "models/cluster/cluster_internal.h"
+
+static void on_finish(struct hf_engine *engine, void *ctx, uint64_t ci);
+
+/* ---- execution in a container ---- */
+
+void hf_cl_reschedule_finish(struct hf_cluster *c, uint32_t ci)
+{
+    struct container *k = &c->containers[ci];
+    hf_time at = hf_ps_next_finish(&k->cpu);
+    if (at == k->finish_at)
+        return;
+    if (k->finish_at != HF_TIME_NEVER)
+        hf_engine_cancel(c->engine, k->finish_event);
+    k->finish_at = at;
+    if (at != HF_TIME_NEVER)
+        k->finish_event = hf_engine_at(c->engine, at, on_finish, c, ci);
+}
+
+/* Each worker serves up to `concurrency` requests: the container's own function on the first, the
+ * function the second is specialized for on the second. */
+bool hf_cl_has_room(const struct hf_cluster *c, const struct container *k, uint32_t function)
+{
+    if (k->state != C_READY)
+        return false;
+    uint32_t concurrency = c->config.function.concurrency;
+    if (function == k->function)
+        return k->in_flight - k->shared_in_flight < concurrency;
+    return function == k->shared_function && k->shared_in_flight < concurrency;
+}
+
+/* Containers on a VM share its cores fairly, each capped by what it can use (its limit, and one
+ * core per request in flight): max-min fair water-filling. While the VM's demand fits its cores every
+ * container simply runs at its limit and a load change touches nobody else; only a contended VM
+ * re-divides, rescheduling the finish events of members whose share moved. */
+void hf_cl_vm_share(struct hf_cluster *c, uint32_t vi)
+{
+    struct vm *v = &c->vms[vi];
+    hf_time now = hf_cl_now(c);
+    bool contended = v->demand > c->config.vm.cores + 1e-9;
+    if (!contended && !v->contended)
+        return;
+    double level = INFINITY;
+    if (contended) {
+        /* Find the level L with sum(min(demand_i, L)) = cores. */
+        double remaining = c->config.vm.cores;
+        uint32_t unsatisfied = v->member_count;
+        double satisfied_below = -1; /* idle members (demand 0) are satisfied in the first round */
+        for (;;) {
+            level = unsatisfied ? remaining / unsatisfied : INFINITY;
+            double newly = 0;
+            uint32_t count = 0;
+            for (uint32_t i = 0; i < v->member_count; i++) {
+                double d = c->containers[v->members[i]].demand;
+                if (d > satisfied_below && d <= level) {
+                    newly += d;
+                    count++;
+                }
+            }
+            if (count == 0)
+                break;
+            remaining -= newly;
+            unsatisfied -= count;
+            satisfied_below = level;
+        }
+    }
+    v->contended = contended;
+    for (uint32_t i = 0; i < v->member_count; i++) {
+        uint32_t ci = v->members[i];
+        struct container *k = &c->containers[ci];
+        double cores = contended ? (k->demand < level ? k->demand : level) : k->cpu_limit;
+        if (cores != k->cpu.cores) {
+            hf_ps_set_cores(&k->cpu, now, cores);
+            hf_cl_reschedule_finish(c, ci);
+        }
+    }
+}
+
+void hf_cl_load_changed(struct hf_cluster *c, uint32_t ci)
+{
+    struct container *k = &c->containers[ci];
+    double limit = k->cpu_limit;
+    double demand = (double)k->in_flight < limit ? (double)k->in_flight : limit;
+    if (demand == k->demand)
+        return;
+    c->vms[k->vm].demand += demand - k->demand;
+    k->demand = demand;
+    hf_cl_vm_share(c, k->vm);
+}
+
+/* Starts a request in a ready container with a free slot. Does not reschedule the finish event. */
+void hf_cl_dispatch(struct hf_cluster *c, uint32_t ci, const struct queued *q, uint32_t function)
+{
+    struct container *k = &c->containers[ci];
+    const struct hf_function_spec *spec = &c->config.function;
+    if (k->memory_used_mib + q->memory_mib > spec->memory_mib - spec->base_memory_mib) {
+        hf_cl_fail_request(c, q->id, function, q->arrival, HF_FAIL_OOM);
+        return;
+    }
+    uint32_t slot = k->free_slots[--k->free_slot_count];
+    k->slots[slot] = (struct slot){q->id, q->arrival, q->memory_mib, function};
+    k->memory_used_mib += q->memory_mib;
+    k->in_flight++;
+    c->functions[k->function].in_flight++;
+    if (function == k->function && k->state == C_READY)
+        c->functions[function].ready_own_in_flight++;
+    if (function != k->function)
+        k->shared_in_flight++;
+    c->stats.busy++;
+    hf_ps_add(&k->cpu, hf_cl_now(c), (double)q->work, slot);
+}
+
+/* Room appeared in container ci: queued requests of the functions it serves move on, to it (the
+ * backend's routing) or wherever the policy's global scheduler says. */
+void hf_cl_drain_queue_into(struct hf_cluster *c, uint32_t ci)
+{
+    struct container *k = &c->containers[ci];
+    uint32_t served[2] = {k->function, k->shared_function};
+    bool by_policy = c->policy && c->policy->on_request;
+    bool took = false;
+    for (int w = 0; w < 2; w++) {
+        uint32_t fi = served[w];
+        if (fi == HF_GENERIC)
+            continue;
+        struct function *f = &c->functions[fi];
+        bool moved = false;
+        while (f->queue_count > 0 && hf_cl_has_room(c, k, fi)) {
+            if (by_policy) {
+                struct queued head = f->queue[f->queue_head];
+                if (!hf_cl_route_by_policy(c, fi, &head, true, ci))
+                    break;
+            } else {
+                struct queued q = hf_cl_dequeue(f);
+                c->stats.queued--;
+                hf_cl_dispatch(c, ci, &q, fi);
+                took = true;
+            }
+            moved = true;
+        }
+        if (moved)
+            hf_cl_rearm_timeout(c, fi);
+    }
+    if (took) {
+        hf_cl_load_changed(c, ci);
+        hf_cl_reschedule_finish(c, ci);
+    }
+}
+
+static void on_finish(struct hf_engine *engine, void *ctx, uint64_t ci)
+{
+    struct hf_cluster *c = ctx;
+    struct container *k = &c->containers[ci];
+    k->finish_at = HF_TIME_NEVER;
+    hf_ps_advance(&k->cpu, hf_engine_now(engine));
+    uint32_t slot;
+    while (hf_ps_pop_done(&k->cpu, &slot)) {
+        hf_cl_complete_request(c, &k->slots[slot], k->slots[slot].function);
+        k->memory_used_mib -= k->slots[slot].memory_mib;
+        k->free_slots[k->free_slot_count++] = slot;
+        k->in_flight--;
+        c->functions[k->function].in_flight--;
+        if (k->slots[slot].function == k->function && k->state == C_READY)
+            c->functions[k->function].ready_own_in_flight--;
+        if (k->slots[slot].function != k->function)
+            k->shared_in_flight--;
+        c->stats.busy--;
+    }
+    if (k->state == C_STOPPING && k->in_flight == 0) {
+        hf_cl_release(c, (uint32_t)ci);
+        return;
+    }
+    hf_cl_drain_queue_into(c, (uint32_t)ci);
+    k = &c->containers[ci]; /* the policy may have started containers: the array can move */
+    if (k->state == C_READY && hf_cl_has_room(c, k, k->function))
+        hf_cl_note_warm(c, (uint32_t)ci);
+    hf_cl_load_changed(c, (uint32_t)ci);
+    hf_cl_reschedule_finish(c, (uint32_t)ci);
+}

@@ -1,0 +1,337 @@
+/* VMs and containers: placement, image pulls, cold starts, readiness, stopping. */
+#include "models/cluster/cluster_internal.h"
+
+static void on_pull(struct hf_engine *engine, void *ctx, uint64_t vi);
+static void on_ready(struct hf_engine *engine, void *ctx, uint64_t ci);
+
+/* ---- placement and container lifetime ---- */
+
+static bool vm_fits(const struct hf_cluster *c, const struct vm *v)
+{
+    const struct hf_function_spec *spec = &c->config.function;
+    /* A small epsilon: requests are summed and subtracted as doubles. */
+    return v->cores_free + 1e-9 >= spec->cpu_request && v->memory_free_mib + 1e-9 >= spec->memory_mib;
+}
+
+static int64_t pick_vm(const struct hf_cluster *c)
+{
+    int64_t best = -1;
+    for (uint32_t i = 0; i < c->vm_slots; i++) {
+        const struct vm *v = &c->vms[i];
+        if (v->state != VM_ON || !vm_fits(c, v))
+            continue;
+        if (c->config.placement == HF_PLACE_FIRST_FIT)
+            return i;
+        if (best < 0)
+            best = i;
+        else if (c->config.placement == HF_PLACE_BEST_FIT ? v->cores_free < c->vms[best].cores_free
+                                                          : v->cores_free > c->vms[best].cores_free)
+            best = i;
+    }
+    return best;
+}
+
+static void begin_stages(struct hf_cluster *c, uint32_t ci)
+{
+    struct container *k = &c->containers[ci];
+    k->state = C_STARTING;
+    hf_time delay = hf_cold_start_draw(&c->config.function.cold_start, c->cold_rng);
+    k->ready_event = hf_engine_after(c->engine, delay, on_ready, c, ci);
+}
+
+static void reschedule_pull(struct hf_cluster *c, uint32_t vi)
+{
+    struct vm *v = &c->vms[vi];
+    hf_time at = hf_ps_next_finish(&v->pulls);
+    if (at == v->pull_at)
+        return;
+    if (v->pull_at != HF_TIME_NEVER)
+        hf_engine_cancel(c->engine, v->pull_event);
+    v->pull_at = at;
+    if (at != HF_TIME_NEVER)
+        v->pull_event = hf_engine_at(c->engine, at, on_pull, c, vi);
+}
+
+static void place(struct hf_cluster *c, uint32_t ci, uint32_t vi)
+{
+    struct container *k = &c->containers[ci];
+    struct vm *v = &c->vms[vi];
+    const struct hf_function_spec *spec = &c->config.function;
+    hf_cl_account_allocation(c);
+    v->cores_free -= spec->cpu_request;
+    v->memory_free_mib -= spec->memory_mib;
+    c->allocated_cores += spec->cpu_limit;
+    c->allocated_memory_mib += spec->memory_mib;
+    k->cpu_limit = spec->cpu_limit;
+    k->reserved = spec->cpu_request;
+    k->pending_limit = 0;
+    k->vm = vi;
+    k->vm_pos = v->member_count;
+    v->members[v->member_count++] = ci;
+    k->demand = 0;
+    k->cpu.cores = v->contended ? 0 : spec->cpu_limit;
+    k->scheduled_at = k->ready_change = hf_cl_now(c);
+    c->stats.cold_starts++;
+    uint8_t *image = &c->images[(size_t)vi * c->config.function_count + k->function];
+    if (*image == IMAGE_PRESENT) {
+        begin_stages(c, ci);
+        return;
+    }
+    k->state = C_PULLING;
+    if (*image == IMAGE_ABSENT) {
+        *image = IMAGE_PULLING;
+        double seconds = spec->image_mib / c->config.registry_mib_per_s;
+        hf_ps_add(&v->pulls, hf_cl_now(c), seconds * 1e9, k->function);
+        reschedule_pull(c, vi);
+    }
+}
+
+static void on_pull(struct hf_engine *engine, void *ctx, uint64_t vi)
+{
+    struct hf_cluster *c = ctx;
+    struct vm *v = &c->vms[vi];
+    v->pull_at = HF_TIME_NEVER;
+    hf_ps_advance(&v->pulls, hf_engine_now(engine));
+    uint32_t fi;
+    while (hf_ps_pop_done(&v->pulls, &fi)) {
+        c->images[(size_t)vi * c->config.function_count + fi] = IMAGE_PRESENT;
+        struct function *f = &c->functions[fi];
+        for (uint32_t i = 0; i < f->count; i++) {
+            struct container *k = &c->containers[f->containers[i]];
+            if (k->state == C_PULLING && k->vm == vi)
+                begin_stages(c, f->containers[i]);
+        }
+    }
+    reschedule_pull(c, (uint32_t)vi);
+}
+
+static void on_ready(struct hf_engine *engine, void *ctx, uint64_t ci)
+{
+    struct hf_cluster *c = ctx;
+    struct container *k = &c->containers[ci];
+    k->state = C_READY;
+    k->ready_change = hf_engine_now(engine);
+    c->functions[k->function].ready++;
+    c->stats.ready++;
+    if (c->policy && c->policy->on_container_ready)
+        c->policy->on_container_ready(c->policy_state, &c->platform, hf_cl_container_id(c, (uint32_t)ci),
+                                      k->function);
+    hf_cl_drain_queue_into(c, (uint32_t)ci);
+    k = &c->containers[ci]; /* the policy may have started containers: the array can move */
+    if (k->state == C_READY && hf_cl_has_room(c, k, k->function))
+        hf_cl_note_warm(c, (uint32_t)ci);
+}
+
+static bool grow_containers(struct hf_cluster *c)
+{
+    uint32_t cap = c->container_cap ? 2 * c->container_cap : 64;
+    struct container *grown = realloc(c->containers, cap * sizeof *grown);
+    if (!grown)
+        return false;
+    c->containers = grown;
+    uint32_t *free_grown = realloc(c->free_containers, cap * sizeof *free_grown);
+    if (!free_grown)
+        return false;
+    c->free_containers = free_grown;
+    uint32_t *unsched = malloc(cap * sizeof *unsched);
+    if (!unsched)
+        return false;
+    for (uint32_t i = 0; i < c->unscheduled_count; i++)
+        unsched[i] = c->unscheduled[(c->unscheduled_head + i) % c->unscheduled_cap];
+    free(c->unscheduled);
+    c->unscheduled = unsched;
+    c->unscheduled_head = 0;
+    c->unscheduled_cap = cap;
+    /* New containers are pushed so the lowest index is reused first (stable, readable traces). */
+    for (uint32_t i = cap; i > c->container_cap; i--) {
+        memset(&c->containers[i - 1], 0, sizeof c->containers[i - 1]);
+        c->free_containers[c->free_container_count++] = i - 1;
+    }
+    c->container_cap = cap;
+    return true;
+}
+
+static bool function_list_add(struct function *f, struct container *k, uint32_t ci)
+{
+    if (f->count == f->cap) {
+        uint32_t cap = f->cap ? 2 * f->cap : 4;
+        uint32_t *grown = realloc(f->containers, cap * sizeof *grown);
+        if (!grown)
+            return false;
+        f->containers = grown;
+        f->cap = cap;
+    }
+    k->list_pos = f->count;
+    f->containers[f->count++] = ci;
+    return true;
+}
+
+static bool start_container(struct hf_cluster *c, uint32_t fi)
+{
+    if (c->free_container_count == 0 && !grow_containers(c))
+        return false;
+    uint32_t ci = c->free_containers[--c->free_container_count];
+    struct container *k = &c->containers[ci];
+    const struct hf_function_spec *spec = &c->config.function;
+    if (!k->slots) {
+        /* Allocated on first use and kept across reuse: every function has the same concurrency. */
+        /* Two workers per container (the second serves a function it was specialized for), each up to
+         * `concurrency` requests: room for both. */
+        k->slots = malloc(2 * spec->concurrency * sizeof *k->slots);
+        k->free_slots = malloc(2 * spec->concurrency * sizeof *k->free_slots);
+        if (!k->slots || !k->free_slots || !hf_ps_init(&k->cpu, spec->cpu_limit, 2 * spec->concurrency)) {
+            c->free_containers[c->free_container_count++] = ci;
+            return false;
+        }
+    }
+    k->state = C_UNSCHEDULED;
+    k->shared_function = k->pending_shared = HF_GENERIC;
+    k->shared_in_flight = 0;
+    k->function = fi;
+    k->cpu.cores = spec->cpu_limit;
+    k->cpu.updated = hf_cl_now(c);
+    k->cpu.vtime = 0;
+    k->cpu.busy_core_ns = 0;
+    k->finish_at = HF_TIME_NEVER;
+    k->in_flight = 0;
+    k->memory_used_mib = 0;
+    k->scraped = k->has_metric = false;
+    k->free_slot_count = 2 * spec->concurrency;
+    for (uint32_t s = 0; s < 2 * spec->concurrency; s++)
+        k->free_slots[s] = 2 * spec->concurrency - 1 - s;
+    struct function *f = &c->functions[fi];
+    if (!function_list_add(f, k, ci)) {
+        k->state = C_FREE;
+        c->free_containers[c->free_container_count++] = ci;
+        return false;
+    }
+    f->active++;
+    c->stats.replicas++;
+    int64_t vi = pick_vm(c);
+    if (vi >= 0)
+        place(c, ci, (uint32_t)vi);
+    else
+        c->unscheduled[(c->unscheduled_head + c->unscheduled_count++) % c->unscheduled_cap] = ci;
+    return true;
+}
+
+void hf_cl_place_unscheduled(struct hf_cluster *c)
+{
+    while (c->unscheduled_count > 0) {
+        uint32_t ci = c->unscheduled[c->unscheduled_head];
+        if (c->containers[ci].state != C_UNSCHEDULED) { /* stopped while waiting */
+            c->unscheduled_head = (c->unscheduled_head + 1) % c->unscheduled_cap;
+            c->unscheduled_count--;
+            continue;
+        }
+        int64_t vi = pick_vm(c);
+        if (vi < 0)
+            return;
+        c->unscheduled_head = (c->unscheduled_head + 1) % c->unscheduled_cap;
+        c->unscheduled_count--;
+        place(c, ci, (uint32_t)vi);
+    }
+}
+
+/* Returns a container to the pool, freeing its VM share. Its requests must be gone. */
+void hf_cl_release(struct hf_cluster *c, uint32_t ci)
+{
+    struct container *k = &c->containers[ci];
+    struct function *f = &c->functions[k->function];
+    const struct hf_function_spec *spec = &c->config.function;
+    bool placed = k->state != C_UNSCHEDULED;
+    if (k->state == C_STARTING)
+        hf_engine_cancel(c->engine, k->ready_event);
+    if (k->pending_shared != HF_GENERIC)
+        hf_engine_cancel(c->engine, k->specialize_event);
+    k->pending_shared = k->shared_function = HF_GENERIC;
+    if (k->finish_at != HF_TIME_NEVER)
+        hf_engine_cancel(c->engine, k->finish_event);
+    k->finish_at = HF_TIME_NEVER;
+    f->in_flight -= k->in_flight; /* 0 but for a failed run's teardown */
+    uint32_t last = f->containers[--f->count];
+    f->containers[k->list_pos] = last;
+    c->containers[last].list_pos = k->list_pos;
+    if (k->state >= C_STARTING) {
+        hf_ps_advance(&k->cpu, hf_cl_now(c));
+        c->released_busy_core_ns += k->cpu.busy_core_ns;
+    }
+    k->state = C_FREE;
+    k->generation++;
+    c->free_containers[c->free_container_count++] = ci;
+    if (placed) {
+        struct vm *v = &c->vms[k->vm];
+        uint32_t moved = v->members[--v->member_count];
+        v->members[k->vm_pos] = moved;
+        c->containers[moved].vm_pos = k->vm_pos;
+        v->demand -= k->demand;
+        k->demand = 0;
+        if (v->member_count == 0)
+            v->empty_since = hf_cl_now(c);
+        hf_cl_vm_share(c, k->vm);
+        hf_cl_account_allocation(c);
+        if (k->pending_limit > 0)
+            hf_engine_cancel(c->engine, k->resize_event);
+        c->vms[k->vm].cores_free += k->reserved;
+        c->vms[k->vm].memory_free_mib += spec->memory_mib;
+        c->allocated_cores -= k->cpu_limit;
+        c->allocated_memory_mib -= spec->memory_mib;
+        hf_cl_place_unscheduled(c);
+    }
+}
+
+/* Stops one container: the one least along (unscheduled, pulling, starting), else the ready one
+ * with the fewest requests in flight. */
+static void stop_one(struct hf_cluster *c, uint32_t fi)
+{
+    struct function *f = &c->functions[fi];
+    static const enum container_state order[] = {C_UNSCHEDULED, C_PULLING, C_STARTING};
+    /* active - ready containers are not ready yet (unscheduled, pulling or starting): when there
+     * are none, skip the three scans. */
+    for (size_t o = 0; f->active > f->ready && o < sizeof order / sizeof order[0]; o++)
+        for (uint32_t i = f->count; i-- > 0;)
+            if (c->containers[f->containers[i]].state == order[o]) {
+                f->active--;
+                c->stats.replicas--;
+                hf_cl_release(c, f->containers[i]);
+                return;
+            }
+    int64_t victim = -1;
+    for (uint32_t i = 0; i < f->count; i++) {
+        const struct container *k = &c->containers[f->containers[i]];
+        if (k->state == C_READY &&
+            (victim < 0 || k->in_flight < c->containers[f->containers[victim]].in_flight)) {
+            victim = i;
+            if (k->in_flight == 0)
+                break; /* none can have fewer */
+        }
+    }
+    if (victim < 0)
+        return;
+    uint32_t ci = f->containers[victim];
+    struct container *k = &c->containers[ci];
+    f->active--;
+    f->ready--;
+    f->ready_own_in_flight -= k->in_flight - k->shared_in_flight;
+    c->stats.replicas--;
+    c->stats.ready--;
+    if (k->in_flight == 0) {
+        hf_cl_release(c, ci);
+    } else {
+        k->state = C_STOPPING;
+        k->ready_change = hf_cl_now(c);
+    }
+}
+
+uint32_t hf_cl_set_replicas(struct hf_cluster *c, uint32_t fi, uint32_t n)
+{
+    if (fi >= c->config.function_count)
+        return 0;
+    struct function *f = &c->functions[fi];
+    while (f->active < n)
+        if (!start_container(c, fi))
+            break; /* out of memory: keep what we have */
+    while (f->active > n)
+        stop_one(c, fi);
+    return f->active;
+}

@@ -1,0 +1,284 @@
+#include "models/station/station.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Marks a server slot with no request in service (work is never negative otherwise). */
+#define IDLE_SERVER ((hf_time)-1)
+
+static void log_request(struct hf_station *s, uint64_t id, hf_time arrival, const char *outcome)
+{
+    if (!s->stats.requests_log)
+        return;
+    hf_time now = hf_engine_now(s->engine);
+    fprintf(s->stats.requests_log, "%" PRIu64 ",0,%.9f,%.9f,%.6f,%s\n", id, hf_time_to_s(arrival),
+            hf_time_to_s(now), hf_time_to_ms(now - arrival), outcome);
+}
+
+static void fail_request(struct hf_station *s, uint64_t id, hf_time arrival, enum hf_fail_reason r)
+{
+    hf_ledger_fail(&s->stats.ledger, r);
+    s->stats.interval_failed++;
+    log_request(s, id, arrival, hf_fail_reason_name(r));
+}
+
+static void on_departure(struct hf_engine *engine, void *ctx, uint64_t server);
+static void on_timeout(struct hf_engine *engine, void *ctx, uint64_t arg);
+
+static void start_service(struct hf_station *s, const struct hf_station_request *req)
+{
+    uint32_t server = s->idle_servers[--s->idle_count];
+    s->in_service[server] = *req;
+    s->busy++;
+    hf_engine_after(s->engine, req->work, on_departure, s, server);
+}
+
+/* Keeps exactly one timeout event pending, for the head of the queue. */
+static void rearm_timeout(struct hf_station *s)
+{
+    hf_time due = HF_TIME_NEVER;
+    if (s->queue_count > 0 && s->config.timeout != HF_TIME_NEVER)
+        due = s->queue[s->queue_head].arrival + s->config.timeout;
+    if (due == s->timeout_at)
+        return;
+    if (s->timeout_event != HF_EVENT_NONE)
+        hf_engine_cancel(s->engine, s->timeout_event);
+    s->timeout_event = HF_EVENT_NONE;
+    s->timeout_at = due;
+    if (due != HF_TIME_NEVER)
+        s->timeout_event = hf_engine_at(s->engine, due, on_timeout, s, 0);
+}
+
+static struct hf_station_request dequeue(struct hf_station *s)
+{
+    struct hf_station_request req = s->queue[s->queue_head];
+    s->queue_head = (s->queue_head + 1) % s->queue_cap;
+    s->queue_count--;
+    return req;
+}
+
+static bool enqueue(struct hf_station *s, const struct hf_station_request *req)
+{
+    if (s->queue_count == s->queue_cap) {
+        size_t cap = s->queue_cap ? s->queue_cap * 2 : 256;
+        struct hf_station_request *q = malloc(cap * sizeof *q);
+        if (!q)
+            return false;
+        for (size_t i = 0; i < s->queue_count; i++)
+            q[i] = s->queue[(s->queue_head + i) % s->queue_cap];
+        free(s->queue);
+        s->queue = q;
+        s->queue_cap = cap;
+        s->queue_head = 0;
+    }
+    s->queue[(s->queue_head + s->queue_count) % s->queue_cap] = *req;
+    s->queue_count++;
+    return true;
+}
+
+static void serve_waiting(struct hf_station *s)
+{
+    bool changed = false;
+    while (s->queue_count > 0 && s->busy < s->replicas) {
+        struct hf_station_request req = dequeue(s);
+        start_service(s, &req);
+        changed = true;
+    }
+    if (changed)
+        rearm_timeout(s);
+}
+
+void hf_station_arrive(void *station, const struct hf_invocation *inv)
+{
+    struct hf_station *s = station;
+    struct hf_station_request req = {inv->id, inv->arrival, inv->work};
+    hf_ledger_arrive(&s->stats.ledger);
+    s->stats.interval_arrived++;
+    if (s->busy < s->replicas && s->queue_count == 0) {
+        start_service(s, &req);
+        return;
+    }
+    if (s->queue_count >= s->config.queue_capacity || !enqueue(s, &req)) {
+        fail_request(s, req.id, req.arrival, HF_FAIL_QUEUE_FULL);
+        return;
+    }
+    s->stats.waited++;
+    if (s->queue_count == 1)
+        rearm_timeout(s);
+}
+
+static void on_departure(struct hf_engine *engine, void *ctx, uint64_t server)
+{
+    struct hf_station *s = ctx;
+    const struct hf_station_request *req = &s->in_service[server];
+    hf_time latency = hf_engine_now(engine) - req->arrival;
+    hf_histogram_add(&s->stats.latency, (uint64_t)latency);
+    hf_histogram_add(&s->stats.interval_latency, (uint64_t)latency);
+    hf_ledger_complete(&s->stats.ledger);
+    s->stats.interval_completed++;
+    s->stats.bin_completed++;
+    s->stats.bin_latency_ns += (uint64_t)latency;
+    s->stats.busy_core_ns += (double)req->work;
+    log_request(s, req->id, req->arrival, "completed");
+    s->in_service[server].work = IDLE_SERVER;
+    s->idle_servers[s->idle_count++] = (uint32_t)server;
+    s->busy--;
+    serve_waiting(s);
+}
+
+static void on_timeout(struct hf_engine *engine, void *ctx, uint64_t arg)
+{
+    (void)arg;
+    struct hf_station *s = ctx;
+    s->timeout_event = HF_EVENT_NONE;
+    s->timeout_at = HF_TIME_NEVER;
+    hf_time now = hf_engine_now(engine);
+    while (s->queue_count > 0 && s->queue[s->queue_head].arrival + s->config.timeout <= now) {
+        struct hf_station_request req = dequeue(s);
+        fail_request(s, req.id, req.arrival, HF_FAIL_TIMEOUT);
+    }
+    rearm_timeout(s);
+}
+
+static void integrate_replicas(struct hf_station *s)
+{
+    hf_time now = hf_engine_now(s->engine);
+    s->integrated_core_ns += (double)s->replicas * (double)(now - s->replicas_since);
+    s->replicas_since = now;
+}
+
+/* Read-only, like the cluster's: sampling must not change a run's sums. */
+void hf_station_account(struct hf_station *s)
+{
+    hf_time now = hf_engine_now(s->engine);
+    s->stats.allocated_core_ns = s->integrated_core_ns + (double)s->replicas * (double)(now - s->replicas_since);
+    s->stats.queued = (uint32_t)s->queue_count;
+    s->stats.busy = s->busy;
+    s->stats.replicas = s->stats.ready = s->replicas;
+    s->stats.allocated_cores_now = s->replicas;
+}
+
+/* ---- platform backend ---- */
+
+static hf_time p_now(void *backend) { return hf_engine_now(((struct hf_station *)backend)->engine); }
+
+static void on_policy_timer(struct hf_engine *engine, void *ctx, uint64_t arg)
+{
+    (void)engine;
+    struct hf_station *s = ctx;
+    if (s->policy && s->policy->on_timer)
+        s->policy->on_timer(s->policy_state, &s->platform, arg);
+}
+
+static hf_timer p_timer_after(void *backend, hf_time delay, uint64_t arg)
+{
+    struct hf_station *s = backend;
+    return hf_engine_after(s->engine, delay, on_policy_timer, s, arg);
+}
+
+static bool p_timer_cancel(void *backend, hf_timer timer)
+{
+    return hf_engine_cancel(((struct hf_station *)backend)->engine, timer);
+}
+
+static uint32_t p_function_count(void *backend)
+{
+    (void)backend;
+    return 1;
+}
+
+static uint32_t p_set_replicas(void *backend, uint32_t function, uint32_t n)
+{
+    struct hf_station *s = backend;
+    if (function != 0)
+        return 0;
+    integrate_replicas(s);
+    s->replicas = n < s->config.servers ? n : s->config.servers;
+    serve_waiting(s);
+    return s->replicas;
+}
+
+static void p_load(void *backend, uint32_t function, struct hf_function_load *out)
+{
+    struct hf_station *s = backend;
+    memset(out, 0, sizeof *out);
+    if (function != 0)
+        return;
+    out->replicas = s->replicas;
+    out->ready = s->replicas;
+    out->in_flight = s->busy;
+    out->queued = (uint32_t)s->queue_count;
+    out->arrived = s->stats.ledger.arrived;
+    out->completed = s->stats.ledger.completed;
+}
+
+static const struct hf_platform_ops station_platform_ops = {
+    .now = p_now,
+    .timer_after = p_timer_after,
+    .timer_cancel = p_timer_cancel,
+    .function_count = p_function_count,
+    .set_replicas = p_set_replicas,
+    .load = p_load,
+};
+
+/* ---- lifetime ---- */
+
+bool hf_station_create(struct hf_station *s, struct hf_engine *engine,
+                       const struct hf_station_config *config)
+{
+    memset(s, 0, sizeof *s);
+    s->engine = engine;
+    s->config = *config;
+    s->timeout_at = HF_TIME_NEVER;
+    s->in_service = calloc(config->servers ? config->servers : 1, sizeof *s->in_service);
+    s->idle_servers = calloc(config->servers ? config->servers : 1, sizeof *s->idle_servers);
+    bool ok = s->in_service && s->idle_servers && hf_histogram_create(&s->stats.latency) &&
+              hf_histogram_create(&s->stats.interval_latency);
+    if (!ok) {
+        hf_station_destroy(s);
+        return false;
+    }
+    /* Idle servers as a stack: lowest index on top, so server use is easy to read in logs. */
+    for (uint32_t i = 0; i < config->servers; i++) {
+        s->idle_servers[i] = config->servers - 1 - i;
+        s->in_service[i].work = IDLE_SERVER;
+    }
+    s->idle_count = config->servers;
+    s->platform.ops = &station_platform_ops;
+    s->platform.backend = s;
+    return true;
+}
+
+void hf_station_attach_policy(struct hf_station *s, const struct hf_policy_type *policy, void *state)
+{
+    s->policy = policy;
+    s->policy_state = state;
+}
+
+void hf_station_fail_all(struct hf_station *s, enum hf_fail_reason reason)
+{
+    while (s->queue_count > 0) {
+        struct hf_station_request req = dequeue(s);
+        fail_request(s, req.id, req.arrival, reason);
+    }
+    rearm_timeout(s);
+    /* In-service requests: their departure events stay queued, but the run ends before them. */
+    for (uint32_t server = 0; server < s->config.servers; server++) {
+        struct hf_station_request *req = &s->in_service[server];
+        if (req->work >= 0)
+            fail_request(s, req->id, req->arrival, reason);
+        req->work = IDLE_SERVER;
+    }
+    s->busy = 0;
+}
+
+void hf_station_destroy(struct hf_station *s)
+{
+    free(s->in_service);
+    free(s->idle_servers);
+    free(s->queue);
+    hf_histogram_destroy(&s->stats.latency);
+    hf_histogram_destroy(&s->stats.interval_latency);
+    memset(s, 0, sizeof *s);
+}

@@ -1,4 +1,0 @@
-/* hfsim: a thin main; everything lives in the hfsimcore library so tests can call it. */
-#include "sim/cli.h"
-
-int main(int argc, char **argv) { return hf_cli_main(argc, argv); }

@@ -1,0 +1,63 @@
+/* The processor-sharing server in virtual time, against hand-computed schedules. */
+#include <criterion/criterion.h>
+
+#include "models/cluster/ps_server.h"
+
+#define MS 1000000LL
+
+static void expect_done(struct hf_ps_server *s, hf_time at, uint32_t slot)
+{
+    cr_assert_eq(hf_ps_next_finish(s), at, "next finish %lld, expected %lld",
+                 (long long)hf_ps_next_finish(s), (long long)at);
+    hf_ps_advance(s, at);
+    uint32_t got;
+    cr_assert(hf_ps_pop_done(s, &got));
+    cr_assert_eq(got, slot);
+}
+
+Test(ps_server, two_requests_share_one_core)
+{
+    struct hf_ps_server s;
+    cr_assert(hf_ps_init(&s, 1.0, 4));
+    /* A: 100 ms of work at 0; B: 100 ms at 50 ms. From 50 ms both run at half speed: A has 50 ms
+     * left -> done at 150 ms; then B alone with 50 ms left -> 200 ms. */
+    hf_ps_add(&s, 0, 100.0 * MS, 1);
+    hf_ps_add(&s, 50 * MS, 100.0 * MS, 2);
+    expect_done(&s, 150 * MS, 1);
+    expect_done(&s, 200 * MS, 2);
+    cr_assert_eq(hf_ps_next_finish(&s), HF_TIME_NEVER);
+    cr_assert_float_eq(s.busy_core_ns, 200.0 * MS, 1.0, "CPU used = work done");
+    hf_ps_fini(&s);
+}
+
+Test(ps_server, a_request_uses_at_most_one_core)
+{
+    struct hf_ps_server s;
+    cr_assert(hf_ps_init(&s, 4.0, 8));
+    /* Two requests on 4 cores each run at full speed: no sharing below one core each. */
+    hf_ps_add(&s, 0, 100.0 * MS, 1);
+    hf_ps_add(&s, 0, 300.0 * MS, 2);
+    expect_done(&s, 100 * MS, 1);
+    expect_done(&s, 300 * MS, 2);
+    hf_ps_fini(&s);
+}
+
+Test(ps_server, capacity_change_reschedules)
+{
+    struct hf_ps_server s;
+    cr_assert(hf_ps_init(&s, 1.0, 2));
+    hf_ps_add(&s, 0, 100.0 * MS, 7);
+    hf_ps_add(&s, 0, 100.0 * MS, 8);
+    /* Half speed each until 100 ms (50 ms done), then 2 cores: the remaining 50 ms take 50 ms. */
+    hf_ps_set_cores(&s, 100 * MS, 2.0);
+    cr_assert_eq(hf_ps_next_finish(&s), 150 * MS);
+    hf_ps_advance(&s, 150 * MS);
+    uint32_t a, b;
+    cr_assert(hf_ps_pop_done(&s, &a));
+    cr_assert(hf_ps_pop_done(&s, &b));
+    cr_assert_eq(a + b, 15u);
+    cr_assert_not(hf_ps_pop_done(&s, &a));
+    cr_assert_not(hf_ps_add(&s, 150 * MS, 1.0, 1) && hf_ps_add(&s, 150 * MS, 1.0, 2) &&
+                  hf_ps_add(&s, 150 * MS, 1.0, 3), "capacity 2 refuses a third request");
+    hf_ps_fini(&s);
+}
