@@ -1,5 +1,7 @@
 #include "app/run.h"
 
+#include "app/backends.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -7,9 +9,6 @@
 
 #include "app/progress.h"
 #include "app/scenario_fit.h"
-#include "models/cluster/cluster.h"
-#include "models/cluster/cluster_scenario.h"
-#include "models/station/station.h"
 #include "policies/registry.h"
 #include "sim/engine.h"
 #include "sim/interrupt.h"
@@ -25,32 +24,11 @@
 
 #define ROLLING_MAX 60
 
-/* The platform model behind a run: the station or the cluster, seen through what the loop needs. */
-struct model {
-    void *impl;
-    struct hf_model_stats *stats;
-    struct hf_platform *platform;
-    hf_invocation_sink arrive;
-    void (*account)(void *impl);
-    void (*fail_all)(void *impl, enum hf_fail_reason reason);
-    void (*attach)(void *impl, const struct hf_policy_type *policy, void *state);
-    void (*destroy)(void *impl);
-};
-
-static void station_account(void *m) { hf_station_account(m); }
-static void station_fail_all(void *m, enum hf_fail_reason r) { hf_station_fail_all(m, r); }
-static void station_attach(void *m, const struct hf_policy_type *p, void *st) { hf_station_attach_policy(m, p, st); }
-static void station_destroy(void *m) { hf_station_destroy(m); }
-static void cluster_account(void *m) { hf_cluster_account(m); }
-static void cluster_fail_all(void *m, enum hf_fail_reason r) { hf_cluster_fail_all(m, r); }
-static void cluster_attach(void *m, const struct hf_policy_type *p, void *st) { hf_cluster_attach_policy(m, p, st); }
-static void cluster_destroy(void *m) { hf_cluster_destroy(m); }
-
 struct run {
     struct hf_engine engine;
-    struct hf_station station;
-    struct model model;
-    double vm_count, vm_price_per_hour;
+    const struct hf_backend_type *backend;
+    void *backend_impl;
+    struct hf_model_stats *stats; /* the backend's */
     struct hf_synthetic workload;
     struct hf_trace *trace;              /* replaces the synthetic workload when set */
     struct hf_results results;
@@ -74,8 +52,8 @@ static void on_sample(struct hf_engine *engine, void *ctx, uint64_t arg)
 {
     (void)arg;
     struct run *r = ctx;
-    r->model.account(r->model.impl);
-    struct hf_model_stats *st = r->model.stats;
+    r->backend->account(r->backend_impl);
+    struct hf_model_stats *st = r->stats;
     const struct hf_histogram *lat = &st->interval_latency;
     struct hf_histogram *slot = &r->rolling[r->rolling_next];
     r->rolling_next = (r->rolling_next + 1) % r->rolling_count;
@@ -122,7 +100,7 @@ static void on_stabilization_bin(struct hf_engine *engine, void *ctx, uint64_t a
 {
     (void)arg;
     struct run *r = ctx;
-    struct hf_model_stats *st = r->model.stats;
+    struct hf_model_stats *st = r->stats;
     if (!hf_latency_bins_push(&r->bins, (double)st->bin_latency_ns / 1e6, st->bin_completed))
         r->write_failed = true;
     st->bin_latency_ns = st->bin_completed = 0;
@@ -145,8 +123,8 @@ static json_t *latency_json(const struct hf_histogram *h)
 
 static json_t *summary_json(const json_t *scenario, struct run *r)
 {
-    r->model.account(r->model.impl);
-    const struct hf_model_stats *s = r->model.stats;
+    r->backend->account(r->backend_impl);
+    const struct hf_model_stats *s = r->stats;
     json_t *sum = json_object();
     json_object_set_new(sum, "scenario", json_string(hf_json_string_at(scenario, "name")));
     json_object_set_new(sum, "policy", json_string(hf_json_string_at(scenario, "policy")));
@@ -200,9 +178,10 @@ static json_t *summary_json(const json_t *scenario, struct run *r)
     json_object_set_new(sum, "specializations", json_integer((json_int_t)s->specializations));
     json_object_set_new(sum, "bounces", json_integer((json_int_t)s->bounces));
     json_object_set_new(sum, "queued_on_arrival", json_integer((json_int_t)s->waited));
-    if (r->vm_count > 0) {
+    if (r->backend->vm_price_per_hour) {
+        double price = r->backend->vm_price_per_hour(r->backend_impl);
         json_object_set_new(sum, "vm_seconds", json_real(s->vm_seconds));
-        json_object_set_new(sum, "vm_cost_usd", json_real(s->vm_seconds * r->vm_price_per_hour / 3600.0));
+        json_object_set_new(sum, "vm_cost_usd", json_real(s->vm_seconds * price / 3600.0));
     }
     return sum;
 }
@@ -214,7 +193,7 @@ static bool write_latency_cdf(struct run *r, struct hf_error *err)
     FILE *f = hf_results_open(&r->results, "latency_cdf.csv", err);
     if (!f)
         return false;
-    const struct hf_histogram *h = &r->model.stats->latency;
+    const struct hf_histogram *h = &r->stats->latency;
     fputs("quantile,latency_ms\n", f);
     for (int i = 1; i <= 200; i++) {
         double q = i == 200 ? 1.0 : i / 200.0;
@@ -234,7 +213,7 @@ static json_t *perf_json(const struct run *r, double wall)
     json_object_set_new(perf, "events_per_s",
                         json_real(wall > 0 ? (double)r->engine.events_processed / wall : 0));
     json_object_set_new(perf, "invocations_per_s",
-                        json_real(wall > 0 ? (double)r->model.stats->ledger.arrived / wall : 0));
+                        json_real(wall > 0 ? (double)r->stats->ledger.arrived / wall : 0));
     json_object_set_new(perf, "peak_rss_mib", json_real((double)ru.ru_maxrss / 1024.0));
     return perf;
 }
@@ -248,30 +227,19 @@ static json_t *config_json(const json_t *scenario)
 
 static bool create_model(struct run *r, const json_t *scenario, struct hf_error *err)
 {
-    if (strcmp(hf_json_string_at(scenario, "model"), "cluster") == 0) {
-        struct hf_cluster_config cc;
-        struct hf_cluster *cluster;
-        if (!hf_cluster_config_from_scenario(scenario, &cc, err) ||
-            !hf_cluster_create(&cluster, &r->engine, &cc, err))
-            return false;
-        r->model = (struct model){cluster, hf_cluster_stats(cluster), hf_cluster_platform(cluster),
-                                  hf_cluster_arrive, cluster_account, cluster_fail_all,
-                                  cluster_attach, cluster_destroy};
-        r->vm_count = cc.vm_count;
-        r->vm_price_per_hour = cc.vm.price_per_hour;
-        return true;
-    }
-    double timeout_s = hf_json_number_at(scenario, "station.timeout_s");
-    struct hf_station_config sc = {
-        .servers = (uint32_t)hf_json_int_at(scenario, "station.servers"),
-        .queue_capacity = (uint32_t)hf_json_int_at(scenario, "station.queue_capacity"),
-        .timeout = timeout_s > 1e9 ? HF_TIME_NEVER : hf_time_from_s(timeout_s),
-    };
-    if (!hf_station_create(&r->station, &r->engine, &sc))
-        return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory creating the model");
-    r->model = (struct model){&r->station, &r->station.stats, &r->station.platform,
-                              hf_station_arrive, station_account, station_fail_all, station_attach,
-                              station_destroy};
+    const char *model = hf_json_string_at(scenario, "model");
+    r->backend = hf_backend_find(model);
+    if (!r->backend)
+        return hf_fail(err, HF_EXIT_BAD_INPUT, "model \"%s\": no such backend", model);
+    r->backend_impl = r->backend->create(&r->engine, scenario, err);
+    if (!r->backend_impl)
+        return false;
+    r->stats = r->backend->stats(r->backend_impl);
+    /* The registry's word and the ops table must agree: the fit check before the run relies on it. */
+    unsigned features = hf_platform_features(r->backend->platform(r->backend_impl)->ops);
+    if (features != r->backend->features)
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "backend %s: its ops provide features 0x%x, its entry says 0x%x",
+                       model, features, r->backend->features);
     return true;
 }
 
@@ -283,27 +251,27 @@ static bool setup(struct run *r, const json_t *scenario, struct hf_error *err)
     if (!create_model(r, scenario, err))
         return false;
     const char *model = hf_json_string_at(scenario, "model");
-    if (!hf_scenario_check_features(scenario, hf_platform_features(r->model.platform->ops), model, err))
+    if (!hf_scenario_check_features(scenario, hf_platform_features(r->backend->platform(r->backend_impl)->ops), model, err))
         return false;
-    r->model.stats->requests_log = r->requests_file;
+    r->stats->requests_log = r->requests_file;
 
     r->policy = hf_policy_find(hf_json_string_at(scenario, "policy"));
     r->policy_state = calloc(1, r->policy->state_size ? r->policy->state_size : 1);
     if (!r->policy_state)
         return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory creating the policy");
-    r->model.attach(r->model.impl, r->policy, r->policy_state);
+    r->backend->attach_policy(r->backend_impl, r->policy, r->policy_state);
     if (!r->policy->init(r->policy_state, json_object_get(scenario, r->policy->name),
-                         r->model.platform, err))
+                         r->backend->platform(r->backend_impl), err))
         return false;
 
     if (r->trace) {
-        struct hf_source *source = hf_trace_start(r->trace, &r->engine, r->model.arrive, r->model.impl, err);
+        struct hf_source *source = hf_trace_start(r->trace, &r->engine, r->backend->arrive, r->backend_impl, err);
         if (!source)
             return false;
         hf_engine_set_source(&r->engine, source);
     } else {
         if (!hf_synthetic_create(&r->workload, json_object_get(scenario, "workload"), r->duration,
-                                 &r->engine, r->model.arrive, r->model.impl))
+                                 &r->engine, r->backend->arrive, r->backend_impl))
             return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory creating the workload");
         hf_engine_set_source(&r->engine, &r->workload.source);
     }
@@ -319,8 +287,8 @@ static void teardown(struct run *r)
     free(r->policy_state);
     hf_synthetic_destroy(&r->workload);
     hf_trace_close(r->trace);
-    if (r->model.destroy)
-        r->model.destroy(r->model.impl);
+    if (r->backend_impl)
+        r->backend->destroy(r->backend_impl);
     hf_engine_fini(&r->engine);
 }
 
@@ -340,7 +308,7 @@ static void simulate(struct run *r)
     /* Drain: no more arrivals; the run ends when the last request in flight ends (or at drain_end),
      * found event time by event time so that the end, and every figure integrated up to it, does
      * not depend on how often results are sampled (outputs.interval_s). */
-    while (hf_ledger_in_flight(&r->model.stats->ledger) > 0 && !r->interrupted) {
+    while (hf_ledger_in_flight(&r->stats->ledger) > 0 && !r->interrupted) {
         hf_time next = hf_engine_next_time(&r->engine);
         if (next > r->drain_end) {
             hf_engine_run_until(&r->engine, r->drain_end);
@@ -348,7 +316,7 @@ static void simulate(struct run *r)
         }
         hf_engine_run_until(&r->engine, next);
     }
-    r->model.fail_all(r->model.impl, HF_FAIL_RUN_END);
+    r->backend->fail_all(r->backend_impl, HF_FAIL_RUN_END);
 }
 
 bool hf_run_scenario(const json_t *given, const struct hf_run_options *options,
@@ -410,7 +378,7 @@ bool hf_run_scenario(const json_t *given, const struct hf_run_options *options,
         ok = hf_fail(err, (enum hf_exit)(HF_EXIT_SIGNAL + r->interrupted),
                      "interrupted by %s: removed the half-written %s", hf_interrupt_name(r->interrupted),
                      options->out_dir);
-    ok = ok && hf_ledger_check(&r->model.stats->ledger, err);
+    ok = ok && hf_ledger_check(&r->stats->ledger, err);
     if (ok && r->trace && hf_trace_failed(r->trace, err))
         ok = false;
     if (ok && r->trace) {
@@ -444,10 +412,10 @@ bool hf_run_scenario(const json_t *given, const struct hf_run_options *options,
         json_t *summary = summary_json(scenario, r);
         ok = hf_results_write_json(&r->results, "summary.json", summary, err);
         json_decref(summary);
-        const struct hf_histogram *lat = &r->model.stats->latency;
-        report->arrived = r->model.stats->ledger.arrived;
-        report->completed = r->model.stats->ledger.completed;
-        report->failed = hf_ledger_failed_total(&r->model.stats->ledger);
+        const struct hf_histogram *lat = &r->stats->latency;
+        report->arrived = r->stats->ledger.arrived;
+        report->completed = r->stats->ledger.completed;
+        report->failed = hf_ledger_failed_total(&r->stats->ledger);
         report->events = r->engine.events_processed;
         report->p50_ms = hf_histogram_quantile(lat, 0.5) / 1e6;
         report->p99_ms = hf_histogram_quantile(lat, 0.99) / 1e6;

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "app/overrides.h"
-#include "models/cluster/cold_start.h"
+#include "app/backends.h"
 #include "policies/registry.h"
 #include "sim/distribution.h"
 #include "traces/trace.h"
@@ -21,15 +21,6 @@ static const char *const queue_kinds[] = {"heap4", "heap2", NULL};
 #define INT(key, unit, def, flags, min, max, doc) {key, HF_T_INT, unit, doc, def, flags, min, max, NULL, NULL}
 #define POSITIVE (HF_F_MIN | HF_F_MIN_EXCL)
 
-static const struct hf_field station_fields[] = {
-    INT("servers", "count", "16", HF_F_MIN | HF_F_MAX, 1, 1e7,
-        "Servers in the single-queue model: the most requests served at once."),
-    INT("queue_capacity", "count", "100000", HF_F_MIN | HF_F_MAX, 0, 1e9,
-        "Requests the gateway queue holds; an arrival beyond it fails with reason queue_full."),
-    NUM("timeout_s", "s", "30", POSITIVE, 0, 0,
-        "Longest a request waits in the gateway queue before it fails with reason timeout."),
-    {0},
-};
 
 static const struct hf_field burst_fields[] = {
     NUM("start_s", "s", NULL, HF_F_REQUIRED | HF_F_MIN, 0, 0, "When the burst starts."),
@@ -62,92 +53,13 @@ static const struct hf_field service_fields[] = {
     {0},
 };
 
-static const char *const model_kinds[] = {"station", "cluster", NULL};
-static const char *const placements[] = {"first-fit", "best-fit", "spread", NULL};
-static const char *const routings[] = {"round-robin", "least-loaded", "warm-first", NULL};
 
-static const struct hf_field autoscaling_fields[] = {
-    {"enabled", HF_T_BOOL, "", "Boot VMs for pods that fit nowhere; stop idle ones.", "false", 0, 0, 0,
-     NULL, NULL},
-    INT("max_vms", "count", "0", HF_F_MIN | HF_F_MAX, 0, 1e5, "Most VMs (0 = cluster.vms: no growth)."),
-    NUM("boot_s", "s", "90", HF_F_MIN, 0, 0, "Launch to schedulable: EC2 boot plus kubelet registration."),
-    NUM("idle_s", "s", "600", HF_F_MIN, 0, 0,
-        "An empty VM is stopped after this long (cluster-autoscaler's scale-down-unneeded-time)."),
-    NUM("scan_s", "s", "10", POSITIVE, 0, 0, "How often the autoscaler looks (its scan-interval)."),
-    {0},
-};
 
-static const struct hf_field cluster_fields[] = {
-    {"instance_type", HF_T_STRING, "", "VM type from the catalog (models/cluster/instances.json).",
-     "\"m5.xlarge\"", 0, 0, 0, NULL, NULL},
-    INT("vms", "count", "4", HF_F_MIN | HF_F_MAX, 1, 1e5, "VMs in the cluster."),
-    {"placement", HF_T_ENUM, "", "How a new container picks a VM (by CPU request).", "\"first-fit\"",
-     0, 0, 0, placements, NULL},
-    NUM("registry_mib_per_s", "MiB/s", "100", POSITIVE, 0, 0,
-        "Image pull bandwidth into one VM, shared by its concurrent pulls."),
-    {"autoscaling", HF_T_OBJECT, "", "VM autoscaling (cluster-autoscaler-like); cluster.vms is the minimum.",
-     NULL, 0, 0, 0, NULL, autoscaling_fields},
-    {0},
-};
 
-static const struct hf_field stage_fields[] = {
-    {"dist", HF_T_ENUM, "", "Distribution of the stage's duration.", "\"lognormal\"", 0, 0, 0,
-     hf_dist_kind_names, NULL},
-    NUM("mean_ms", "ms", "0", HF_F_MIN, 0, 0, "Mean duration (not used by empirical)."),
-    NUM("cv", "", "0.3", HF_F_MIN | HF_F_MAX, 0, 100, "Coefficient of variation (lognormal)."),
-    {"samples_ms", HF_T_ARRAY, "ms", "Measured durations an empirical distribution draws from (up to 256).",
-     "[]", 0, 0, 0, NULL, sample_item},
-    {0},
-};
 
-static const struct hf_field cold_start_fields[] = {
-    {"preset", HF_T_ENUM, "", "Published profile for the stages (docs/cold-starts.md).", "\"docker\"",
-     0, 0, 0, hf_cold_start_preset_names, NULL},
-    {"sandbox", HF_T_OBJECT, "", "Overrides the preset's sandbox creation stage.", NULL, HF_F_OPTIONAL,
-     0, 0, NULL, stage_fields},
-    {"runtime", HF_T_OBJECT, "", "Overrides the preset's language runtime start.", NULL, HF_F_OPTIONAL, 0,
-     0, NULL, stage_fields},
-    {"function_init", HF_T_OBJECT, "", "Overrides the preset's function initialization.", NULL,
-     HF_F_OPTIONAL, 0, 0, NULL, stage_fields},
-    {0},
-};
 
-static const struct hf_field function_fields[] = {
-    NUM("cpu_limit", "cores", "1", POSITIVE, 0, 0, "CPU a container may use; its requests share it."),
-    NUM("cpu_request", "cores", "1", POSITIVE, 0, 0,
-        "CPU reserved on the VM; the HPA's utilization is usage / request."),
-    NUM("memory_mib", "MiB", "512", POSITIVE, 0, 0, "Container memory limit and placement request."),
-    NUM("base_memory_mib", "MiB", "128", HF_F_MIN, 0, 0, "Memory the runtime holds when idle."),
-    INT("concurrency", "count", "8", HF_F_MIN | HF_F_MAX, 1, 100000, "Requests a container serves at once."),
-    NUM("image_mib", "MiB", "100", HF_F_MIN, 0, 0, "Image size, pulled once per VM."),
-    NUM("resize_ms", "ms", "20", HF_F_MIN, 0, 0,
-        "Time for a CPU resize of a running container to apply (an engine update call)."),
-    NUM("specialize_ms", "ms", "100", HF_F_MIN, 0, 0,
-        "Time to load a function into a container's warm generic worker (HyperFaaS container sharing)."),
-    NUM("keep_alive_s", "s", "0", HF_F_MIN, 0, 0,
-        "Idle time after which a function scales to zero (0 = never); arrivals then scale it from zero."),
-    {"cold_start", HF_T_OBJECT, "", "Container start stages after the image pull.", NULL, 0, 0, 0, NULL,
-     cold_start_fields},
-    {0},
-};
 
-static const struct hf_field gateway_fields[] = {
-    {"routing", HF_T_ENUM, "",
-     "Which ready container with a free slot gets a request: round-robin, least-loaded (fewest in "
-     "flight), warm-first (the one that most recently freed a slot, as OpenWhisk reuses warm containers).",
-     "\"round-robin\"", 0, 0, 0, routings, NULL},
-    NUM("ingress_ms", "ms", "1", HF_F_MIN, 0, 0, "Fixed gateway latency added to every response."),
-    INT("queue_capacity", "count", "100000", HF_F_MIN | HF_F_MAX, 0, 1e9,
-        "Requests queued per function when no container has room; beyond it: queue_full."),
-    NUM("timeout_s", "s", "30", POSITIVE, 0, 0, "Longest wait in the queue before failing with timeout."),
-    {0},
-};
 
-static const struct hf_field metrics_fields[] = {
-    NUM("resolution_s", "s", "60", POSITIVE, 0, 0,
-        "metrics-server scrape interval; usage is the average over it (a policy preset may change it)."),
-    {0},
-};
 
 static const struct hf_field workload_fields[] = {
     {"arrival", HF_T_ENUM, "", "Arrival process: Poisson, or evenly spaced at the rate.",
@@ -219,8 +131,20 @@ void hf_scenario_schema_init(struct hf_scenario_schema *schema)
         np = HF_SCENARIO_MAX_POLICIES;
     for (size_t i = 0; i < np; i++)
         schema->policy_names[i] = hf_policy_at(i)->name;
+    size_t nb = hf_backend_count();
+    if (nb > HF_SCENARIO_MAX_BACKENDS)
+        nb = HF_SCENARIO_MAX_BACKENDS;
+    size_t used = (size_t)snprintf(schema->model_doc, sizeof schema->model_doc, "Platform model:");
+    for (size_t i = 0; i < nb; i++) {
+        schema->model_names[i] = hf_backend_at(i)->name;
+        if (used < sizeof schema->model_doc)
+            used += (size_t)snprintf(schema->model_doc + used, sizeof schema->model_doc - used, "%s `%s` (%s)",
+                                     i ? "," : "", hf_backend_at(i)->name, hf_backend_at(i)->summary);
+    }
+    if (used < sizeof schema->model_doc - 1)
+        strcat(schema->model_doc, ".");
 
-    const struct hf_field fixed[] = {
+    const struct hf_field head[] = {
         {"name", HF_T_STRING, "", "Scenario name, used in the default results directory.",
          "\"scenario\"", 0, 0, 0, NULL, NULL},
         {"description", HF_T_STRING, "", "Free text for people.", "\"\"", 0, 0, 0, NULL, NULL},
@@ -234,18 +158,9 @@ void hf_scenario_schema_init(struct hf_scenario_schema *schema)
             "Time after duration_s for requests in flight to finish; the rest fail with run_end."),
         {"policy", HF_T_ENUM, "", "The scaling policy (`hfsim policies` lists them).", "\"fixed\"",
          0, 0, 0, schema->policy_names, NULL},
-        {"model", HF_T_ENUM, "",
-         "Platform model: `cluster` (VMs, containers, cold starts, metrics, gateway) or `station` "
-         "(one M/G/c/K queue, for theory checks).", "\"station\"", 0, 0, 0, model_kinds, NULL},
-        {"station", HF_T_OBJECT, "", "The single-queue model (model = station).", NULL, 0, 0, 0,
-         NULL, station_fields},
-        {"cluster", HF_T_OBJECT, "", "VMs of the cluster model.", NULL, 0, 0, 0, NULL, cluster_fields},
-        {"function", HF_T_OBJECT, "", "Every function's container (cluster model).", NULL, 0, 0, 0,
-         NULL, function_fields},
-        {"gateway", HF_T_OBJECT, "", "The OpenFaaS-like gateway (cluster model).", NULL, 0, 0, 0, NULL,
-         gateway_fields},
-        {"metrics", HF_T_OBJECT, "", "The metrics-server (cluster model).", NULL, 0, 0, 0, NULL,
-         metrics_fields},
+        {"model", HF_T_ENUM, "", schema->model_doc, "\"station\"", 0, 0, 0, schema->model_names, NULL},
+    };
+    const struct hf_field tail[] = {
         {"workload", HF_T_OBJECT, "", "The requests that arrive.", NULL, 0, 0, 0, NULL, workload_fields},
         {"trace", HF_T_OBJECT, "", "Trace replay (`hfsim run --trace FORMAT:PATH`).", NULL, 0, 0, 0, NULL,
          trace_fields},
@@ -253,9 +168,21 @@ void hf_scenario_schema_init(struct hf_scenario_schema *schema)
          output_fields},
         {"engine", HF_T_OBJECT, "", "Simulator internals.", NULL, 0, 0, 0, NULL, engine_fields},
     };
-    size_t n = sizeof fixed / sizeof fixed[0];
-    memcpy(schema->fields, fixed, sizeof fixed);
-    for (size_t i = 0; i < np; i++) {
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
+        schema->fields[n++] = head[i];
+    /* Each backend's own sections, in registry order (a section two backends define is listed once). */
+    for (size_t b = 0; b < nb; b++)
+        for (const struct hf_field *f = hf_backend_at(b)->sections; f && f->key; f++) {
+            bool seen = false;
+            for (size_t k = 0; k < n; k++)
+                seen = seen || strcmp(schema->fields[k].key, f->key) == 0;
+            if (!seen && n < HF_SCENARIO_MAX_FIELDS)
+                schema->fields[n++] = *f;
+        }
+    for (size_t i = 0; i < sizeof tail / sizeof tail[0]; i++)
+        schema->fields[n++] = tail[i];
+    for (size_t i = 0; i < np && n < HF_SCENARIO_MAX_FIELDS; i++) {
         const struct hf_policy_type *p = hf_policy_at(i);
         schema->fields[n++] = (struct hf_field){p->name, HF_T_OBJECT, "", p->summary, NULL, 0, 0, 0,
                                                 NULL, p->params};

@@ -19,11 +19,16 @@
 #include "sim/schema.h"
 
 #define HF_SCENARIO_MAX_POLICIES 32
+#define HF_SCENARIO_MAX_BACKENDS 8
+#define HF_SCENARIO_MAX_FIELDS (32 + HF_SCENARIO_MAX_POLICIES)
 
-/* The scenario schema, composed at run time from the fixed sections and one section per policy. */
+/* The scenario schema, composed at run time from the common sections, each backend's sections
+ * (from the backend registry) and one section per policy (from the policy registry). */
 struct hf_scenario_schema {
-    struct hf_field fields[24 + HF_SCENARIO_MAX_POLICIES];
+    struct hf_field fields[HF_SCENARIO_MAX_FIELDS + 1];
     const char *policy_names[HF_SCENARIO_MAX_POLICIES + 1];
+    const char *model_names[HF_SCENARIO_MAX_BACKENDS + 1];
+    char model_doc[512];
 };
 
 void hf_scenario_schema_init(struct hf_scenario_schema *schema);

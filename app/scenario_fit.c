@@ -1,5 +1,7 @@
 #include "app/scenario_fit.h"
 
+#include "app/backends.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -9,11 +11,8 @@
 
 unsigned hf_model_features(const char *model)
 {
-    /* Kept equal to the models' ops tables: run.c checks the created platform against it. */
-    if (strcmp(model, "cluster") == 0)
-        return HF_PF_PODS | HF_PF_METRIC_RESOLUTION | HF_PF_CONTAINERS | HF_PF_RESIZE | HF_PF_SPECIALIZE |
-               HF_PF_RETRY_QUEUED | HF_PF_ROUTING;
-    return 0; /* station: one queue, no pods or containers, no routing hook */
+    const struct hf_backend_type *backend = hf_backend_find(model);
+    return backend ? backend->features : 0;
 }
 
 bool hf_scenario_check_features(const json_t *scenario, unsigned features, const char *model,
@@ -60,16 +59,18 @@ bool hf_scenario_ignores(const json_t *scenario, const char *path, char *why, si
                  policy, policy);
         return true;
     }
-    static const char *const cluster_sections[] = {"cluster", "function", "gateway", "metrics"};
-    for (size_t i = 0; i < sizeof cluster_sections / sizeof *cluster_sections; i++)
-        if (strcmp(section, cluster_sections[i]) == 0 && strcmp(model, "cluster") != 0) {
-            snprintf(why, why_size, "read only by the cluster model; this run's model is %s", model);
-            return true;
-        }
-    if (strcmp(section, "station") == 0 && strcmp(model, "station") != 0) {
-        snprintf(why, why_size, "read only by the station model; this run's model is %s", model);
-        return true;
-    }
+    /* A section some backend reads, and the run's does not. */
+    const struct hf_backend_type *own = hf_backend_find(model);
+    bool own_reads = false;
+    for (const char *const *r = own ? own->reads : NULL; r && *r; r++)
+        own_reads = own_reads || strcmp(*r, section) == 0;
+    for (size_t b = 0; !own_reads && b < hf_backend_count(); b++)
+        for (const char *const *r = hf_backend_at(b)->reads; *r; r++)
+            if (strcmp(*r, section) == 0) {
+                snprintf(why, why_size, "read only by the %s model; this run's model is %s", hf_backend_at(b)->name,
+                         model);
+                return true;
+            }
     if (starts_with_key(path, "metrics.resolution_s") && (strcmp(policy, "hpa") == 0 || strcmp(policy, "hpa-tuned") == 0)) {
         snprintf(why, why_size, "policy %s sets the metrics-server resolution itself: set %s.metric_resolution_s",
                  policy, policy);

@@ -132,3 +132,5 @@ void hf_cluster_destroy(struct hf_cluster *c)
     hf_histogram_destroy(&c->stats.interval_latency);
     free(c);
 }
+
+double hf_cluster_vm_price_per_hour(const struct hf_cluster *c) { return c->config.vm.price_per_hour; }

@@ -106,5 +106,7 @@ struct hf_model_stats *hf_cluster_stats(struct hf_cluster *c);
 void hf_cluster_fail_all(struct hf_cluster *c, enum hf_fail_reason reason);
 /* Brings CPU counters and the allocation integral up to now. */
 void hf_cluster_account(struct hf_cluster *c);
+/* USD per hour of one VM of the cluster's instance type. */
+double hf_cluster_vm_price_per_hour(const struct hf_cluster *c);
 
 #endif

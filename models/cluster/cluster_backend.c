@@ -1,0 +1,141 @@
+/* The cluster as a backend entry (sim/backend.h): its scenario sections and the glue to the model. */
+#include "models/cluster/cluster.h"
+#include "models/cluster/cluster_scenario.h"
+#include "models/cluster/cold_start.h"
+#include "sim/backend.h"
+#include "sim/distribution.h"
+
+#define NUM(key, unit, def, flags, min, max, doc) {key, HF_T_NUMBER, unit, doc, def, flags, min, max, NULL, NULL}
+#define INT(key, unit, def, flags, min, max, doc) {key, HF_T_INT, unit, doc, def, flags, min, max, NULL, NULL}
+#define POSITIVE (HF_F_MIN | HF_F_MIN_EXCL)
+
+static const char *const placements[] = {"first-fit", "best-fit", "spread", NULL};
+static const char *const routings[] = {"round-robin", "least-loaded", "warm-first", NULL};
+
+static const struct hf_field sample_item[] = {
+    NUM("", "ms", NULL, HF_F_MIN, 0, 0, "A measured duration."),
+    {0},
+};
+
+static const struct hf_field autoscaling_fields[] = {
+    {"enabled", HF_T_BOOL, "", "Boot VMs for pods that fit nowhere; stop idle ones.", "false", 0, 0, 0,
+     NULL, NULL},
+    INT("max_vms", "count", "0", HF_F_MIN | HF_F_MAX, 0, 1e5, "Most VMs (0 = cluster.vms: no growth)."),
+    NUM("boot_s", "s", "90", HF_F_MIN, 0, 0, "Launch to schedulable: EC2 boot plus kubelet registration."),
+    NUM("idle_s", "s", "600", HF_F_MIN, 0, 0,
+        "An empty VM is stopped after this long (cluster-autoscaler's scale-down-unneeded-time)."),
+    NUM("scan_s", "s", "10", POSITIVE, 0, 0, "How often the autoscaler looks (its scan-interval)."),
+    {0},
+};
+static const struct hf_field cluster_fields[] = {
+    {"instance_type", HF_T_STRING, "", "VM type from the catalog (models/cluster/instances.json).",
+     "\"m5.xlarge\"", 0, 0, 0, NULL, NULL},
+    INT("vms", "count", "4", HF_F_MIN | HF_F_MAX, 1, 1e5, "VMs in the cluster."),
+    {"placement", HF_T_ENUM, "", "How a new container picks a VM (by CPU request).", "\"first-fit\"",
+     0, 0, 0, placements, NULL},
+    NUM("registry_mib_per_s", "MiB/s", "100", POSITIVE, 0, 0,
+        "Image pull bandwidth into one VM, shared by its concurrent pulls."),
+    {"autoscaling", HF_T_OBJECT, "", "VM autoscaling (cluster-autoscaler-like); cluster.vms is the minimum.",
+     NULL, 0, 0, 0, NULL, autoscaling_fields},
+    {0},
+};
+static const struct hf_field stage_fields[] = {
+    {"dist", HF_T_ENUM, "", "Distribution of the stage's duration.", "\"lognormal\"", 0, 0, 0,
+     hf_dist_kind_names, NULL},
+    NUM("mean_ms", "ms", "0", HF_F_MIN, 0, 0, "Mean duration (not used by empirical)."),
+    NUM("cv", "", "0.3", HF_F_MIN | HF_F_MAX, 0, 100, "Coefficient of variation (lognormal)."),
+    {"samples_ms", HF_T_ARRAY, "ms", "Measured durations an empirical distribution draws from (up to 256).",
+     "[]", 0, 0, 0, NULL, sample_item},
+    {0},
+};
+static const struct hf_field cold_start_fields[] = {
+    {"preset", HF_T_ENUM, "", "Published profile for the stages (docs/cold-starts.md).", "\"docker\"",
+     0, 0, 0, hf_cold_start_preset_names, NULL},
+    {"sandbox", HF_T_OBJECT, "", "Overrides the preset's sandbox creation stage.", NULL, HF_F_OPTIONAL,
+     0, 0, NULL, stage_fields},
+    {"runtime", HF_T_OBJECT, "", "Overrides the preset's language runtime start.", NULL, HF_F_OPTIONAL, 0,
+     0, NULL, stage_fields},
+    {"function_init", HF_T_OBJECT, "", "Overrides the preset's function initialization.", NULL,
+     HF_F_OPTIONAL, 0, 0, NULL, stage_fields},
+    {0},
+};
+static const struct hf_field function_fields[] = {
+    NUM("cpu_limit", "cores", "1", POSITIVE, 0, 0, "CPU a container may use; its requests share it."),
+    NUM("cpu_request", "cores", "1", POSITIVE, 0, 0,
+        "CPU reserved on the VM; the HPA's utilization is usage / request."),
+    NUM("memory_mib", "MiB", "512", POSITIVE, 0, 0, "Container memory limit and placement request."),
+    NUM("base_memory_mib", "MiB", "128", HF_F_MIN, 0, 0, "Memory the runtime holds when idle."),
+    INT("concurrency", "count", "8", HF_F_MIN | HF_F_MAX, 1, 100000, "Requests a container serves at once."),
+    NUM("image_mib", "MiB", "100", HF_F_MIN, 0, 0, "Image size, pulled once per VM."),
+    NUM("resize_ms", "ms", "20", HF_F_MIN, 0, 0,
+        "Time for a CPU resize of a running container to apply (an engine update call)."),
+    NUM("specialize_ms", "ms", "100", HF_F_MIN, 0, 0,
+        "Time to load a function into a container's warm generic worker (HyperFaaS container sharing)."),
+    NUM("keep_alive_s", "s", "0", HF_F_MIN, 0, 0,
+        "Idle time after which a function scales to zero (0 = never); arrivals then scale it from zero."),
+    {"cold_start", HF_T_OBJECT, "", "Container start stages after the image pull.", NULL, 0, 0, 0, NULL,
+     cold_start_fields},
+    {0},
+};
+static const struct hf_field gateway_fields[] = {
+    {"routing", HF_T_ENUM, "",
+     "Which ready container with a free slot gets a request: round-robin, least-loaded (fewest in "
+     "flight), warm-first (the one that most recently freed a slot, as OpenWhisk reuses warm containers).",
+     "\"round-robin\"", 0, 0, 0, routings, NULL},
+    NUM("ingress_ms", "ms", "1", HF_F_MIN, 0, 0, "Fixed gateway latency added to every response."),
+    INT("queue_capacity", "count", "100000", HF_F_MIN | HF_F_MAX, 0, 1e9,
+        "Requests queued per function when no container has room; beyond it: queue_full."),
+    NUM("timeout_s", "s", "30", POSITIVE, 0, 0, "Longest wait in the queue before failing with timeout."),
+    {0},
+};
+static const struct hf_field metrics_fields[] = {
+    NUM("resolution_s", "s", "60", POSITIVE, 0, 0,
+        "metrics-server scrape interval; usage is the average over it (a policy preset may change it)."),
+    {0},
+};
+
+static const struct hf_field sections[] = {
+    {"cluster", HF_T_OBJECT, "", "VMs of the cluster model.", NULL, 0, 0, 0, NULL, cluster_fields},
+    {"function", HF_T_OBJECT, "", "Every function's container (cluster model).", NULL, 0, 0, 0, NULL,
+     function_fields},
+    {"gateway", HF_T_OBJECT, "", "The OpenFaaS-like gateway (cluster model).", NULL, 0, 0, 0, NULL, gateway_fields},
+    {"metrics", HF_T_OBJECT, "", "The metrics-server (cluster model).", NULL, 0, 0, 0, NULL, metrics_fields},
+    {0},
+};
+
+static const char *const reads[] = {"cluster", "function", "gateway", "metrics", NULL};
+
+static void *create(struct hf_engine *engine, const json_t *scenario, struct hf_error *err)
+{
+    struct hf_cluster_config config;
+    struct hf_cluster *cluster;
+    if (!hf_cluster_config_from_scenario(scenario, &config, err) || !hf_cluster_create(&cluster, engine, &config, err))
+        return NULL;
+    return cluster;
+}
+
+static void destroy(void *c) { hf_cluster_destroy(c); }
+static struct hf_platform *platform(void *c) { return hf_cluster_platform(c); }
+static struct hf_model_stats *stats(void *c) { return hf_cluster_stats(c); }
+static void attach(void *c, const struct hf_policy_type *p, void *state) { hf_cluster_attach_policy(c, p, state); }
+static void account(void *c) { hf_cluster_account(c); }
+static void fail_all(void *c, enum hf_fail_reason reason) { hf_cluster_fail_all(c, reason); }
+static double vm_price_per_hour(void *c) { return hf_cluster_vm_price_per_hour(c); }
+
+const struct hf_backend_type hf_backend_cluster = {
+    .name = "cluster",
+    .summary = "VMs, containers, cold starts, metrics, gateway",
+    .features = HF_PF_PODS | HF_PF_METRIC_RESOLUTION | HF_PF_CONTAINERS | HF_PF_RESIZE | HF_PF_SPECIALIZE |
+                HF_PF_RETRY_QUEUED | HF_PF_ROUTING,
+    .sections = sections,
+    .reads = reads,
+    .create = create,
+    .destroy = destroy,
+    .platform = platform,
+    .stats = stats,
+    .arrive = hf_cluster_arrive,
+    .attach_policy = attach,
+    .account = account,
+    .fail_all = fail_all,
+    .vm_price_per_hour = vm_price_per_hour,
+};
