@@ -12,17 +12,15 @@
 #include "policies/registry.h"
 #include "sim/engine.h"
 #include "sim/interrupt.h"
+#include "sim/recorder.h"
 #include "sim/results.h"
 #include "sim/schema.h"
-#include "sim/stabilization.h"
-#include "sim/timeseries.h"
 #include "sim/wallclock.h"
 #include "traces/synthetic.h"
 #include "traces/trace.h"
 #include "traces/trace_scenario.h"
 #include "version.h"
 
-#define ROLLING_MAX 60
 
 struct run {
     struct hf_engine engine;
@@ -32,19 +30,13 @@ struct run {
     struct hf_synthetic workload;
     struct hf_trace *trace;              /* replaces the synthetic workload when set */
     struct hf_results results;
-    struct hf_timeseries series;
+    struct hf_recorder recorder; /* timeseries.csv, stabilization bins, summary.json, latency_cdf.csv */
+    bool recorder_ready;
     struct hf_progress progress;
-    struct hf_latency_bins bins; /* per-interval latency sums, for time_to_stabilize */
     FILE *series_file, *requests_file;
     const struct hf_policy_type *policy;
     void *policy_state;
     hf_time interval, duration, drain_end;
-    double sampled_busy_core_ns; /* CPU used up to the previous sample, for cores_used */
-    /* The last `rolling_count` intervals' latencies, for percentiles over a trailing window
-     * (outputs.stabilize_window_s): one interval is too few requests for a steady p99. */
-    struct hf_histogram rolling[ROLLING_MAX], rolling_merged;
-    int rolling_count, rolling_next;
-    bool write_failed;
     int interrupted; /* SIGINT or SIGTERM arrived: the run stopped early */
 };
 
@@ -53,153 +45,30 @@ static void on_sample(struct hf_engine *engine, void *ctx, uint64_t arg)
     (void)arg;
     struct run *r = ctx;
     r->backend->account(r->backend_impl);
-    struct hf_model_stats *st = r->stats;
-    const struct hf_histogram *lat = &st->interval_latency;
-    struct hf_histogram *slot = &r->rolling[r->rolling_next];
-    r->rolling_next = (r->rolling_next + 1) % r->rolling_count;
-    hf_histogram_reset(slot);
-    hf_histogram_merge(slot, lat);
-    hf_histogram_reset(&r->rolling_merged);
-    for (int i = 0; i < r->rolling_count; i++)
-        hf_histogram_merge(&r->rolling_merged, &r->rolling[i]);
-    double row[HF_RUN_SERIES_COLUMNS] = {
-        (double)st->interval_arrived,
-        (double)st->interval_completed,
-        (double)st->interval_failed,
-        (double)hf_ledger_in_flight(&st->ledger),
-        (double)st->queued,
-        (double)st->busy,
-        (double)st->replicas,
-        (double)st->ready,
-        (double)st->vms,
-        hf_histogram_mean(lat) / 1e6,
-        hf_histogram_quantile(lat, 0.50) / 1e6,
-        hf_histogram_quantile(lat, 0.99) / 1e6,
-        st->allocated_cores_now,
-        (double)st->cold_starts,
-        (double)st->resizes,
-        (double)st->specializations,
-        (double)st->bounces,
-        (st->busy_core_ns - r->sampled_busy_core_ns) / (double)r->interval,
-        hf_histogram_quantile(&r->rolling_merged, 0.50) / 1e6,
-        hf_histogram_quantile(&r->rolling_merged, 0.99) / 1e6,
-    };
-    r->sampled_busy_core_ns = st->busy_core_ns;
-    if (!hf_timeseries_row(&r->series, hf_time_to_s(hf_engine_now(engine)), row))
-        r->write_failed = true;
-    hf_histogram_reset(&st->interval_latency);
-    st->interval_arrived = st->interval_completed = st->interval_failed = 0;
+    hf_recorder_sample(&r->recorder, hf_engine_now(engine), r->stats);
     if (hf_engine_now(engine) + r->interval <= r->drain_end)
         hf_engine_after(engine, r->interval, on_sample, r, 0);
 }
 
-/* Every simulated second: one bin of the time-to-stabilize recorder (its own clock, not the output
- * interval's). */
-#define STABILIZATION_BIN_S 1.0
+/* Every HF_RECORDER_BIN_S of simulated time: one bin of the time-to-stabilize recorder. */
 static void on_stabilization_bin(struct hf_engine *engine, void *ctx, uint64_t arg)
 {
     (void)arg;
     struct run *r = ctx;
-    struct hf_model_stats *st = r->stats;
-    if (!hf_latency_bins_push(&r->bins, (double)st->bin_latency_ns / 1e6, st->bin_completed))
-        r->write_failed = true;
-    st->bin_latency_ns = st->bin_completed = 0;
-    hf_time bin = hf_time_from_s(STABILIZATION_BIN_S);
+    hf_recorder_bin(&r->recorder, r->stats);
+    hf_time bin = hf_time_from_s(HF_RECORDER_BIN_S);
     if (hf_engine_now(engine) + bin <= r->drain_end)
         hf_engine_after(engine, bin, on_stabilization_bin, r, 0);
-}
-
-static json_t *latency_json(const struct hf_histogram *h)
-{
-    json_t *o = json_object();
-    json_object_set_new(o, "mean", json_real(hf_histogram_mean(h) / 1e6));
-    json_object_set_new(o, "p50", json_real(hf_histogram_quantile(h, 0.50) / 1e6));
-    json_object_set_new(o, "p90", json_real(hf_histogram_quantile(h, 0.90) / 1e6));
-    json_object_set_new(o, "p99", json_real(hf_histogram_quantile(h, 0.99) / 1e6));
-    json_object_set_new(o, "p99.9", json_real(hf_histogram_quantile(h, 0.999) / 1e6));
-    json_object_set_new(o, "max", json_real(hf_histogram_quantile(h, 1.0) / 1e6));
-    return o;
 }
 
 static json_t *summary_json(const json_t *scenario, struct run *r)
 {
     r->backend->account(r->backend_impl);
-    const struct hf_model_stats *s = r->stats;
-    json_t *sum = json_object();
-    json_object_set_new(sum, "scenario", json_string(hf_json_string_at(scenario, "name")));
-    json_object_set_new(sum, "policy", json_string(hf_json_string_at(scenario, "policy")));
-    json_object_set_new(sum, "seed", json_integer(hf_json_int_at(scenario, "seed")));
-    json_object_set_new(sum, "model", json_string(hf_json_string_at(scenario, "model")));
-    json_object_set_new(sum, "simulated_s", json_real(hf_time_to_s(hf_engine_now(&r->engine))));
-
-    json_t *req = json_object();
-    json_object_set_new(req, "arrived", json_integer((json_int_t)s->ledger.arrived));
-    json_object_set_new(req, "completed", json_integer((json_int_t)s->ledger.completed));
-    json_t *failed = json_object();
-    json_object_set_new(failed, "total", json_integer((json_int_t)hf_ledger_failed_total(&s->ledger)));
-    for (int reason = 0; reason < HF_FAIL_REASON_COUNT; reason++)
-        json_object_set_new(failed, hf_fail_reason_name((enum hf_fail_reason)reason),
-                            json_integer((json_int_t)s->ledger.failed[reason]));
-    json_object_set_new(req, "failed", failed);
-    json_object_set_new(req, "conservation", json_string("ok"));
-    json_object_set_new(sum, "requests", req);
-
-    json_object_set_new(sum, "latency_ms", latency_json(&s->latency));
-    const json_t *burst = r->trace ? NULL : hf_json_at(scenario, "workload.bursts.0");
-    if (r->trace)
-        json_object_set_new(sum, "trace",
-                            hf_trace_report_json(r->trace, hf_json_number_at(scenario, "trace.check_tolerance")));
-    if (burst) {
-        double start = hf_json_number_at(burst, "start_s");
-        double end = start + hf_json_number_at(burst, "duration_s");
-        struct hf_stabilization stab;
-        hf_stabilization_compute(&r->bins, start, end, hf_json_number_at(scenario, "outputs.stabilize_window_s"),
-                                 hf_json_number_at(scenario, "outputs.stabilize_steady_s"),
-                                 hf_json_number_at(scenario, "outputs.stabilize_tolerance"), &stab);
-        json_t *b = json_object();
-        json_object_set_new(b, "start_s", json_real(start));
-        json_object_set_new(b, "end_s", json_real(end));
-        json_object_set_new(b, "steady_latency_ms", json_real(stab.steady_ms));
-        json_object_set_new(b, "peak_latency_ms", json_real(stab.peak_ms));
-        json_object_set_new(b, "peak_after_s", json_real(stab.peak_after_s));
-        json_object_set_new(b, "time_to_stabilize_s",
-                            stab.stabilized ? json_real(stab.time_to_stabilize_s) : json_null());
-        json_object_set_new(sum, "burst", b);
-    }
-    json_t *cpu = json_object();
-    json_object_set_new(cpu, "allocated", json_real(s->allocated_core_ns / 1e9));
-    json_object_set_new(cpu, "used", json_real(s->busy_core_ns / 1e9));
-    json_object_set_new(sum, "cpu_core_s", cpu);
-    json_object_set_new(sum, "memory_gb_s", json_real(s->memory_gb_s));
-    json_object_set_new(sum, "completed_per_gb_s",
-                        json_real(s->memory_gb_s > 0 ? (double)s->ledger.completed / s->memory_gb_s : 0));
-    json_object_set_new(sum, "cold_starts", json_integer((json_int_t)s->cold_starts));
-    json_object_set_new(sum, "resizes", json_integer((json_int_t)s->resizes));
-    json_object_set_new(sum, "specializations", json_integer((json_int_t)s->specializations));
-    json_object_set_new(sum, "bounces", json_integer((json_int_t)s->bounces));
-    json_object_set_new(sum, "queued_on_arrival", json_integer((json_int_t)s->waited));
-    if (r->backend->vm_price_per_hour) {
-        double price = r->backend->vm_price_per_hour(r->backend_impl);
-        json_object_set_new(sum, "vm_seconds", json_real(s->vm_seconds));
-        json_object_set_new(sum, "vm_cost_usd", json_real(s->vm_seconds * price / 3600.0));
-    }
-    return sum;
-}
-
-/* latency_cdf.csv: the response-time distribution of completed requests at 200 quantiles (and the
- * maximum), for CDF plots; from the same histogram as summary.json's percentiles. */
-static bool write_latency_cdf(struct run *r, struct hf_error *err)
-{
-    FILE *f = hf_results_open(&r->results, "latency_cdf.csv", err);
-    if (!f)
-        return false;
-    const struct hf_histogram *h = &r->stats->latency;
-    fputs("quantile,latency_ms\n", f);
-    for (int i = 1; i <= 200; i++) {
-        double q = i == 200 ? 1.0 : i / 200.0;
-        fprintf(f, "%.3f,%.6g\n", q, hf_histogram_quantile(h, q) / 1e6);
-    }
-    return hf_results_close(&r->results, f, "latency_cdf.csv", err);
+    json_t *trace = r->trace ? hf_trace_report_json(r->trace, hf_json_number_at(scenario, "trace.check_tolerance"))
+                             : NULL;
+    double price = r->backend->vm_price_per_hour ? r->backend->vm_price_per_hour(r->backend_impl) : -1;
+    return hf_recorder_summary(&r->recorder, scenario, r->stats, r->backend->name, hf_engine_now(&r->engine), trace,
+                               price);
 }
 
 static json_t *perf_json(const struct run *r, double wall)
@@ -276,7 +145,7 @@ static bool setup(struct run *r, const json_t *scenario, struct hf_error *err)
         hf_engine_set_source(&r->engine, &r->workload.source);
     }
     hf_engine_at(&r->engine, r->interval, on_sample, r, 0);
-    hf_engine_at(&r->engine, hf_time_from_s(STABILIZATION_BIN_S), on_stabilization_bin, r, 0);
+    hf_engine_at(&r->engine, hf_time_from_s(HF_RECORDER_BIN_S), on_stabilization_bin, r, 0);
     return true;
 }
 
@@ -339,22 +208,13 @@ bool hf_run_scenario(const json_t *given, const struct hf_run_options *options,
     r->interval = hf_time_from_s(hf_json_number_at(scenario, "outputs.interval_s"));
     r->duration = hf_time_from_s(hf_json_number_at(scenario, "duration_s"));
     r->drain_end = r->duration + hf_time_from_s(hf_json_number_at(scenario, "drain_s"));
-    hf_latency_bins_init(&r->bins, STABILIZATION_BIN_S);
-    double rolling = hf_json_number_at(scenario, "outputs.stabilize_window_s") /
-                     hf_json_number_at(scenario, "outputs.interval_s");
-    r->rolling_count = rolling < 1 ? 1 : rolling > ROLLING_MAX ? ROLLING_MAX : (int)(rolling + 0.5);
-    bool histograms = hf_histogram_create(&r->rolling_merged);
-    for (int i = 0; i < r->rolling_count; i++)
-        histograms = hf_histogram_create(&r->rolling[i]) && histograms;
 
     json_t *config = config_json(scenario);
     bool ok = hf_results_begin(&r->results, options->out_dir, err) &&
               hf_results_write_json(&r->results, "config.json", config, err);
     json_decref(config);
-    if (ok && !histograms)
-        ok = hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
     ok = ok && (r->series_file = hf_results_open(&r->results, "timeseries.csv", err)) != NULL;
-    ok = ok && hf_timeseries_begin(&r->series, r->series_file, hf_run_series_columns, HF_RUN_SERIES_COLUMNS);
+    ok = ok && (r->recorder_ready = hf_recorder_init(&r->recorder, scenario, r->series_file, err));
     if (ok && hf_json_bool_at(scenario, "outputs.requests_csv")) {
         r->requests_file = hf_results_open(&r->results, "requests.csv", err);
         ok = r->requests_file != NULL;
@@ -397,7 +257,7 @@ bool hf_run_scenario(const json_t *given, const struct hf_run_options *options,
                         100 * tolerance);
         }
     }
-    if (ok && r->write_failed)
+    if (ok && hf_recorder_write_failed(&r->recorder))
         ok = hf_fail(err, HF_EXIT_RUN_FAILED, "%s/timeseries.csv: write failed", options->out_dir);
     if (r->series_file) {
         ok = hf_results_close(&r->results, r->series_file, "timeseries.csv", ok ? err : NULL) && ok;
@@ -407,7 +267,7 @@ bool hf_run_scenario(const json_t *given, const struct hf_run_options *options,
         ok = hf_results_close(&r->results, r->requests_file, "requests.csv", ok ? err : NULL) && ok;
         r->requests_file = NULL;
     }
-    ok = ok && write_latency_cdf(r, err);
+    ok = ok && hf_recorder_write_latency_cdf(&r->results, r->stats, err);
     if (ok) {
         json_t *summary = summary_json(scenario, r);
         ok = hf_results_write_json(&r->results, "summary.json", summary, err);
@@ -431,10 +291,8 @@ bool hf_run_scenario(const json_t *given, const struct hf_run_options *options,
     if (!ok)
         hf_results_abort(&r->results);
     teardown(r);
-    hf_latency_bins_fini(&r->bins);
-    hf_histogram_destroy(&r->rolling_merged);
-    for (int i = 0; i < r->rolling_count; i++)
-        hf_histogram_destroy(&r->rolling[i]);
+    if (r->recorder_ready)
+        hf_recorder_fini(&r->recorder);
     free(r);
     json_decref(scenario);
     hf_interrupt_close(&interrupt);

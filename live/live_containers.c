@@ -153,7 +153,7 @@ void hf_lv_handle(struct live *l, const struct message *m)
         if (!m->ok || k->state == C_FREE || k->generation != m->generation)
             return;
         /* CPU the run's containers used: what each one's counter grew by since its last sample */
-        l->cpu_ns_seen += (double)(m->cpu_ns - (k->has_usage && m->cpu_ns >= k->usage_cpu_ns ? k->usage_cpu_ns : 0));
+        l->stats.busy_core_ns += (double)(m->cpu_ns - (k->has_usage && m->cpu_ns >= k->usage_cpu_ns ? k->usage_cpu_ns : 0));
         k->usage_cpu_ns = m->cpu_ns;
         k->usage_at = hf_time_from_s(m->at_s - l->start_wall);
         k->memory_used = m->memory_bytes;
@@ -193,7 +193,7 @@ void hf_lv_handle(struct live *l, const struct message *m)
         }
         k->state = C_READY;
         k->ready_at = now;
-        l->cold_starts++;
+        l->stats.cold_starts++;
         l->functions[k->function].ready++;
         if (l->policy->on_container_ready)
             l->policy->on_container_ready(l->policy_state, &l->platform, hf_lv_container_id(l, m->index), k->function);
@@ -206,7 +206,7 @@ void hf_lv_handle(struct live *l, const struct message *m)
         if (m->ok) {
             k->shared_function = k->pending_shared;
             if (k->shared_function != HF_GENERIC)
-                l->specializations++;
+                l->stats.specializations++;
         }
         if (l->policy->on_specialized && k->shared_function != HF_GENERIC)
             l->policy->on_specialized(l->policy_state, &l->platform, hf_lv_container_id(l, m->index), k->shared_function);
@@ -217,7 +217,7 @@ void hf_lv_handle(struct live *l, const struct message *m)
         k->resizing = false;
         if (m->ok) {
             k->cpu_limit = k->pending_limit;
-            l->resizes++;
+            l->stats.resizes++;
         }
         if (k->state != C_FREE && l->policy->on_resized)
             l->policy->on_resized(l->policy_state, &l->platform, hf_lv_container_id(l, m->index));
@@ -232,11 +232,13 @@ void hf_lv_handle(struct live *l, const struct message *m)
         }
         l->functions[q->function].in_flight--;
         if (m->ok) {
-            hf_ledger_complete(&l->ledger);
+            hf_ledger_complete(&l->stats.ledger);
             l->functions[q->function].completed++;
-            l->interval_completed++;
-            hf_histogram_add(&l->latency, (uint64_t)(now - q->arrival));
-            hf_histogram_add(&l->interval_latency, (uint64_t)(now - q->arrival));
+            l->stats.interval_completed++;
+            l->stats.bin_completed++;
+            l->stats.bin_latency_ns += (uint64_t)(now - q->arrival);
+            hf_histogram_add(&l->stats.latency, (uint64_t)(now - q->arrival));
+            hf_histogram_add(&l->stats.interval_latency, (uint64_t)(now - q->arrival));
         } else if (m->status == HF_WORKER_OUT_OF_MEMORY) {
             hf_lv_fail_request(l, (uint64_t)m->index, HF_FAIL_OOM); /* killed inside; the container lives on */
         } else {

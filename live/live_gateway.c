@@ -8,8 +8,8 @@
 void hf_lv_fail_request(struct live *l, uint64_t r, enum hf_fail_reason reason)
 {
     (void)r;
-    hf_ledger_fail(&l->ledger, reason);
-    l->interval_failed++;
+    hf_ledger_fail(&l->stats.ledger, reason);
+    l->stats.interval_failed++;
 }
 
 static void dispatch(struct live *l, uint64_t r, int c)
@@ -123,7 +123,7 @@ static void enqueue(struct live *l, uint64_t r)
         fn->queue_cap = cap;
     }
     fn->queue[(fn->queue_head + fn->queue_count++) % fn->queue_cap] = r;
-    l->waited++;
+    l->stats.waited++;
 }
 
 /* A request the in-container schedulers bounced reaches the container the global scheduler chose
@@ -155,8 +155,8 @@ void hf_lv_arrive(void *model, const struct hf_invocation *inv)
         size_t cap = l->request_cap ? 2 * l->request_cap : 1024;
         struct lrequest *grown = realloc(l->requests, cap * sizeof *grown);
         if (!grown) {
-            hf_ledger_arrive(&l->ledger);
-            hf_ledger_fail(&l->ledger, HF_FAIL_QUEUE_FULL);
+            hf_ledger_arrive(&l->stats.ledger);
+            hf_ledger_fail(&l->stats.ledger, HF_FAIL_QUEUE_FULL);
             return;
         }
         l->requests = grown;
@@ -166,15 +166,15 @@ void hf_lv_arrive(void *model, const struct hf_invocation *inv)
     uint32_t f = inv->function % l->function_count;
     l->requests[r] = (struct lrequest){.id = inv->id, .arrival = inv->arrival, .work = inv->work, .function = f,
                                        .memory_mb = inv->memory_mb, .container = -1};
-    hf_ledger_arrive(&l->ledger);
-    l->interval_arrived++;
+    hf_ledger_arrive(&l->stats.ledger);
+    l->stats.interval_arrived++;
     struct lfunction *fn = &l->functions[f];
     fn->arrived++;
     int c = -1;
     if (fn->queue_count == 0 && l->policy->on_request) {
         struct hf_request_view view = {inv->id, f, inv->memory_mb, inv->arrival, false};
         struct hf_route route = l->policy->on_request(l->policy_state, &l->platform, &view);
-        l->bounces += route.bounces;
+        l->stats.bounces += route.bounces;
         if (route.container == HF_ROUTE_DEFAULT) {
             c = room(l, f);
         } else if (route.container != HF_ROUTE_QUEUE && route.delay > 0) {

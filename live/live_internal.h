@@ -18,11 +18,11 @@
 #include "sim/engine.h"
 #include "sim/histogram.h"
 #include "sim/ledger.h"
+#include "sim/model_stats.h"
+#include "sim/recorder.h"
 #include "sim/platform.h"
 #include "sim/policy.h"
 #include "sim/results.h"
-#include "sim/stabilization.h"
-#include "sim/timeseries.h"
 #include "sim/wallclock.h"
 #include "traces/synthetic.h"
 #include "traces/trace.h"
@@ -30,7 +30,6 @@
 #define MAX_CONTAINERS 512
 #define MAX_HOSTS 32
 #define TICK_MS 10 /* longest sleep of the loop: arrivals are issued within about this */
-#define ROLLING_MAX 60
 
 enum cstate { C_FREE, C_STARTING, C_READY, C_STOPPING };
 enum kind {
@@ -114,9 +113,10 @@ struct live {
     size_t request_count, request_cap;
     struct hf_synthetic workload;
     struct hf_trace *trace; /* replaces the synthetic workload when set */
-    struct hf_ledger ledger;
-    struct hf_histogram latency;
-    uint64_t cold_starts, start_failures, outstanding, resizes, specializations, bounces, waited, replaced;
+    /* What the run counts, in the form every backend reports it (sim/model_stats.h); the recorder
+     * (sim/recorder.h) writes timeseries.csv, summary.json and latency_cdf.csv from it, as for hfsim run. */
+    struct hf_model_stats stats;
+    uint64_t start_failures, outstanding, replaced;
     double cpu_request;
     /* timeseries.csv (outputs.interval_s), as hfsim run writes it */
     hf_time interval, metric_resolution;
@@ -124,13 +124,9 @@ struct live {
     hf_timer scrape_timer;
     struct hf_results results;
     FILE *series_file;
-    struct hf_timeseries series;
-    struct hf_histogram interval_latency, rolling[ROLLING_MAX], rolling_merged;
-    int rolling_count, rolling_next;
-    struct hf_latency_bins bins;
-    uint64_t interval_arrived, interval_completed, interval_failed;
-    double cpu_ns_seen, cpu_ns_at_row, allocated_core_s, memory_gb_s;
-    bool sampling, write_failed, results_open;
+    struct hf_recorder recorder;
+    bool recorder_ready, stats_ready;
+    bool sampling, results_open;
     bool progress;        /* a progress line on stderr (a terminal, not --quiet) */
     double progress_drawn; /* wall clock of the last draw */
     double lateness_sum_ms, lateness_max_ms;
@@ -196,7 +192,7 @@ extern const struct hf_platform_ops hf_lv_ops;
 /* Results (live_results.c): timeseries.csv rows with engine stats sampling, summary.json,
  * latency_cdf.csv. */
 void hf_lv_on_sample(struct hf_engine *e, void *ctx, uint64_t arg);
+void hf_lv_on_bin(struct hf_engine *e, void *ctx, uint64_t arg);
 json_t *hf_lv_summary(const json_t *scenario, struct live *l);
-bool hf_lv_write_latency_cdf(struct live *l, struct hf_error *err);
 
 #endif

@@ -15,7 +15,6 @@
 #include "live/image.h"
 #include "live/live_internal.h"
 #include "sim/schema.h"
-#include "sim/timeseries.h"
 #include "traces/trace_scenario.h"
 #include "version.h"
 
@@ -99,20 +98,15 @@ static bool prepare(struct live *l, const json_t *scenario, const struct hf_live
     l->function_count = (uint32_t)hf_json_int_at(scenario, "workload.functions");
     l->interval = hf_time_from_s(hf_json_number_at(scenario, "outputs.interval_s"));
     l->metric_resolution = hf_time_from_s(hf_json_number_at(scenario, "metrics.resolution_s"));
-    double rolling = hf_json_number_at(scenario, "outputs.stabilize_window_s") /
-                     hf_json_number_at(scenario, "outputs.interval_s");
-    l->rolling_count = rolling < 1 ? 1 : rolling > ROLLING_MAX ? ROLLING_MAX : (int)(rolling + 0.5);
-    hf_latency_bins_init(&l->bins, hf_json_number_at(scenario, "outputs.interval_s"));
     l->functions = calloc(l->function_count, sizeof *l->functions);
     l->platform = (struct hf_platform){&hf_lv_ops, l};
     l->policy = o->policy;
     if (!l->policy || strcmp(l->policy->name, hf_json_string_at(scenario, "policy")) != 0)
         return hf_fail(err, HF_EXIT_USAGE, "live: the scenario's policy was not given to the live backend");
     l->policy_state = calloc(1, l->policy->state_size ? l->policy->state_size : 1);
-    bool ok = l->functions && l->policy_state && pipe(l->pipe_fds) == 0 && hf_histogram_create(&l->latency) &&
-              hf_histogram_create(&l->interval_latency) && hf_histogram_create(&l->rolling_merged);
-    for (int i = 0; ok && i < l->rolling_count; i++)
-        ok = hf_histogram_create(&l->rolling[i]);
+    bool ok = l->functions && l->policy_state && pipe(l->pipe_fds) == 0 &&
+              (l->stats_ready = hf_histogram_create(&l->stats.latency)) &&
+              hf_histogram_create(&l->stats.interval_latency);
     if (!ok)
         return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
     fcntl(l->pipe_fds[0], F_SETFL, O_NONBLOCK);
@@ -127,11 +121,13 @@ static bool prepare(struct live *l, const json_t *scenario, const struct hf_live
     ok = hf_results_write_json(&l->results, "config.json", config, err);
     json_decref(config);
     if (!ok || !(l->series_file = hf_results_open(&l->results, "timeseries.csv", err)) ||
-        !hf_timeseries_begin(&l->series, l->series_file, hf_run_series_columns, HF_RUN_SERIES_COLUMNS))
-        return ok && l->series_file ? hf_fail(err, HF_EXIT_RUN_FAILED, "%s: timeseries.csv: write failed", o->out_dir)
-                                    : false;
+        !(l->recorder_ready = hf_recorder_init(&l->recorder, scenario, l->series_file, err)))
+        return false;
     l->start_wall = hf_wall_seconds();
-    l->metric_phase = gsl_rng_uniform(hf_engine_rng(&l->engine, "metrics-phase"));
+    gsl_rng *phase = hf_engine_rng(&l->engine, "metrics-phase");
+    if (!phase)
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
+    l->metric_phase = gsl_rng_uniform(phase);
     hf_lv_schedule_scrape(l);
     if (!hf_policy_check_needs(l->policy, hf_platform_features(l->platform.ops), "live", err) ||
         !l->policy->init(l->policy_state, json_object_get(scenario, l->policy->name), &l->platform, err))
@@ -147,7 +143,9 @@ static bool prepare(struct live *l, const json_t *scenario, const struct hf_live
             return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
         hf_engine_set_source(&l->engine, &l->workload.source);
     }
-    hf_engine_at(&l->engine, l->interval, hf_lv_on_sample, l, 0);
+    if (hf_engine_at(&l->engine, l->interval, hf_lv_on_sample, l, 0) == HF_EVENT_NONE ||
+        hf_engine_at(&l->engine, hf_time_from_s(HF_RECORDER_BIN_S), hf_lv_on_bin, l, 0) == HF_EVENT_NONE)
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
     l->progress = o->progress && isatty(STDERR_FILENO);
     if (o->progress)
         fprintf(stderr, "hfsim: live run on %d engine%s (%s): %.0f s (+ drain), policy %s\n", l->host_count,
@@ -171,9 +169,9 @@ static void draw_progress(struct live *l, hf_time now)
     fprintf(stderr, "\rhfsim: live %s %.0f/%.0f s | %llu containers (%llu ready) | %llu done, %llu failed, "
                     "%llu waiting | p99 %.0f ms   ",
             now > l->duration ? "drain" : "run", hf_time_to_s(now), hf_time_to_s(l->duration),
-            (unsigned long long)replicas, (unsigned long long)ready, (unsigned long long)l->ledger.completed,
-            (unsigned long long)hf_ledger_failed_total(&l->ledger), (unsigned long long)queued,
-            hf_histogram_quantile(&l->rolling_merged, 0.99) / 1e6);
+            (unsigned long long)replicas, (unsigned long long)ready, (unsigned long long)l->stats.ledger.completed,
+            (unsigned long long)hf_ledger_failed_total(&l->stats.ledger), (unsigned long long)queued,
+            hf_recorder_rolling_p99_ms(&l->recorder));
     fflush(stderr);
 }
 
@@ -187,7 +185,7 @@ static void serve(struct live *l)
         read_messages(l, 0);
         hf_lv_expire_queues(l, now);
         draw_progress(l, now);
-        bool busy = hf_ledger_in_flight(&l->ledger) > 0;
+        bool busy = hf_ledger_in_flight(&l->stats.ledger) > 0;
         if ((now >= l->duration && !busy) || now >= l->drain_end)
             break;
         hf_time next = hf_engine_next_time(&l->engine);
@@ -203,8 +201,8 @@ static void wind_down(struct live *l)
 {
     for (uint32_t f = 0; l->functions && f < l->function_count; f++)
         for (; l->functions[f].queue_count; l->functions[f].queue_count--)
-            hf_ledger_fail(&l->ledger, HF_FAIL_RUN_END);
-    l->ledger.failed[HF_FAIL_RUN_END] += hf_ledger_in_flight(&l->ledger);
+            hf_ledger_fail(&l->stats.ledger, HF_FAIL_RUN_END);
+    l->stats.ledger.failed[HF_FAIL_RUN_END] += hf_ledger_in_flight(&l->stats.ledger);
     remove_everything(l);
     double wait_until = hf_wall_seconds() + 30;
     while (l->outstanding > 0 && hf_wall_seconds() < wait_until) {
@@ -227,12 +225,12 @@ static void destroy(struct live *l)
     hf_synthetic_destroy(&l->workload);
     hf_trace_close(l->trace);
     hf_engine_fini(&l->engine);
-    hf_histogram_destroy(&l->latency);
-    hf_histogram_destroy(&l->interval_latency);
-    hf_histogram_destroy(&l->rolling_merged);
-    for (int i = 0; i < l->rolling_count; i++)
-        hf_histogram_destroy(&l->rolling[i]);
-    hf_latency_bins_fini(&l->bins);
+    if (l->stats_ready) {
+        hf_histogram_destroy(&l->stats.latency);
+        hf_histogram_destroy(&l->stats.interval_latency);
+    }
+    if (l->recorder_ready)
+        hf_recorder_fini(&l->recorder);
     for (int h = 0; h < l->host_count; h++)
         hf_docker_close(l->hosts[h].docker);
     for (uint32_t f = 0; l->functions && f < l->function_count; f++)
@@ -274,14 +272,14 @@ bool hf_live_run(const json_t *given, const struct hf_live_options *options, str
     wind_down(l);
     if (ok && l->trace && hf_trace_failed(l->trace, err))
         ok = false;
-    ok = ok && hf_ledger_check(&l->ledger, err);
+    ok = ok && hf_ledger_check(&l->stats.ledger, err);
     if (l->series_file) {
         bool closed = hf_results_close(&l->results, l->series_file, "timeseries.csv", ok ? err : NULL);
         ok = ok && closed;
-        if (ok && l->write_failed)
+        if (ok && hf_recorder_write_failed(&l->recorder))
             ok = hf_fail(err, HF_EXIT_RUN_FAILED, "%s/timeseries.csv: write failed", o->out_dir);
     }
-    ok = ok && hf_lv_write_latency_cdf(l, err);
+    ok = ok && hf_recorder_write_latency_cdf(&l->results, &l->stats, err);
     if (ok && l->trace)
         ok = hf_trace_write_functions(l->trace, &l->results, err);
     if (ok) {

@@ -17,6 +17,8 @@
 #include "live/docker.h"
 #include "live/image.h"
 #include "live/live_run.h"
+#include "policies/registry.h"
+#include "sim/schema.h"
 #include "live/owner.h"
 #include "sim/results.h"
 #include "support/cli_run.h"
@@ -83,7 +85,8 @@ Test(cleanup, a_running_runs_containers_survive_a_concurrent_cleanup, .timeout =
     pid_t child = fork();
     cr_assert_geq(child, 0);
     if (child == 0) {
-        struct hf_live_options o = {.out_dir = out};
+        struct hf_live_options o = {.out_dir = out,
+                                .policy = hf_policy_find(hf_json_string_at(s, "policy"))};
         struct hf_error child_err = {0};
         _exit(hf_live_run(s, &o, &child_err) ? 0 : 1);
     }

@@ -22,6 +22,8 @@
 #include "app/scenario.h"
 #include "live/docker.h"
 #include "live/live_run.h"
+#include "policies/registry.h"
+#include "sim/schema.h"
 #include "live/owner.h"
 #include "live/worker_client.h"
 #include "sim/results.h"
@@ -105,7 +107,8 @@ static void run_live(struct live_result *r, const char *name, json_t *s, const c
     snprintf(r->dir, sizeof r->dir, "/tmp/hfsim-test-%s-XXXXXX", name);
     cr_assert_not_null(mkdtemp(r->dir));
     snprintf(r->out, sizeof r->out, "%s/run", r->dir);
-    struct hf_live_options o = {.hosts = hosts, .out_dir = r->out, .progress = false};
+    struct hf_live_options o = {.hosts = hosts, .out_dir = r->out, .progress = false,
+                                .policy = hf_policy_find(hf_json_string_at(s, "policy"))};
     struct hf_error err = {0};
     bool ok = hf_live_run(s, &o, &err);
     json_decref(s);
@@ -210,7 +213,8 @@ Test(live_run, a_container_killed_mid_request_fails_it_with_a_reason, .timeout =
     struct victims v = {.pid = (long)getpid()};
     pthread_t killer;
     cr_assert_eq(pthread_create(&killer, NULL, kill_mid_request, &v), 0);
-    struct hf_live_options o = {.out_dir = out, .progress = false};
+    struct hf_live_options o = {.out_dir = out, .progress = false,
+                                .policy = hf_policy_find(hf_json_string_at(s, "policy"))};
     struct hf_error err = {0};
     bool ok = hf_live_run(s, &o, &err);
     pthread_join(killer, NULL);
@@ -329,7 +333,8 @@ Test(live_run, replicas_spread_over_two_engines_one_of_them_on_tcp, .timeout = 6
     snprintf(out, sizeof out, "%s/run", dir);
     json_t *s = scenario("fixed", 40, 5, 6);
     json_object_set_new(json_object_get(s, "fixed"), "replicas", json_integer(4));
-    struct hf_live_options o = {.hosts = hosts, .out_dir = out, .progress = false};
+    struct hf_live_options o = {.hosts = hosts, .out_dir = out, .progress = false,
+                                .policy = hf_policy_find(hf_json_string_at(s, "policy"))};
     bool ok = hf_live_run(s, &o, &err);
     kill(relay, SIGTERM);
     waitpid(relay, NULL, 0);
@@ -363,7 +368,8 @@ Test(live_run, a_run_killed_with_sigkill_leaves_no_container_behind, .timeout = 
     pid_t child = fork();
     cr_assert_geq(child, 0);
     if (child == 0) {
-        struct hf_live_options o = {.out_dir = out, .progress = false};
+        struct hf_live_options o = {.out_dir = out, .progress = false,
+                                .policy = hf_policy_find(hf_json_string_at(s, "policy"))};
         struct hf_error err = {0};
         hf_live_run(s, &o, &err);
         _exit(0);

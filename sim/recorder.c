@@ -1,0 +1,183 @@
+#include "sim/recorder.h"
+
+#include <string.h>
+
+#include "sim/ledger.h"
+#include "sim/schema.h"
+
+bool hf_recorder_init(struct hf_recorder *rec, const json_t *scenario, FILE *series_file, struct hf_error *err)
+{
+    memset(rec, 0, sizeof *rec);
+    double interval_s = hf_json_number_at(scenario, "outputs.interval_s");
+    rec->interval = hf_time_from_s(interval_s);
+    hf_latency_bins_init(&rec->bins, HF_RECORDER_BIN_S);
+    double rolling = hf_json_number_at(scenario, "outputs.stabilize_window_s") / interval_s;
+    rec->rolling_count = rolling < 1 ? 1 : rolling > HF_RECORDER_ROLLING_MAX ? HF_RECORDER_ROLLING_MAX
+                                                                               : (int)(rolling + 0.5);
+    bool ok = hf_histogram_create(&rec->rolling_merged);
+    for (rec->created = 0; ok && rec->created < rec->rolling_count; rec->created++)
+        ok = hf_histogram_create(&rec->rolling[rec->created]);
+    if (!ok) {
+        hf_recorder_fini(rec);
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
+    }
+    if (!hf_timeseries_begin(&rec->series, series_file, hf_run_series_columns, HF_RUN_SERIES_COLUMNS)) {
+        hf_recorder_fini(rec);
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "timeseries.csv: write failed");
+    }
+    return true;
+}
+
+void hf_recorder_fini(struct hf_recorder *rec)
+{
+    hf_latency_bins_fini(&rec->bins);
+    hf_histogram_destroy(&rec->rolling_merged);
+    for (int i = 0; i < rec->created; i++)
+        hf_histogram_destroy(&rec->rolling[i]);
+    rec->created = 0;
+}
+
+void hf_recorder_sample(struct hf_recorder *rec, hf_time now, struct hf_model_stats *st)
+{
+    const struct hf_histogram *lat = &st->interval_latency;
+    struct hf_histogram *slot = &rec->rolling[rec->rolling_next];
+    rec->rolling_next = (rec->rolling_next + 1) % rec->rolling_count;
+    hf_histogram_reset(slot);
+    hf_histogram_merge(slot, lat);
+    hf_histogram_reset(&rec->rolling_merged);
+    for (int i = 0; i < rec->rolling_count; i++)
+        hf_histogram_merge(&rec->rolling_merged, &rec->rolling[i]);
+    double row[HF_RUN_SERIES_COLUMNS] = {
+        (double)st->interval_arrived,
+        (double)st->interval_completed,
+        (double)st->interval_failed,
+        (double)hf_ledger_in_flight(&st->ledger),
+        (double)st->queued,
+        (double)st->busy,
+        (double)st->replicas,
+        (double)st->ready,
+        (double)st->vms,
+        hf_histogram_mean(lat) / 1e6,
+        hf_histogram_quantile(lat, 0.50) / 1e6,
+        hf_histogram_quantile(lat, 0.99) / 1e6,
+        st->allocated_cores_now,
+        (double)st->cold_starts,
+        (double)st->resizes,
+        (double)st->specializations,
+        (double)st->bounces,
+        (st->busy_core_ns - rec->sampled_busy_core_ns) / (double)rec->interval,
+        hf_histogram_quantile(&rec->rolling_merged, 0.50) / 1e6,
+        hf_histogram_quantile(&rec->rolling_merged, 0.99) / 1e6,
+    };
+    rec->sampled_busy_core_ns = st->busy_core_ns;
+    if (!hf_timeseries_row(&rec->series, hf_time_to_s(now), row))
+        rec->write_failed = true;
+    hf_histogram_reset(&st->interval_latency);
+    st->interval_arrived = st->interval_completed = st->interval_failed = 0;
+}
+
+void hf_recorder_bin(struct hf_recorder *rec, struct hf_model_stats *st)
+{
+    if (!hf_latency_bins_push(&rec->bins, (double)st->bin_latency_ns / 1e6, st->bin_completed))
+        rec->write_failed = true;
+    st->bin_latency_ns = st->bin_completed = 0;
+}
+
+bool hf_recorder_write_failed(const struct hf_recorder *rec) { return rec->write_failed; }
+
+double hf_recorder_rolling_p99_ms(const struct hf_recorder *rec)
+{
+    return hf_histogram_quantile(&rec->rolling_merged, 0.99) / 1e6;
+}
+
+static json_t *latency_json(const struct hf_histogram *h)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "mean", json_real(hf_histogram_mean(h) / 1e6));
+    json_object_set_new(o, "p50", json_real(hf_histogram_quantile(h, 0.50) / 1e6));
+    json_object_set_new(o, "p90", json_real(hf_histogram_quantile(h, 0.90) / 1e6));
+    json_object_set_new(o, "p99", json_real(hf_histogram_quantile(h, 0.99) / 1e6));
+    json_object_set_new(o, "p99.9", json_real(hf_histogram_quantile(h, 0.999) / 1e6));
+    json_object_set_new(o, "max", json_real(hf_histogram_quantile(h, 1.0) / 1e6));
+    return o;
+}
+
+json_t *hf_recorder_summary(const struct hf_recorder *rec, const json_t *scenario, const struct hf_model_stats *s,
+                            const char *model, hf_time run_end, json_t *trace_report, double vm_price_per_hour)
+{
+    json_t *sum = json_object();
+    json_object_set_new(sum, "scenario", json_string(hf_json_string_at(scenario, "name")));
+    json_object_set_new(sum, "policy", json_string(hf_json_string_at(scenario, "policy")));
+    json_object_set_new(sum, "seed", json_integer(hf_json_int_at(scenario, "seed")));
+    json_object_set_new(sum, "model", json_string(model));
+    json_object_set_new(sum, "simulated_s", json_real(hf_time_to_s(run_end)));
+
+    json_t *req = json_object();
+    json_object_set_new(req, "arrived", json_integer((json_int_t)s->ledger.arrived));
+    json_object_set_new(req, "completed", json_integer((json_int_t)s->ledger.completed));
+    json_t *failed = json_object();
+    json_object_set_new(failed, "total", json_integer((json_int_t)hf_ledger_failed_total(&s->ledger)));
+    for (int reason = 0; reason < HF_FAIL_REASON_COUNT; reason++)
+        json_object_set_new(failed, hf_fail_reason_name((enum hf_fail_reason)reason),
+                            json_integer((json_int_t)s->ledger.failed[reason]));
+    json_object_set_new(req, "failed", failed);
+    json_object_set_new(req, "conservation", json_string("ok"));
+    json_object_set_new(sum, "requests", req);
+
+    json_object_set_new(sum, "latency_ms", latency_json(&s->latency));
+    const json_t *burst = trace_report ? NULL : hf_json_at(scenario, "workload.bursts.0");
+    if (trace_report)
+        json_object_set_new(sum, "trace", trace_report);
+    if (burst) {
+        double start = hf_json_number_at(burst, "start_s");
+        double end = start + hf_json_number_at(burst, "duration_s");
+        struct hf_stabilization stab;
+        hf_stabilization_compute(&rec->bins, start, end, hf_json_number_at(scenario, "outputs.stabilize_window_s"),
+                                 hf_json_number_at(scenario, "outputs.stabilize_steady_s"),
+                                 hf_json_number_at(scenario, "outputs.stabilize_tolerance"), &stab);
+        json_t *b = json_object();
+        json_object_set_new(b, "start_s", json_real(start));
+        json_object_set_new(b, "end_s", json_real(end));
+        json_object_set_new(b, "steady_latency_ms", json_real(stab.steady_ms));
+        json_object_set_new(b, "peak_latency_ms", json_real(stab.peak_ms));
+        json_object_set_new(b, "peak_after_s", json_real(stab.peak_after_s));
+        json_object_set_new(b, "time_to_stabilize_s",
+                            stab.stabilized ? json_real(stab.time_to_stabilize_s) : json_null());
+        json_object_set_new(sum, "burst", b);
+    }
+    json_t *cpu = json_object();
+    json_object_set_new(cpu, "allocated", json_real(s->allocated_core_ns / 1e9));
+    json_object_set_new(cpu, "used", json_real(s->busy_core_ns / 1e9));
+    json_object_set_new(sum, "cpu_core_s", cpu);
+    json_object_set_new(sum, "memory_gb_s", json_real(s->memory_gb_s));
+    json_object_set_new(sum, "completed_per_gb_s",
+                        json_real(s->memory_gb_s > 0 ? (double)s->ledger.completed / s->memory_gb_s : 0));
+    json_object_set_new(sum, "cold_starts", json_integer((json_int_t)s->cold_starts));
+    json_object_set_new(sum, "resizes", json_integer((json_int_t)s->resizes));
+    json_object_set_new(sum, "specializations", json_integer((json_int_t)s->specializations));
+    json_object_set_new(sum, "bounces", json_integer((json_int_t)s->bounces));
+    json_object_set_new(sum, "queued_on_arrival", json_integer((json_int_t)s->waited));
+    if (vm_price_per_hour >= 0) {
+        json_object_set_new(sum, "vm_seconds", json_real(s->vm_seconds));
+        json_object_set_new(sum, "vm_cost_usd", json_real(s->vm_seconds * vm_price_per_hour / 3600.0));
+    }
+    return sum;
+}
+
+/* latency_cdf.csv: the response-time distribution of completed requests at 200 quantiles (and the
+ * maximum), for CDF plots; from the same histogram as summary.json's percentiles. */
+bool hf_recorder_write_latency_cdf(struct hf_results *results, const struct hf_model_stats *stats,
+                                   struct hf_error *err)
+{
+    FILE *f = hf_results_open(results, "latency_cdf.csv", err);
+    if (!f)
+        return false;
+    const struct hf_histogram *h = &stats->latency;
+    fputs("quantile,latency_ms\n", f);
+    for (int i = 1; i <= 200; i++) {
+        double q = i == 200 ? 1.0 : i / 200.0;
+        fprintf(f, "%.3f,%.6g\n", q, hf_histogram_quantile(h, q) / 1e6);
+    }
+    return hf_results_close(results, f, "latency_cdf.csv", err);
+}
+

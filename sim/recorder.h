@@ -1,0 +1,65 @@
+/* The results recorder: the one module that turns a backend's stats (sim/model_stats.h) into
+ * timeseries.csv rows, the time-to-stabilize bins, the common part of summary.json and
+ * latency_cdf.csv. The simulated run loop and the live backend both feed it, so sim and live write
+ * the same files with the same keys by construction (docs/results.md lists them).
+ *
+ * Use: init (after the results directory is open), then on the backend's clock call
+ * hf_recorder_sample every outputs.interval_s (after the backend's account) and hf_recorder_bin
+ * every HF_RECORDER_BIN_S; at the end hf_recorder_summary and hf_recorder_write_latency_cdf.
+ * Sampling resets the stats' interval counters, binning the bin counters; nothing else is written.
+ *
+ * Ownership: the recorder borrows the timeseries FILE (the caller closes it) and owns its
+ * histograms (fini). Errors: init fails only when out of memory; a failed row write is remembered
+ * (hf_recorder_write_failed). */
+#ifndef HF_RECORDER_H
+#define HF_RECORDER_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "sim/error.h"
+#include "sim/histogram.h"
+#include "sim/model_stats.h"
+#include "sim/results.h"
+#include "sim/stabilization.h"
+#include "sim/time.h"
+#include "sim/timeseries.h"
+
+#define HF_RECORDER_ROLLING_MAX 60
+#define HF_RECORDER_BIN_S 1.0 /* the stabilization bins: their own clock, not the output interval's */
+
+struct hf_recorder {
+    hf_time interval; /* outputs.interval_s */
+    struct hf_timeseries series;
+    /* The last `rolling_count` intervals' latencies, for percentiles over a trailing window
+     * (outputs.stabilize_window_s): one interval is too few requests for a steady p99. */
+    struct hf_histogram rolling[HF_RECORDER_ROLLING_MAX], rolling_merged;
+    int rolling_count, rolling_next, created;
+    struct hf_latency_bins bins;
+    double sampled_busy_core_ns; /* CPU used up to the previous row, for cores_used */
+    bool write_failed;
+};
+
+bool hf_recorder_init(struct hf_recorder *rec, const json_t *scenario, FILE *series_file, struct hf_error *err);
+void hf_recorder_fini(struct hf_recorder *rec);
+
+/* One timeseries.csv row stamped `now` from the stats' gauges and interval counters. */
+void hf_recorder_sample(struct hf_recorder *rec, hf_time now, struct hf_model_stats *stats);
+/* One stabilization bin from the stats' bin counters. */
+void hf_recorder_bin(struct hf_recorder *rec, struct hf_model_stats *stats);
+bool hf_recorder_write_failed(const struct hf_recorder *rec);
+/* p99 latency over the rolling window, ms (for progress lines). */
+double hf_recorder_rolling_p99_ms(const struct hf_recorder *rec);
+
+/* summary.json's common part, keys in a fixed order. `trace_report` (stolen; NULL without a trace)
+ * replaces the burst analysis; `vm_price_per_hour` < 0: the backend bills no VMs. The caller may
+ * append backend-only objects (live: "live") after it. */
+json_t *hf_recorder_summary(const struct hf_recorder *rec, const json_t *scenario, const struct hf_model_stats *stats,
+                            const char *model, hf_time end, json_t *trace_report, double vm_price_per_hour);
+
+/* latency_cdf.csv: completed requests' latency at 200 quantiles (and the maximum). */
+bool hf_recorder_write_latency_cdf(struct hf_results *results, const struct hf_model_stats *stats,
+                                   struct hf_error *err);
+
+#endif
