@@ -97,7 +97,7 @@ bool hf_bench_engine(const char *queue_kind, uint64_t invocations, struct hf_ben
             out->invocations = station.stats.ledger.arrived;
             ok = station.stats.ledger.completed == station.stats.ledger.arrived;
             out->invocations_per_s = (double)out->invocations / out->seconds;
-            out->events_per_s = (double)engine.events_processed / out->seconds;
+            out->events_per_s = (double)hf_engine_events(&engine) / out->seconds;
             hf_synthetic_destroy(&source);
         }
         hf_station_destroy(&station);

@@ -34,7 +34,7 @@ void hf_progress_engine_hook(const struct hf_engine *engine, void *ctx)
     double eta = done > 0 ? elapsed * (1 - done) / done : 0;
     fprintf(stderr, "%shfsim: %s %5.1f%% | sim %.1f/%.1f s | %.2f M events/s | ETA %.0f s%s",
             p->terminal ? "\r" : "", p->label, 100 * done, hf_time_to_s(hf_engine_now(engine)), hf_time_to_s(p->sim_total),
-            (double)engine->events_processed / elapsed / 1e6, eta, p->terminal ? "   " : "\n");
+            (double)hf_engine_events(engine) / elapsed / 1e6, eta, p->terminal ? "   " : "\n");
     fflush(stderr);
 }
 

@@ -78,9 +78,9 @@ static json_t *perf_json(const struct run *r, double wall)
     json_t *perf = json_object();
     json_object_set_new(perf, "hfsim_version", json_string(HF_VERSION));
     json_object_set_new(perf, "wall_s", json_real(wall));
-    json_object_set_new(perf, "events", json_integer((json_int_t)r->engine.events_processed));
+    json_object_set_new(perf, "events", json_integer((json_int_t)hf_engine_events(&r->engine)));
     json_object_set_new(perf, "events_per_s",
-                        json_real(wall > 0 ? (double)r->engine.events_processed / wall : 0));
+                        json_real(wall > 0 ? (double)hf_engine_events(&r->engine) / wall : 0));
     json_object_set_new(perf, "invocations_per_s",
                         json_real(wall > 0 ? (double)r->stats->ledger.arrived / wall : 0));
     json_object_set_new(perf, "peak_rss_mib", json_real((double)ru.ru_maxrss / 1024.0));
@@ -177,7 +177,7 @@ static void simulate(struct run *r)
     /* Drain: no more arrivals; the run ends when the last request in flight ends (or at drain_end),
      * found event time by event time so that the end, and every figure integrated up to it, does
      * not depend on how often results are sampled (outputs.interval_s). */
-    while (hf_ledger_in_flight(&r->stats->ledger) > 0 && !r->interrupted) {
+    while (hf_ledger_in_flight(&r->stats->ledger) > 0 && !r->interrupted && hf_engine_ok(&r->engine)) {
         hf_time next = hf_engine_next_time(&r->engine);
         if (next > r->drain_end) {
             hf_engine_run_until(&r->engine, r->drain_end);
@@ -238,7 +238,7 @@ bool hf_run_scenario(const json_t *given, const struct hf_run_options *options,
         ok = hf_fail(err, (enum hf_exit)(HF_EXIT_SIGNAL + r->interrupted),
                      "interrupted by %s: removed the half-written %s", hf_interrupt_name(r->interrupted),
                      options->out_dir);
-    ok = ok && hf_ledger_check(&r->stats->ledger, err);
+    ok = ok && hf_engine_check(&r->engine, err) && hf_ledger_check(&r->stats->ledger, err);
     if (ok && r->trace && hf_trace_failed(r->trace, err))
         ok = false;
     if (ok && r->trace) {
@@ -276,7 +276,7 @@ bool hf_run_scenario(const json_t *given, const struct hf_run_options *options,
         report->arrived = r->stats->ledger.arrived;
         report->completed = r->stats->ledger.completed;
         report->failed = hf_ledger_failed_total(&r->stats->ledger);
-        report->events = r->engine.events_processed;
+        report->events = hf_engine_events(&r->engine);
         report->p50_ms = hf_histogram_quantile(lat, 0.5) / 1e6;
         report->p99_ms = hf_histogram_quantile(lat, 0.99) / 1e6;
         report->mean_ms = hf_histogram_mean(lat) / 1e6;

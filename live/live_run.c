@@ -179,7 +179,7 @@ static void draw_progress(struct live *l, hf_time now)
  * the duration is over and nothing is in flight, or the drain time ends. */
 static void serve(struct live *l)
 {
-    while (!interrupted) {
+    while (!interrupted && hf_engine_ok(&l->engine)) {
         hf_time now = hf_lv_now(l);
         hf_engine_run_until(&l->engine, now < l->drain_end ? now : l->drain_end);
         read_messages(l, 0);
@@ -272,7 +272,7 @@ bool hf_live_run(const json_t *given, const struct hf_live_options *options, str
     wind_down(l);
     if (ok && l->trace && hf_trace_failed(l->trace, err))
         ok = false;
-    ok = ok && hf_ledger_check(&l->stats.ledger, err);
+    ok = ok && hf_engine_check(&l->engine, err) && hf_ledger_check(&l->stats.ledger, err);
     if (l->series_file) {
         bool closed = hf_results_close(&l->results, l->series_file, "timeseries.csv", ok ? err : NULL);
         ok = ok && closed;

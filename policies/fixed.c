@@ -19,9 +19,9 @@ static bool fixed_init(void *state, const json_t *params, struct hf_platform *pl
     (void)err;
     struct fixed_state *s = state;
     s->replicas = (uint32_t)json_integer_value(json_object_get(params, "replicas"));
-    uint32_t functions = platform->ops->function_count(platform->backend);
+    uint32_t functions = hf_platform_function_count(platform);
     for (uint32_t f = 0; f < functions; f++)
-        platform->ops->set_replicas(platform->backend, f, s->replicas);
+        hf_platform_set_replicas(platform, f, s->replicas);
     return true;
 }
 

@@ -148,21 +148,20 @@ static bool hpa_init(void *state, const json_t *params, struct hf_platform *plat
                     s->memory_s = rules[r]->policies[p].period_s;
         }
     }
-    if (!platform->ops->pods)
+    if (!hf_platform_has(platform, HF_PF_PODS))
         return hf_fail(err, HF_EXIT_BAD_INPUT,
                        "the hpa policies need a model with pods and metrics: use \"model\": \"cluster\"");
-    if (platform->ops->set_metric_resolution)
-        platform->ops->set_metric_resolution(
-            platform->backend, hf_time_from_s(hf_json_number_at(params, "metric_resolution_s")));
-    s->functions = platform->ops->function_count(platform->backend);
+    if (hf_platform_has(platform, HF_PF_METRIC_RESOLUTION))
+        hf_platform_set_metric_resolution(platform, hf_time_from_s(hf_json_number_at(params, "metric_resolution_s")));
+    s->functions = hf_platform_function_count(platform);
     s->history = calloc(s->functions ? s->functions : 1, sizeof *s->history);
     if (!s->history)
         return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
     uint32_t initial = (uint32_t)hf_json_int_at(params, "initial_replicas");
     for (uint32_t f = 0; f < s->functions; f++)
-        platform->ops->set_replicas(platform->backend, f, initial);
-    platform->ops->timer_after(platform->backend, s->sync_period, 0);
-    return true;
+        hf_platform_set_replicas(platform, f, initial);
+    return hf_platform_timer_after(platform, s->sync_period, 0) ||
+           hf_fail(err, HF_EXIT_RUN_FAILED, "hpa: cannot schedule its sync timer");
 }
 
 static bool reserve(void **array, size_t *cap, size_t need, size_t size)
@@ -205,15 +204,15 @@ static double age_s(hf_time now, hf_time then) { return hf_time_to_s(now - then)
 static void sync_function(struct hpa_state *s, struct hf_platform *platform, uint32_t f, hf_time now)
 {
     struct hf_function_load load;
-    platform->ops->load(platform->backend, f, &load);
+    hf_platform_load(platform, f, &load);
     int32_t current = (int32_t)load.replicas;
     int32_t desired;
     if (hf_hpa_guard(current, s->min_replicas, s->max_replicas, &desired)) {
         if (desired != current)
-            platform->ops->set_replicas(platform->backend, f, (uint32_t)desired);
+            hf_platform_set_replicas(platform, f, (uint32_t)desired);
         return;
     }
-    uint32_t n = platform->ops->pods(platform->backend, f, s->views, s->pod_cap);
+    uint32_t n = hf_platform_pods(platform, f, s->views, s->pod_cap);
     if (n > s->pod_cap) {
         size_t cap = s->pod_cap;
         if (!reserve((void **)&s->views, &cap, n, sizeof *s->views))
@@ -222,7 +221,7 @@ static void sync_function(struct hpa_state *s, struct hf_platform *platform, uin
         if (!reserve((void **)&s->pods, &cap, n, sizeof *s->pods))
             return;
         s->pod_cap = (uint32_t)cap;
-        n = platform->ops->pods(platform->backend, f, s->views, s->pod_cap);
+        n = hf_platform_pods(platform, f, s->views, s->pod_cap);
     }
     for (uint32_t i = 0; i < n; i++) {
         const struct hf_pod_view *v = &s->views[i];
@@ -272,7 +271,7 @@ static void sync_function(struct hpa_state *s, struct hf_platform *platform, uin
     }
     if (desired == current)
         return;
-    platform->ops->set_replicas(platform->backend, f, (uint32_t)desired);
+    hf_platform_set_replicas(platform, f, (uint32_t)desired);
     if (reserve((void **)&h->events, &h->event_cap, h->event_count + 1, sizeof *h->events) &&
         reserve((void **)&h->event_at, &h->event_at_cap, h->event_count + 1, sizeof *h->event_at)) {
         h->events[h->event_count] = (struct hf_hpa_scale_event){0, desired - current};
@@ -287,7 +286,7 @@ static void hpa_on_timer(void *state, struct hf_platform *platform, uint64_t arg
     hf_time now = hf_platform_now(platform);
     for (uint32_t f = 0; f < s->functions; f++)
         sync_function(s, platform, f, now);
-    platform->ops->timer_after(platform->backend, s->sync_period, 0);
+    hf_platform_timer_after(platform, s->sync_period, 0);
 }
 
 static void hpa_fini(void *state)

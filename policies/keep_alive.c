@@ -4,11 +4,11 @@ uint32_t hf_keep_alive_need(struct hf_keep_alive_common *common, struct hf_platf
                             uint32_t function, uint32_t extra)
 {
     struct hf_function_load load;
-    platform->ops->load(platform->backend, function, &load);
+    hf_platform_load(platform, function, &load);
     /* Every container of a run has the same concurrency: ask once (a container view is not free). */
     struct hf_container_view v;
-    if (common->concurrency == 0 && platform->ops->containers &&
-        platform->ops->containers(platform->backend, function, &v, 1) > 0)
+    if (common->concurrency == 0 && hf_platform_has(platform, HF_PF_CONTAINERS) &&
+        hf_platform_containers(platform, function, &v, 1) > 0)
         common->concurrency = v.concurrency;
     uint32_t concurrency = common->concurrency ? common->concurrency : 1;
     uint64_t requests = (uint64_t)load.in_flight + load.queued + extra;
@@ -20,10 +20,10 @@ struct hf_route hf_keep_alive_on_request(void *state, struct hf_platform *platfo
 {
     if (!request->from_queue) {
         struct hf_function_load load;
-        platform->ops->load(platform->backend, request->function, &load);
+        hf_platform_load(platform, request->function, &load);
         uint32_t need = hf_keep_alive_need(state, platform, request->function, 1);
         if (need > load.replicas)
-            platform->ops->set_replicas(platform->backend, request->function, need);
+            hf_platform_set_replicas(platform, request->function, need);
     }
     return (struct hf_route){HF_ROUTE_DEFAULT, 0, 0};
 }
@@ -31,8 +31,8 @@ struct hf_route hf_keep_alive_on_request(void *state, struct hf_platform *platfo
 void hf_keep_alive_scale_up(struct hf_keep_alive_common *common, struct hf_platform *platform, uint32_t function)
 {
     struct hf_function_load load;
-    platform->ops->load(platform->backend, function, &load);
+    hf_platform_load(platform, function, &load);
     uint32_t need = hf_keep_alive_need(common, platform, function, 0);
     if (need > load.replicas)
-        platform->ops->set_replicas(platform->backend, function, need);
+        hf_platform_set_replicas(platform, function, need);
 }

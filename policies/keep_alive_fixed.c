@@ -84,7 +84,7 @@ static bool init(void *state, const json_t *p, struct hf_platform *platform, str
 {
     struct fixed_keep_alive *s = state;
     s->keep = hf_time_from_s((double)hf_json_int_at(p, "keep_alive_s"));
-    s->functions = platform->ops->function_count(platform->backend);
+    s->functions = hf_platform_function_count(platform);
     s->f = calloc(s->functions ? s->functions : 1, sizeof *s->f);
     s->busy_list = malloc((s->functions ? s->functions : 1) * sizeof *s->busy_list);
     if (!s->f || !s->busy_list)
@@ -92,16 +92,17 @@ static bool init(void *state, const json_t *p, struct hf_platform *platform, str
     uint32_t initial = (uint32_t)hf_json_int_at(p, "initial_replicas");
     hf_time now = hf_platform_now(platform);
     for (uint32_t f = 0; f < s->functions; f++) {
-        platform->ops->set_replicas(platform->backend, f, initial);
+        hf_platform_set_replicas(platform, f, initial);
         if (initial > 0) {
             if (!window_push(&s->f[f].window, now, initial))
                 return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
             s->f[f].expiry_pending = true;
-            platform->ops->timer_after(platform->backend, s->keep, 1 + (uint64_t)f);
+            if (!hf_platform_timer_after(platform, s->keep, 1 + (uint64_t)f))
+                return hf_fail(err, HF_EXIT_RUN_FAILED, "keepalive: cannot schedule an expiry timer");
         }
     }
-    platform->ops->timer_after(platform->backend, hf_time_from_s(1), 0);
-    return true;
+    return hf_platform_timer_after(platform, hf_time_from_s(1), 0) ||
+           hf_fail(err, HF_EXIT_RUN_FAILED, "keepalive: cannot schedule its tick");
 }
 
 /* Scales down to the window's maximum; when idle, arms the timer for the next expiry. */
@@ -110,13 +111,13 @@ static void settle(struct fixed_keep_alive *s, struct hf_platform *platform, uin
     struct function_state *fs = &s->f[f];
     uint32_t keep = window_max_since(&fs->window, now - s->keep);
     struct hf_function_load load;
-    platform->ops->load(platform->backend, f, &load);
+    hf_platform_load(platform, f, &load);
     if (keep < load.replicas)
-        platform->ops->set_replicas(platform->backend, f, keep);
+        hf_platform_set_replicas(platform, f, keep);
     if (!fs->busy && !fs->expiry_pending && fs->window.count > 0) {
         hf_time expires = fs->window.ring[fs->window.head].at + s->keep;
         fs->expiry_pending = true;
-        platform->ops->timer_after(platform->backend, expires > now ? expires - now : 0, 1 + (uint64_t)f);
+        hf_platform_timer_after(platform, expires > now ? expires - now : 0, 1 + (uint64_t)f);
     }
 }
 
@@ -137,7 +138,7 @@ static void tick(struct fixed_keep_alive *s, struct hf_platform *platform)
         settle(s, platform, f, now);
     }
     s->busy_count = kept;
-    platform->ops->timer_after(platform->backend, hf_time_from_s(1), 0);
+    hf_platform_timer_after(platform, hf_time_from_s(1), 0);
 }
 
 static void on_timer(void *state, struct hf_platform *platform, uint64_t arg)

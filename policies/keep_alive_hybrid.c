@@ -58,14 +58,14 @@ static bool init(void *state, const json_t *p, struct hf_platform *platform, str
     s->min_samples = (uint32_t)hf_json_int_at(p, "min_samples");
     if (s->head > s->tail)
         return hf_fail(err, HF_EXIT_BAD_INPUT, "hybrid: head_percentile is above tail_percentile");
-    s->functions = platform->ops->function_count(platform->backend);
+    s->functions = hf_platform_function_count(platform);
     s->f = calloc(s->functions ? s->functions : 1, sizeof *s->f);
     if (!s->f)
         return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
     for (uint32_t i = 0; i < s->functions; i++)
-        platform->ops->set_replicas(platform->backend, i, 0);
-    platform->ops->timer_after(platform->backend, hf_time_from_s(1), 0);
-    return true;
+        hf_platform_set_replicas(platform, i, 0);
+    return hf_platform_timer_after(platform, hf_time_from_s(1), 0) ||
+           hf_fail(err, HF_EXIT_RUN_FAILED, "hybrid: cannot schedule its tick");
 }
 
 /* The windows for a function, in seconds: pre-warm and keep-alive. */
@@ -104,7 +104,7 @@ static void on_timer(void *state, struct hf_platform *platform, uint64_t arg)
     for (uint32_t i = 0; i < s->functions; i++) {
         struct function_state *f = &s->f[i];
         struct hf_function_load load;
-        platform->ops->load(platform->backend, i, &load);
+        hf_platform_load(platform, i, &load);
         bool busy = load.in_flight + load.queued > 0;
         if (busy && !f->busy && f->idle_since != 0) {
             double minutes = hf_time_to_s(now - f->idle_since) / 60;
@@ -130,18 +130,18 @@ static void on_timer(void *state, struct hf_platform *platform, uint64_t arg)
         double idle = hf_time_to_s(now - f->idle_since);
         if (prewarm > 0 && idle < prewarm) {
             if (!f->unloaded && load.replicas > 0)
-                platform->ops->set_replicas(platform->backend, i, 0);
+                hf_platform_set_replicas(platform, i, 0);
             f->unloaded = true;
         } else if (idle < prewarm + keep) {
             if (prewarm > 0 && !f->prewarmed) {
-                platform->ops->set_replicas(platform->backend, i, 1);
+                hf_platform_set_replicas(platform, i, 1);
                 f->prewarmed = true;
             }
         } else if (load.replicas > 0) {
-            platform->ops->set_replicas(platform->backend, i, 0);
+            hf_platform_set_replicas(platform, i, 0);
         }
     }
-    platform->ops->timer_after(platform->backend, hf_time_from_s(1), 0);
+    hf_platform_timer_after(platform, hf_time_from_s(1), 0);
 }
 
 static void fini(void *state) { free(((struct hybrid *)state)->f); }

@@ -80,7 +80,7 @@ static bool kpa_init(void *state, const json_t *p, struct hf_platform *platform,
     if (s->max_scale && s->min_scale > s->max_scale)
         return hf_fail(err, HF_EXIT_BAD_INPUT, "kpa: min_scale %u is above max_scale %u", s->min_scale,
                        s->max_scale);
-    s->functions = platform->ops->function_count(platform->backend);
+    s->functions = hf_platform_function_count(platform);
     s->f = calloc(s->functions ? s->functions : 1, sizeof *s->f);
     if (!s->f)
         return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
@@ -89,11 +89,11 @@ static bool kpa_init(void *state, const json_t *p, struct hf_platform *platform,
         s->f[i].samples = calloc(s->window, sizeof *s->f[i].samples);
         if (!s->f[i].samples)
             return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
-        platform->ops->set_replicas(platform->backend, i, initial > s->min_scale ? initial : s->min_scale);
+        hf_platform_set_replicas(platform, i, initial > s->min_scale ? initial : s->min_scale);
     }
-    platform->ops->timer_after(platform->backend, hf_time_from_s(1), TIMER_SAMPLE);
-    platform->ops->timer_after(platform->backend, s->tick, TIMER_TICK);
-    return true;
+    return (hf_platform_timer_after(platform, hf_time_from_s(1), TIMER_SAMPLE) &&
+            hf_platform_timer_after(platform, s->tick, TIMER_TICK)) ||
+           hf_fail(err, HF_EXIT_RUN_FAILED, "kpa: cannot schedule its timers");
 }
 
 /* Mean of the last n per-second samples. */
@@ -113,11 +113,11 @@ static void decide(struct kpa_state *s, struct hf_platform *platform, uint32_t f
 {
     struct kpa_function *f = &s->f[fi];
     struct hf_function_load load;
-    platform->ops->load(platform->backend, fi, &load);
+    hf_platform_load(platform, fi, &load);
     double target = s->target;
     if (target == 0) {
         struct hf_container_view v;
-        target = platform->ops->containers && platform->ops->containers(platform->backend, fi, &v, 1) > 0
+        target = hf_platform_has(platform, HF_PF_CONTAINERS) && hf_platform_containers(platform, fi, &v, 1) > 0
                      ? v.concurrency : 100;
     }
     double per_pod = target * s->utilization;
@@ -153,7 +153,7 @@ static void decide(struct kpa_state *s, struct hf_platform *platform, uint32_t f
     if (s->max_scale && desired > s->max_scale)
         desired = s->max_scale;
     if ((uint32_t)desired != load.replicas)
-        platform->ops->set_replicas(platform->backend, fi, (uint32_t)desired);
+        hf_platform_set_replicas(platform, fi, (uint32_t)desired);
 }
 
 static void kpa_on_timer(void *state, struct hf_platform *platform, uint64_t arg)
@@ -163,19 +163,19 @@ static void kpa_on_timer(void *state, struct hf_platform *platform, uint64_t arg
     if (arg == TIMER_SAMPLE) {
         for (uint32_t i = 0; i < s->functions; i++) {
             struct hf_function_load load;
-            platform->ops->load(platform->backend, i, &load);
+            hf_platform_load(platform, i, &load);
             struct kpa_function *f = &s->f[i];
             f->samples[f->next] = load.in_flight + load.queued;
             f->next = (f->next + 1) % s->window;
             if (f->filled < s->window)
                 f->filled++;
         }
-        platform->ops->timer_after(platform->backend, hf_time_from_s(1), TIMER_SAMPLE);
+        hf_platform_timer_after(platform, hf_time_from_s(1), TIMER_SAMPLE);
         return;
     }
     for (uint32_t i = 0; i < s->functions; i++)
         decide(s, platform, i, now);
-    platform->ops->timer_after(platform->backend, s->tick, TIMER_TICK);
+    hf_platform_timer_after(platform, s->tick, TIMER_TICK);
 }
 
 static void kpa_fini(void *state)

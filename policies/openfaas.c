@@ -70,14 +70,14 @@ static bool openfaas_init(void *state, const json_t *p, struct hf_platform *plat
     if (s->min > s->max)
         return hf_fail(err, HF_EXIT_BAD_INPUT, "openfaas: min_replicas %u is above max_replicas %u", s->min,
                        s->max);
-    s->functions = platform->ops->function_count(platform->backend);
+    s->functions = hf_platform_function_count(platform);
     s->alerts = calloc(s->functions ? s->functions : 1, sizeof *s->alerts);
     if (!s->alerts)
         return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
     for (uint32_t f = 0; f < s->functions; f++)
-        platform->ops->set_replicas(platform->backend, f, s->min > 0 ? s->min : 1);
-    platform->ops->timer_after(platform->backend, s->evaluation, 0);
-    return true;
+        hf_platform_set_replicas(platform, f, s->min > 0 ? s->min : 1);
+    return hf_platform_timer_after(platform, s->evaluation, 0) ||
+           hf_fail(err, HF_EXIT_RUN_FAILED, "openfaas: cannot schedule its evaluation timer");
 }
 
 /* rate() over the window: (newest - oldest in window) / their time span, as Prometheus extrapolates
@@ -101,7 +101,7 @@ static double rate(const struct openfaas_state *s, const struct alert *a, hf_tim
 static void notify(struct openfaas_state *s, struct hf_platform *platform, uint32_t f, struct alert *a)
 {
     struct hf_function_load load;
-    platform->ops->load(platform->backend, f, &load);
+    hf_platform_load(platform, f, &load);
     uint32_t target;
     if (a->firing) {
         uint32_t step = (uint32_t)ceil(s->max * s->factor);
@@ -110,7 +110,7 @@ static void notify(struct openfaas_state *s, struct hf_platform *platform, uint3
         target = s->min;
     }
     if (target != load.replicas)
-        platform->ops->set_replicas(platform->backend, f, target);
+        hf_platform_set_replicas(platform, f, target);
 }
 
 static void openfaas_on_timer(void *state, struct hf_platform *platform, uint64_t arg)
@@ -121,7 +121,7 @@ static void openfaas_on_timer(void *state, struct hf_platform *platform, uint64_
     for (uint32_t f = 0; f < s->functions; f++) {
         struct alert *a = &s->alerts[f];
         struct hf_function_load load;
-        platform->ops->load(platform->backend, f, &load);
+        hf_platform_load(platform, f, &load);
         a->at[a->next] = now;
         a->value[a->next] = load.completed;
         a->next = (a->next + 1) % SAMPLES;
@@ -150,7 +150,7 @@ static void openfaas_on_timer(void *state, struct hf_platform *platform, uint64_
             a->resolve_due = false;
         }
     }
-    platform->ops->timer_after(platform->backend, s->evaluation, 0);
+    hf_platform_timer_after(platform, s->evaluation, 0);
 }
 
 static void openfaas_fini(void *state) { free(((struct openfaas_state *)state)->alerts); }

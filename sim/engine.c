@@ -1,5 +1,9 @@
 #include "sim/engine.h"
 
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
 #include <string.h>
 
 #include "sim/rng.h"
@@ -23,18 +27,44 @@ void hf_engine_fini(struct hf_engine *e)
     e->rng_count = 0;
 }
 
+/* Records the first failure and stops the run: the run loop reports it (hf_engine_check). */
+static hf_event_handle engine_failed(struct hf_engine *e, const char *what, hf_time at)
+{
+    if (!e->failure[0])
+        snprintf(e->failure, sizeof e->failure, "%s (event at %" PRId64 " ns, clock at %" PRId64 " ns)", what, at,
+                 e->now);
+    e->stop_requested = true;
+    return HF_EVENT_NONE;
+}
+
 hf_event_handle hf_engine_at(struct hf_engine *e, hf_time at, hf_event_fn fn, void *ctx, uint64_t arg)
 {
-    /* An event in the past would break causality; clamp to now so callers' rounding is harmless. */
-    struct hf_event ev = {at < e->now ? e->now : at, fn, ctx, arg};
-    return hf_eq_push(&e->queue, &ev);
+    if (at < e->now) {
+        /* Causality: a bug in the caller, never rounding to hide. Debug builds stop right here. */
+#ifndef NDEBUG
+        fprintf(stderr, "hfsim: engine: an event scheduled in the past: at %" PRId64 " ns, clock at %" PRId64 " ns\n",
+                at, e->now);
+        abort();
+#endif
+        return engine_failed(e, "an event was scheduled in the past", at);
+    }
+    struct hf_event ev = {at, fn, ctx, arg};
+    hf_event_handle h = hf_eq_push(&e->queue, &ev);
+    return h != HF_EVENT_NONE ? h : engine_failed(e, "out of memory for an event", at);
 }
 
 hf_event_handle hf_engine_after(struct hf_engine *e, hf_time delay, hf_event_fn fn, void *ctx,
                                 uint64_t arg)
 {
-    return hf_engine_at(e, e->now + (delay > 0 ? delay : 0), fn, ctx, arg);
+    return hf_engine_at(e, e->now + delay, fn, ctx, arg);
 }
+
+bool hf_engine_check(const struct hf_engine *e, struct hf_error *err)
+{
+    return !e->failure[0] || hf_fail(err, HF_EXIT_RUN_FAILED, "the simulation failed: %s", e->failure);
+}
+
+uint64_t hf_engine_events(const struct hf_engine *e) { return e->events_processed; }
 
 bool hf_engine_cancel(struct hf_engine *e, hf_event_handle h) { return hf_eq_cancel(&e->queue, h); }
 
@@ -68,7 +98,7 @@ uint64_t hf_engine_run_until(struct hf_engine *e, hf_time end)
 {
     uint64_t processed = 0;
     const uint64_t start_count = e->events_processed;
-    e->stop_requested = false;
+    e->stop_requested = e->failure[0] != '\0'; /* a failed engine runs no further */
     e->run_end = end;
     uint64_t next_progress = e->progress ? e->progress_every : UINT64_MAX;
     while (!e->stop_requested) {

@@ -50,6 +50,7 @@ struct hf_engine {
     void *progress_ctx;
     uint64_t progress_every;
     hf_time run_end;
+    char failure[192]; /* the first failure (an event in the past, out of memory); "" while none */
 };
 
 bool hf_engine_init(struct hf_engine *e, uint64_t seed, const char *queue_kind, struct hf_error *err);
@@ -57,8 +58,10 @@ void hf_engine_fini(struct hf_engine *e);
 
 static inline hf_time hf_engine_now(const struct hf_engine *e) { return e->now; }
 
-/* Schedules fn(engine, ctx, arg) at absolute time `at` (>= now) or `delay` from now.
- * Returns a handle for hf_engine_cancel, or HF_EVENT_NONE when out of memory. */
+/* Schedules fn(engine, ctx, arg) at absolute time `at` (>= now) or `delay` (>= 0) from now.
+ * Returns a handle for hf_engine_cancel, or HF_EVENT_NONE when it cannot: out of memory, or a time
+ * in the past (a bug: debug builds abort with both times). Either failure also stops the engine and
+ * is reported by hf_engine_check, so a run never goes on with an event lost. */
 hf_event_handle hf_engine_at(struct hf_engine *e, hf_time at, hf_event_fn fn, void *ctx, uint64_t arg);
 hf_event_handle hf_engine_after(struct hf_engine *e, hf_time delay, hf_event_fn fn, void *ctx,
                                 uint64_t arg);
@@ -74,6 +77,15 @@ gsl_rng *hf_engine_rng(struct hf_engine *e, const char *purpose);
 /* Processes events and arrivals with time <= end, then sets the clock to `end` (unless stopped).
  * Returns the number of events and arrivals processed by this call. */
 uint64_t hf_engine_run_until(struct hf_engine *e, hf_time end);
+
+/* False (HF_EXIT_RUN_FAILED, naming what and when) when an event could not be scheduled. */
+bool hf_engine_check(const struct hf_engine *e, struct hf_error *err);
+
+/* False once an event could not be scheduled (the engine then runs no further). */
+static inline bool hf_engine_ok(const struct hf_engine *e) { return e->failure[0] == '\0'; }
+
+/* Events and arrivals processed so far. */
+uint64_t hf_engine_events(const struct hf_engine *e);
 
 /* Makes hf_engine_run_until return after the current event. */
 void hf_engine_stop(struct hf_engine *e);

@@ -148,6 +148,62 @@ static inline unsigned hf_platform_features(const struct hf_platform_ops *ops)
 /* "pods", "containers", ... for one HF_PF_* bit; "?" for anything else. */
 const char *hf_platform_feature_name(unsigned feature);
 
+/* The ops as calls on the handle. Units and refusals are those of the ops above. Optional ops may
+ * be called only on a backend that provides their feature: the runner refuses a policy whose
+ * `needs` the backend lacks, so a policy calls what it declared and checks anything else with
+ * hf_platform_has.
+ *
+ * Timers: hf_platform_timer_after returns 0 when the backend cannot schedule (out of memory, or a
+ * negative delay, which is a bug). The backend then fails the run by itself (the engine records it,
+ * the run loop ends with exit 1 naming it), so a policy's callbacks need not unwind; a policy's
+ * init checks the handle and fails. */
 static inline hf_time hf_platform_now(const struct hf_platform *p) { return p->ops->now(p->backend); }
+static inline bool hf_platform_has(const struct hf_platform *p, unsigned feature)
+{
+    return (hf_platform_features(p->ops) & feature) == feature;
+}
+static inline hf_timer hf_platform_timer_after(struct hf_platform *p, hf_time delay, uint64_t arg)
+{
+    return p->ops->timer_after(p->backend, delay, arg);
+}
+static inline bool hf_platform_timer_cancel(struct hf_platform *p, hf_timer t) { return p->ops->timer_cancel(p->backend, t); }
+static inline uint32_t hf_platform_function_count(struct hf_platform *p) { return p->ops->function_count(p->backend); }
+static inline uint32_t hf_platform_set_replicas(struct hf_platform *p, uint32_t function, uint32_t n)
+{
+    return p->ops->set_replicas(p->backend, function, n);
+}
+static inline void hf_platform_load(struct hf_platform *p, uint32_t function, struct hf_function_load *out)
+{
+    p->ops->load(p->backend, function, out);
+}
+static inline uint32_t hf_platform_pods(struct hf_platform *p, uint32_t function, struct hf_pod_view *out, uint32_t cap)
+{
+    return p->ops->pods(p->backend, function, out, cap);
+}
+static inline void hf_platform_set_metric_resolution(struct hf_platform *p, hf_time resolution)
+{
+    p->ops->set_metric_resolution(p->backend, resolution);
+}
+static inline uint32_t hf_platform_containers(struct hf_platform *p, uint32_t function, struct hf_container_view *out,
+                                              uint32_t cap)
+{
+    return p->ops->containers(p->backend, function, out, cap);
+}
+static inline bool hf_platform_resize(struct hf_platform *p, uint64_t container, double cpu_limit)
+{
+    return p->ops->resize(p->backend, container, cpu_limit);
+}
+static inline bool hf_platform_container(struct hf_platform *p, uint64_t container, struct hf_container_view *out)
+{
+    return p->ops->container(p->backend, container, out);
+}
+static inline bool hf_platform_specialize(struct hf_platform *p, uint64_t container, uint32_t function)
+{
+    return p->ops->specialize(p->backend, container, function);
+}
+static inline void hf_platform_retry_queued(struct hf_platform *p, uint32_t function)
+{
+    p->ops->retry_queued(p->backend, function);
+}
 
 #endif

@@ -50,7 +50,6 @@ static void add_entry(struct hf_hyperfaas *h, struct hf_gs_function *g, const st
 
 bool hf_gs_refresh(struct hf_hyperfaas *h, struct hf_platform *platform, hf_time now)
 {
-    const struct hf_platform_ops *ops = platform->ops;
     /* Old tables, kept for the timers; the new ones are built beside them. */
     struct hf_gs_function *old = malloc(h->functions * sizeof *old);
     if (!old)
@@ -61,7 +60,7 @@ bool hf_gs_refresh(struct hf_hyperfaas *h, struct hf_platform *platform, hf_time
         struct hf_gs_function *g = &h->gs[f];
         g->entries = NULL;
         g->count = g->cap = g->own = 0;
-        uint32_t n = ops->containers(platform->backend, f, h->scratch, h->scratch_cap);
+        uint32_t n = hf_platform_containers(platform, f, h->scratch, h->scratch_cap);
         if (n > h->scratch_cap) {
             struct hf_container_view *grown = realloc(h->scratch, n * sizeof *grown);
             if (!grown) {
@@ -70,7 +69,7 @@ bool hf_gs_refresh(struct hf_hyperfaas *h, struct hf_platform *platform, hf_time
             }
             h->scratch = grown;
             h->scratch_cap = n;
-            n = ops->containers(platform->backend, f, h->scratch, h->scratch_cap);
+            n = hf_platform_containers(platform, f, h->scratch, h->scratch_cap);
         }
         if (!reserve(g, n + 1)) {
             ok = false;
@@ -109,7 +108,7 @@ struct hf_route hf_gs_route(struct hf_hyperfaas *h, struct hf_platform *platform
     /* A container pulling from the buffer has told us it has room: check live state, no bounce. */
     if (request->from_queue) {
         for (uint32_t i = 0; i < g->count; i++)
-            if (platform->ops->container(platform->backend, g->entries[i].view.id, &live) &&
+            if (hf_platform_container(platform, g->entries[i].view.id, &live) &&
                 hf_ics_admits(&h->p, &live, request->function, request->memory_mb)) {
                 g->entries[i].view = live;
                 return (struct hf_route){live.id, 0, 0};
@@ -135,7 +134,7 @@ struct hf_route hf_gs_route(struct hf_hyperfaas *h, struct hf_platform *platform
         if (best < 0)
             return (struct hf_route){HF_ROUTE_QUEUE, 0, 0};
         struct hf_gs_entry *e = &g->entries[best];
-        if (platform->ops->container(platform->backend, e->view.id, &live) &&
+        if (hf_platform_container(platform, e->view.id, &live) &&
             hf_ics_admits(&h->p, &live, request->function, request->memory_mb)) {
             /* The GS books what it sent, so its estimate keeps up until the next report. */
             live.in_flight++;
@@ -146,7 +145,7 @@ struct hf_route hf_gs_route(struct hf_hyperfaas *h, struct hf_platform *platform
             return (struct hf_route){live.id, (hf_time)bounces * h->p.bounce_rtt, bounces};
         }
         /* The ICS refused: the request comes back after a round trip; the GS learns the truth. */
-        if (platform->ops->container(platform->backend, e->view.id, &live))
+        if (hf_platform_container(platform, e->view.id, &live))
             e->view = live;
         if (best < 64)
             tried_mask |= 1ull << best;

@@ -39,14 +39,15 @@ static const struct hf_field params[] = {
     {0},
 };
 
+#define HYPERFAAS_NEEDS (HF_PF_CONTAINERS | HF_PF_RESIZE | HF_PF_SPECIALIZE | HF_PF_RETRY_QUEUED | HF_PF_ROUTING)
+
 static hf_time ms(const json_t *p, const char *key) { return hf_time_from_ms(hf_json_number_at(p, key)); }
 static hf_time secs(const json_t *p, const char *key) { return hf_time_from_s(hf_json_number_at(p, key)); }
 
 static bool hyperfaas_init(void *state, const json_t *json, struct hf_platform *platform, struct hf_error *err)
 {
     struct hf_hyperfaas *h = state;
-    const struct hf_platform_ops *ops = platform->ops;
-    if (!ops->containers || !ops->container || !ops->resize || !ops->specialize || !ops->retry_queued)
+    if (!hf_platform_has(platform, HYPERFAAS_NEEDS))
         return hf_fail(err, HF_EXIT_BAD_INPUT,
                        "hyperfaas needs a model with containers, resizes and workers: use \"model\": \"cluster\"");
     h->p = (struct hf_hyperfaas_params){
@@ -75,14 +76,14 @@ static bool hyperfaas_init(void *state, const json_t *json, struct hf_platform *
     if (h->p.min_replicas > h->p.max_replicas)
         return hf_fail(err, HF_EXIT_BAD_INPUT, "hyperfaas: min_replicas %u is above max_replicas %u",
                        h->p.min_replicas, h->p.max_replicas);
-    h->functions = ops->function_count(platform->backend);
+    h->functions = hf_platform_function_count(platform);
     h->gs = calloc(h->functions ? h->functions : 1, sizeof *h->gs);
     if (!h->gs)
         return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
     for (uint32_t f = 0; f < h->functions; f++)
-        ops->set_replicas(platform->backend, f, h->p.initial_replicas);
-    ops->timer_after(platform->backend, h->p.report_interval, 0);
-    return true;
+        hf_platform_set_replicas(platform, f, h->p.initial_replicas);
+    return hf_platform_timer_after(platform, h->p.report_interval, 0) ||
+           hf_fail(err, HF_EXIT_RUN_FAILED, "hyperfaas: cannot schedule its report timer");
 }
 
 static void learn_base_limits(struct hf_hyperfaas *h)
@@ -102,10 +103,10 @@ static void hyperfaas_on_timer(void *state, struct hf_platform *platform, uint64
         learn_base_limits(h);
         /* Fresh reports may show room the GS's bookkeeping hid: offer the buffer again. */
         for (uint32_t f = 0; f < h->functions; f++)
-            platform->ops->retry_queued(platform->backend, f);
+            hf_platform_retry_queued(platform, f);
         hf_scaler_tick(h, platform, now);
     }
-    platform->ops->timer_after(platform->backend, h->p.report_interval, 0);
+    hf_platform_timer_after(platform, h->p.report_interval, 0);
 }
 
 static struct hf_route hyperfaas_on_request(void *state, struct hf_platform *platform,
@@ -129,7 +130,7 @@ static void hyperfaas_fini(void *state) { hf_gs_fini(state); }
 
 const struct hf_policy_type hf_policy_hyperfaas = {
     .name = "hyperfaas",
-    .needs = HF_PF_CONTAINERS | HF_PF_RESIZE | HF_PF_SPECIALIZE | HF_PF_RETRY_QUEUED | HF_PF_ROUTING,
+    .needs = HYPERFAAS_NEEDS,
     .summary = "HyperFaaS: global + in-container schedulers, scale up then out (sharing), then cold starts",
     .params = params,
     .state_size = sizeof(struct hf_hyperfaas),

@@ -33,10 +33,10 @@ static bool phase1(struct hf_hyperfaas *h, struct hf_platform *platform, struct 
             /* Headroom above the base limit must be free on the VM; what is reserved already counts. */
             double room = v->cpu_limit + v->node_cores_free;
             target = fmin(target, room);
-            if (target > v->cpu_limit + 0.01 && platform->ops->resize(platform->backend, v->id, target))
+            if (target > v->cpu_limit + 0.01 && hf_platform_resize(platform, v->id, target))
                 exhausted = false;
         } else if (v->cpu_limit > base + 1e-9 && e->low_since != 0 && now - e->low_since >= h->p.release_after) {
-            platform->ops->resize(platform->backend, v->id, base);
+            hf_platform_resize(platform, v->id, base);
         }
         if (v->resizing)
             exhausted = false; /* capacity on its way */
@@ -46,11 +46,10 @@ static bool phase1(struct hf_hyperfaas *h, struct hf_platform *platform, struct 
 
 void hf_scaler_tick(struct hf_hyperfaas *h, struct hf_platform *platform, hf_time now)
 {
-    const struct hf_platform_ops *ops = platform->ops;
     for (uint32_t f = 0; f < h->functions; f++) {
         struct hf_gs_function *g = &h->gs[f];
         struct hf_function_load load;
-        ops->load(platform->backend, f, &load);
+        hf_platform_load(platform, f, &load);
         bool buffering = load.queued > 0;
         bool overloaded = buffering && g->buffering_before;
         g->buffering_before = buffering;
@@ -66,7 +65,7 @@ void hf_scaler_tick(struct hf_hyperfaas *h, struct hf_platform *platform, hf_tim
             if (keep < h->p.min_replicas)
                 keep = h->p.min_replicas;
             if (keep < load.replicas)
-                ops->set_replicas(platform->backend, f, keep);
+                hf_platform_set_replicas(platform, f, keep);
             continue;
         }
         if (g->overloaded_since == 0)
@@ -85,7 +84,7 @@ void hf_scaler_tick(struct hf_hyperfaas *h, struct hf_platform *platform, hf_tim
             if (target > h->p.max_replicas)
                 target = h->p.max_replicas;
             if (target > load.replicas)
-                ops->set_replicas(platform->backend, f, target);
+                hf_platform_set_replicas(platform, f, target);
         }
     }
     if (h->p.sharing)

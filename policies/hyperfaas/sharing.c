@@ -26,7 +26,7 @@ uint32_t hf_sharing_specialize(struct hf_hyperfaas *h, struct hf_platform *platf
         if (!best)
             break;
         best->view.specializing = true; /* not again this tick, whatever the answer */
-        if (platform->ops->specialize(platform->backend, best->view.id, function))
+        if (hf_platform_specialize(platform, best->view.id, function))
             done++;
     }
     return done;
@@ -39,6 +39,6 @@ void hf_sharing_release(struct hf_hyperfaas *h, struct hf_platform *platform, hf
             struct hf_gs_entry *e = &h->gs[g].entries[i];
             if (e->view.shared_function != HF_GENERIC && e->shared_idle_since != 0 &&
                 now - e->shared_idle_since >= h->p.generic_after)
-                platform->ops->specialize(platform->backend, e->view.id, HF_GENERIC);
+                hf_platform_specialize(platform, e->view.id, HF_GENERIC);
         }
 }

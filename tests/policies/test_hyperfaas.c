@@ -85,6 +85,7 @@ static void f_retry(void *b, uint32_t fn)
 }
 
 static const struct hf_platform_ops fake_ops = {
+    .features = HF_PF_ROUTING, /* the tests call on_request as a gateway would */
     .now = f_now, .timer_after = f_timer, .timer_cancel = f_cancel, .function_count = f_functions,
     .set_replicas = f_set_replicas, .load = f_load, .containers = f_containers, .container = f_container,
     .resize = f_resize, .specialize = f_specialize, .retry_queued = f_retry,

@@ -1,5 +1,6 @@
 /* The engine: event order with a merged source, cancellation, stop, and seeded random streams. */
 #include <criterion/criterion.h>
+#include <signal.h>
 #include <string.h>
 
 #include "sim/engine.h"
@@ -107,3 +108,44 @@ Test(engine, random_streams_depend_on_seed_and_purpose_only)
     cr_assert_neq(hf_engine_rng(&e, "arrivals"), hf_engine_rng(&e, "service"));
     hf_engine_fini(&e);
 }
+
+static void schedule_in_the_past(struct hf_engine *e, void *ctx, uint64_t arg)
+{
+    (void)arg;
+    struct trace *t = ctx;
+    hf_engine_at(e, hf_engine_now(e) - 1, note, t, 9);
+}
+
+/* An event in the past is an error, never a silent clamp: a debug build aborts naming both times;
+ * a release build stops the engine, which runs no further and reports it. */
+#ifdef NDEBUG
+Test(engine, an_event_in_the_past_stops_the_run_and_is_reported)
+{
+    struct hf_engine e;
+    struct hf_error err = {0};
+    cr_assert(hf_engine_init(&e, 1, "heap4", &err));
+    struct trace t = {0};
+    hf_engine_at(&e, 10, schedule_in_the_past, &t, 0);
+    hf_engine_at(&e, 20, note, &t, 1);
+    hf_engine_run_until(&e, 100);
+    cr_assert_not(hf_engine_ok(&e));
+    cr_assert_eq(t.n, 0, "the engine went on after the failure");
+    hf_engine_run_until(&e, 100);
+    cr_assert_eq(t.n, 0, "a failed engine ran again");
+    cr_assert_not(hf_engine_check(&e, &err));
+    cr_assert_eq(err.code, HF_EXIT_RUN_FAILED);
+    cr_assert(strstr(err.message, "in the past") && strstr(err.message, "9 ns") && strstr(err.message, "10 ns"),
+              "%s", err.message);
+    hf_engine_fini(&e);
+}
+#else
+Test(engine, an_event_in_the_past_aborts_a_debug_build, .signal = SIGABRT)
+{
+    struct hf_engine e;
+    struct hf_error err = {0};
+    cr_assert(hf_engine_init(&e, 1, "heap4", &err));
+    struct trace t = {0};
+    hf_engine_at(&e, 10, schedule_in_the_past, &t, 0);
+    hf_engine_run_until(&e, 100);
+}
+#endif
