@@ -17,6 +17,7 @@
 #include "live/owner.h"
 #include "live/worker_client.h"
 #include "policies/registry.h"
+#include "sim/interrupt.h"
 #include "sim/out_dir.h"
 #include "sim/wallclock.h"
 
@@ -48,16 +49,8 @@ static const char live_usage[] =
     "has exited; it keeps those of runs still going and of runs from other machines (say which with\n"
     "--run ID to remove them) and prints what it removed and kept, and why.\n"
     "\n"
-    "exit codes: 0 ok, 1 an engine failed (the message names it) or the run was interrupted,\n"
-    "            2 usage error, 3 bad scenario or trace\n";
-
-/* Set by SIGINT/SIGTERM: the smoke test removes what it made and stops. */
-static volatile sig_atomic_t interrupted;
-static void on_signal(int sig)
-{
-    (void)sig;
-    interrupted = 1;
-}
+    "exit codes: 0 ok, 1 an engine failed (the message names it), 2 usage error, 3 bad scenario\n"
+    "            or trace, 130/143 interrupted by SIGINT/SIGTERM (containers removed, no results)\n";
 
 static int each_host(const char *hosts, int (*fn)(struct hf_docker *, void *), void *ctx)
 {
@@ -146,7 +139,7 @@ static int do_calibrate(struct hf_docker *d, void *ctx)
     double resize[20], rtt[50];
     bool ok = sandbox && runtime;
     char keep[65] = "", keep_ip[64] = "";
-    for (int i = 0; ok && i < n && !interrupted; i++) {
+    for (int i = 0; ok && i < n && !hf_interrupt_pending(); i++) {
         json_t *labels = hf_owner_labels(&owner, run_id, "calibrate");
         struct hf_docker_container_spec spec = {.image = ref, .cmd = (const char *const[]){"/worker", NULL},
                                                 .labels = labels, .cpus = 1.0, .memory_bytes = 256ull << 20};
@@ -157,7 +150,7 @@ static int do_calibrate(struct hf_docker *d, void *ctx)
         sandbox[i] = ms_since(t0);
         double t1 = hf_wall_seconds();
         ok = ok && hf_docker_address(d, id, ip, sizeof ip, &err);
-        while (ok && !interrupted) {
+        while (ok && !hf_interrupt_pending()) {
             struct hf_error ping_err = {0};
             if (hf_worker_ping(ip, HF_WORKER_PORT, 200, &ping_err))
                 break;
@@ -175,12 +168,12 @@ static int do_calibrate(struct hf_docker *d, void *ctx)
             hf_docker_remove(d, id, &rm);
         }
     }
-    for (int i = 0; ok && i < 20 && !interrupted; i++) {
+    for (int i = 0; ok && i < 20 && !hf_interrupt_pending(); i++) {
         double t = hf_wall_seconds();
         ok = hf_docker_update(d, keep, i % 2 ? 1.0 : 2.0, 0, &err);
         resize[i] = ms_since(t);
     }
-    for (int i = 0; ok && i < 50 && !interrupted; i++) {
+    for (int i = 0; ok && i < 50 && !hf_interrupt_pending(); i++) {
         double wall, t = hf_wall_seconds();
         ok = hf_worker_run(keep_ip, HF_WORKER_PORT, 0, 0, -1, 5000, &wall, NULL, &err);
         rtt[i] = ms_since(t) - wall; /* what the network and connection cost, not the work */
@@ -190,8 +183,10 @@ static int do_calibrate(struct hf_docker *d, void *ctx)
         hf_docker_remove(d, keep, &rm);
     }
     int rc = HF_EXIT_OK;
-    if (interrupted)
-        ok = hf_fail(&err, HF_EXIT_RUN_FAILED, "interrupted: removed the calibration containers");
+    int signo = hf_interrupt_pending();
+    if (signo)
+        ok = hf_fail(&err, (enum hf_exit)(HF_EXIT_SIGNAL + signo), "interrupted by %s: removed the calibration "
+                     "containers; no profile written", hf_interrupt_name(signo));
     if (ok) {
         json_t *cold = json_pack("{s:s, s:o, s:o, s:{s:s, s:f}}", "preset", "docker", "sandbox", empirical(sandbox, n),
                                  "runtime", empirical(runtime, n), "function_init", "dist", "constant", "mean_ms", 0.0);
@@ -237,7 +232,7 @@ static int do_smoke(struct hf_docker *d, void *ctx)
     if (ok && !*ip)
         ok = hf_fail(&err, HF_EXIT_RUN_FAILED, "docker %s: the container has no IP address", hf_docker_host(d));
     double ready_s = 0, wall_ms = 0;
-    while (ok && !interrupted) {
+    while (ok && !hf_interrupt_pending()) {
         struct hf_error ping_err = {0};
         if (hf_worker_ping(ip, HF_WORKER_PORT, 500, &ping_err)) {
             ready_s = hf_wall_seconds() - t0;
@@ -251,13 +246,15 @@ static int do_smoke(struct hf_docker *d, void *ctx)
         struct timespec nap = {0, 20000000};
         nanosleep(&nap, NULL);
     }
-    if (ok && !interrupted)
+    if (ok && !hf_interrupt_pending())
         ok = hf_worker_run(ip, HF_WORKER_PORT, 100, 16, -1, 10000, &wall_ms, NULL, &err);
     struct hf_error rm_err = {0};
     if (*id && !hf_docker_remove(d, id, &rm_err))
         hf_cli_report(&rm_err);
-    if (interrupted) {
-        hf_fail(&err, HF_EXIT_RUN_FAILED, "interrupted: removed the smoke container");
+    int signo = hf_interrupt_pending();
+    if (signo) {
+        hf_fail(&err, (enum hf_exit)(HF_EXIT_SIGNAL + signo), "interrupted by %s: removed the smoke container",
+                hf_interrupt_name(signo));
         return hf_cli_report(&err);
     }
     if (!ok)
@@ -327,7 +324,7 @@ static int live_run(int argc, char **argv, int first)
              hf_json_string_at(scenario, "policy"), hf_json_int_at(scenario, "seed"));
     struct hf_live_options o = {.hosts = host, .out_dir = out ? out : default_out, .progress = !quiet,
                                 .policy = hf_policy_find(hf_json_string_at(scenario, "policy"))};
-    bool ok = hf_out_dir_check(o.out_dir, "--out", &err) && hf_live_run(scenario, &o, &err);
+    bool ok = hf_out_dir_check_kind(o.out_dir, "--out", HF_OUT_KIND_RESULTS, &err) && hf_live_run(scenario, &o, &err);
     json_decref(scenario);
     if (!ok)
         goto fail;
@@ -349,6 +346,9 @@ static bool is_subcommand(const char *word)
     return strcmp(word, "image") == 0 || strcmp(word, "cleanup") == 0 || strcmp(word, "smoke") == 0 ||
            strcmp(word, "calibrate") == 0;
 }
+
+static int live_subcommand(const char *what, const char *hosts, const char *run, bool force,
+                           struct calibration *cal);
 
 int hf_cmd_live(int argc, char **argv)
 {
@@ -404,9 +404,19 @@ int hf_cmd_live(int argc, char **argv)
             return hf_cli_report(&err);
         }
     }
-    struct sigaction sa = {.sa_handler = on_signal};
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    /* SIGINT/SIGTERM are blocked and polled (sim/interrupt.h): what a subcommand made is removed
+     * before it exits 128 + the signal. */
+    struct hf_interrupt interrupt;
+    hf_interrupt_open(&interrupt);
+    int rc = live_subcommand(what, hosts, run, force, &cal);
+    hf_interrupt_close(&interrupt);
+    return rc;
+}
+
+static int live_subcommand(const char *what, const char *hosts, const char *run, bool force,
+                           struct calibration *cal)
+{
+    struct hf_error err = {0};
     if (strcmp(what, "image") == 0)
         return each_host(hosts, do_image, &force);
     if (strcmp(what, "cleanup") == 0)
@@ -418,9 +428,9 @@ int hf_cmd_live(int argc, char **argv)
             hf_fail(&err, HF_EXIT_USAGE, "live calibrate: one host at a time (it writes one profile)");
             return hf_cli_report(&err);
         }
-        if (!hf_out_file_check(cal.out, "--out", "\"_calibration\"", &err))
+        if (!hf_out_file_check(cal->out, "--out", "\"_calibration\"", &err))
             return hf_cli_report(&err);
-        return each_host(hosts, do_calibrate, &cal);
+        return each_host(hosts, do_calibrate, cal);
     }
     hf_fail(&err, HF_EXIT_USAGE, "live: unknown subcommand \"%s\" (image, cleanup, smoke, calibrate)", what);
     return hf_cli_report(&err);

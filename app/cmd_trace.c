@@ -9,6 +9,7 @@
 #include "app/cli_args.h"
 #include "sim/engine.h"
 #include "sim/histogram.h"
+#include "sim/interrupt.h"
 #include "traces/generator.h"
 #include "traces/trace.h"
 
@@ -25,14 +26,15 @@ static const char trace_usage[] =
     "\n"
     "gen: writes a synthetic trace whose statistics follow Shahrad et al. (ATC 2020):\n"
     "  --format azure2019|azure2021  (default azure2019: the day's three files)\n"
-    "  --functions N      functions (default 200)\n"
+    "  --functions N      functions, 1..1000000 (default 200)\n"
     "  --minutes M        minutes, 1..1440 (default 60)\n"
-    "  --invocations N    scale rates so the expected total is N (default: as published)\n"
+    "  --invocations N    scale rates so the expected total is N (default: as published); refused\n"
+    "                     when a function-minute would exceed 10,000,000 (what a trace may hold)\n"
     "  --seed N           (default 1)\n"
-    "  --day NN           the dNN of azure2019 file names (default 1)\n"
-    "  --out DIR          output directory (required)\n"
+    "  --day NN           the dNN of azure2019 file names, 1..99 (default 1)\n"
+    "  --out DIR          output directory (required); written whole or not at all\n"
     "\n"
-    "exit codes: 0 ok, 1 failed (I/O), 2 usage error, 3 bad trace\n";
+    "exit codes: 0 ok, 1 failed (I/O), 2 usage error, 3 bad trace, 130/143 interrupted\n";
 
 struct info_sink {
     struct hf_histogram durations, memory;
@@ -239,7 +241,11 @@ static int gen(int argc, char **argv)
         } else if (hf_arg_value(&i, argc, argv, "--functions", &value, &err)) {
             if (!value || !hf_arg_u64("--functions", value, &n, &err))
                 return hf_cli_report(&err);
-            o.functions = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
+            if (n < 1 || n > HF_TRACE_GEN_MAX_FUNCTIONS) {
+                hf_fail(&err, HF_EXIT_USAGE, "--functions %s: must be 1..%u", value, HF_TRACE_GEN_MAX_FUNCTIONS);
+                return hf_cli_report(&err);
+            }
+            o.functions = (uint32_t)n;
         } else if (hf_arg_value(&i, argc, argv, "--minutes", &value, &err)) {
             if (!value || !hf_arg_u64("--minutes", value, &n, &err))
                 return hf_cli_report(&err);
@@ -254,7 +260,11 @@ static int gen(int argc, char **argv)
         } else if (hf_arg_value(&i, argc, argv, "--day", &value, &err)) {
             if (!value || !hf_arg_u64("--day", value, &n, &err))
                 return hf_cli_report(&err);
-            o.day = n > 99 ? 99 : (uint32_t)n;
+            if (n < 1 || n > 99) {
+                hf_fail(&err, HF_EXIT_USAGE, "--day %s: must be 1..99 (the two digits of dNN)", value);
+                return hf_cli_report(&err);
+            }
+            o.day = (uint32_t)n;
         } else if (hf_arg_value(&i, argc, argv, "--out", &value, &err)) {
             if (!value)
                 return hf_cli_report(&err);
@@ -270,7 +280,11 @@ static int gen(int argc, char **argv)
     }
     char *path = NULL;
     uint64_t total = 0;
-    if (!hf_trace_generate(&o, &path, &total, &err))
+    struct hf_interrupt interrupt; /* SIGINT/SIGTERM: the half-written directory is removed */
+    hf_interrupt_open(&interrupt);
+    bool ok = hf_trace_generate(&o, &path, &total, &err);
+    hf_interrupt_close(&interrupt);
+    if (!ok)
         return hf_cli_report(&err);
     fprintf(stderr, "hfsim: wrote %s (%u functions, %u minutes, %" PRIu64 " invocations)\n", path, o.functions,
             o.minutes, total);

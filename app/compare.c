@@ -14,6 +14,7 @@
 #include "app/summary_columns.h"
 #include "policies/registry.h"
 #include "sim/interrupt.h"
+#include "sim/out_dir.h"
 #include "sim/results.h"
 #include "sim/schema.h"
 
@@ -170,7 +171,7 @@ bool hf_compare(const struct hf_compare_options *o, char *written, size_t writte
                  hf_json_int_at(base, "seed"));
     struct hf_results res;
     json_t *summaries[HF_POLICY_LIST_MAX] = {0};
-    bool ok = precheck(o, names, n, err) && hf_results_begin(&res, out, err);
+    bool ok = precheck(o, names, n, err) && hf_results_begin_kind(&res, out, HF_OUT_KIND_COMPARISON, err);
     char words[1024] = "";
     for (int p = 0; ok && p < n; p++) {
         json_t *scenario = load_scenario(o, names[p], err);

@@ -23,8 +23,8 @@ void hf_progress_engine_hook(const struct hf_engine *engine, void *ctx)
         return;
     double now = hf_wall_seconds();
     double elapsed = now - p->started;
-    double every = p->terminal ? 0.2 : 30.0;
-    if (elapsed < (p->terminal ? 1.0 : 30.0) || now - p->last_draw < every)
+    double every = p->terminal ? 0.2 : HF_PROGRESS_LINE_S;
+    if (elapsed < (p->terminal ? 1.0 : HF_PROGRESS_LINE_S) || now - p->last_draw < every)
         return;
     p->last_draw = now;
     p->shown = p->terminal;

@@ -4,6 +4,9 @@
 #ifndef HF_PROGRESS_H
 #define HF_PROGRESS_H
 
+/* Seconds of wall time between two plain progress lines when stderr is not a terminal. */
+#define HF_PROGRESS_LINE_S 30.0
+
 #include <stdbool.h>
 
 #include "sim/engine.h"

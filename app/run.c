@@ -50,17 +50,6 @@ static void on_sample(struct hf_engine *engine, void *ctx, uint64_t arg)
         hf_engine_after(engine, r->interval, on_sample, r, 0);
 }
 
-/* Every HF_RECORDER_BIN_S of simulated time: one bin of the time-to-stabilize recorder. */
-static void on_stabilization_bin(struct hf_engine *engine, void *ctx, uint64_t arg)
-{
-    (void)arg;
-    struct run *r = ctx;
-    hf_recorder_bin(&r->recorder, r->stats);
-    hf_time bin = hf_time_from_s(HF_RECORDER_BIN_S);
-    if (hf_engine_now(engine) + bin <= r->drain_end)
-        hf_engine_after(engine, bin, on_stabilization_bin, r, 0);
-}
-
 static json_t *summary_json(const json_t *scenario, struct run *r)
 {
     r->backend->account(r->backend_impl);
@@ -145,7 +134,8 @@ static bool setup(struct run *r, const json_t *scenario, struct hf_error *err)
         hf_engine_set_source(&r->engine, &r->workload.source);
     }
     hf_engine_at(&r->engine, r->interval, on_sample, r, 0);
-    hf_engine_at(&r->engine, hf_time_from_s(HF_RECORDER_BIN_S), on_stabilization_bin, r, 0);
+    if (!hf_recorder_schedule_bins(&r->recorder, &r->engine, r->stats, r->drain_end))
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory scheduling the stabilization bins");
     return true;
 }
 

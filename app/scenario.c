@@ -105,7 +105,8 @@ static const struct hf_field trace_fields[] = {
 
 static const struct hf_field output_fields[] = {
     NUM("interval_s", "s", "1", HF_F_MIN | HF_F_MIN_EXCL | HF_F_MAX, 0, 3600,
-        "Width of one timeseries.csv row."),
+        "Width of one timeseries.csv row. A run may write at most 1e7 rows: (duration_s + drain_s) / "
+        "interval_s above that is refused, naming the interval that fits."),
     {"requests_csv", HF_T_BOOL, "", "Also write requests.csv, one line per request (large).",
      "false", 0, 0, 0, NULL, NULL},
     NUM("stabilize_window_s", "s", "5", POSITIVE, 0, 0,
@@ -191,25 +192,24 @@ void hf_scenario_schema_init(struct hf_scenario_schema *schema)
 
 const char *hf_scenario_default_text(void) { return hf_default_scenario_json; }
 
-static bool check_name(const json_t *resolved, const char *where, struct hf_error *err)
+static bool check_name(const json_t *resolved, struct hf_error *err)
 {
     const char *name = hf_json_string_at(resolved, "name");
     if (*name == '\0' || strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
                                       "0123456789._-") != strlen(name) || name[0] == '.')
         return hf_fail(err, HF_EXIT_BAD_INPUT,
-                       "%s: $.name: \"%s\" must be letters, digits, '.', '_' or '-' "
-                       "(it names the results directory)", where, name);
+                       "$.name: \"%s\" must be letters, digits, '.', '_' or '-' "
+                       "(it names the results directory)", name);
     return true;
 }
 
-static json_t *validate(const struct hf_scenario_schema *schema, const json_t *doc, const char *where,
-                        struct hf_error *err)
+/* The resolved scenario, or NULL with an error that starts with the field's "$.path" (the caller
+ * puts where it came from in front). */
+static json_t *validate(const struct hf_scenario_schema *schema, const json_t *doc, struct hf_error *err)
 {
     json_t *resolved = hf_schema_resolve(schema->fields, doc, err);
-    if (!resolved) {
-        hf_error_prefix(err, where);
+    if (!resolved)
         return NULL;
-    }
     static const char *const distributions[] = {"workload.service", "function.cold_start.sandbox",
                                                 "function.cold_start.runtime",
                                                 "function.cold_start.function_init"};
@@ -218,7 +218,6 @@ static json_t *validate(const struct hf_scenario_schema *schema, const json_t *d
         char path[96];
         snprintf(path, sizeof path, "$.%s", distributions[i]);
         if (spec && !hf_distribution_check(spec, path, err)) {
-            hf_error_prefix(err, where);
             json_decref(resolved);
             return NULL;
         }
@@ -229,13 +228,13 @@ static json_t *validate(const struct hf_scenario_schema *schema, const json_t *d
     json_array_foreach(json_object_get(json_object_get(resolved, "workload"), "bursts"), bi, burst) {
         long long target = hf_json_int_at(burst, "function");
         if (target >= functions) {
-            hf_fail(err, HF_EXIT_BAD_INPUT, "%s: $.workload.bursts[%zu].function: %lld is not below "
-                    "workload.functions (%lld)", where, bi, target, functions);
+            hf_fail(err, HF_EXIT_BAD_INPUT, "$.workload.bursts[%zu].function: %lld is not below "
+                    "workload.functions (%lld)", bi, target, functions);
             json_decref(resolved);
             return NULL;
         }
     }
-    if (!check_name(resolved, where, err)) {
+    if (!check_name(resolved, err)) {
         json_decref(resolved);
         return NULL;
     }
@@ -251,29 +250,52 @@ static json_t *syntax_error(const char *where, const json_error_t *jerr, struct 
     return NULL;
 }
 
-/* Validates doc alone, then with each override applied in turn. Takes ownership of doc. */
+/* The --set an error is about: the override whose path is, or holds, the "$.path" the message starts
+ * with (or the last that lies inside it); when none does, all of them. */
+static void label_override_error(struct hf_error *err, const char *const *overrides, size_t override_count)
+{
+    char label[300] = "";
+    const char *field = strncmp(err->message, "$.", 2) == 0 ? err->message + 2 : NULL;
+    size_t field_len = field ? strcspn(field, ":[") : 0;
+    for (size_t i = 0; field && i < override_count; i++) {
+        size_t path_len = strcspn(overrides[i], "=");
+        size_t common = path_len < field_len ? path_len : field_len;
+        bool related = strncmp(overrides[i], field, common) == 0 &&
+                       (path_len == field_len || (path_len < field_len ? field[path_len] : overrides[i][field_len]) == '.');
+        if (related)
+            snprintf(label, sizeof label, "--set %s", overrides[i]);
+    }
+    if (!label[0]) {
+        size_t used = (size_t)snprintf(label, sizeof label, "with --set");
+        for (size_t i = 0; i < override_count && used < sizeof label; i++)
+            used += (size_t)snprintf(label + used, sizeof label - used, " %s", overrides[i]);
+    }
+    hf_error_prefix(err, label);
+}
+
+/* Validates doc alone (so that an error in the file names the file), then once with every override
+ * applied: overrides are applied in order but checked together, so that
+ * `--set workload.service.dist=empirical --set workload.service.samples_ms=[...]` works in either
+ * order. Takes ownership of doc. */
 static json_t *resolve(json_t *doc, const char *where, const char *const *overrides,
                        size_t override_count, struct hf_error *err)
 {
     struct hf_scenario_schema schema;
     hf_scenario_schema_init(&schema);
-    json_t *resolved = validate(&schema, doc, where, err);
+    json_t *resolved = validate(&schema, doc, err);
+    if (!resolved)
+        hf_error_prefix(err, where);
     if (!resolved || override_count == 0) {
         json_decref(doc);
         return resolved;
     }
-    /* Each pass frees the previous resolution (first, the file-alone one) before the next. */
-    for (size_t i = 0; i < override_count; i++) {
-        json_decref(resolved);
-        resolved = NULL;
-        if (!hf_apply_override(doc, overrides[i], err))
-            break;
-        char label[300];
-        snprintf(label, sizeof label, "--set %s", overrides[i]);
-        resolved = validate(&schema, doc, label, err);
-        if (!resolved)
-            break;
-    }
+    json_decref(resolved);
+    resolved = NULL;
+    bool applied = true;
+    for (size_t i = 0; i < override_count && applied; i++)
+        applied = hf_apply_override(doc, overrides[i], err);
+    if (applied && !(resolved = validate(&schema, doc, err)))
+        label_override_error(err, overrides, override_count);
     json_decref(doc);
     return resolved;
 }

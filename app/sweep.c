@@ -15,6 +15,7 @@
 #include <string.h>
 #include <poll.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -22,6 +23,7 @@
 #include "app/compare.h"
 #include "app/gnuplot.h"
 #include "app/policy_list.h"
+#include "app/progress.h"
 #include "app/run.h"
 #include "app/scenario_fit.h"
 #include "app/summary_columns.h"
@@ -169,6 +171,7 @@ static bool run_pending(const struct sweep *s, const uint64_t *pending, uint64_t
      * each stops after removing its half-written run, and the finished runs are kept for a resume. */
     struct hf_interrupt interrupt;
     hf_interrupt_open(&interrupt);
+    const pid_t parent = getpid();
     for (unsigned w = 0; w < workers; w++) {
         pid_t pid = fork();
         if (pid < 0) {
@@ -177,6 +180,11 @@ static bool run_pending(const struct sweep *s, const uint64_t *pending, uint64_t
             break;
         }
         if (pid == 0) {
+            /* A worker must not outlive a SIGKILLed parent: it would go on writing into a directory
+             * that a re-run of the sweep is resuming. It is told with SIGTERM and stops like an
+             * interrupted one (the check after prctl closes the race with an early parent death). */
+            if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != parent)
+                _exit(HF_EXIT_SIGNAL + SIGTERM);
             close(fds[0]);
             int failures = worker(s, pending, count, next, fds[1]);
             close(fds[1]);
@@ -187,7 +195,7 @@ static bool run_pending(const struct sweep *s, const uint64_t *pending, uint64_t
     }
     close(fds[1]);
     bool tty = s->o->progress && isatty(STDERR_FILENO);
-    double started = hf_wall_seconds();
+    double started = hf_wall_seconds(), last_line = started;
     uint64_t done = 0, failed = 0;
     int signo = 0;
     char byte;
@@ -211,8 +219,14 @@ static bool run_pending(const struct sweep *s, const uint64_t *pending, uint64_t
         }
         done++;
         failed += byte == 0;
-        if (tty)
+        if (tty) {
             show_progress(done, count, started);
+        } else if (s->o->progress && hf_wall_seconds() - last_line >= HF_PROGRESS_LINE_S) {
+            /* Not a terminal (a log file, a batch job): a plain line now and then, as hfsim run does. */
+            last_line = hf_wall_seconds();
+            fprintf(stderr, "hfsim: sweep: %llu of %llu runs done (%llu failed), %.0f s\n", (unsigned long long)done,
+                    (unsigned long long)count, (unsigned long long)failed, last_line - started);
+        }
     }
     close(fds[0]);
     munmap((void *)next, sizeof *next);
@@ -547,7 +561,7 @@ bool hf_sweep(const struct hf_sweep_options *o, char *written, size_t written_si
                  hf_fail(err, HF_EXIT_USAGE, "%s: not a sweep directory hfsim made (no %s marker)", s->out,
                          HF_OUT_MARKER);
         else
-            ok = hf_out_dir_check(s->out, "--out", err);
+            ok = hf_out_dir_check_kind(s->out, "--out", HF_OUT_KIND_SWEEP, err);
     }
     if (ok && o->mode == HF_SWEEP_ONE_JOB) {
         /* One task of an emitted sweep: the manifest was checked when it was emitted. */
@@ -595,7 +609,7 @@ bool hf_sweep(const struct hf_sweep_options *o, char *written, size_t written_si
     if (ok && !pending)
         ok = hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
     if (ok)
-        ok = hf_mkdirs(s->out, err) && hf_out_dir_mark(s->out, "sweep", err) && write_manifest(s, err);
+        ok = hf_mkdirs(s->out, err) && hf_out_dir_mark(s->out, HF_OUT_KIND_SWEEP, err) && write_manifest(s, err);
     if (ok && (o->mode == HF_SWEEP_EMIT_SLURM || o->mode == HF_SWEEP_EMIT_PARALLEL)) {
         ok = emit(s, err);
         if (ok)

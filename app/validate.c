@@ -95,7 +95,7 @@ bool hf_validate(const struct hf_validate_options *o, struct hf_error *err)
         return false;
     /* Refused before anything starts: an output path hfsim may not write, a policy the simulated
      * model cannot host, a --set nothing reads. */
-    if (!hf_out_dir_check(o->out_dir, "--out", err) || !hf_scenario_check_fit(scenario, err) ||
+    if (!hf_out_dir_check_kind(o->out_dir, "--out", HF_OUT_KIND_VALIDATION, err) || !hf_scenario_check_fit(scenario, err) ||
         !hf_scenario_check_sets(scenario, o->overrides, o->override_count, err)) {
         json_decref(scenario);
         return false;
@@ -121,7 +121,7 @@ bool hf_validate(const struct hf_validate_options *o, struct hf_error *err)
         free(all);
     }
     struct hf_results res;
-    ok = ok && hf_results_begin(&res, o->out_dir, err);
+    ok = ok && hf_results_begin_kind(&res, o->out_dir, HF_OUT_KIND_VALIDATION, err);
     bool open = ok;
     char dir[3][PATH_MAX + 32];
     snprintf(dir[0], sizeof dir[0], "%s/sim", res.tmp_dir);

@@ -97,6 +97,7 @@ struct live {
     struct hf_platform platform;
     const struct hf_policy_type *policy;
     void *policy_state;
+    int interrupted; /* SIGINT or SIGTERM arrived (hf_interrupt): the run stopped and cleaned up */
     struct lhost hosts[MAX_HOSTS];
     int host_count;
     char image[128], run_id[HF_RUN_ID_MAX];
@@ -192,7 +193,6 @@ extern const struct hf_platform_ops hf_lv_ops;
 /* Results (live_results.c): timeseries.csv rows with engine stats sampling, summary.json,
  * latency_cdf.csv. */
 void hf_lv_on_sample(struct hf_engine *e, void *ctx, uint64_t arg);
-void hf_lv_on_bin(struct hf_engine *e, void *ctx, uint64_t arg);
 json_t *hf_lv_summary(const json_t *scenario, struct live *l);
 
 #endif

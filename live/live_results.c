@@ -73,17 +73,6 @@ void hf_lv_on_sample(struct hf_engine *e, void *ctx, uint64_t arg)
         hf_engine_after(e, l->interval, hf_lv_on_sample, l, 0);
 }
 
-/* One stabilization bin every HF_RECORDER_BIN_S, as in the simulator. */
-void hf_lv_on_bin(struct hf_engine *e, void *ctx, uint64_t arg)
-{
-    (void)arg;
-    struct live *l = ctx;
-    hf_recorder_bin(&l->recorder, &l->stats);
-    hf_time bin = hf_time_from_s(HF_RECORDER_BIN_S);
-    if (hf_engine_now(e) + bin <= l->drain_end)
-        hf_engine_after(e, bin, hf_lv_on_bin, l, 0);
-}
-
 /* summary.json: the recorder's (the same keys as hfsim run, model "live"), plus a "live" object. */
 json_t *hf_lv_summary(const json_t *scenario, struct live *l)
 {

@@ -14,17 +14,10 @@
 
 #include "live/image.h"
 #include "live/live_internal.h"
+#include "sim/interrupt.h"
 #include "sim/schema.h"
 #include "traces/trace_scenario.h"
 #include "version.h"
-
-/* Set by SIGINT/SIGTERM (the one thing a handler may touch): the run stops and cleans up. */
-static volatile sig_atomic_t interrupted;
-static void on_signal(int sig)
-{
-    (void)sig;
-    interrupted = 1;
-}
 
 static void remove_everything(struct live *l)
 {
@@ -144,7 +137,7 @@ static bool prepare(struct live *l, const json_t *scenario, const struct hf_live
         hf_engine_set_source(&l->engine, &l->workload.source);
     }
     if (hf_engine_at(&l->engine, l->interval, hf_lv_on_sample, l, 0) == HF_EVENT_NONE ||
-        hf_engine_at(&l->engine, hf_time_from_s(HF_RECORDER_BIN_S), hf_lv_on_bin, l, 0) == HF_EVENT_NONE)
+        !hf_recorder_schedule_bins(&l->recorder, &l->engine, &l->stats, l->drain_end))
         return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
     l->progress = o->progress && isatty(STDERR_FILENO);
     if (o->progress)
@@ -179,7 +172,9 @@ static void draw_progress(struct live *l, hf_time now)
  * the duration is over and nothing is in flight, or the drain time ends. */
 static void serve(struct live *l)
 {
-    while (!interrupted && hf_engine_ok(&l->engine)) {
+    /* SIGINT/SIGTERM are blocked (hf_interrupt, opened before any thread or the reaper exists, so
+     * all inherit the mask); one pending is noticed here within TICK_MS. */
+    while (!(l->interrupted = hf_interrupt_pending()) && hf_engine_ok(&l->engine)) {
         hf_time now = hf_lv_now(l);
         hf_engine_run_until(&l->engine, now < l->drain_end ? now : l->drain_end);
         read_messages(l, 0);
@@ -258,17 +253,18 @@ bool hf_live_run(const json_t *given, const struct hf_live_options *options, str
         destroy(l);
         return false;
     }
-    struct sigaction sa = {.sa_handler = on_signal}, old_int, old_term;
-    sigaction(SIGINT, &sa, &old_int);
-    sigaction(SIGTERM, &sa, &old_term);
+    struct hf_interrupt interrupt;
+    hf_interrupt_open(&interrupt);
     signal(SIGPIPE, SIG_IGN);
     bool ok = prepare(l, scenario, o, err);
     if (ok)
         serve(l);
     if (l->progress_drawn > 0)
         fprintf(stderr, "\r%100s\r", "");
-    if (ok && interrupted)
-        ok = hf_fail(err, HF_EXIT_RUN_FAILED, "live run interrupted: its containers were removed");
+    if (ok && l->interrupted)
+        ok = hf_fail(err, (enum hf_exit)(HF_EXIT_SIGNAL + l->interrupted),
+                     "live run interrupted by %s: its containers were removed and no results directory was left",
+                     hf_interrupt_name(l->interrupted));
     wind_down(l);
     if (ok && l->trace && hf_trace_failed(l->trace, err))
         ok = false;
@@ -289,8 +285,7 @@ bool hf_live_run(const json_t *given, const struct hf_live_options *options, str
     }
     if (!ok && l->results_open)
         hf_results_abort(&l->results);
-    sigaction(SIGINT, &old_int, NULL);
-    sigaction(SIGTERM, &old_term, NULL);
+    hf_interrupt_close(&interrupt);
     json_decref(scenario);
     destroy(l);
     return ok;

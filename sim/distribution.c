@@ -60,5 +60,5 @@ hf_time hf_distribution_draw(const struct hf_distribution *d, gsl_rng *rng)
     case HF_DIST_CONSTANT:
     default: x = d->mean_ns; break;
     }
-    return x > 0 ? (hf_time)llround(x) : 0;
+    return x > 0 ? hf_time_from_ns(x) : 0; /* a far tail saturates (time.h), never wraps */
 }

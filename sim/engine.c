@@ -1,6 +1,7 @@
 #include "sim/engine.h"
 
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -37,6 +38,17 @@ static hf_event_handle engine_failed(struct hf_engine *e, const char *what, hf_t
     return HF_EVENT_NONE;
 }
 
+void hf_engine_fail(struct hf_engine *e, const char *fmt, ...)
+{
+    if (!e->failure[0]) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(e->failure, sizeof e->failure, fmt, ap);
+        va_end(ap);
+    }
+    e->stop_requested = true;
+}
+
 hf_event_handle hf_engine_at(struct hf_engine *e, hf_time at, hf_event_fn fn, void *ctx, uint64_t arg)
 {
     if (at < e->now) {
@@ -56,7 +68,7 @@ hf_event_handle hf_engine_at(struct hf_engine *e, hf_time at, hf_event_fn fn, vo
 hf_event_handle hf_engine_after(struct hf_engine *e, hf_time delay, hf_event_fn fn, void *ctx,
                                 uint64_t arg)
 {
-    return hf_engine_at(e, e->now + delay, fn, ctx, arg);
+    return hf_engine_at(e, delay < 0 ? e->now + delay : hf_time_add(e->now, delay), fn, ctx, arg);
 }
 
 bool hf_engine_check(const struct hf_engine *e, struct hf_error *err)
@@ -75,6 +87,7 @@ void hf_engine_set_progress(struct hf_engine *e, hf_progress_fn fn, void *ctx, u
     e->progress = fn;
     e->progress_ctx = ctx;
     e->progress_every = every ? every : 1;
+    e->progress_next = e->events_processed + e->progress_every;
 }
 
 gsl_rng *hf_engine_rng(struct hf_engine *e, const char *purpose)
@@ -100,7 +113,7 @@ uint64_t hf_engine_run_until(struct hf_engine *e, hf_time end)
     const uint64_t start_count = e->events_processed;
     e->stop_requested = e->failure[0] != '\0'; /* a failed engine runs no further */
     e->run_end = end;
-    uint64_t next_progress = e->progress ? e->progress_every : UINT64_MAX;
+    uint64_t next_progress = e->progress ? e->progress_next - start_count : UINT64_MAX;
     while (!e->stop_requested) {
         hf_time queue_time;
         if (!hf_eq_peek(&e->queue, &queue_time))
@@ -122,7 +135,8 @@ uint64_t hf_engine_run_until(struct hf_engine *e, hf_time end)
         processed++;
         if (processed == next_progress) {
             e->events_processed = start_count + processed;
-            next_progress += e->progress_every;
+            e->progress_next += e->progress_every;
+            next_progress = e->progress_next - start_count;
             e->progress(e, e->progress_ctx);
         }
     }

@@ -28,7 +28,8 @@ struct hf_source {
     void *ctx;
 };
 
-/* Called every `progress_every` processed events (wall-clock checks stay out of the hot loop). */
+/* Called every `progress_every` processed events, counted over the engine's life, not per
+ * run_until call (wall-clock checks stay out of the hot loop). */
 typedef void (*hf_progress_fn)(const struct hf_engine *engine, void *ctx);
 
 struct hf_named_rng {
@@ -49,8 +50,10 @@ struct hf_engine {
     hf_progress_fn progress;
     void *progress_ctx;
     uint64_t progress_every;
+    uint64_t progress_next; /* events_processed at which the hook runs next: counted across run_until calls,
+                             * so a loop of short calls (the drain steps event by event) still reaches it */
     hf_time run_end;
-    char failure[192]; /* the first failure (an event in the past, out of memory); "" while none */
+    char failure[256]; /* the first failure (an event in the past, out of memory); "" while none */
 };
 
 bool hf_engine_init(struct hf_engine *e, uint64_t seed, const char *queue_kind, struct hf_error *err);
@@ -80,6 +83,9 @@ uint64_t hf_engine_run_until(struct hf_engine *e, hf_time end);
 
 /* False (HF_EXIT_RUN_FAILED, naming what and when) when an event could not be scheduled. */
 bool hf_engine_check(const struct hf_engine *e, struct hf_error *err);
+/* Fails the run from inside a model (a limit reached, memory exhausted): records the message (the
+ * first failure wins) and stops the engine; the run loop reports it through hf_engine_check. */
+void hf_engine_fail(struct hf_engine *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* False once an event could not be scheduled (the engine then runs no further). */
 static inline bool hf_engine_ok(const struct hf_engine *e) { return e->failure[0] == '\0'; }

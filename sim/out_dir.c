@@ -86,6 +86,43 @@ bool hf_out_dir_check(const char *path, const char *flag, struct hf_error *err)
                    flag, path, HF_OUT_MARKER);
 }
 
+/* The kind the marker names ("hfsim <kind> directory: ..."), or "" when it names none. */
+static void marker_kind(const char *dir, char *kind, size_t size)
+{
+    kind[0] = '\0';
+    char marker[PATH_MAX + 16], line[256];
+    if (!path_join(marker, sizeof marker, dir, HF_OUT_MARKER))
+        return;
+    FILE *f = fopen(marker, "r");
+    if (!f)
+        return;
+    const char *start = fgets(line, sizeof line, f) && strncmp(line, "hfsim ", 6) == 0 ? line + 6 : NULL;
+    const char *end = start ? strstr(start, " directory:") : NULL;
+    if (end && (size_t)(end - start) < size) {
+        memcpy(kind, start, (size_t)(end - start));
+        kind[end - start] = '\0';
+    }
+    fclose(f);
+}
+
+bool hf_out_dir_check_kind(const char *path, const char *flag, const char *kind, struct hf_error *err)
+{
+    if (!hf_out_dir_check(path, flag, err))
+        return false;
+    char found[64];
+    if (!hf_out_dir_is_marked(path))
+        return true;
+    marker_kind(path, found, sizeof found);
+    bool legacy = strcmp(found, HF_OUT_KIND_RESULTS) == 0 &&
+                  (strcmp(kind, HF_OUT_KIND_COMPARISON) == 0 || strcmp(kind, HF_OUT_KIND_VALIDATION) == 0);
+    if (!found[0] || strcmp(found, kind) == 0 || legacy)
+        return true;
+    return hf_fail(err, HF_EXIT_USAGE,
+                   "%s %s: holds an hfsim %s (its %s marker says so), which this command would replace with a "
+                   "%s: name another directory, or remove this one first", flag, path, found, HF_OUT_MARKER,
+                   strcmp(kind, HF_OUT_KIND_RESULTS) == 0 ? "run's results" : kind);
+}
+
 bool hf_out_dir_mark(const char *dir, const char *kind, struct hf_error *err)
 {
     char marker[PATH_MAX + 16];
@@ -94,7 +131,7 @@ bool hf_out_dir_mark(const char *dir, const char *kind, struct hf_error *err)
     FILE *f = fopen(marker, "w");
     if (!f)
         return hf_fail(err, HF_EXIT_RUN_FAILED, "%s: cannot write: %s", marker, strerror(errno));
-    /* Content is for people; only the file's presence counts. */
+    /* For people, and for hf_out_dir_check_kind, which reads the kind back. */
     fprintf(f, "hfsim %s directory: hfsim may replace it whole on a later run with the same output path\n",
             kind);
     bool ok = !ferror(f);

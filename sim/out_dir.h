@@ -26,6 +26,18 @@
 /* `flag` names the option in messages ("--out"). */
 bool hf_out_dir_check(const char *path, const char *flag, struct hf_error *err);
 
+/* Kinds of directory hfsim makes, as its marker names them. */
+#define HF_OUT_KIND_RESULTS "results"            /* hfsim run, hfsim live */
+#define HF_OUT_KIND_COMPARISON "comparison"      /* hfsim compare */
+#define HF_OUT_KIND_VALIDATION "validation"      /* hfsim validate */
+#define HF_OUT_KIND_SWEEP "sweep"                /* hfsim sweep */
+#define HF_OUT_KIND_TRACE "generated trace"      /* hfsim trace gen */
+
+/* hf_out_dir_check, and a directory hfsim made must be of the same `kind`: a run does not replace a
+ * sweep, a comparison or a generated trace (which a run may be replaying). A marker of an earlier
+ * version that says only "results" passes for results, comparison and validation. */
+bool hf_out_dir_check_kind(const char *path, const char *flag, const char *kind, struct hf_error *err);
+
 /* Writes the marker into an existing directory; `kind` says what made it ("run", "sweep", ...). */
 bool hf_out_dir_mark(const char *dir, const char *kind, struct hf_error *err);
 

@@ -1,16 +1,43 @@
 #include "sim/recorder.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "sim/ledger.h"
 #include "sim/schema.h"
 
+/* The bins the burst analysis reads: from the rolling window before the first burst to its end. */
+static void plan_bins(struct hf_recorder *rec, const json_t *scenario)
+{
+    const json_t *burst = hf_json_at(scenario, "workload.bursts.0");
+    size_t first = 0;
+    if (burst) {
+        double start = hf_json_number_at(burst, "start_s");
+        double end = start + hf_json_number_at(burst, "duration_s");
+        double from = start - hf_json_number_at(scenario, "outputs.stabilize_window_s");
+        first = from > 0 ? (size_t)floor(from / HF_RECORDER_BIN_S) : 0;
+        rec->bins_end = (size_t)ceil(end / HF_RECORDER_BIN_S - 1e-9);
+        if (rec->bins_end - first > HF_RECORDER_BINS_MAX) {
+            rec->bins_too_many = true;
+            rec->bins_end = 0;
+        }
+    }
+    hf_latency_bins_init(&rec->bins, HF_RECORDER_BIN_S, first);
+}
+
 bool hf_recorder_init(struct hf_recorder *rec, const json_t *scenario, FILE *series_file, struct hf_error *err)
 {
     memset(rec, 0, sizeof *rec);
     double interval_s = hf_json_number_at(scenario, "outputs.interval_s");
+    double span_s = hf_json_number_at(scenario, "duration_s") + hf_json_number_at(scenario, "drain_s");
+    if (span_s / interval_s > HF_RECORDER_ROWS_MAX)
+        return hf_fail(err, HF_EXIT_BAD_INPUT,
+                       "$.outputs.interval_s: %g s over duration_s + drain_s (%g s) could write %.3g "
+                       "timeseries.csv rows, more than %.0e (about 100 bytes each): raise it to at least %g s",
+                       interval_s, span_s, span_s / interval_s, (double)HF_RECORDER_ROWS_MAX,
+                       ceil(span_s / HF_RECORDER_ROWS_MAX));
     rec->interval = hf_time_from_s(interval_s);
-    hf_latency_bins_init(&rec->bins, HF_RECORDER_BIN_S);
+    plan_bins(rec, scenario);
     double rolling = hf_json_number_at(scenario, "outputs.stabilize_window_s") / interval_s;
     rec->rolling_count = rolling < 1 ? 1 : rolling > HF_RECORDER_ROLLING_MAX ? HF_RECORDER_ROLLING_MAX
                                                                                : (int)(rolling + 0.5);
@@ -76,11 +103,31 @@ void hf_recorder_sample(struct hf_recorder *rec, hf_time now, struct hf_model_st
     st->interval_arrived = st->interval_completed = st->interval_failed = 0;
 }
 
-void hf_recorder_bin(struct hf_recorder *rec, struct hf_model_stats *st)
+/* At the end of bin k - 1 (time k * width): keeps it when the analysis reads it, else only resets
+ * the counters (the event at the window's start discards what came before). */
+static void on_bin(struct hf_engine *engine, void *ctx, uint64_t k)
 {
-    if (!hf_latency_bins_push(&rec->bins, (double)st->bin_latency_ns / 1e6, st->bin_completed))
+    struct hf_recorder *rec = ctx;
+    struct hf_model_stats *st = rec->bin_stats;
+    if (k > rec->bins.first &&
+        !hf_latency_bins_push(&rec->bins, (double)st->bin_latency_ns / 1e6, st->bin_completed))
         rec->write_failed = true;
     st->bin_latency_ns = st->bin_completed = 0;
+    hf_time next = hf_time_from_s((double)(k + 1) * HF_RECORDER_BIN_S);
+    if (k + 1 <= rec->bins_end && next <= rec->bin_stop)
+        hf_engine_at(engine, next, on_bin, rec, k + 1);
+}
+
+bool hf_recorder_schedule_bins(struct hf_recorder *rec, struct hf_engine *engine, struct hf_model_stats *stats,
+                               hf_time stop)
+{
+    rec->bin_stats = stats;
+    rec->bin_stop = stop;
+    size_t k = rec->bins.first > 0 ? rec->bins.first : 1;
+    hf_time at = hf_time_from_s((double)k * HF_RECORDER_BIN_S);
+    if (rec->bins_end == 0 || at > stop || at < hf_engine_now(engine))
+        return true;
+    return hf_engine_at(engine, at, on_bin, rec, k) != HF_EVENT_NONE;
 }
 
 bool hf_recorder_write_failed(const struct hf_recorder *rec) { return rec->write_failed; }
@@ -143,6 +190,9 @@ json_t *hf_recorder_summary(const struct hf_recorder *rec, const json_t *scenari
         json_object_set_new(b, "peak_after_s", json_real(stab.peak_after_s));
         json_object_set_new(b, "time_to_stabilize_s",
                             stab.stabilized ? json_real(stab.time_to_stabilize_s) : json_null());
+        if (rec->bins_too_many)
+            json_object_set_new(b, "not_analysed", json_string("the burst and its window span more than "
+                                                               "1e7 s of 1 s bins"));
         json_object_set_new(sum, "burst", b);
     }
     json_t *cpu = json_object();

@@ -3,13 +3,14 @@
  * latency_cdf.csv. The simulated run loop and the live backend both feed it, so sim and live write
  * the same files with the same keys by construction (docs/results.md lists them).
  *
- * Use: init (after the results directory is open), then on the backend's clock call
- * hf_recorder_sample every outputs.interval_s (after the backend's account) and hf_recorder_bin
- * every HF_RECORDER_BIN_S; at the end hf_recorder_summary and hf_recorder_write_latency_cdf.
+ * Use: init (after the results directory is open), hf_recorder_schedule_bins once on the backend's
+ * engine, then call hf_recorder_sample every outputs.interval_s (after the backend's account); at
+ * the end hf_recorder_summary and hf_recorder_write_latency_cdf.
  * Sampling resets the stats' interval counters, binning the bin counters; nothing else is written.
  *
  * Ownership: the recorder borrows the timeseries FILE (the caller closes it) and owns its
- * histograms (fini). Errors: init fails only when out of memory; a failed row write is remembered
+ * histograms (fini). Errors: init fails when out of memory or when outputs.interval_s would write more
+ * than HF_RECORDER_ROWS_MAX rows (HF_EXIT_BAD_INPUT); a failed row write is remembered
  * (hf_recorder_write_failed). */
 #ifndef HF_RECORDER_H
 #define HF_RECORDER_H
@@ -18,6 +19,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "sim/engine.h"
 #include "sim/error.h"
 #include "sim/histogram.h"
 #include "sim/model_stats.h"
@@ -28,6 +30,13 @@
 
 #define HF_RECORDER_ROLLING_MAX 60
 #define HF_RECORDER_BIN_S 1.0 /* the stabilization bins: their own clock, not the output interval's */
+/* Bins are kept only over the first burst's window, which the analysis reads; a window longer than
+ * this many bins (16 bytes each) is not analysed and the summary says so, rather than holding
+ * gigabytes for a 1e9 s burst. */
+#define HF_RECORDER_BINS_MAX 10000000
+/* timeseries.csv rows a run may write: beyond it (a 1e9 s run at 1 s, an interval of 1e-9 s) init
+ * refuses, naming the interval that fits, instead of filling the disk. */
+#define HF_RECORDER_ROWS_MAX 10000000
 
 struct hf_recorder {
     hf_time interval; /* outputs.interval_s */
@@ -37,6 +46,10 @@ struct hf_recorder {
     struct hf_histogram rolling[HF_RECORDER_ROLLING_MAX], rolling_merged;
     int rolling_count, rolling_next, created;
     struct hf_latency_bins bins;
+    size_t bins_end;     /* one past the last bin the burst analysis reads; 0: no bins (no burst) */
+    bool bins_too_many;  /* the burst's window exceeds HF_RECORDER_BINS_MAX bins: not analysed */
+    struct hf_model_stats *bin_stats; /* whose bin counters the bin events read (schedule_bins) */
+    hf_time bin_stop;                 /* no bin event after this time */
     double sampled_busy_core_ns; /* CPU used up to the previous row, for cores_used */
     bool write_failed;
 };
@@ -46,8 +59,11 @@ void hf_recorder_fini(struct hf_recorder *rec);
 
 /* One timeseries.csv row stamped `now` from the stats' gauges and interval counters. */
 void hf_recorder_sample(struct hf_recorder *rec, hf_time now, struct hf_model_stats *stats);
-/* One stabilization bin from the stats' bin counters. */
-void hf_recorder_bin(struct hf_recorder *rec, struct hf_model_stats *stats);
+/* Schedules the stabilization bins on `engine`, every HF_RECORDER_BIN_S from stabilize_window_s
+ * before the first burst to its end (and not after `stop`), each reading and resetting `stats`' bin
+ * counters. Without a burst nothing is scheduled. Returns false when the engine refused the event. */
+bool hf_recorder_schedule_bins(struct hf_recorder *rec, struct hf_engine *engine, struct hf_model_stats *stats,
+                               hf_time stop);
 bool hf_recorder_write_failed(const struct hf_recorder *rec);
 /* p99 latency over the rolling window, ms (for progress lines). */
 double hf_recorder_rolling_p99_ms(const struct hf_recorder *rec);

@@ -46,7 +46,13 @@ bool hf_remove_tree(const char *path)
 
 bool hf_results_begin(struct hf_results *r, const char *final_dir, struct hf_error *err)
 {
+    return hf_results_begin_kind(r, final_dir, HF_OUT_KIND_RESULTS, err);
+}
+
+bool hf_results_begin_kind(struct hf_results *r, const char *final_dir, const char *kind, struct hf_error *err)
+{
     memset(r, 0, sizeof *r);
+    snprintf(r->kind, sizeof r->kind, "%s", kind);
     size_t len = strlen(final_dir);
     while (len > 1 && final_dir[len - 1] == '/')
         len--;
@@ -55,7 +61,7 @@ bool hf_results_begin(struct hf_results *r, const char *final_dir, struct hf_err
     memcpy(r->final_dir, final_dir, len);
     r->final_dir[len] = '\0';
 
-    if (!hf_out_dir_check(r->final_dir, "--out", err))
+    if (!hf_out_dir_check_kind(r->final_dir, "--out", r->kind, err))
         return false;
     char copy1[PATH_MAX], copy2[PATH_MAX];
     strcpy(copy1, r->final_dir);
@@ -76,7 +82,7 @@ bool hf_results_begin(struct hf_results *r, const char *final_dir, struct hf_err
                        strerror(errno));
     r->open = true;
     /* The marker goes in first, so even a half-written directory is recognisably hfsim's. */
-    if (!hf_out_dir_mark(r->tmp_dir, "results", err)) {
+    if (!hf_out_dir_mark(r->tmp_dir, r->kind, err)) {
         hf_results_abort(r);
         return false;
     }
@@ -125,7 +131,7 @@ bool hf_results_commit(struct hf_results *r, struct hf_error *err)
     old[0] = '\0';
     if (lstat(r->final_dir, &st) == 0) {
         /* Checked at begin; checked again since something may have appeared there meanwhile. */
-        if (!hf_out_dir_check(r->final_dir, "--out", err))
+        if (!hf_out_dir_check_kind(r->final_dir, "--out", r->kind, err))
             return false;
         /* Swap the old result aside first; rename() cannot replace a non-empty directory. */
         snprintf(old, sizeof old, "%s.old-%ld", r->tmp_dir, (long)getpid());

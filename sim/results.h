@@ -22,9 +22,13 @@ struct hf_results {
     char final_dir[PATH_MAX];
     char tmp_dir[PATH_MAX];
     bool open;
+    char kind[32]; /* what the marker says: HF_OUT_KIND_RESULTS unless begun with another */
 };
 
 bool hf_results_begin(struct hf_results *r, const char *final_dir, struct hf_error *err);
+/* As hf_results_begin for a directory of another kind (sim/out_dir.h HF_OUT_KIND_*): its marker
+ * says so, and a directory of a different kind is not replaced. */
+bool hf_results_begin_kind(struct hf_results *r, const char *final_dir, const char *kind, struct hf_error *err);
 FILE *hf_results_open(struct hf_results *r, const char *name, struct hf_error *err);
 /* Flushes and closes; false if any write to the file failed. */
 bool hf_results_close(struct hf_results *r, FILE *f, const char *name, struct hf_error *err);

@@ -3,16 +3,16 @@
 #include <math.h>
 #include <stdlib.h>
 
-void hf_latency_bins_init(struct hf_latency_bins *b, double width_s)
+void hf_latency_bins_init(struct hf_latency_bins *b, double width_s, size_t first)
 {
-    *b = (struct hf_latency_bins){.width_s = width_s};
+    *b = (struct hf_latency_bins){.width_s = width_s, .first = first};
 }
 
 void hf_latency_bins_fini(struct hf_latency_bins *b)
 {
     free(b->sum_ms);
     free(b->count);
-    *b = (struct hf_latency_bins){0};
+    *b = (struct hf_latency_bins){.width_s = b->width_s, .first = b->first};
 }
 
 bool hf_latency_bins_push(struct hf_latency_bins *b, double sum_ms, uint64_t count)
@@ -39,9 +39,9 @@ static double mean_over(const struct hf_latency_bins *b, size_t first, size_t la
 {
     double sum = 0;
     uint64_t count = 0;
-    for (size_t i = first; i < last && i < b->n; i++) {
-        sum += b->sum_ms[i];
-        count += b->count[i];
+    for (size_t i = first > b->first ? first : b->first; i < last && i < b->first + b->n; i++) {
+        sum += b->sum_ms[i - b->first];
+        count += b->count[i - b->first];
     }
     return count ? sum / (double)count : NAN;
 }
@@ -54,8 +54,8 @@ void hf_stabilization_compute(const struct hf_latency_bins *b, double burst_star
     size_t w = (size_t)ceil(window_s / b->width_s - 1e-9);
     size_t start = (size_t)floor(burst_start_s / b->width_s + 1e-9); /* first bin of the burst */
     size_t end = (size_t)ceil(burst_end_s / b->width_s - 1e-9);      /* one past its last bin */
-    if (end > b->n)
-        end = b->n;
+    if (end > b->first + b->n)
+        end = b->first + b->n;
     size_t steady_bins = (size_t)ceil(steady_s / b->width_s - 1e-9);
     if (w == 0 || end <= start || steady_bins == 0)
         return;

@@ -7,6 +7,8 @@
  * bin end t' up to the burst's end, minus the burst start. The peak is the t where R is highest
  * during the burst (when "mean response time starts to fall").
  *
+ * Bins not held (before `first`, after the last) count as empty.
+ *
  * Units: seconds, milliseconds. No allocation besides the recorder's growing arrays. */
 #ifndef HF_STABILIZATION_H
 #define HF_STABILIZATION_H
@@ -17,14 +19,16 @@
 
 struct hf_latency_bins {
     double width_s;
+    size_t first; /* index of the first bin held: bins before a window of interest are not kept */
     double *sum_ms;
     uint64_t *count;
     size_t n, cap;
 };
 
-void hf_latency_bins_init(struct hf_latency_bins *b, double width_s);
+/* Bins [first, first + n) of width width_s; bin i covers [i, i + 1) * width_s. */
+void hf_latency_bins_init(struct hf_latency_bins *b, double width_s, size_t first);
 void hf_latency_bins_fini(struct hf_latency_bins *b);
-/* Appends the bin ending at (n + 1) * width_s. False when out of memory. */
+/* Appends the bin ending at (first + n + 1) * width_s. False when out of memory. */
 bool hf_latency_bins_push(struct hf_latency_bins *b, double sum_ms, uint64_t count);
 
 struct hf_stabilization {

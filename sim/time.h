@@ -28,6 +28,12 @@ static inline hf_time hf_time_from_ns(double ns)
         return -HF_TIME_FAR;
     return ns == ns ? (hf_time)llround(ns) : 0;
 }
+/* a + b for b >= 0, saturating at HF_TIME_FAR: an event far beyond any run's end stays there
+ * instead of wrapping into the past. */
+static inline hf_time hf_time_add(hf_time a, hf_time b)
+{
+    return b >= HF_TIME_FAR - a ? (a > HF_TIME_FAR ? a : HF_TIME_FAR) : a + b;
+}
 static inline hf_time hf_time_from_s(double seconds) { return hf_time_from_ns(seconds * 1e9); }
 static inline hf_time hf_time_from_ms(double ms) { return hf_time_from_ns(ms * 1e6); }
 static inline double hf_time_to_s(hf_time t) { return (double)t / 1e9; }

@@ -31,7 +31,6 @@
 #define NS_PER_MINUTE 60000000000ull
 /* A minute's arrivals are generated in memory: one function may not ask for more than this in one
  * minute (167,000 per second), or a corrupt count could demand tens of gigabytes. */
-#define MAX_PER_MINUTE 10000000u
 
 struct minute_count {
     uint32_t minute, count;
@@ -65,7 +64,16 @@ static bool row_problem(struct hf_trace *t, struct hf_error *err)
     return hf_trace_skip_row(t, err);
 }
 
-/* The companion file for the invocations file's day: dir/<prefix>.anon.dNN.csv, or NULL. */
+static bool exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* The companion file for the invocations file's day: dir/<prefix>.anon.dNN.csv, compressed or not
+ * (gzip and xz are read transparently, and a user may have compressed only the large invocations
+ * file): the first that exists of the invocations file's own suffix, then .csv, .csv.gz, .csv.xz.
+ * NULL when the name has no .anon.dNN day; the first candidate when none exists (for the message). */
 static char *beside(const char *invocations, const char *prefix)
 {
     const char *base = strrchr(invocations, '/');
@@ -73,12 +81,28 @@ static char *beside(const char *invocations, const char *prefix)
     const char *day = strstr(base, ".anon.d");
     if (!day)
         return NULL;
+    size_t day_len = strlen(".anon.d");
+    while (day[day_len] >= '0' && day[day_len] <= '9')
+        day_len++;
+    const char *suffixes[] = {day + day_len, ".csv", ".csv.gz", ".csv.xz"};
     size_t dir_len = (size_t)(base - invocations);
-    size_t need = dir_len + strlen(prefix) + strlen(day) + 1;
-    char *path = malloc(need);
-    if (path)
-        snprintf(path, need, "%.*s%s%s", (int)dir_len, invocations, prefix, day);
-    return path;
+    char *first = NULL;
+    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+        size_t need = dir_len + strlen(prefix) + day_len + strlen(suffixes[i]) + 1;
+        char *path = malloc(need);
+        if (!path)
+            break;
+        snprintf(path, need, "%.*s%s%.*s%s", (int)dir_len, invocations, prefix, (int)day_len, day, suffixes[i]);
+        if (exists(path)) {
+            free(first);
+            return path;
+        }
+        if (first)
+            free(path);
+        else
+            first = path;
+    }
+    return first;
 }
 
 static int64_t app_for(struct state *s, const char *key, struct hf_error *err)
@@ -205,11 +229,11 @@ static bool read_invocations(struct hf_trace *t, struct state *s, struct hf_erro
                     continue;
                 }
             }
-            if (c > MAX_PER_MINUTE) {
+            if (c > HF_TRACE_MAX_PER_MINUTE) {
                 snprintf(name, sizeof name, "%u", m + 1);
                 row_ok = hf_csv_fail(r, row.line, err, "column %s: %u invocations in one minute: more than "
                                                        "the %u hfsim replays per function and minute",
-                                     name, c, MAX_PER_MINUTE);
+                                     name, c, HF_TRACE_MAX_PER_MINUTE);
             } else if (c && m >= s->from_minute && m < s->to_minute) {
                 if (!push_entry(s, m, c)) {
                     hf_csv_close(r);
@@ -372,12 +396,6 @@ static bool read_percentiles(struct hf_trace *t, struct state *s, const char *pa
     json_decref(seen);
     hf_csv_close(r);
     return ok;
-}
-
-static bool exists(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0;
 }
 
 /* An explicit companion must exist; one derived from the day's name may be missing (the dataset has

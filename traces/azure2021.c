@@ -226,7 +226,7 @@ static bool read_until_safe(struct hf_trace *t, struct state *s, struct hf_error
         uint32_t m = t->functions[f].model_index;
         if (m == HF_TRACE_NOT_REPLAYED)
             continue;
-        struct pending item = {p.arrival_s, s->sequence++, (hf_time)llround(p.duration_s * 1e9), m};
+        struct pending item = {p.arrival_s, s->sequence++, hf_time_from_s(p.duration_s), m};
         if (!heap_push(s, &item))
             return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
     }

@@ -19,6 +19,7 @@
  *   log-normal with median 170 MB, ln-sd 0.668; within an app, ln-sd 0.2. */
 #include "traces/generator.h"
 
+#include "sim/interrupt.h"
 #include "sim/out_dir.h"
 #include "sim/results.h"
 
@@ -171,12 +172,27 @@ static bool build_model(struct model *m, const struct hf_trace_gen_options *o, g
     return true;
 }
 
-static uint32_t count_in_minute(const struct gen_function *f, uint32_t minute, gsl_rng *rng)
+/* A function-minute's count; false (with the reason) when its mean is more than a trace may hold
+ * (the readers accept at most HF_TRACE_MAX_PER_MINUTE, and a Poisson draw would overflow). */
+/* False (exit 128 + signal) when SIGINT/SIGTERM is pending (the caller holds them blocked in an
+ * hf_interrupt scope): the half-written directory is then removed. */
+static bool interrupted(struct hf_error *err)
+{
+    int signo = hf_interrupt_pending();
+    return signo && !hf_fail(err, (enum hf_exit)(HF_EXIT_SIGNAL + signo), "trace gen interrupted by %s",
+                             hf_interrupt_name(signo));
+}
+
+static bool count_in_minute(const struct gen_function *f, uint32_t index, uint32_t minute, gsl_rng *rng,
+                            uint32_t *count, struct hf_error *err)
 {
     double mean = expected_in_minute(f, minute);
-    if (f->trigger == TIMER)
-        return (uint32_t)mean;
-    return mean > 0 ? gsl_ran_poisson(rng, mean) : 0;
+    if (mean > HF_TRACE_MAX_PER_MINUTE)
+        return hf_fail(err, HF_EXIT_USAGE, "trace gen: function %u would average %.3g invocations in minute %u, "
+                       "more than the %u per function-minute a trace may hold: lower --invocations or raise "
+                       "--functions or --minutes", index, mean, minute + 1, HF_TRACE_MAX_PER_MINUTE);
+    *count = f->trigger == TIMER ? (uint32_t)mean : mean > 0 ? gsl_ran_poisson(rng, mean) : 0;
+    return true;
 }
 
 /* ln-normal with mean `mean` and ln-sd sigma: quantile q. */
@@ -241,23 +257,29 @@ static bool write_2019(struct model *m, const struct hf_trace_gen_options *o, gs
     fputc('\n', f);
     char *line = malloc(300 + 11 * (size_t)o->minutes);
     char owner[65], app[65], fn[65];
-    for (uint32_t i = 0; line && i < m->function_count; i++) {
+    bool counted = true;
+    for (uint32_t i = 0; line && counted && i < m->function_count; i++) {
+        if (interrupted(err)) {
+            counted = false;
+            break;
+        }
         struct gen_function *g = &m->functions[i];
         hash_name(owner, o->seed, 1, g->app);
         hash_name(app, o->seed, 2, g->app);
         hash_name(fn, o->seed, 3, i);
         char *p = line + sprintf(line, "%s,%s,%s,%s,", owner, app, fn, trigger_names[g->trigger]);
-        for (uint32_t minute = 0; minute < o->minutes; minute++) {
-            uint32_t c = count_in_minute(g, minute, rng);
+        for (uint32_t minute = 0; counted && minute < o->minutes; minute++) {
+            uint32_t c = 0;
+            counted = count_in_minute(g, i, minute, rng, &c, err);
             g->total += c;
             *total += c;
             p = put_u32(p, c, minute + 1 == o->minutes ? '\n' : ',');
         }
         fwrite(line, 1, (size_t)(p - line), f);
     }
-    bool ok = line != NULL || hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
+    bool ok = counted && (line != NULL || hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory"));
     free(line);
-    ok = finish(f, path, err) && ok;
+    ok = finish(f, path, ok ? err : NULL) && ok;
     if (!ok) {
         free(path);
         return false;
@@ -336,7 +358,11 @@ static bool write_2021(struct model *m, const struct hf_trace_gen_options *o, gs
     for (uint32_t minute = 0; minute < o->minutes; minute++)
         for (uint32_t i = 0; i < m->function_count; i++) {
             const struct gen_function *g = &m->functions[i];
-            uint32_t c = count_in_minute(g, minute, rng);
+            uint32_t c = 0;
+            if ((i == 0 && interrupted(err)) || !count_in_minute(g, i, minute, rng, &c, err)) {
+                free(rows);
+                return false;
+            }
             if (count + c > HF_TRACE_GEN_MAX_ROWS_2021) {
                 free(rows);
                 return hf_fail(err, HF_EXIT_USAGE, "trace gen: more than %llu rows in the azure2021 format; "
@@ -390,12 +416,19 @@ bool hf_trace_generate(const struct hf_trace_gen_options *o, char **written, uin
         return hf_fail(err, HF_EXIT_USAGE, "trace gen: --minutes must be 1..1440 (one day)");
     if (o->format != HF_TRACE_AZURE2019 && o->format != HF_TRACE_AZURE2021)
         return hf_fail(err, HF_EXIT_USAGE, "trace gen: --format must be azure2019 or azure2021");
-    if (!hf_out_dir_check(o->out_dir, "--out", err) || !hf_mkdirs(o->out_dir, err) ||
-        !hf_out_dir_mark(o->out_dir, "generated trace", err))
+    /* Written into a hidden sibling and renamed when complete, as a run's results are: an error or
+     * an interruption leaves nothing that looks like a trace. */
+    struct hf_results results;
+    if (!hf_results_begin_kind(&results, o->out_dir, HF_OUT_KIND_TRACE, err))
         return false;
+    struct hf_trace_gen_options into_tmp = *o;
+    into_tmp.out_dir = results.tmp_dir;
+    o = &into_tmp;
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    if (!rng)
+    if (!rng) {
+        hf_results_abort(&results);
         return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
+    }
     gsl_rng_set(rng, (unsigned long)o->seed);
     struct model m = {0};
     char *path = NULL;
@@ -407,11 +440,13 @@ bool hf_trace_generate(const struct hf_trace_gen_options *o, char **written, uin
     free(m.functions);
     free(m.apps);
     gsl_rng_free(rng);
+    ok = ok && hf_results_commit(&results, err);
+    if (!ok)
+        hf_results_abort(&results);
     if (invocations)
         *invocations = total;
-    if (ok && written)
-        *written = path;
-    else
-        free(path);
+    if (ok && written) /* the main file's name in the final directory */
+        *written = join(results.final_dir, strrchr(path, '/') + 1);
+    free(path);
     return ok;
 }

@@ -25,6 +25,7 @@ struct hf_trace_gen_options {
 };
 
 #define HF_TRACE_GEN_MAX_ROWS_2021 20000000ull
+#define HF_TRACE_GEN_MAX_FUNCTIONS 1000000u /* the readers index at most 2^28; a day of the real trace has ~50,000 */
 
 void hf_trace_gen_default_options(struct hf_trace_gen_options *o);
 /* Writes the files; `written` (may be NULL) gets the path of the main file (caller frees). */

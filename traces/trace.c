@@ -110,7 +110,7 @@ hf_time hf_trace_draw_work(struct hf_trace *t, const struct hf_trace_function *f
     if (!f->has_duration)
         return hf_distribution_draw(t->options.default_duration, t->duration_rng);
     double ms = hf_quantile_curve_draw(&f->duration_ms, t->duration_rng);
-    return (hf_time)llround(ms * 1e6);
+    return hf_time_from_ms(ms);
 }
 
 uint32_t hf_trace_draw_memory(struct hf_trace *t, const struct hf_trace_function *f)

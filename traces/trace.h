@@ -29,6 +29,9 @@
 /* Trace times beyond this (about 31 years) are refused: simulated time is int64 nanoseconds, and a
  * replay must end well inside it (found by fuzzing: a time of 1e10 s overflowed the clock). */
 #define HF_TRACE_MAX_TIME_S 1e9
+/* Invocations of one function in one minute an azure2019 file may hold (the reader refuses more; the
+ * generator never writes more). */
+#define HF_TRACE_MAX_PER_MINUTE 10000000u
 
 enum hf_trace_format { HF_TRACE_NONE, HF_TRACE_AZURE2019, HF_TRACE_AZURE2021, HF_TRACE_CSV };
 extern const char *const hf_trace_format_names[]; /* "none", "azure2019", "azure2021", "csv", NULL */

@@ -159,7 +159,7 @@ static bool csv_refill(struct hf_trace *t, struct hf_error *err)
             continue;
         struct hf_trace_item item = {
             .at = hf_trace_sim_time(t, p.time_s),
-            .work = (hf_time)llround(p.duration_ms * 1e6),
+            .work = hf_time_from_ms(p.duration_ms),
             .function = m,
             .memory_mb = p.memory_mb,
         };

@@ -27,7 +27,8 @@
  *
  * Units: time in ns (hf_time), CPU in cores (double) or millicores (views), memory in MiB.
  * Ownership: the cluster borrows the engine and owns everything else. Errors: create fails when out
- * of memory or when a container cannot fit even an empty VM (message says which). */
+ * of memory or when a container cannot fit even an empty VM (message says which); during a run,
+ * more than HF_CL_MAX_CONTAINERS containers, or no memory for one, fails the engine (hf_engine_fail). */
 #ifndef HF_CLUSTER_H
 #define HF_CLUSTER_H
 
@@ -42,6 +43,9 @@
 #include "sim/model_stats.h"
 #include "sim/platform.h"
 #include "sim/policy.h"
+
+/* Containers the model holds at once (2^20, a few hundred MB): asking for more fails the run. */
+#define HF_CL_MAX_CONTAINERS (1u << 20)
 
 enum hf_placement { HF_PLACE_FIRST_FIT, HF_PLACE_BEST_FIT, HF_PLACE_SPREAD };
 /* round-robin over the function's containers; least-loaded: fewest in flight (scans them all);

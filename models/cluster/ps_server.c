@@ -103,7 +103,7 @@ hf_time hf_ps_next_finish(const struct hf_ps_server *s)
     if (remaining <= 0.0)
         return s->updated;
     double dt = ceil(remaining / rate);
-    return dt >= 9e18 ? HF_TIME_NEVER : s->updated + (hf_time)dt;
+    return hf_time_add(s->updated, hf_time_from_ns(dt));
 }
 
 bool hf_ps_pop_done(struct hf_ps_server *s, uint32_t *slot)

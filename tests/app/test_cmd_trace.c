@@ -152,3 +152,26 @@ Test(cmd_trace, shipped_samples_replay)
     cli_run(HFSIM_BIN, base, cmd, &r);
     cr_assert_eq(r.code, 0, "%s", r.err);
 }
+
+/* trace gen refuses what it cannot write faithfully, before it writes, and leaves nothing behind:
+ * a count a trace may not hold, a function count past the readers' index, a day that is not dNN. */
+Test(cmd_trace, gen_refuses_out_of_range_options_and_leaves_nothing)
+{
+    const char *cases[][2] = {
+        {"trace gen --invocations 1e12 --out g", "per function-minute a trace may hold"},
+        {"trace gen --functions 4294967297 --out g", "--functions 4294967297: must be 1..1000000"},
+        {"trace gen --functions 0 --out g", "--functions 0: must be 1..1000000"},
+        {"trace gen --day 100 --out g", "--day 100: must be 1..99"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        cli_run(HFSIM_BIN, base, cases[i][0], &r);
+        cr_assert_eq(r.code, 2, "%s: exit %d: %s", cases[i][0], r.code, r.err);
+        cr_assert(strstr(r.err, cases[i][1]), "%s: %s", cases[i][0], r.err);
+        cr_assert_not(exists("g"), "%s left a directory", cases[i][0]);
+    }
+    /* A high rate that fits is written whole, and the reader accepts it. */
+    cli_run(HFSIM_BIN, base, "trace gen --functions 2 --minutes 2 --invocations 1e6 --out g", &r);
+    cr_assert_eq(r.code, 0, "%s", r.err);
+    cli_run(HFSIM_BIN, base, "trace info azure2019:g/invocations_per_function_md.anon.d01.csv", &r);
+    cr_assert_eq(r.code, 0, "%s", r.err);
+}

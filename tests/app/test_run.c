@@ -166,3 +166,51 @@ Test(run, output_settings_do_not_change_the_summary, .init = setup, .fini = tear
         }
     }
 }
+
+/* A run whose outputs would not fit is refused before it simulates, naming the interval that fits;
+ * no results directory is left. */
+Test(run, an_interval_that_would_write_too_many_rows_is_refused)
+{
+    const char *sets[] = {"duration_s=1e9"};
+    struct hf_error err = {0};
+    json_t *s = hf_scenario_load(NULL, sets, 1, &err);
+    cr_assert_not_null(s, "%s", err.message);
+    char out[256];
+    snprintf(out, sizeof out, "%s/huge", base);
+    struct hf_run_options opt = {.out_dir = out, .progress = false};
+    struct hf_run_report rep;
+    cr_assert_not(hf_run_scenario(s, &opt, &rep, &err));
+    cr_assert_eq(err.code, HF_EXIT_BAD_INPUT);
+    cr_assert(strstr(err.message, "$.outputs.interval_s") && strstr(err.message, "at least 101 s"), "%s",
+              err.message);
+    struct stat st;
+    cr_assert_neq(stat(out, &st), 0, "a results directory was left");
+    json_decref(s);
+}
+
+/* One request of 1e9 s (ends at the drain's end) on a run of 1e9 s of drain: the run ends, with the
+ * request accounted for and a summary, and it holds no per-second state: the stabilization bins
+ * cover only a burst's window, and there is no burst here. */
+Test(run, a_request_as_long_as_the_clock_allows_is_accounted_without_per_second_state)
+{
+    const char *sets[] = {"workload.service.dist=constant", "workload.service.mean_ms=1e12", "workload.bursts=[]",
+                          "workload.rate_per_s=0.2", "duration_s=10", "drain_s=1e9", "station.timeout_s=1e9",
+                          "outputs.interval_s=3600"};
+    char out[256];
+    run_to("long", sets, sizeof sets / sizeof sets[0], out, sizeof out);
+    size_t n;
+    char *summary = slurp(out, "summary.json", &n);
+    json_t *j = json_loads(summary, 0, NULL);
+    cr_assert_not_null(j);
+    cr_assert_eq(hf_json_int_at(j, "requests.arrived"), 1);
+    cr_assert_eq(hf_json_int_at(j, "requests.completed"), 1);
+    cr_assert_float_eq(hf_json_number_at(j, "latency_ms.max"), 1e12, 1e3);
+    json_decref(j);
+    free(summary);
+    char *perf = slurp(out, "perf.json", &n);
+    j = json_loads(perf, 0, NULL);
+    cr_assert_lt(hf_json_int_at(j, "events"), 1000000, "%lld events: something ticks every second",
+                 (long long)hf_json_int_at(j, "events"));
+    json_decref(j);
+    free(perf);
+}

@@ -135,3 +135,22 @@ Test(scenario, bad_overrides_name_the_override)
     expect_override_error("workload.bursts.7.rate_per_s=1", HF_EXIT_USAGE, "not an index");
     expect_override_error("seed.x=1", HF_EXIT_USAGE, "not an object or array");
 }
+
+/* Overrides are applied in order but checked together: a pair that is only valid as a whole works
+ * in either order, and an error still names the override it is about. */
+Test(scenario, overrides_are_checked_together_so_order_does_not_matter)
+{
+    const char *forward[] = {"workload.service.dist=empirical", "workload.service.samples_ms=[1,2,3]"};
+    const char *backward[] = {"workload.service.samples_ms=[1,2,3]", "workload.service.dist=empirical"};
+    struct hf_error err = {0};
+    json_t *a = hf_scenario_load(NULL, forward, 2, &err);
+    cr_assert_not_null(a, "%s", err.message);
+    json_t *b = hf_scenario_load(NULL, backward, 2, &err);
+    cr_assert_not_null(b, "%s", err.message);
+    cr_assert(json_equal(a, b));
+    json_decref(a);
+    json_decref(b);
+    const char *one_bad[] = {"seed=3", "station.servers=0", "workload.rate_per_s=5"};
+    cr_assert_null(hf_scenario_load(NULL, one_bad, 3, &err));
+    cr_assert(strstr(err.message, "--set station.servers=0: $.station.servers: must be >= 1"), "%s", err.message);
+}

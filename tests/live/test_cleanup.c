@@ -88,7 +88,7 @@ Test(cleanup, a_running_runs_containers_survive_a_concurrent_cleanup, .timeout =
         struct hf_live_options o = {.out_dir = out,
                                 .policy = hf_policy_find(hf_json_string_at(s, "policy"))};
         struct hf_error child_err = {0};
-        _exit(hf_live_run(s, &o, &child_err) ? 0 : 1);
+        _exit(hf_live_run(s, &o, &child_err) ? 0 : (int)child_err.code);
     }
     json_decref(s);
     char run[HF_RUN_ID_MAX];
@@ -113,7 +113,7 @@ Test(cleanup, a_running_runs_containers_survive_a_concurrent_cleanup, .timeout =
     snprintf(line, sizeof line, "kept 2 containers of run %s: its process %ld is running", run, (long)child);
     cr_assert(strstr(r.out, line), "expected \"%s\" in:\n%s", line, r.out);
     cr_assert_eq(after, 2, "a running run's containers survive --cleanup");
-    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 1, "the interrupted run fails");
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 143, "the interrupted run exits 128 + SIGTERM");
     cr_assert_eq(containers_of(d, run), 0, "the interrupted run removed its containers");
     hf_docker_close(d);
     hf_remove_tree(dir);

@@ -356,6 +356,10 @@ Test(docker, an_interrupted_run_leaves_no_containers_behind, .timeout = 180)
     cr_assert_not_null(ids, "%s", err.message);
     cr_assert_eq(json_array_size(ids), 0, "%zu containers of the interrupted run remain", json_array_size(ids));
     json_decref(ids);
+    snprintf(cmd, sizeof cmd, "grep -q 'interrupted by SIGTERM: removed the calibration containers' %s/out.txt", dir);
+    cr_assert_eq(system(cmd), 0, "the interruption is reported");
+    snprintf(cmd, sizeof cmd, "test ! -e %s/cal.json", dir);
+    cr_assert_eq(system(cmd), 0, "an interrupted calibration wrote a profile");
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     cr_assert_eq(system(cmd), 0);
     hf_docker_close(d);

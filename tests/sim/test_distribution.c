@@ -62,3 +62,22 @@ Test(distribution, empirical_without_samples_is_rejected)
                                   "needs 1 to 256 samples (got 0)");
     json_decref(spec);
 }
+
+/* A far tail saturates at HF_TIME_FAR instead of wrapping to a negative time (llround overflow). */
+Test(distribution, a_draw_beyond_the_clock_saturates_instead_of_wrapping)
+{
+    struct hf_distribution d;
+    hf_distribution_init(&d, HF_DIST_LOGNORMAL, 1e18, 3.0); /* 1e9 s mean, tail far past 2^63 ns */
+    gsl_rng *rng = hf_rng_stream(3, "test-distribution");
+    int saturated = 0;
+    for (int i = 0; i < 100000; i++) {
+        hf_time x = hf_distribution_draw(&d, rng);
+        cr_assert(x >= 0 && x <= HF_TIME_FAR, "draw %lld", (long long)x);
+        saturated += x == HF_TIME_FAR;
+    }
+    gsl_rng_free(rng);
+    cr_assert_gt(saturated, 0, "no draw reached the tail: the test does not test");
+    cr_assert_eq(hf_time_add(HF_TIME_FAR - 5, 10), HF_TIME_FAR);
+    cr_assert_eq(hf_time_add(INT64_C(1) << 61, INT64_C(3) << 60), HF_TIME_FAR);
+    cr_assert_eq(hf_time_add(7, 5), 12);
+}

@@ -149,3 +149,59 @@ Test(engine, an_event_in_the_past_aborts_a_debug_build, .signal = SIGABRT)
     hf_engine_run_until(&e, 100);
 }
 #endif
+
+static void count_tick(const struct hf_engine *e, void *ctx)
+{
+    (void)e;
+    ++*(int *)ctx;
+}
+
+static void reschedule(struct hf_engine *e, void *ctx, uint64_t arg)
+{
+    (void)ctx;
+    hf_engine_after(e, 1, reschedule, NULL, arg);
+}
+
+/* The progress hook (which polls for SIGINT) counts events over the engine's life: a loop of
+ * run_until calls of one event each (the drain) reaches it as a single long call does. */
+Test(engine, the_progress_hook_counts_events_across_run_until_calls)
+{
+    struct hf_engine e;
+    struct hf_error err = {0};
+    cr_assert(hf_engine_init(&e, 1, "heap4", &err));
+    int ticks = 0;
+    hf_engine_set_progress(&e, count_tick, &ticks, 10);
+    hf_engine_at(&e, 1, reschedule, NULL, 0);
+    for (hf_time t = 1; t <= 100; t++)
+        cr_assert_eq(hf_engine_run_until(&e, t), 1);
+    cr_assert_eq(ticks, 10, "ticks %d after 100 single-event calls", ticks);
+    hf_engine_run_until(&e, 200);
+    cr_assert_eq(ticks, 20);
+    hf_engine_fini(&e);
+}
+
+static void fail_here(struct hf_engine *e, void *ctx, uint64_t arg)
+{
+    (void)ctx;
+    hf_engine_fail(e, "model limit %llu reached", (unsigned long long)arg);
+    hf_engine_fail(e, "a second failure is not the first");
+}
+
+/* A model fails the run from inside an event: the engine stops there, runs no further, and the run
+ * loop reports the first failure. */
+Test(engine, a_model_failure_stops_the_engine_and_is_reported)
+{
+    struct hf_engine e;
+    struct hf_error err = {0};
+    cr_assert(hf_engine_init(&e, 1, "heap4", &err));
+    struct trace t = {0};
+    hf_engine_at(&e, 10, fail_here, NULL, 42);
+    hf_engine_at(&e, 20, note, &t, 1);
+    hf_engine_run_until(&e, 100);
+    cr_assert_eq(t.n, 0, "the engine went on after the failure");
+    cr_assert_not(hf_engine_ok(&e));
+    cr_assert_not(hf_engine_check(&e, &err));
+    cr_assert_eq(err.code, HF_EXIT_RUN_FAILED);
+    cr_assert(strstr(err.message, "model limit 42 reached"), "%s", err.message);
+    hf_engine_fini(&e);
+}

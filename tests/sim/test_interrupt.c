@@ -54,8 +54,12 @@ static void sleep_ms(long ms)
 }
 
 /* Starts hfsim with argv in base (stderr to base/err.txt), waits until a half-written run directory
- * exists, sends `signo`, and returns the exit status. */
-static int interrupt_after_start(char *const argv[], int signo)
+ * exists, sends `signo`, and returns the exit status (for SIGKILL: -1, the process died by it). */
+static int interrupt_after(char *const argv[], int signo, const char *started);
+static int interrupt_after_start(char *const argv[], int signo) { return interrupt_after(argv, signo, "config.json"); }
+
+/* As interrupt_after_start, waiting for an entry named `started` instead of a run's config.json. */
+static int interrupt_after(char *const argv[], int signo, const char *started)
 {
     pid_t pid = fork();
     cr_assert_geq(pid, 0);
@@ -71,7 +75,7 @@ static int interrupt_after_start(char *const argv[], int signo)
         _exit(98);
     }
     /* A run's config.json is written before it simulates: its presence means it has started. */
-    while (count_named(base, "config.json") == 0) {
+    while (count_named(base, started) == 0) {
         int status;
         cr_assert_eq(waitpid(pid, &status, WNOHANG), 0, "hfsim ended before it could be interrupted");
         sleep_ms(20);
@@ -79,6 +83,8 @@ static int interrupt_after_start(char *const argv[], int signo)
     cr_assert_eq(kill(pid, signo), 0);
     int status;
     cr_assert_eq(waitpid(pid, &status, 0), pid);
+    if (signo == SIGKILL)
+        return -1;
     cr_assert(WIFEXITED(status), "hfsim died by a signal instead of cleaning up");
     return WEXITSTATUS(status);
 }
@@ -94,7 +100,8 @@ static void read_err(char *buf, size_t size)
     fclose(f);
 }
 
-#define LONG "duration_s=100000000"
+/* 1e8 s: hours of wall time, sampled every hour (a 1 s interval would be refused: 1e8 rows). */
+#define LONG "duration_s=100000000", "--set", "outputs.interval_s=3600"
 
 Test(interrupt, sigint_during_a_run_removes_its_directory_and_exits_130)
 {
@@ -129,4 +136,32 @@ Test(interrupt, a_sweep_stops_every_worker_and_keeps_what_finished)
     char cmd[256];
     snprintf(cmd, sizeof cmd, "pgrep -f '[h]fsim sweep -q --set cluster.vms=4,5,6' >/dev/null");
     cr_assert_neq(system(cmd), 0, "a sweep worker is still running");
+}
+
+/* A SIGKILLed sweep cannot forward anything: its workers learn it from the kernel (parent-death
+ * signal) and stop as if interrupted, removing their half-written runs; none goes on writing into a
+ * directory that a re-run would resume. Waits without a wall-clock bound (the suite's timeout is
+ * the limit): before the fix the workers ran on for hours. */
+Test(interrupt, a_killed_sweep_leaves_no_worker_running)
+{
+    char *argv[] = {"hfsim", "sweep", "-q", "--set", "cluster.vms=7,8,9", "--set", LONG, "--policies", "hyperfaas",
+                    "--jobs", "2", "--out", "k", "--no-plots", NULL};
+    cr_assert_eq(interrupt_after_start(argv, SIGKILL), -1);
+    while (system("pgrep -f '[h]fsim sweep -q --set cluster.vms=7,8,9' >/dev/null") == 0 ||
+           count_named(base, ".tmp-") > 0)
+        sleep_ms(50);
+}
+
+/* A trace being generated is written into a hidden sibling: SIGTERM removes it and exits 143, and
+ * nothing that looks like a trace is left. A million functions for a day take minutes, so the
+ * signal arrives while it writes. */
+Test(interrupt, sigterm_during_trace_gen_leaves_nothing)
+{
+    char *argv[] = {"hfsim", "trace", "gen", "--functions", "1000000", "--minutes", "1440", "--out", "t", NULL};
+    cr_assert_eq(interrupt_after(argv, SIGTERM, ".tmp-"), 143);
+    char err[4096];
+    read_err(err, sizeof err);
+    cr_assert(strstr(err, "trace gen interrupted by SIGTERM"), "%s", err);
+    cr_assert_eq(count_named(base, ".tmp-"), 0, "a half-written trace was left");
+    cr_assert_eq(count_named(base, "invocations_per_function"), 0);
 }

@@ -205,3 +205,39 @@ Test(out_dir, every_command_refuses_a_users_directory, .timeout = 120)
     cli_run(HFSIM_BIN, base, "calibrate --hosts tcp://127.0.0.1:1 --out notes.json", &r);
     cr_expect_eq(r.code, 2, "calibrate: exit %d: %s", r.code, r.err);
 }
+
+/* A directory hfsim made is replaced only by output of its own kind: a run does not replace a sweep,
+ * a comparison or a generated trace (the CLI's refusal is checked with the real commands too). */
+Test(out_dir, a_directory_of_another_kind_is_not_replaced)
+{
+    char p[PATH_MAX], trace[PATH_MAX + 64];
+    struct hf_error err = {0};
+    path_in(p, sizeof p, "trace");
+    cr_assert_eq(mkdir(p, 0777), 0);
+    cr_assert(hf_out_dir_mark(p, HF_OUT_KIND_TRACE, &err), "%s", err.message);
+    touch(p, "invocations_per_function_md.anon.d01.csv");
+    cr_assert(hf_out_dir_check_kind(p, "--out", HF_OUT_KIND_TRACE, &err), "%s", err.message);
+    cr_assert_not(hf_out_dir_check_kind(p, "--out", HF_OUT_KIND_RESULTS, &err));
+    cr_assert_eq(err.code, HF_EXIT_USAGE);
+    cr_assert(strstr(err.message, "holds an hfsim generated trace"), "%s", err.message);
+    struct hf_results r;
+    cr_assert_not(hf_results_begin(&r, p, &err));
+    snprintf(trace, sizeof trace, "%s/invocations_per_function_md.anon.d01.csv", p);
+    cr_assert(exists(trace), "the trace was removed");
+    /* A marker of an earlier version ("results" for every kind) still lets a comparison be re-run. */
+    path_in(p, sizeof p, "old-compare");
+    cr_assert_eq(mkdir(p, 0777), 0);
+    cr_assert(hf_out_dir_mark(p, HF_OUT_KIND_RESULTS, &err), "%s", err.message);
+    cr_assert(hf_out_dir_check_kind(p, "--out", HF_OUT_KIND_COMPARISON, &err), "%s", err.message);
+    cr_assert_not(hf_out_dir_check_kind(p, "--out", HF_OUT_KIND_SWEEP, &err));
+
+    cli_run(HFSIM_BIN, base, "trace gen --out gen", &(struct cli_result){0});
+    struct cli_result res;
+    cli_run(HFSIM_BIN, base, "run -q --out gen", &res);
+    cr_assert_eq(res.code, 2, "%s", res.err);
+    cli_run(HFSIM_BIN, base, "sweep -q --no-plots --policies fixed --set fixed.replicas=4,5 --out sw", &res);
+    cr_assert_eq(res.code, 0, "%s", res.err);
+    cli_run(HFSIM_BIN, base, "compare -q --policies fixed --out sw", &res);
+    cr_assert_eq(res.code, 2, "%s", res.err);
+    cr_assert(strstr(res.err, "holds an hfsim sweep"), "%s", res.err);
+}

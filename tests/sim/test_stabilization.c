@@ -6,7 +6,7 @@
 /* Bins of 1 s; latency L ms for every one of 10 completions per bin. */
 static void fill(struct hf_latency_bins *b, const double *ms, size_t n)
 {
-    hf_latency_bins_init(b, 1.0);
+    hf_latency_bins_init(b, 1.0, 0);
     for (size_t i = 0; i < n; i++)
         cr_assert(hf_latency_bins_push(b, ms[i] * 10, 10));
 }

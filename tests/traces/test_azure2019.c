@@ -285,3 +285,24 @@ Test(azure2019, an_explicit_companion_must_exist)
     cr_assert_not(open_2019(&t, invocations, missing_durations, &err));
     cr_assert_not_null(strstr(err.message, "/nonexistent/durations.csv: cannot open"), "%s", err.message);
 }
+
+/* gzip and xz are read transparently, so the companions are found beside a compressed invocations
+ * file whether they are compressed too or not (a user may compress only the large file). */
+Test(azure2019, companions_are_found_beside_a_compressed_invocations_file)
+{
+    write_small();
+    char cmd[3 * PATH_LEN];
+    snprintf(cmd, sizeof cmd, "gzip -f '%s' && gzip -f '%s/function_durations_percentiles.anon.d01.csv'",
+             invocations, dir);
+    cr_assert_eq(system(cmd), 0);
+    char compressed[PATH_LEN + 8];
+    snprintf(compressed, sizeof compressed, "%s.gz", invocations);
+    struct hf_trace *t;
+    struct hf_error err = {0};
+    cr_assert(open_2019(&t, compressed, NULL, &err), "%s", err.message);
+    const struct hf_trace_stats *s = hf_trace_stats(t);
+    cr_assert_eq(s->expected, 8);
+    cr_assert_eq(s->missing_durations, 0, "the gzipped durations file beside it is read");
+    cr_assert_eq(s->missing_memory, 1, "the plain memory file beside it is read: only app a2 falls back");
+    hf_trace_close(t);
+}
