@@ -195,8 +195,7 @@ void hf_lv_handle(struct live *l, const struct message *m)
         k->ready_at = now;
         l->stats.cold_starts++;
         l->functions[k->function].ready++;
-        if (l->policy->on_container_ready)
-            l->policy->on_container_ready(l->policy_state, &l->platform, hf_lv_container_id(l, m->index), k->function);
+        hf_policy_host_container_ready(&l->host, hf_lv_container_id(l, m->index), k->function);
         hf_lv_drain(l, k->function);
     } else if (m->kind == MSG_SPECIALIZED) {
         struct lcontainer *k = &l->containers[m->index];
@@ -208,8 +207,8 @@ void hf_lv_handle(struct live *l, const struct message *m)
             if (k->shared_function != HF_GENERIC)
                 l->stats.specializations++;
         }
-        if (l->policy->on_specialized && k->shared_function != HF_GENERIC)
-            l->policy->on_specialized(l->policy_state, &l->platform, hf_lv_container_id(l, m->index), k->shared_function);
+        if (k->shared_function != HF_GENERIC)
+            hf_policy_host_specialized(&l->host, hf_lv_container_id(l, m->index), k->shared_function);
         if (k->shared_function != HF_GENERIC)
             hf_lv_drain(l, k->shared_function);
     } else if (m->kind == MSG_RESIZED) {
@@ -219,8 +218,8 @@ void hf_lv_handle(struct live *l, const struct message *m)
             k->cpu_limit = k->pending_limit;
             l->stats.resizes++;
         }
-        if (k->state != C_FREE && l->policy->on_resized)
-            l->policy->on_resized(l->policy_state, &l->platform, hf_lv_container_id(l, m->index));
+        if (k->state != C_FREE)
+            hf_policy_host_resized(&l->host, hf_lv_container_id(l, m->index));
     } else if (m->kind == MSG_DONE) {
         struct lrequest *q = &l->requests[m->index];
         struct lcontainer *k = &l->containers[q->container];

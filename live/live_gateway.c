@@ -85,10 +85,8 @@ void hf_lv_drain(struct live *l, uint32_t f)
 {
     struct lfunction *fn = &l->functions[f];
     int c;
-    while (fn->queue_count > 0 && (c = room(l, f)) >= 0) {
-        uint64_t r = fn->queue[fn->queue_head];
-        fn->queue_head = (fn->queue_head + 1) % fn->queue_cap;
-        fn->queue_count--;
+    while (fn->queue.count > 0 && (c = room(l, f)) >= 0) {
+        uint64_t r = fn->waiting[hf_ring_pop(&fn->queue)];
         dispatch(l, r, c);
     }
 }
@@ -97,10 +95,8 @@ void hf_lv_expire_queues(struct live *l, hf_time now)
 {
     for (uint32_t f = 0; f < l->function_count; f++) {
         struct lfunction *fn = &l->functions[f];
-        while (fn->queue_count > 0 && now - l->requests[fn->queue[fn->queue_head]].arrival > l->timeout) {
-            hf_lv_fail_request(l, fn->queue[fn->queue_head], HF_FAIL_TIMEOUT);
-            fn->queue_head = (fn->queue_head + 1) % fn->queue_cap;
-            fn->queue_count--;
+        while (fn->queue.count > 0 && now - l->requests[fn->waiting[fn->queue.head]].arrival > l->timeout) {
+            hf_lv_fail_request(l, fn->waiting[hf_ring_pop(&fn->queue)], HF_FAIL_TIMEOUT);
         }
     }
 }
@@ -108,21 +104,11 @@ void hf_lv_expire_queues(struct live *l, hf_time now)
 static void enqueue(struct live *l, uint64_t r)
 {
     struct lfunction *fn = &l->functions[l->requests[r].function];
-    if (fn->queue_count == fn->queue_cap) {
-        size_t cap = fn->queue_cap ? 2 * fn->queue_cap : 64;
-        uint64_t *grown = malloc(cap * sizeof *grown);
-        if (!grown) {
-            hf_lv_fail_request(l, r, HF_FAIL_QUEUE_FULL);
-            return;
-        }
-        for (size_t i = 0; i < fn->queue_count; i++)
-            grown[i] = fn->queue[(fn->queue_head + i) % fn->queue_cap];
-        free(fn->queue);
-        fn->queue = grown;
-        fn->queue_head = 0;
-        fn->queue_cap = cap;
+    if (!hf_ring_reserve(&fn->queue, (void **)&fn->waiting, sizeof *fn->waiting, 64)) {
+        hf_lv_fail_request(l, r, HF_FAIL_QUEUE_FULL);
+        return;
     }
-    fn->queue[(fn->queue_head + fn->queue_count++) % fn->queue_cap] = r;
+    fn->waiting[hf_ring_push(&fn->queue)] = r;
     l->stats.waited++;
 }
 
@@ -171,9 +157,9 @@ void hf_lv_arrive(void *model, const struct hf_invocation *inv)
     struct lfunction *fn = &l->functions[f];
     fn->arrived++;
     int c = -1;
-    if (fn->queue_count == 0 && l->policy->on_request) {
+    if (fn->queue.count == 0 && hf_policy_host_routes(&l->host)) {
         struct hf_request_view view = {inv->id, f, inv->memory_mb, inv->arrival, false};
-        struct hf_route route = l->policy->on_request(l->policy_state, &l->platform, &view);
+        struct hf_route route = hf_policy_host_route(&l->host, &view);
         l->stats.bounces += route.bounces;
         if (route.container == HF_ROUTE_DEFAULT) {
             c = room(l, f);
@@ -185,7 +171,7 @@ void hf_lv_arrive(void *model, const struct hf_invocation *inv)
         } else if (route.container != HF_ROUTE_QUEUE) {
             c = container_with_room(l, route.container, f);
         }
-    } else if (fn->queue_count == 0) {
+    } else if (fn->queue.count == 0) {
         c = room(l, f);
     }
     if (c >= 0)

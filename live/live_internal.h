@@ -22,6 +22,8 @@
 #include "sim/recorder.h"
 #include "sim/platform.h"
 #include "sim/policy.h"
+#include "sim/policy_host.h"
+#include "sim/ring.h"
 #include "sim/results.h"
 #include "sim/wallclock.h"
 #include "traces/synthetic.h"
@@ -88,15 +90,15 @@ struct lrequest {
 struct lfunction {
     uint32_t active, ready;
     uint64_t arrived, completed, in_flight;
-    uint64_t *queue; /* request indices, FIFO ring */
-    size_t queue_head, queue_count, queue_cap;
+    uint64_t *waiting; /* request indices, a FIFO ring */
+    struct hf_ring queue;
 };
 
 struct live {
     struct hf_engine engine;
     struct hf_platform platform;
-    const struct hf_policy_type *policy;
-    void *policy_state;
+    const struct hf_policy_type *policy; /* the same as host.policy, from the moment it is known */
+    struct hf_policy_host host;          /* the policy's state, timers and callbacks */
     int interrupted; /* SIGINT or SIGTERM arrived (hf_interrupt): the run stopped and cleaned up */
     struct lhost hosts[MAX_HOSTS];
     int host_count;

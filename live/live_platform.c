@@ -9,20 +9,14 @@
 
 static hf_time p_now(void *backend) { return hf_lv_now(backend); }
 
-static void on_policy_timer(struct hf_engine *e, void *ctx, uint64_t arg)
-{
-    (void)e;
-    struct live *l = ctx;
-    l->policy->on_timer(l->policy_state, &l->platform, arg);
-}
-
+/* From the wall clock's now: the engine's clock lags it between two turns of the loop. */
 static hf_timer p_timer(void *backend, hf_time delay, uint64_t arg)
 {
     struct live *l = backend;
-    return hf_engine_at(&l->engine, hf_lv_now(l) + delay, on_policy_timer, l, arg);
+    return hf_policy_host_timer_at(&l->host, hf_time_add(hf_lv_now(l), delay), arg);
 }
 
-static bool p_cancel(void *backend, hf_timer t) { return hf_engine_cancel(&((struct live *)backend)->engine, t); }
+static bool p_cancel(void *backend, hf_timer t) { return hf_policy_host_timer_cancel(&((struct live *)backend)->host, t); }
 static uint32_t p_functions(void *backend) { return ((struct live *)backend)->function_count; }
 
 static void p_load(void *backend, uint32_t f, struct hf_function_load *out)
@@ -33,7 +27,7 @@ static void p_load(void *backend, uint32_t f, struct hf_function_load *out)
         return;
     const struct lfunction *fn = &l->functions[f];
     *out = (struct hf_function_load){.replicas = fn->active, .ready = fn->ready,
-                                     .in_flight = (uint32_t)fn->in_flight, .queued = (uint32_t)fn->queue_count,
+                                     .in_flight = (uint32_t)fn->in_flight, .queued = (uint32_t)fn->queue.count,
                                      .arrived = fn->arrived, .completed = fn->completed};
 }
 

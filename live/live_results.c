@@ -51,7 +51,7 @@ void hf_lv_on_sample(struct hf_engine *e, void *ctx, uint64_t arg)
     for (uint32_t f = 0; f < l->function_count; f++) {
         replicas += l->functions[f].active;
         ready += l->functions[f].ready;
-        queued += l->functions[f].queue_count;
+        queued += l->functions[f].queue.count;
         busy += l->functions[f].in_flight;
     }
     for (int c = 0; c < MAX_CONTAINERS; c++)

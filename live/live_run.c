@@ -96,8 +96,9 @@ static bool prepare(struct live *l, const json_t *scenario, const struct hf_live
     l->policy = o->policy;
     if (!l->policy || strcmp(l->policy->name, hf_json_string_at(scenario, "policy")) != 0)
         return hf_fail(err, HF_EXIT_USAGE, "live: the scenario's policy was not given to the live backend");
-    l->policy_state = calloc(1, l->policy->state_size ? l->policy->state_size : 1);
-    bool ok = l->functions && l->policy_state && pipe(l->pipe_fds) == 0 &&
+    hf_policy_host_init(&l->host, &l->engine, &l->platform);
+    hf_policy_host_attach(&l->host, l->policy, calloc(1, l->policy->state_size ? l->policy->state_size : 1));
+    bool ok = l->functions && l->host.state && pipe(l->pipe_fds) == 0 &&
               (l->stats_ready = hf_histogram_create(&l->stats.latency)) &&
               hf_histogram_create(&l->stats.interval_latency);
     if (!ok)
@@ -123,7 +124,7 @@ static bool prepare(struct live *l, const json_t *scenario, const struct hf_live
     l->metric_phase = gsl_rng_uniform(phase);
     hf_lv_schedule_scrape(l);
     if (!hf_policy_check_needs(l->policy, hf_platform_features(l->platform.ops), "live", err) ||
-        !l->policy->init(l->policy_state, json_object_get(scenario, l->policy->name), &l->platform, err))
+        !l->policy->init(l->host.state, json_object_get(scenario, l->policy->name), &l->platform, err))
         return false;
     if (l->trace) {
         struct hf_source *source = hf_trace_start(l->trace, &l->engine, hf_lv_arrive, l, err);
@@ -157,7 +158,7 @@ static void draw_progress(struct live *l, hf_time now)
     for (uint32_t f = 0; f < l->function_count; f++) {
         replicas += l->functions[f].active;
         ready += l->functions[f].ready;
-        queued += l->functions[f].queue_count;
+        queued += l->functions[f].queue.count;
     }
     fprintf(stderr, "\rhfsim: live %s %.0f/%.0f s | %llu containers (%llu ready) | %llu done, %llu failed, "
                     "%llu waiting | p99 %.0f ms   ",
@@ -195,7 +196,7 @@ static void serve(struct live *l)
 static void wind_down(struct live *l)
 {
     for (uint32_t f = 0; l->functions && f < l->function_count; f++)
-        for (; l->functions[f].queue_count; l->functions[f].queue_count--)
+        for (; l->functions[f].queue.count; l->functions[f].queue.count--)
             hf_ledger_fail(&l->stats.ledger, HF_FAIL_RUN_END);
     l->stats.ledger.failed[HF_FAIL_RUN_END] += hf_ledger_in_flight(&l->stats.ledger);
     remove_everything(l);
@@ -214,9 +215,9 @@ static void wind_down(struct live *l)
 
 static void destroy(struct live *l)
 {
-    if (l->policy_state && l->policy)
-        l->policy->fini(l->policy_state);
-    free(l->policy_state);
+    if (l->host.state && l->policy)
+        l->policy->fini(l->host.state);
+    free(l->host.state);
     hf_synthetic_destroy(&l->workload);
     hf_trace_close(l->trace);
     hf_engine_fini(&l->engine);
@@ -229,7 +230,7 @@ static void destroy(struct live *l)
     for (int h = 0; h < l->host_count; h++)
         hf_docker_close(l->hosts[h].docker);
     for (uint32_t f = 0; l->functions && f < l->function_count; f++)
-        free(l->functions[f].queue);
+        free(l->functions[f].waiting);
     free(l->functions);
     free(l->requests);
     if (l->pipe_fds[0] > 0) {

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "sim/backend.h"
+#include "sim/policy_host.h"
 
 struct infinite {
     struct hf_engine *engine;
@@ -16,8 +17,7 @@ struct infinite {
     struct hf_model_stats stats;
     uint32_t functions, replicas;
     bool closed; /* fail_all ran: nothing completes after the run's end */
-    const struct hf_policy_type *policy;
-    void *policy_state;
+    struct hf_policy_host host; /* the policy, its timers and callbacks (sim/policy_host.h) */
 };
 
 static const struct hf_field infinite_fields[] = {
@@ -55,17 +55,11 @@ static void arrive(void *model, const struct hf_invocation *inv)
 
 /* Platform ops: the required ones only (features 0). */
 static hf_time p_now(void *b) { return hf_engine_now(((struct infinite *)b)->engine); }
-static void on_policy_timer(struct hf_engine *e, void *ctx, uint64_t arg)
-{
-    (void)e;
-    struct infinite *m = ctx;
-    m->policy->on_timer(m->policy_state, &m->platform, arg);
-}
 static hf_timer p_timer_after(void *b, hf_time delay, uint64_t arg)
 {
-    return hf_engine_after(((struct infinite *)b)->engine, delay, on_policy_timer, b, arg);
+    return hf_policy_host_timer_after(&((struct infinite *)b)->host, delay, arg);
 }
-static bool p_timer_cancel(void *b, hf_timer t) { return hf_engine_cancel(((struct infinite *)b)->engine, t); }
+static bool p_timer_cancel(void *b, hf_timer t) { return hf_policy_host_timer_cancel(&((struct infinite *)b)->host, t); }
 static uint32_t p_function_count(void *b) { return ((struct infinite *)b)->functions; }
 static uint32_t p_set_replicas(void *b, uint32_t function, uint32_t n)
 {
@@ -98,6 +92,7 @@ static void *create(struct hf_engine *engine, const json_t *scenario, struct hf_
     m->engine = engine;
     m->functions = (uint32_t)hf_json_int_at(scenario, "workload.functions");
     m->platform = (struct hf_platform){&ops, m};
+    hf_policy_host_init(&m->host, engine, &m->platform);
     return m;
 }
 
@@ -112,9 +107,7 @@ static struct hf_platform *platform(void *impl) { return &((struct infinite *)im
 static struct hf_model_stats *stats(void *impl) { return &((struct infinite *)impl)->stats; }
 static void attach(void *impl, const struct hf_policy_type *policy, void *state)
 {
-    struct infinite *m = impl;
-    m->policy = policy;
-    m->policy_state = state;
+    hf_policy_host_attach(&((struct infinite *)impl)->host, policy, state);
 }
 /* account only reads (sampling must never change a result): gauges from the current state. */
 static void account(void *impl)

@@ -48,6 +48,7 @@ bool hf_cluster_create(struct hf_cluster **out, struct hf_engine *engine,
     }
     c->platform.ops = &hf_cl_platform_ops;
     c->platform.backend = c;
+    hf_policy_host_init(&c->host, engine, &c->platform);
     c->billed_vms = config->vm_count;
     c->stats.vms = c->billed_vms;
     if (config->autoscaling.enabled)
@@ -60,8 +61,7 @@ bool hf_cluster_create(struct hf_cluster **out, struct hf_engine *engine,
 
 void hf_cluster_attach_policy(struct hf_cluster *c, const struct hf_policy_type *policy, void *state)
 {
-    c->policy = policy;
-    c->policy_state = state;
+    hf_policy_host_attach(&c->host, policy, state);
 }
 
 struct hf_platform *hf_cluster_platform(struct hf_cluster *c) { return &c->platform; }
@@ -72,7 +72,7 @@ void hf_cluster_fail_all(struct hf_cluster *c, enum hf_fail_reason reason)
     hf_cl_fail_transits(c, reason);
     for (uint32_t fi = 0; fi < c->config.function_count; fi++) {
         struct function *f = &c->functions[fi];
-        while (f->queue_count > 0) {
+        while (f->queue.count > 0) {
             struct queued q = hf_cl_dequeue(f);
             hf_cl_fail_request(c, q.id, fi, q.arrival, reason);
         }
@@ -119,7 +119,7 @@ void hf_cluster_destroy(struct hf_cluster *c)
     for (uint32_t i = 0; c->functions && i < c->config.function_count; i++) {
         free(c->functions[i].containers);
         free(c->functions[i].warm);
-        free(c->functions[i].queue);
+        free(c->functions[i].waiting);
     }
     free(c->functions);
     free(c->containers);

@@ -117,7 +117,7 @@ void hf_cl_drain_queue_into(struct hf_cluster *c, uint32_t ci)
 {
     struct container *k = &c->containers[ci];
     uint32_t served[2] = {k->function, k->shared_function};
-    bool by_policy = c->policy && c->policy->on_request;
+    bool by_policy = hf_policy_host_routes(&c->host);
     bool took = false;
     for (int w = 0; w < 2; w++) {
         uint32_t fi = served[w];
@@ -125,9 +125,9 @@ void hf_cl_drain_queue_into(struct hf_cluster *c, uint32_t ci)
             continue;
         struct function *f = &c->functions[fi];
         bool moved = false;
-        while (f->queue_count > 0 && hf_cl_has_room(c, k, fi)) {
+        while (f->queue.count > 0 && hf_cl_has_room(c, k, fi)) {
             if (by_policy) {
-                struct queued head = f->queue[f->queue_head];
+                struct queued head = f->waiting[f->queue.head];
                 if (!hf_cl_route_by_policy(c, fi, &head, true, ci))
                     break;
             } else {

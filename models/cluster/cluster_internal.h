@@ -10,6 +10,8 @@
 
 #include "models/cluster/cluster.h"
 #include "sim/engine.h"
+#include "sim/policy_host.h"
+#include "sim/ring.h"
 
 enum container_state {
     C_FREE,        /* in the pool, unused */
@@ -85,8 +87,8 @@ struct function {
     uint32_t count, cap;
     uint32_t active;      /* not stopping: what the replica count means */
     uint32_t ready, rr;
-    struct queued *queue; /* ring buffer */
-    uint32_t queue_head, queue_count, queue_cap;
+    struct queued *waiting; /* the gateway queue's items, a FIFO ring */
+    struct hf_ring queue;
     hf_event_handle timeout_event;
     hf_time timeout_at;
     hf_time last_arrival;
@@ -148,8 +150,7 @@ struct hf_cluster {
     uint32_t transit_cap, transit_free; /* free list head; UINT32_MAX = empty */
     struct hf_model_stats stats;
     struct hf_platform platform;
-    const struct hf_policy_type *policy;
-    void *policy_state;
+    struct hf_policy_host host; /* the attached policy, its timers and callbacks */
 };
 
 static inline hf_time hf_cl_now(const struct hf_cluster *c) { return hf_engine_now(c->engine); }

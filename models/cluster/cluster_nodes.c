@@ -113,8 +113,7 @@ static void on_ready(struct hf_engine *engine, void *ctx, uint64_t ci)
     k->ready_change = hf_engine_now(engine);
     c->functions[k->function].ready++;
     c->stats.ready++;
-    if (c->policy && c->policy->on_container_ready)
-        c->policy->on_container_ready(c->policy_state, &c->platform, hf_cl_container_id(c, (uint32_t)ci),
+    hf_policy_host_container_ready(&c->host, hf_cl_container_id(c, (uint32_t)ci),
                                       k->function);
     hf_cl_drain_queue_into(c, (uint32_t)ci);
     k = &c->containers[ci]; /* the policy may have started containers: the array can move */

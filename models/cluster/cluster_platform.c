@@ -5,23 +5,14 @@
 
 static hf_time p_now(void *backend) { return hf_cl_now(backend); }
 
-static void on_policy_timer(struct hf_engine *engine, void *ctx, uint64_t arg)
-{
-    (void)engine;
-    struct hf_cluster *c = ctx;
-    if (c->policy && c->policy->on_timer)
-        c->policy->on_timer(c->policy_state, &c->platform, arg);
-}
-
 static hf_timer p_timer_after(void *backend, hf_time delay, uint64_t arg)
 {
-    struct hf_cluster *c = backend;
-    return hf_engine_after(c->engine, delay, on_policy_timer, c, arg);
+    return hf_policy_host_timer_after(&((struct hf_cluster *)backend)->host, delay, arg);
 }
 
 static bool p_timer_cancel(void *backend, hf_timer timer)
 {
-    return hf_engine_cancel(((struct hf_cluster *)backend)->engine, timer);
+    return hf_policy_host_timer_cancel(&((struct hf_cluster *)backend)->host, timer);
 }
 
 static uint32_t p_function_count(void *backend)
@@ -43,7 +34,7 @@ static void p_load(void *backend, uint32_t fi, struct hf_function_load *out)
     const struct function *f = &c->functions[fi];
     out->replicas = f->active;
     out->ready = f->ready;
-    out->queued = f->queue_count;
+    out->queued = f->queue.count;
     out->arrived = f->arrived;
     out->completed = f->completed;
     out->in_flight = (uint32_t)f->in_flight;
@@ -154,8 +145,7 @@ static void on_specialized(struct hf_engine *engine, void *ctx, uint64_t ci)
     k->pending_shared = HF_GENERIC;
     c->stats.specializations++;
     uint32_t fi = k->shared_function;
-    if (c->policy && c->policy->on_specialized)
-        c->policy->on_specialized(c->policy_state, &c->platform, hf_cl_container_id(c, (uint32_t)ci), fi);
+    hf_policy_host_specialized(&c->host, hf_cl_container_id(c, (uint32_t)ci), fi);
     hf_cl_drain_queue_into(c, (uint32_t)ci);
 }
 
@@ -197,8 +187,7 @@ static void on_resized(struct hf_engine *engine, void *ctx, uint64_t ci)
         hf_ps_set_cores(&k->cpu, hf_cl_now(c), k->cpu_limit);
         hf_cl_reschedule_finish(c, (uint32_t)ci);
     }
-    if (c->policy && c->policy->on_resized)
-        c->policy->on_resized(c->policy_state, &c->platform, hf_cl_container_id(c, (uint32_t)ci));
+    hf_policy_host_resized(&c->host, hf_cl_container_id(c, (uint32_t)ci));
 }
 
 static bool p_resize(void *backend, uint64_t id, double cpu_limit)
@@ -228,12 +217,12 @@ static bool p_resize(void *backend, uint64_t id, double cpu_limit)
 static void p_retry_queued(void *backend, uint32_t fi)
 {
     struct hf_cluster *c = backend;
-    if (fi >= c->config.function_count || !c->policy || !c->policy->on_request)
+    if (fi >= c->config.function_count || !hf_policy_host_routes(&c->host))
         return;
     struct function *f = &c->functions[fi];
     bool moved = false;
-    while (f->queue_count > 0) {
-        struct queued head = f->queue[f->queue_head];
+    while (f->queue.count > 0) {
+        struct queued head = f->waiting[f->queue.head];
         if (!hf_cl_route_by_policy(c, fi, &head, true, UINT32_MAX))
             break;
         moved = true;

@@ -68,31 +68,17 @@ void hf_cl_complete_request(struct hf_cluster *c, const struct slot *s, uint32_t
 
 static bool enqueue(struct function *f, const struct queued *q, uint32_t capacity)
 {
-    if (f->queue_count >= capacity)
+    if (f->queue.count >= capacity)
         return false;
-    if (f->queue_count == f->queue_cap) {
-        uint32_t cap = f->queue_cap ? 2 * f->queue_cap : 16;
-        struct queued *grown = malloc(cap * sizeof *grown);
-        if (!grown)
-            return false;
-        for (uint32_t i = 0; i < f->queue_count; i++)
-            grown[i] = f->queue[(f->queue_head + i) % f->queue_cap];
-        free(f->queue);
-        f->queue = grown;
-        f->queue_cap = cap;
-        f->queue_head = 0;
-    }
-    f->queue[(f->queue_head + f->queue_count) % f->queue_cap] = *q;
-    f->queue_count++;
+    if (!hf_ring_reserve(&f->queue, (void **)&f->waiting, sizeof *f->waiting, 16))
+        return false;
+    f->waiting[hf_ring_push(&f->queue)] = *q;
     return true;
 }
 
 struct queued hf_cl_dequeue(struct function *f)
 {
-    struct queued q = f->queue[f->queue_head];
-    f->queue_head = (f->queue_head + 1) % f->queue_cap;
-    f->queue_count--;
-    return q;
+    return f->waiting[hf_ring_pop(&f->queue)];
 }
 
 /* One timeout event per function, for its queue head: deadlines are FIFO-ordered. */
@@ -102,9 +88,9 @@ struct queued hf_cl_dequeue(struct function *f)
 void hf_cl_rearm_timeout(struct hf_cluster *c, uint32_t fi)
 {
     struct function *f = &c->functions[fi];
-    if (f->queue_count == 0 || c->config.timeout == HF_TIME_NEVER)
+    if (f->queue.count == 0 || c->config.timeout == HF_TIME_NEVER)
         return;
-    hf_time due = f->queue[f->queue_head].arrival + c->config.timeout;
+    hf_time due = f->waiting[f->queue.head].arrival + c->config.timeout;
     if (f->timeout_at <= due)
         return;
     if (f->timeout_at != HF_TIME_NEVER)
@@ -120,7 +106,7 @@ static void on_timeout(struct hf_engine *engine, void *ctx, uint64_t fi)
     struct function *f = &c->functions[fi];
     f->timeout_at = HF_TIME_NEVER;
     hf_time now = hf_engine_now(engine);
-    while (f->queue_count > 0 && f->queue[f->queue_head].arrival + c->config.timeout <= now) {
+    while (f->queue.count > 0 && f->waiting[f->queue.head].arrival + c->config.timeout <= now) {
         struct queued q = hf_cl_dequeue(f);
         c->stats.queued--;
         hf_cl_fail_request(c, q.id, (uint32_t)fi, q.arrival, HF_FAIL_TIMEOUT);
@@ -205,11 +191,10 @@ static bool enqueue_front(struct hf_cluster *c, uint32_t fi, const struct queued
     if (!enqueue(f, q, UINT32_MAX))
         return false;
     /* enqueue appended it; rotate it to the head */
-    uint32_t last = (f->queue_head + f->queue_count - 1) % f->queue_cap;
-    struct queued moved = f->queue[last];
-    for (uint32_t i = f->queue_count - 1; i > 0; i--)
-        f->queue[(f->queue_head + i) % f->queue_cap] = f->queue[(f->queue_head + i - 1) % f->queue_cap];
-    f->queue[f->queue_head] = moved;
+    struct queued moved = f->waiting[hf_ring_at(&f->queue, f->queue.count - 1)];
+    for (uint32_t i = f->queue.count - 1; i > 0; i--)
+        f->waiting[hf_ring_at(&f->queue, i)] = f->waiting[hf_ring_at(&f->queue, i - 1)];
+    f->waiting[f->queue.head] = moved;
     return true;
 }
 
@@ -280,7 +265,7 @@ bool hf_cl_route_by_policy(struct hf_cluster *c, uint32_t fi, const struct queue
                            uint32_t preferred)
 {
     struct hf_request_view view = {q->id, fi, (uint32_t)q->memory_mib, q->arrival, from_queue};
-    struct hf_route r = c->policy->on_request(c->policy_state, &c->platform, &view);
+    struct hf_route r = hf_policy_host_route(&c->host, &view);
     struct function *f = &c->functions[fi];
     uint32_t ci = 0;
     if (r.container == HF_ROUTE_QUEUE)
@@ -323,7 +308,7 @@ static void on_keep_alive(struct hf_engine *engine, void *ctx, uint64_t fi)
         return;
     }
     f->keep_alive_armed = false;
-    if (f->queue_count == 0)
+    if (f->queue.count == 0)
         hf_cl_set_replicas(c, (uint32_t)fi, 0);
 }
 
@@ -345,8 +330,8 @@ void hf_cluster_arrive(void *model, const struct hf_invocation *inv)
         }
     }
     struct queued q = {inv->id, inv->arrival, inv->work, (double)inv->memory_mb};
-    if (c->policy && c->policy->on_request) {
-        if (f->queue_count == 0 && hf_cl_route_by_policy(c, fi, &q, false, UINT32_MAX))
+    if (hf_policy_host_routes(&c->host)) {
+        if (f->queue.count == 0 && hf_cl_route_by_policy(c, fi, &q, false, UINT32_MAX))
             return;
         if (!enqueue(f, &q, c->config.queue_capacity)) {
             hf_cl_fail_request(c, q.id, fi, q.arrival, HF_FAIL_QUEUE_FULL);
@@ -357,7 +342,7 @@ void hf_cluster_arrive(void *model, const struct hf_invocation *inv)
         hf_cl_rearm_timeout(c, fi);
         return;
     }
-    int64_t ci = f->queue_count == 0 ? route(c, f) : -1;
+    int64_t ci = f->queue.count == 0 ? route(c, f) : -1;
     if (ci >= 0) {
         hf_cl_dispatch(c, (uint32_t)ci, &q, fi);
         hf_cl_load_changed(c, (uint32_t)ci);

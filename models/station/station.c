@@ -38,8 +38,8 @@ static void start_service(struct hf_station *s, const struct hf_station_request 
 static void rearm_timeout(struct hf_station *s)
 {
     hf_time due = HF_TIME_NEVER;
-    if (s->queue_count > 0 && s->config.timeout != HF_TIME_NEVER)
-        due = s->queue[s->queue_head].arrival + s->config.timeout;
+    if (s->queue.count > 0 && s->config.timeout != HF_TIME_NEVER)
+        due = s->waiting[s->queue.head].arrival + s->config.timeout;
     if (due == s->timeout_at)
         return;
     if (s->timeout_event != HF_EVENT_NONE)
@@ -52,35 +52,21 @@ static void rearm_timeout(struct hf_station *s)
 
 static struct hf_station_request dequeue(struct hf_station *s)
 {
-    struct hf_station_request req = s->queue[s->queue_head];
-    s->queue_head = (s->queue_head + 1) % s->queue_cap;
-    s->queue_count--;
-    return req;
+    return s->waiting[hf_ring_pop(&s->queue)];
 }
 
 static bool enqueue(struct hf_station *s, const struct hf_station_request *req)
 {
-    if (s->queue_count == s->queue_cap) {
-        size_t cap = s->queue_cap ? s->queue_cap * 2 : 256;
-        struct hf_station_request *q = malloc(cap * sizeof *q);
-        if (!q)
-            return false;
-        for (size_t i = 0; i < s->queue_count; i++)
-            q[i] = s->queue[(s->queue_head + i) % s->queue_cap];
-        free(s->queue);
-        s->queue = q;
-        s->queue_cap = cap;
-        s->queue_head = 0;
-    }
-    s->queue[(s->queue_head + s->queue_count) % s->queue_cap] = *req;
-    s->queue_count++;
+    if (!hf_ring_reserve(&s->queue, (void **)&s->waiting, sizeof *s->waiting, 256))
+        return false;
+    s->waiting[hf_ring_push(&s->queue)] = *req;
     return true;
 }
 
 static void serve_waiting(struct hf_station *s)
 {
     bool changed = false;
-    while (s->queue_count > 0 && s->busy < s->replicas) {
+    while (s->queue.count > 0 && s->busy < s->replicas) {
         struct hf_station_request req = dequeue(s);
         start_service(s, &req);
         changed = true;
@@ -95,16 +81,16 @@ void hf_station_arrive(void *station, const struct hf_invocation *inv)
     struct hf_station_request req = {inv->id, inv->arrival, inv->work};
     hf_ledger_arrive(&s->stats.ledger);
     s->stats.interval_arrived++;
-    if (s->busy < s->replicas && s->queue_count == 0) {
+    if (s->busy < s->replicas && s->queue.count == 0) {
         start_service(s, &req);
         return;
     }
-    if (s->queue_count >= s->config.queue_capacity || !enqueue(s, &req)) {
+    if (s->queue.count >= s->config.queue_capacity || !enqueue(s, &req)) {
         fail_request(s, req.id, req.arrival, HF_FAIL_QUEUE_FULL);
         return;
     }
     s->stats.waited++;
-    if (s->queue_count == 1)
+    if (s->queue.count == 1)
         rearm_timeout(s);
 }
 
@@ -134,7 +120,7 @@ static void on_timeout(struct hf_engine *engine, void *ctx, uint64_t arg)
     s->timeout_event = HF_EVENT_NONE;
     s->timeout_at = HF_TIME_NEVER;
     hf_time now = hf_engine_now(engine);
-    while (s->queue_count > 0 && s->queue[s->queue_head].arrival + s->config.timeout <= now) {
+    while (s->queue.count > 0 && s->waiting[s->queue.head].arrival + s->config.timeout <= now) {
         struct hf_station_request req = dequeue(s);
         fail_request(s, req.id, req.arrival, HF_FAIL_TIMEOUT);
     }
@@ -153,7 +139,7 @@ void hf_station_account(struct hf_station *s)
 {
     hf_time now = hf_engine_now(s->engine);
     s->stats.allocated_core_ns = s->integrated_core_ns + (double)s->replicas * (double)(now - s->replicas_since);
-    s->stats.queued = (uint32_t)s->queue_count;
+    s->stats.queued = (uint32_t)s->queue.count;
     s->stats.busy = s->busy;
     s->stats.replicas = s->stats.ready = s->replicas;
     s->stats.allocated_cores_now = s->replicas;
@@ -163,23 +149,14 @@ void hf_station_account(struct hf_station *s)
 
 static hf_time p_now(void *backend) { return hf_engine_now(((struct hf_station *)backend)->engine); }
 
-static void on_policy_timer(struct hf_engine *engine, void *ctx, uint64_t arg)
-{
-    (void)engine;
-    struct hf_station *s = ctx;
-    if (s->policy && s->policy->on_timer)
-        s->policy->on_timer(s->policy_state, &s->platform, arg);
-}
-
 static hf_timer p_timer_after(void *backend, hf_time delay, uint64_t arg)
 {
-    struct hf_station *s = backend;
-    return hf_engine_after(s->engine, delay, on_policy_timer, s, arg);
+    return hf_policy_host_timer_after(&((struct hf_station *)backend)->host, delay, arg);
 }
 
 static bool p_timer_cancel(void *backend, hf_timer timer)
 {
-    return hf_engine_cancel(((struct hf_station *)backend)->engine, timer);
+    return hf_policy_host_timer_cancel(&((struct hf_station *)backend)->host, timer);
 }
 
 static uint32_t p_function_count(void *backend)
@@ -208,7 +185,7 @@ static void p_load(void *backend, uint32_t function, struct hf_function_load *ou
     out->replicas = s->replicas;
     out->ready = s->replicas;
     out->in_flight = s->busy;
-    out->queued = (uint32_t)s->queue_count;
+    out->queued = (uint32_t)s->queue.count;
     out->arrived = s->stats.ledger.arrived;
     out->completed = s->stats.ledger.completed;
 }
@@ -247,18 +224,18 @@ bool hf_station_create(struct hf_station *s, struct hf_engine *engine,
     s->idle_count = config->servers;
     s->platform.ops = &station_platform_ops;
     s->platform.backend = s;
+    hf_policy_host_init(&s->host, s->engine, &s->platform);
     return true;
 }
 
 void hf_station_attach_policy(struct hf_station *s, const struct hf_policy_type *policy, void *state)
 {
-    s->policy = policy;
-    s->policy_state = state;
+    hf_policy_host_attach(&s->host, policy, state);
 }
 
 void hf_station_fail_all(struct hf_station *s, enum hf_fail_reason reason)
 {
-    while (s->queue_count > 0) {
+    while (s->queue.count > 0) {
         struct hf_station_request req = dequeue(s);
         fail_request(s, req.id, req.arrival, reason);
     }
@@ -277,7 +254,7 @@ void hf_station_destroy(struct hf_station *s)
 {
     free(s->in_service);
     free(s->idle_servers);
-    free(s->queue);
+    free(s->waiting);
     hf_histogram_destroy(&s->stats.latency);
     hf_histogram_destroy(&s->stats.interval_latency);
     memset(s, 0, sizeof *s);

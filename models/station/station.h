@@ -26,6 +26,8 @@
 #include "sim/model_stats.h"
 #include "sim/platform.h"
 #include "sim/policy.h"
+#include "sim/policy_host.h"
+#include "sim/ring.h"
 
 struct hf_station_config {
     uint32_t servers;        /* capacity: most servers that can ever be busy */
@@ -46,16 +48,15 @@ struct hf_station {
     struct hf_station_request *in_service; /* indexed by server */
     uint32_t *idle_servers;
     uint32_t idle_count;
-    struct hf_station_request *queue; /* ring buffer */
-    size_t queue_head, queue_count, queue_cap;
+    struct hf_station_request *waiting; /* the queue's items, a FIFO ring */
+    struct hf_ring queue;
     hf_event_handle timeout_event;
     hf_time timeout_at;
     struct hf_model_stats stats; /* gauges refreshed by hf_station_account() */
     hf_time replicas_since;
     double integrated_core_ns; /* replicas x time up to replicas_since (sampling only reads it) */
     struct hf_platform platform;
-    const struct hf_policy_type *policy;
-    void *policy_state;
+    struct hf_policy_host host; /* the attached policy and its timers */
 };
 
 bool hf_station_create(struct hf_station *s, struct hf_engine *engine,
