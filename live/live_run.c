@@ -94,10 +94,12 @@ static bool prepare(struct live *l, const json_t *scenario, const struct hf_live
     l->functions = calloc(l->function_count, sizeof *l->functions);
     l->platform = (struct hf_platform){&hf_lv_ops, l};
     l->policy = o->policy;
-    if (!l->policy || strcmp(l->policy->name, hf_json_string_at(scenario, "policy")) != 0)
-        return hf_fail(err, HF_EXIT_USAGE, "live: the scenario's policy was not given to the live backend");
+    if (!l->policy)
+        return hf_fail(err, HF_EXIT_USAGE, "live: no policy was given to the live backend");
     hf_policy_host_init(&l->host, &l->engine, &l->platform);
-    hf_policy_host_attach(&l->host, l->policy, calloc(1, l->policy->state_size ? l->policy->state_size : 1));
+    l->owns_policy_state = o->policy_state == NULL;
+    hf_policy_host_attach(&l->host, l->policy, o->policy_state ? o->policy_state
+                                                                : calloc(1, l->policy->state_size ? l->policy->state_size : 1));
     bool ok = l->functions && l->host.state && pipe(l->pipe_fds) == 0 &&
               (l->stats_ready = hf_histogram_create(&l->stats.latency)) &&
               hf_histogram_create(&l->stats.interval_latency);
@@ -217,7 +219,8 @@ static void destroy(struct live *l)
 {
     if (l->host.state && l->policy)
         l->policy->fini(l->host.state);
-    free(l->host.state);
+    if (l->owns_policy_state)
+        free(l->host.state);
     hf_synthetic_destroy(&l->workload);
     hf_trace_close(l->trace);
     hf_engine_fini(&l->engine);

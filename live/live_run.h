@@ -1,8 +1,8 @@
 /* `hfsim live run SCENARIO`: a scenario's workload replayed in wall-clock time against worker
  * containers on a real Docker engine, with a policy from the registry driving them through the same
- * platform interface it uses in the simulator (live form: now, timers, function_count,
- * set_replicas, load; policies that need pods, container views or resizes refuse with a clear
- * error for now).
+ * platform interface it uses in the simulator (live form: the required ops, pods with engine CPU
+ * metrics, container views, resizes, specialization and retry; tests/live/test_live_conformance.c
+ * runs the platform contract's script on it).
  *
  * Open loop: arrival times come from the scenario's workload (synthetic or trace) computed ahead;
  * each is issued when the wall clock reaches it, and how late that was is measured (summary
@@ -28,7 +28,10 @@ struct hf_live_options {
                              hf_docker_default_host() ($DOCKER_HOST or the local socket) */
     const char *out_dir;
     bool progress;
-    const struct hf_policy_type *policy; /* the scenario's policy, from the application's registry */
+    const struct hf_policy_type *policy; /* the policy to host: the application passes the scenario's,
+                                            from its registry (its section gives the parameters) */
+    void *policy_state; /* optional: the policy's state, owned by the caller (policy->state_size bytes,
+                           zeroed), which it can read after the run; NULL: the run allocates one */
 };
 
 bool hf_live_run(const json_t *scenario, const struct hf_live_options *options, struct hf_error *err);
