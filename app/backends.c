@@ -4,11 +4,13 @@
 
 extern const struct hf_backend_type hf_backend_station;
 extern const struct hf_backend_type hf_backend_cluster;
+extern const struct hf_backend_type hf_backend_live;
 
 /* Order is the order of their sections in the schema and in config.json. */
 static const struct hf_backend_type *const backends[] = {
     &hf_backend_station,
     &hf_backend_cluster,
+    &hf_backend_live,
 };
 
 size_t hf_backend_count(void) { return sizeof backends / sizeof backends[0]; }

@@ -10,6 +10,7 @@
 #include "app/cli_args.h"
 #include "app/cli_trace_args.h"
 #include "app/scenario.h"
+#include "app/scenario_fit.h"
 #include "live/cleanup.h"
 #include "live/docker.h"
 #include "live/image.h"
@@ -268,17 +269,19 @@ static int do_smoke(struct hf_docker *d, void *ctx)
 static int live_run(int argc, char **argv, int first)
 {
     struct hf_error err = {0};
-    const char *scenario_path = NULL, *out = NULL, *host = hf_docker_default_host(), *value;
-    const char **sets = calloc(2 * (size_t)argc + 1, sizeof *sets);
+    const char *scenario_path = NULL, *out = NULL, *host = NULL, *value;
+    const char **sets = calloc(2 * (size_t)argc + 3, sizeof *sets);
+    const char **user_sets = calloc((size_t)argc + 1, sizeof *user_sets);
     char **owned = calloc(2 * (size_t)argc + 1, sizeof *owned), *trace_set[HF_TRACE_ARG_MAX_SETS];
-    char policy_set[96];
-    size_t set_count = 0, owned_count = 0;
+    char policy_set[96], hosts_set[600];
+    size_t set_count = 0, owned_count = 0, user_set_count = 0;
     int trace_sets;
     bool quiet = false;
     int rc = HF_EXIT_OK;
-    if (!sets || !owned) {
+    if (!sets || !owned || !user_sets) {
         free(sets);
         free(owned);
+        free(user_sets);
         return HF_EXIT_RUN_FAILED;
     }
     for (int i = first; i < argc; i++) {
@@ -294,7 +297,7 @@ static int live_run(int argc, char **argv, int first)
         } else if (hf_arg_value(&i, argc, argv, "--set", &value, &err)) {
             if (!value)
                 goto fail;
-            sets[set_count++] = value;
+            sets[set_count++] = user_sets[user_set_count++] = value;
         } else if (hf_arg_value(&i, argc, argv, "--out", &value, &err)) {
             if (!value)
                 goto fail;
@@ -316,15 +319,28 @@ static int live_run(int argc, char **argv, int first)
             scenario_path = argv[i];
         }
     }
+    /* The live backend (its registry entry, live/live_backend.c) runs the scenario: --hosts is its
+     * live.hosts, and a --set that only the simulator reads (cluster.vms, ...) is refused below. */
+    sets[set_count++] = "model=\"live\"";
+    if (host) {
+        json_t *quoted = json_string(host);
+        char *text = quoted ? json_dumps(quoted, JSON_ENCODE_ANY) : NULL;
+        snprintf(hosts_set, sizeof hosts_set, "live.hosts=%s", text ? text : "\"\"");
+        free(text);
+        json_decref(quoted);
+        sets[set_count++] = hosts_set;
+    }
     json_t *scenario = hf_scenario_load(scenario_path, sets, set_count, &err);
     if (!scenario)
         goto fail;
     char default_out[512];
     snprintf(default_out, sizeof default_out, "results/live-%s-%s-%lld", hf_json_string_at(scenario, "name"),
              hf_json_string_at(scenario, "policy"), hf_json_int_at(scenario, "seed"));
-    struct hf_live_options o = {.hosts = host, .out_dir = out ? out : default_out, .progress = !quiet,
+    struct hf_live_options o = {.out_dir = out ? out : default_out, .progress = !quiet,
                                 .policy = hf_policy_find(hf_json_string_at(scenario, "policy"))};
-    bool ok = hf_out_dir_check_kind(o.out_dir, "--out", HF_OUT_KIND_RESULTS, &err) && hf_live_run(scenario, &o, &err);
+    bool ok = hf_out_dir_check_kind(o.out_dir, "--out", HF_OUT_KIND_RESULTS, &err) &&
+              hf_scenario_check_fit(scenario, &err) &&
+              hf_scenario_check_sets(scenario, user_sets, user_set_count, &err) && hf_live_run(scenario, &o, &err);
     json_decref(scenario);
     if (!ok)
         goto fail;
@@ -338,6 +354,7 @@ done:
         free(owned[k]);
     free(owned);
     free(sets);
+    free(user_sets);
     return rc;
 }
 

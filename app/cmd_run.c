@@ -152,8 +152,8 @@ int hf_cmd_run(int argc, char **argv)
     struct hf_run_options options = {.out_dir = out ? out : default_out, .progress = !quiet};
     struct hf_run_report report = {0};
     /* Everything that can be refused is refused before any work starts. */
-    bool ok = hf_out_dir_check_kind(options.out_dir, "--out", HF_OUT_KIND_RESULTS, &err) && hf_scenario_check_fit(scenario, &err) &&
-              hf_scenario_check_sets(scenario, user_sets, user_set_count, &err) &&
+    bool ok = hf_out_dir_check_kind(options.out_dir, "--out", HF_OUT_KIND_RESULTS, &err) &&
+              hf_scenario_check_fit(scenario, &err) && hf_scenario_check_sets(scenario, user_sets, user_set_count, &err) &&
               hf_run_scenario(scenario, &options, &report, &err);
     json_decref(scenario);
     if (!ok)

@@ -95,8 +95,17 @@ bool hf_validate(const struct hf_validate_options *o, struct hf_error *err)
         return false;
     /* Refused before anything starts: an output path hfsim may not write, a policy the simulated
      * model cannot host, a --set nothing reads. */
-    if (!hf_out_dir_check_kind(o->out_dir, "--out", HF_OUT_KIND_VALIDATION, err) || !hf_scenario_check_fit(scenario, err) ||
+    /* The live side is the same scenario on the live backend (model "live"); its policy must fit
+     * that backend too, checked before anything is simulated. */
+    json_t *live_scenario = json_deep_copy(scenario);
+    if (live_scenario)
+        json_object_set_new(live_scenario, "model", json_string("live"));
+    if (!live_scenario || !hf_out_dir_check_kind(o->out_dir, "--out", HF_OUT_KIND_VALIDATION, err) ||
+        !hf_scenario_check_fit(scenario, err) || !hf_scenario_check_fit(live_scenario, err) ||
         !hf_scenario_check_sets(scenario, o->overrides, o->override_count, err)) {
+        if (!live_scenario)
+            hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
+        json_decref(live_scenario);
         json_decref(scenario);
         return false;
     }
@@ -133,12 +142,13 @@ bool hf_validate(const struct hf_validate_options *o, struct hf_error *err)
     ok = ok && hf_run_scenario(scenario, &(struct hf_run_options){.out_dir = dir[0]}, &report, err);
     if (ok && calibrated)
         ok = hf_run_scenario(calibrated, &(struct hf_run_options){.out_dir = dir[1]}, &report, err);
-    const char *hosts = o->hosts ? o->hosts : hf_docker_default_host();
+    const char *scenario_hosts = hf_json_string_at(scenario, "live.hosts");
+    const char *hosts = o->hosts ? o->hosts : *scenario_hosts ? scenario_hosts : hf_docker_default_host();
     if (ok && o->progress)
         fprintf(stderr, "hfsim: validate: running live on %s\n", hosts);
     struct hf_live_options live = {.hosts = hosts, .out_dir = dir[2], .progress = o->progress,
                                    .policy = hf_policy_find(hf_json_string_at(scenario, "policy"))};
-    ok = ok && hf_live_run(scenario, &live, err);
+    ok = ok && hf_live_run(live_scenario, &live, err);
     json_t *sums[3] = {NULL, NULL, NULL};
     for (int i = 0; ok && i < 3; i++)
         if (i != 1 || calibrated)
@@ -221,5 +231,6 @@ bool hf_validate(const struct hf_validate_options *o, struct hf_error *err)
     hf_profile_free(profile, profile_count);
     json_decref(calibrated);
     json_decref(scenario);
+    json_decref(live_scenario);
     return ok;
 }

@@ -125,6 +125,11 @@ static bool prepare(struct live *l, const json_t *scenario, const struct hf_live
         return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
     l->metric_phase = gsl_rng_uniform(phase);
     hf_lv_schedule_scrape(l);
+    /* The registry's word (HF_LIVE_FEATURES) and the ops table must agree: the fit check before the
+     * run relied on it. */
+    if (hf_platform_features(l->platform.ops) != HF_LIVE_FEATURES)
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "live: its ops provide features 0x%x, its entry says 0x%x",
+                       hf_platform_features(l->platform.ops), (unsigned)HF_LIVE_FEATURES);
     if (!hf_policy_check_needs(l->policy, hf_platform_features(l->platform.ops), "live", err) ||
         !l->policy->init(l->host.state, json_object_get(scenario, l->policy->name), &l->platform, err))
         return false;
@@ -246,8 +251,9 @@ static void destroy(struct live *l)
 bool hf_live_run(const json_t *given, const struct hf_live_options *options, struct hf_error *err)
 {
     struct hf_live_options resolved = *options, *o = &resolved;
+    const char *scenario_hosts = hf_json_string_at(given, "live.hosts");
     if (!o->hosts)
-        o->hosts = hf_docker_default_host();
+        o->hosts = scenario_hosts && *scenario_hosts ? scenario_hosts : hf_docker_default_host();
     struct live *l = calloc(1, sizeof *l);
     if (!l)
         return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");

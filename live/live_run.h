@@ -23,9 +23,16 @@
 #include "sim/error.h"
 #include "sim/policy.h"
 
+/* What the live platform provides (sim/platform.h HF_PF_*): the registry entry declares it, and a
+ * run checks it against the ops table. */
+#define HF_LIVE_FEATURES                                                                                   \
+    (HF_PF_PODS | HF_PF_METRIC_RESOLUTION | HF_PF_CONTAINERS | HF_PF_RESIZE | HF_PF_SPECIALIZE |            \
+     HF_PF_RETRY_QUEUED | HF_PF_ROUTING)
+
 struct hf_live_options {
-    const char *hosts;    /* engines, comma-separated: unix:///... or tcp://host:port; NULL:
-                             hf_docker_default_host() ($DOCKER_HOST or the local socket) */
+    const char *hosts;    /* engines, comma-separated: unix:///... or tcp://host:port; NULL: the
+                             scenario's live.hosts, and when that is "" hf_docker_default_host()
+                             ($DOCKER_HOST or the local socket) */
     const char *out_dir;
     bool progress;
     const struct hf_policy_type *policy; /* the policy to host: the application passes the scenario's,

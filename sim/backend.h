@@ -1,6 +1,13 @@
-/* A backend: what runs the platform a policy sees. The simulated models are entries of the
- * application's registry (app/backends.c), chosen by the scenario's `model`; adding one is a folder
- * (models/NAME/) with one `const struct hf_backend_type` and one line in the registry.
+/* A backend: what runs the platform a policy sees. Every backend is an entry of the application's
+ * registry (app/backends.c), chosen by the scenario's `model`: the simulated models (station,
+ * cluster) and live (real Docker engines); adding one is a folder (models/NAME/) with one
+ * `const struct hf_backend_type` and one line in the registry.
+ *
+ * Two lifecycles. A simulated backend gives create ... fail_all (below) and the application's run
+ * loop drives it on the engine's clock. A backend on its own clock (live: the wall clock and real
+ * containers) gives `drive` instead and runs whole; it keeps the rest of the contract all the same
+ * (the same recorder and results directory, every request accounted for, the policy hosted through
+ * the platform, `features` equal to what its ops provide).
  *
  * Contract: create() builds the backend on `engine` from the resolved scenario (its own sections
  * and the shared ones it lists in `reads`); the run loop then attaches the policy, hands arrivals
@@ -25,6 +32,14 @@
 #include "sim/policy.h"
 #include "sim/schema.h"
 
+/* What the application hands a backend that drives itself. */
+struct hf_drive_options {
+    const char *out_dir; /* the results directory (checked by the caller: sim/out_dir.h) */
+    bool progress;       /* a progress display is allowed */
+    const struct hf_policy_type *policy; /* the scenario's policy, from the application's registry */
+    void *policy_state;  /* optional: the policy's state, owned by the caller; NULL: allocated inside */
+};
+
 struct hf_backend_type {
     const char *name;    /* the scenario's "model" */
     const char *summary; /* one line for the schema reference */
@@ -41,6 +56,8 @@ struct hf_backend_type {
     void (*fail_all)(void *impl, enum hf_fail_reason reason);
     /* Optional: the price of one billed VM per hour (USD); NULL when the backend bills no VMs. */
     double (*vm_price_per_hour)(void *impl);
+    /* Set instead of create ... fail_all by a backend on its own clock: runs the scenario whole. */
+    bool (*drive)(const json_t *scenario, const struct hf_drive_options *options, struct hf_error *err);
 };
 
 #endif

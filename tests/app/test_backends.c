@@ -13,6 +13,12 @@ Test(backends, every_entry_creates_declares_its_features_and_reads_its_sections)
     for (size_t i = 0; i < hf_backend_count(); i++) {
         const struct hf_backend_type *b = hf_backend_at(i);
         cr_assert_eq(hf_backend_find(b->name), b);
+        if (b->drive) { /* on its own clock (live): driven whole, its features checked by its run */
+            cr_assert_null(b->create, "%s: both lifecycles", b->name);
+            continue;
+        }
+        cr_assert(b->create && b->destroy && b->platform && b->stats && b->arrive && b->attach_policy &&
+                  b->account && b->fail_all, "%s: a simulated backend without one of its ops", b->name);
         char set[64];
         snprintf(set, sizeof set, "model=\"%s\"", b->name);
         const char *sets[] = {set};

@@ -1,0 +1,38 @@
+/* Live as a backend entry (sim/backend.h): real Docker engines instead of a model. It runs on the
+ * wall clock, so it is driven whole (hf_live_run) rather than stepped by the application's loop;
+ * its section says where the engines are, and it reads the function, gateway and metrics sections
+ * of the cluster model's (the same containers, run for real), not the cluster's VMs. */
+#include "live/live_run.h"
+#include "sim/backend.h"
+
+static const struct hf_field live_fields[] = {
+    {"hosts", HF_T_STRING, "",
+     "Docker engines, comma-separated: unix:///var/run/docker.sock, tcp://HOST:PORT. \"\": $DOCKER_HOST, "
+     "else the local socket. `hfsim live --hosts` sets it.",
+     "\"\"", 0, 0, 0, NULL, NULL},
+    {0},
+};
+
+static const struct hf_field sections[] = {
+    {"live", HF_T_OBJECT, "", "Live mode: where the Docker engines are (docs/live.md).", NULL, 0, 0, 0, NULL,
+     live_fields},
+    {0},
+};
+
+static const char *const reads[] = {"live", "function", "gateway", "metrics", NULL};
+
+static bool drive(const json_t *scenario, const struct hf_drive_options *o, struct hf_error *err)
+{
+    struct hf_live_options live = {.out_dir = o->out_dir, .progress = o->progress, .policy = o->policy,
+                                   .policy_state = o->policy_state};
+    return hf_live_run(scenario, &live, err);
+}
+
+const struct hf_backend_type hf_backend_live = {
+    .name = "live",
+    .summary = "real worker containers on Docker engines, on the wall clock: hfsim live",
+    .features = HF_LIVE_FEATURES,
+    .sections = sections,
+    .reads = reads,
+    .drive = drive,
+};
