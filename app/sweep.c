@@ -1,37 +1,28 @@
-#define _DEFAULT_SOURCE /* MAP_ANONYMOUS */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include "app/sweep.h"
-
-#include "sim/out_dir.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <jansson.h>
 #include <limits.h>
 #include <signal.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <poll.h>
-#include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "app/compare.h"
 #include "app/gnuplot.h"
 #include "app/policy_list.h"
-#include "app/progress.h"
 #include "app/run.h"
 #include "app/scenario_fit.h"
 #include "app/summary_columns.h"
+#include "app/worker_pool.h"
 #include "sim/interrupt.h"
+#include "sim/out_dir.h"
 #include "sim/results.h"
 #include "sim/schema.h"
-#include "sim/wallclock.h"
-
 
 struct sweep {
     const struct hf_sweep_options *o;
@@ -101,160 +92,53 @@ static void clean_leftovers(const struct sweep *s)
     }
 }
 
-/* A worker: takes the next pending job from the counter all workers share until none is left (so a
- * worker that drew slow runs does not hold the others back), reporting each to the parent with one
- * byte on `done_fd` (1 ok, 0 failed). Exits with the number of failures (capped). Which worker runs
- * a job does not matter: each run is seeded by its scenario and writes its own directory. */
-static int worker(const struct sweep *s, const uint64_t *pending, uint64_t pending_count, _Atomic uint64_t *next,
-                  int done_fd)
+/* The pending jobs, for the worker pool. */
+struct pending_jobs {
+    const struct sweep *s;
+    const uint64_t *jobs;
+};
+
+/* One run in a worker (app/worker_pool.h): which worker runs a job does not matter, since each run
+ * is seeded by its scenario and writes its own directory. */
+static enum hf_job_outcome run_job(void *ctx, uint64_t index)
 {
-    int failures = 0;
-    for (uint64_t i; (i = atomic_fetch_add(next, 1)) < pending_count;) {
-        uint64_t job = pending[i];
-        struct hf_error err = {0};
-        json_t *scenario = job_scenario(s, job, &err);
-        char dir[PATH_MAX + 64];
-        job_dir(s, job, dir, sizeof dir);
-        struct hf_run_options run = {.out_dir = dir, .progress = false};
-        struct hf_run_report report;
-        bool ok = scenario && hf_run_scenario(scenario, &run, &report, &err);
-        json_decref(scenario);
-        bool interrupted = !ok && err.code >= HF_EXIT_SIGNAL;
-        if (!ok && !interrupted) {
-            fprintf(stderr, "hfsim: sweep: %s: %s\n", dir, err.message);
-            failures++;
-        }
-        /* 1 done, 0 failed, 2 interrupted (the run removed its half-written directory). */
-        char byte = interrupted ? 2 : ok ? 1 : 0;
-        if (write(done_fd, &byte, 1) != 1 || interrupted)
-            break;
-    }
-    return failures > 100 ? 100 : failures;
+    const struct pending_jobs *p = ctx;
+    uint64_t job = p->jobs[index];
+    struct hf_error err = {0};
+    json_t *scenario = job_scenario(p->s, job, &err);
+    char dir[PATH_MAX + 64];
+    job_dir(p->s, job, dir, sizeof dir);
+    struct hf_run_options run = {.out_dir = dir, .progress = false};
+    struct hf_run_report report;
+    bool ok = scenario && hf_run_scenario(scenario, &run, &report, &err);
+    json_decref(scenario);
+    if (ok)
+        return HF_JOB_DONE;
+    if (err.code >= HF_EXIT_SIGNAL)
+        return HF_JOB_INTERRUPTED; /* the run removed its half-written directory */
+    fprintf(stderr, "hfsim: sweep: %s: %s\n", dir, err.message);
+    return HF_JOB_FAILED;
 }
 
-static void show_progress(uint64_t done, uint64_t total, double started)
-{
-    double elapsed = hf_wall_seconds() - started;
-    double eta = done ? elapsed / (double)done * (double)(total - done) : 0;
-    int width = 30, filled = total ? (int)((double)width * (double)done / (double)total) : width;
-    char bar[64];
-    for (int i = 0; i < width; i++)
-        bar[i] = i < filled ? '=' : ' ';
-    bar[width] = '\0';
-    fprintf(stderr, "\rhfsim: sweep [%s] %llu/%llu runs, %.0f s, ETA %.0f s   ", bar, (unsigned long long)done,
-            (unsigned long long)total, elapsed, eta);
-}
-
-/* Forks the workers over the pending jobs and waits; false when any run failed. */
+/* Runs the pending jobs in the worker pool; false when any run failed or the sweep was stopped. */
 static bool run_pending(const struct sweep *s, const uint64_t *pending, uint64_t count, struct hf_error *err)
 {
-    unsigned workers = s->o->jobs ? s->o->jobs : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
-    if (workers == 0)
-        workers = 1;
-    if (workers > count)
-        workers = (unsigned)count;
-    int fds[2];
-    if (pipe(fds) != 0)
-        return hf_fail(err, HF_EXIT_RUN_FAILED, "sweep: pipe: %s", strerror(errno));
-    fflush(NULL);
-    pid_t pids[256];
-    if (workers > 256)
-        workers = 256;
-    _Atomic uint64_t *next = mmap(NULL, sizeof *next, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (next == MAP_FAILED) {
-        close(fds[0]);
-        close(fds[1]);
-        return hf_fail(err, HF_EXIT_RUN_FAILED, "sweep: mmap: %s", strerror(errno));
-    }
-    atomic_init(next, 0);
-    /* SIGINT/SIGTERM stay pending (workers inherit the mask); the parent forwards one to every worker,
-     * each stops after removing its half-written run, and the finished runs are kept for a resume. */
-    struct hf_interrupt interrupt;
-    hf_interrupt_open(&interrupt);
-    const pid_t parent = getpid();
-    for (unsigned w = 0; w < workers; w++) {
-        pid_t pid = fork();
-        if (pid < 0) {
-            hf_fail(err, HF_EXIT_RUN_FAILED, "sweep: fork: %s", strerror(errno));
-            workers = w;
-            break;
-        }
-        if (pid == 0) {
-            /* A worker must not outlive a SIGKILLed parent: it would go on writing into a directory
-             * that a re-run of the sweep is resuming. It is told with SIGTERM and stops like an
-             * interrupted one (the check after prctl closes the race with an early parent death). */
-            if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != parent)
-                _exit(HF_EXIT_SIGNAL + SIGTERM);
-            close(fds[0]);
-            int failures = worker(s, pending, count, next, fds[1]);
-            close(fds[1]);
-            fflush(NULL);
-            _exit(failures);
-        }
-        pids[w] = pid;
-    }
-    close(fds[1]);
-    bool tty = s->o->progress && isatty(STDERR_FILENO);
-    double started = hf_wall_seconds(), last_line = started;
-    uint64_t done = 0, failed = 0;
-    int signo = 0;
-    char byte;
-    for (;;) {
-        struct pollfd pfd = {.fd = fds[0], .events = POLLIN};
-        if (poll(&pfd, 1, 200) == 0 || (pfd.revents & POLLIN) == 0) {
-            int arrived = hf_interrupt_pending();
-            if (arrived && !signo) {
-                signo = arrived;
-                for (unsigned w = 0; w < workers; w++)
-                    kill(pids[w], arrived);
-            }
-            if (!(pfd.revents & (POLLHUP | POLLERR)))
-                continue;
-        }
-        if (read(fds[0], &byte, 1) != 1)
-            break;
-        if (byte == 2) {
-            signo = signo ? signo : SIGINT;
-            continue;
-        }
-        done++;
-        failed += byte == 0;
-        if (tty) {
-            show_progress(done, count, started);
-        } else if (s->o->progress && hf_wall_seconds() - last_line >= HF_PROGRESS_LINE_S) {
-            /* Not a terminal (a log file, a batch job): a plain line now and then, as hfsim run does. */
-            last_line = hf_wall_seconds();
-            fprintf(stderr, "hfsim: sweep: %llu of %llu runs done (%llu failed), %.0f s\n", (unsigned long long)done,
-                    (unsigned long long)count, (unsigned long long)failed, last_line - started);
-        }
-    }
-    close(fds[0]);
-    munmap((void *)next, sizeof *next);
-    if (tty)
-        fputc('\n', stderr);
-    bool crashed = false;
-    for (unsigned w = 0; w < workers; w++) {
-        int status;
-        if (waitpid(pids[w], &status, 0) < 0 || !WIFEXITED(status))
-            crashed = true;
-    }
-    if (!signo)
-        signo = hf_interrupt_pending();
-    hf_interrupt_close(&interrupt);
-    if (err->code)
+    struct pending_jobs jobs = {s, pending};
+    struct hf_pool_result r;
+    if (!hf_pool_run(s->o->jobs, count, run_job, &jobs, s->o->progress, "sweep", &r, err))
         return false;
-    if (signo)
-        return hf_fail(err, (enum hf_exit)(HF_EXIT_SIGNAL + signo),
+    if (r.signo)
+        return hf_fail(err, (enum hf_exit)(HF_EXIT_SIGNAL + r.signo),
                        "sweep interrupted by %s: %llu of %llu runs finished and kept, half-written ones removed; "
-                       "run the same command again to resume", hf_interrupt_name(signo),
-                       (unsigned long long)done, (unsigned long long)count);
-    if (crashed || done < count)
+                       "run the same command again to resume", hf_interrupt_name(r.signo),
+                       (unsigned long long)r.done, (unsigned long long)count);
+    if (r.crashed || r.done < count)
         return hf_fail(err, HF_EXIT_RUN_FAILED, "sweep: a worker died with %llu of %llu runs not done; run the "
                                                 "same command again to finish them",
-                       (unsigned long long)(count - done), (unsigned long long)count);
-    if (failed)
+                       (unsigned long long)(count - r.done), (unsigned long long)count);
+    if (r.failed)
         return hf_fail(err, HF_EXIT_RUN_FAILED, "sweep: %llu of %llu runs failed (above); the others are kept",
-                       (unsigned long long)failed, (unsigned long long)count);
+                       (unsigned long long)r.failed, (unsigned long long)count);
     return true;
 }
 
@@ -533,70 +417,55 @@ static bool check_complete(const struct sweep *s, struct hf_error *err)
                    (unsigned long long)missing, (unsigned long long)s->jobs, dir);
 }
 
-bool hf_sweep(const struct hf_sweep_options *o, char *written, size_t written_size, struct hf_error *err)
+/* The policies, the grid's size and the output directory (checked for the mode). */
+static bool open_sweep(struct sweep *s, const json_t *base, struct hf_error *err)
 {
-    struct sweep *s = calloc(1, sizeof *s);
-    if (!s)
-        return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
-    s->o = o;
-    s->grid = o->grid;
-    bool ok = true;
-    json_t *base = hf_compare_scenario(o->scenario_path, NULL, 0, err);
-    if (!base)
-        ok = false;
+    const struct hf_sweep_options *o = s->o;
     const char *list = o->policies ? o->policies : o->grid->policies;
-    ok = ok && hf_policy_list_parse(&s->list, list ? list : hf_json_string_at(base, "policy"), err);
+    if (!hf_policy_list_parse(&s->list, list ? list : hf_json_string_at(base, "policy"), err))
+        return false;
     s->points = hf_sweep_grid_points(o->grid);
-    if (ok && s->points > HF_SWEEP_MAX_POINTS)
-        ok = hf_fail(err, HF_EXIT_USAGE, "sweep: more than %d points", HF_SWEEP_MAX_POINTS);
+    if (s->points > HF_SWEEP_MAX_POINTS)
+        return hf_fail(err, HF_EXIT_USAGE, "sweep: more than %d points", HF_SWEEP_MAX_POINTS);
     s->jobs = s->points * (uint64_t)s->list.count;
-    if (ok) {
-        if (o->out_dir)
-            snprintf(s->out, sizeof s->out, "%s", o->out_dir);
-        else
-            snprintf(s->out, sizeof s->out, "results/sweep-%s", hf_json_string_at(base, "name"));
-        /* --run-job and --merge work inside a sweep directory that the emitting run made. */
-        if (o->mode == HF_SWEEP_ONE_JOB || o->mode == HF_SWEEP_MERGE)
-            ok = hf_out_dir_is_marked(s->out) ||
-                 hf_fail(err, HF_EXIT_USAGE, "%s: not a sweep directory hfsim made (no %s marker)", s->out,
-                         HF_OUT_MARKER);
-        else
-            ok = hf_out_dir_check_kind(s->out, "--out", HF_OUT_KIND_SWEEP, err);
-    }
-    if (ok && o->mode == HF_SWEEP_ONE_JOB) {
-        /* One task of an emitted sweep: the manifest was checked when it was emitted. */
-        if (o->job >= s->jobs)
-            ok = hf_fail(err, HF_EXIT_USAGE, "--run-job %llu: the sweep has runs 0..%llu",
-                         (unsigned long long)o->job, (unsigned long long)(s->jobs - 1));
-        if (ok && !finished(s, o->job)) {
-            uint64_t one = o->job;
-            struct hf_sweep_options single = *o;
-            single.jobs = 1;
-            s->o = &single;
-            ok = run_pending(s, &one, 1, err);
-            s->o = o;
-        }
-        if (ok)
-            snprintf(written, written_size, "%s", s->out);
-        json_decref(base);
-        free(s);
-        return ok;
-    }
-    if (ok && o->mode == HF_SWEEP_MERGE) {
-        ok = check_complete(s, err) && write_csv(s, err);
-        if (ok && o->plots)
-            plot(s);
-        if (ok)
-            snprintf(written, written_size, "%s", s->out);
-        json_decref(base);
-        free(s);
-        return ok;
-    }
-    /* Every job's scenario is checked before anything runs. */
+    if (o->out_dir)
+        snprintf(s->out, sizeof s->out, "%s", o->out_dir);
+    else
+        snprintf(s->out, sizeof s->out, "results/sweep-%s", hf_json_string_at(base, "name"));
+    /* --run-job and --merge work inside a sweep directory that the emitting run made. */
+    if (o->mode == HF_SWEEP_ONE_JOB || o->mode == HF_SWEEP_MERGE)
+        return hf_out_dir_is_marked(s->out) ||
+               hf_fail(err, HF_EXIT_USAGE, "%s: not a sweep directory hfsim made (no %s marker)", s->out,
+                       HF_OUT_MARKER);
+    return hf_out_dir_check_kind(s->out, "--out", HF_OUT_KIND_SWEEP, err);
+}
+
+/* One task of an emitted sweep (--run-job): the manifest was checked when it was emitted. */
+static bool run_one_job(struct sweep *s, struct hf_error *err)
+{
+    const struct hf_sweep_options *o = s->o;
+    if (o->job >= s->jobs)
+        return hf_fail(err, HF_EXIT_USAGE, "--run-job %llu: the sweep has runs 0..%llu", (unsigned long long)o->job,
+                       (unsigned long long)(s->jobs - 1));
+    if (finished(s, o->job))
+        return true;
+    uint64_t one = o->job;
+    struct hf_sweep_options single = *o;
+    single.jobs = 1;
+    s->o = &single;
+    bool ok = run_pending(s, &one, 1, err);
+    s->o = o;
+    return ok;
+}
+
+/* Every job's scenario is checked before anything runs, including an axis a policy never reads
+ * (it would give that policy identical rows). */
+static bool check_jobs(const struct sweep *s, struct hf_error *err)
+{
+    bool ok = true;
     for (uint64_t job = 0; ok && job < s->jobs; job++) {
         json_t *scenario = job_scenario(s, job, err);
         ok = scenario != NULL && hf_scenario_check_fit(scenario, err);
-        /* An axis a policy never reads would give it identical rows: say so instead. */
         char why[256];
         for (size_t a = 0; ok && a < s->grid->axis_count; a++)
             if (hf_scenario_ignores(scenario, s->grid->axes[a].path, why, sizeof why))
@@ -604,37 +473,54 @@ bool hf_sweep(const struct hf_sweep_options *o, char *written, size_t written_si
                              s->list.names[job % (uint64_t)s->list.count], why);
         json_decref(scenario);
     }
-    uint64_t *pending = ok ? malloc((s->jobs ? s->jobs : 1) * sizeof *pending) : NULL;
-    uint64_t pending_count = 0;
-    if (ok && !pending)
-        ok = hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
-    if (ok)
-        ok = hf_mkdirs(s->out, err) && hf_out_dir_mark(s->out, HF_OUT_KIND_SWEEP, err) && write_manifest(s, err);
-    if (ok && (o->mode == HF_SWEEP_EMIT_SLURM || o->mode == HF_SWEEP_EMIT_PARALLEL)) {
-        ok = emit(s, err);
-        if (ok)
-            snprintf(written, written_size, "%s", s->out);
-        free(pending);
-        json_decref(base);
-        free(s);
-        return ok;
-    }
-    if (ok) {
-        clean_leftovers(s);
-        for (uint64_t job = 0; job < s->jobs; job++)
-            if (!finished(s, job))
-                pending[pending_count++] = job;
-        if (o->progress)
-            fprintf(stderr, "hfsim: sweep: %llu points x %d policies = %llu runs, %llu already done\n",
-                    (unsigned long long)s->points, s->list.count, (unsigned long long)s->jobs,
-                    (unsigned long long)(s->jobs - pending_count));
-    }
-    if (ok && pending_count > 0)
-        ok = run_pending(s, pending, pending_count, err);
+    return ok;
+}
+
+/* The runs not finished yet (a re-run resumes), in the pool. */
+static bool run_unfinished(struct sweep *s, struct hf_error *err)
+{
+    uint64_t *pending = malloc((s->jobs ? s->jobs : 1) * sizeof *pending), pending_count = 0;
+    if (!pending)
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
+    clean_leftovers(s);
+    for (uint64_t job = 0; job < s->jobs; job++)
+        if (!finished(s, job))
+            pending[pending_count++] = job;
+    if (s->o->progress)
+        fprintf(stderr, "hfsim: sweep: %llu points x %d policies = %llu runs, %llu already done\n",
+                (unsigned long long)s->points, s->list.count, (unsigned long long)s->jobs,
+                (unsigned long long)(s->jobs - pending_count));
+    bool ok = pending_count == 0 || run_pending(s, pending, pending_count, err);
     free(pending);
-    ok = ok && write_csv(s, err);
-    if (ok && o->plots)
-        plot(s);
+    return ok;
+}
+
+bool hf_sweep(const struct hf_sweep_options *o, char *written, size_t written_size, struct hf_error *err)
+{
+    struct sweep *s = calloc(1, sizeof *s);
+    if (!s)
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
+    s->o = o;
+    s->grid = o->grid;
+    json_t *base = hf_compare_scenario(o->scenario_path, NULL, 0, err);
+    bool ok = base && open_sweep(s, base, err);
+    if (ok && o->mode == HF_SWEEP_ONE_JOB) {
+        ok = run_one_job(s, err);
+    } else if (ok && o->mode == HF_SWEEP_MERGE) {
+        ok = check_complete(s, err) && write_csv(s, err);
+        if (ok && o->plots)
+            plot(s);
+    } else if (ok) {
+        ok = check_jobs(s, err) && hf_mkdirs(s->out, err) && hf_out_dir_mark(s->out, HF_OUT_KIND_SWEEP, err) &&
+             write_manifest(s, err);
+        if (o->mode == HF_SWEEP_EMIT_SLURM || o->mode == HF_SWEEP_EMIT_PARALLEL) {
+            ok = ok && emit(s, err);
+        } else {
+            ok = ok && run_unfinished(s, err) && write_csv(s, err);
+            if (ok && o->plots)
+                plot(s);
+        }
+    }
     if (ok)
         snprintf(written, written_size, "%s", s->out);
     json_decref(base);
