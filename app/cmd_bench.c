@@ -28,6 +28,9 @@ struct row {
     double value, baseline;
 };
 
+/* Long on purpose (docs/architecture.md: functions over ~80 lines say why): one flat branch per
+ * option, in the order of the usage text above, then the checks that need them all; split up, the
+ * options would be scattered over helpers that each see a few. */
 int hf_cmd_bench(int argc, char **argv)
 {
     bool json = false, quick = false, full_day = false;

@@ -122,7 +122,9 @@ static json_t *empirical(const double *v, int n)
 
 /* Per sample: create+start (the sandbox: namespaces, cgroups, rootfs), start to the worker answering
  * (the runtime and function init: exec, listen); then on one container, resize (update) calls and
- * empty-request round trips. */
+ * empty-request round trips. *
+ * Long on purpose: the three measurements in order share one cleanup path (the kept container,
+ * the arrays), which helpers would each have to repeat. */
 static int do_calibrate(struct hf_docker *d, void *ctx)
 {
     struct calibration *cal = ctx;
@@ -265,7 +267,8 @@ static int do_smoke(struct hf_docker *d, void *ctx)
     return HF_EXIT_OK;
 }
 
-/* hfsim live [run] SCENARIO [...]: options from argv[first] on. */
+/* hfsim live [run] SCENARIO [...]: options from argv[first] on. Long on purpose, as hf_cmd_run: one
+ * flat branch per option, then the scenario they make. */
 static int live_run(int argc, char **argv, int first)
 {
     struct hf_error err = {0};

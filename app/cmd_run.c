@@ -47,6 +47,9 @@ static const char run_usage[] =
     "\n"
     "exit codes: 0 ok, 1 run failed, 2 usage error, 3 bad scenario, trace or --set value\n";
 
+/* Long on purpose (docs/architecture.md: functions over ~80 lines say why): one flat branch per
+ * option, in the order of the usage text above, then the checks that need them all; split up, the
+ * options would be scattered over helpers that each see a few. */
 int hf_cmd_run(int argc, char **argv)
 {
     struct hf_error err = {0};

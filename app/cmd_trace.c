@@ -65,84 +65,141 @@ static bool number(const char *flag, const char *text, double *out, struct hf_er
     return (*text && !*end && *out == *out) || hf_fail(err, HF_EXIT_USAGE, "%s %s: expected a number", flag, text);
 }
 
-static int info(int argc, char **argv)
+/* trace info's options into *o_out; false when it should exit with *rc (help, a usage error). */
+static bool info_options(int argc, char **argv, struct hf_trace_options *o_out, int *rc)
 {
     struct hf_error err = {0};
-    struct hf_trace_options o;
-    hf_trace_default_options(&o);
+    hf_trace_default_options(&o_out[0]);
+    struct hf_trace_options o = o_out[0];
     const char *value;
     unsigned long long seed = 1;
-    double v;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         if (hf_arg_flag(arg, "--help") || hf_arg_flag(arg, "-h")) {
             fputs(trace_usage, stdout);
-            return HF_EXIT_OK;
+            *rc = HF_EXIT_OK;
+            return false;
         } else if (hf_arg_flag(arg, "--skip-bad-rows")) {
             o.skip_bad_rows = true;
         } else if (hf_arg_value(&i, argc, argv, "--durations", &value, &err)) {
             if (!value)
-                return hf_cli_report(&err);
+                return *rc = hf_cli_report(&err), false;
             o.durations_path = value;
         } else if (hf_arg_value(&i, argc, argv, "--memory", &value, &err)) {
             if (!value)
-                return hf_cli_report(&err);
+                return *rc = hf_cli_report(&err), false;
             o.memory_path = value;
         } else if (hf_arg_value(&i, argc, argv, "--minutes", &value, &err)) {
             const char *dash = value ? strchr(value, '-') : NULL;
             if (!dash || strlen(value) == 1) {
                 hf_fail(&err, HF_EXIT_USAGE, "--minutes: expected A-B, A- or -B");
-                return hf_cli_report(&err);
+                return *rc = hf_cli_report(&err), false;
             }
             char from[64];
             snprintf(from, sizeof from, "%.*s", (int)(dash - value), value);
             if ((*from && !number("--minutes", from, &o.from_minute, &err)) ||
                 (dash[1] && !number("--minutes", dash + 1, &o.to_minute, &err)))
-                return hf_cli_report(&err);
+                return *rc = hf_cli_report(&err), false;
         } else if (hf_arg_value(&i, argc, argv, "--time-scale", &value, &err)) {
             if (!value || !number("--time-scale", value, &o.time_scale, &err))
-                return hf_cli_report(&err);
+                return *rc = hf_cli_report(&err), false;
         } else if (hf_arg_value(&i, argc, argv, "--functions", &value, &err)) {
             unsigned long long n;
             if (!value || !hf_arg_u64("--functions", value, &n, &err))
-                return hf_cli_report(&err);
+                return *rc = hf_cli_report(&err), false;
             o.functions = (uint32_t)n;
         } else if (hf_arg_value(&i, argc, argv, "--memory-mb", &value, &err)) {
             unsigned long long n;
             if (!value || !hf_arg_u64("--memory-mb", value, &n, &err))
-                return hf_cli_report(&err);
+                return *rc = hf_cli_report(&err), false;
             o.default_memory_mb = (uint32_t)n;
         } else if (hf_arg_value(&i, argc, argv, "--seed", &value, &err)) {
             if (!value || !hf_arg_u64("--seed", value, &seed, &err))
-                return hf_cli_report(&err);
+                return *rc = hf_cli_report(&err), false;
         } else if (hf_arg_value(&i, argc, argv, "--arrivals", &value, &err)) {
             if (!value)
-                return hf_cli_report(&err);
+                return *rc = hf_cli_report(&err), false;
             int found = -1;
             for (int a = 0; hf_trace_arrivals_names[a]; a++)
                 if (strcmp(value, hf_trace_arrivals_names[a]) == 0)
                     found = a;
             if (found < 0) {
                 hf_fail(&err, HF_EXIT_USAGE, "--arrivals %s: expected equidistant, uniform or poisson", value);
-                return hf_cli_report(&err);
+                return *rc = hf_cli_report(&err), false;
             }
             o.arrivals = (enum hf_trace_arrivals)found;
         } else if (arg[0] == '-' && arg[1]) {
             hf_fail(&err, HF_EXIT_USAGE, "trace info: unknown option %s (try hfsim trace --help)", arg);
-            return hf_cli_report(&err);
+            return *rc = hf_cli_report(&err), false;
         } else if (o.path) {
             hf_fail(&err, HF_EXIT_USAGE, "trace info: more than one trace given");
-            return hf_cli_report(&err);
+            return *rc = hf_cli_report(&err), false;
         } else if (!hf_trace_parse_spec(arg, &o.format, &o.path, &err)) {
-            return hf_cli_report(&err);
+            return *rc = hf_cli_report(&err), false;
         }
     }
-    (void)v;
     if (!o.path) {
         hf_fail(&err, HF_EXIT_USAGE, "trace info: no trace given (FORMAT:PATH)");
-        return hf_cli_report(&err);
+        return *rc = hf_cli_report(&err), false;
     }
     o.sample_seed = seed;
+    *o_out = o;
+    return true;
+}
+
+/* What trace info found: the trace's counts and the replayed arrivals' per-minute rates,
+ * durations and memory. */
+static void print_info(const struct hf_trace *t, const struct hf_trace_options *opt, struct info_sink *sink,
+                       double duration)
+{
+    const struct hf_trace_options o = *opt;
+    const struct hf_trace_stats *s = hf_trace_stats(t);
+    /* Whole minutes only: a partial last minute would understate the minimum rate. */
+    size_t full = (size_t)(duration / 60.0);
+    if (full == 0)
+        full = 1;
+    qsort(sink->per_minute, full, sizeof *sink->per_minute, compare_u64);
+    printf("trace:        %s:%s\n", hf_trace_format_names[o.format], o.path);
+    printf("rows:         %" PRIu64 " (%" PRIu64 " skipped)\n", s->rows, s->skipped_rows);
+    printf("functions:    %u in the file, %u replayed%s\n", s->functions_in_file, s->functions,
+           o.functions ? " (popularity-stratified sample)" : " (every invoked one)");
+    printf("range:        trace s %.1f-%.1f, %.1f s simulated (time scale %g)\n", s->range_start_s,
+           s->range_start_s + duration / o.time_scale, duration, o.time_scale);
+    printf("invocations:  %" PRIu64 " issued, %" PRIu64 " in the trace (%.3f %% off)%s\n", s->issued,
+           s->expected, 100 * hf_trace_check_error(t),
+           s->outside_range ? "" : "");
+    if (s->outside_range)
+        printf("              %" PRIu64 " outside the range\n", s->outside_range);
+    printf("per minute:   min %" PRIu64 ", median %" PRIu64 ", max %" PRIu64 " invocations (%zu whole minutes)\n",
+           sink->per_minute[0], sink->per_minute[full / 2], sink->per_minute[full - 1], full);
+    printf("duration ms:  p1 %.1f  p25 %.1f  p50 %.1f  p75 %.1f  p99 %.1f  max %.1f\n",
+           hf_histogram_quantile(&sink->durations, 0.01) / 1e6, hf_histogram_quantile(&sink->durations, 0.25) / 1e6,
+           hf_histogram_quantile(&sink->durations, 0.50) / 1e6, hf_histogram_quantile(&sink->durations, 0.75) / 1e6,
+           hf_histogram_quantile(&sink->durations, 0.99) / 1e6, hf_histogram_quantile(&sink->durations, 1.0) / 1e6);
+    printf("memory MB:    p1 %.0f  p25 %.0f  p50 %.0f  p75 %.0f  p99 %.0f  max %.0f\n",
+           hf_histogram_quantile(&sink->memory, 0.01), hf_histogram_quantile(&sink->memory, 0.25),
+           hf_histogram_quantile(&sink->memory, 0.50), hf_histogram_quantile(&sink->memory, 0.75),
+           hf_histogram_quantile(&sink->memory, 0.99), hf_histogram_quantile(&sink->memory, 1.0));
+    if (o.format == HF_TRACE_AZURE2019)
+        printf("fallbacks:    %u functions without durations (100 ms), %u without memory (%u MB)\n",
+               s->missing_durations, s->missing_memory, o.default_memory_mb);
+    if (s->repaired_curves)
+        printf("note:         %u percentile rows were not monotone (running maximum used)\n", s->repaired_curves);
+    if (s->negative_starts)
+        printf("note:         %" PRIu64 " rows start before the trace's 0 (end - duration < 0): replayed from "
+               "there\n", s->negative_starts);
+    if (s->late_rows)
+        printf("note:         %" PRIu64 " arrivals came later than the reorder window allowed\n", s->late_rows);
+}
+
+static int info(int argc, char **argv)
+{
+    struct hf_trace_options o;
+    int rc = HF_EXIT_OK;
+    if (!info_options(argc, argv, &o, &rc))
+        return rc;
+    struct hf_error err = {0};
+    unsigned long long seed = o.sample_seed;
     struct hf_trace *t;
     if (!hf_trace_open(&t, &o, &err))
         return hf_cli_report(&err);
@@ -151,7 +208,6 @@ static int info(int argc, char **argv)
     double duration = hf_trace_duration_s(t);
     sink.minutes = (size_t)(duration / 60.0) + 1;
     sink.per_minute = calloc(sink.minutes, sizeof *sink.per_minute);
-    int rc = HF_EXIT_OK;
     struct hf_source *source = NULL;
     if (!sink.per_minute || !hf_histogram_create(&sink.durations) || !hf_histogram_create(&sink.memory) ||
         !hf_engine_init(&engine, seed, "heap4", &err)) {
@@ -168,45 +224,8 @@ static int info(int argc, char **argv)
         if (hf_trace_failed(t, &err))
             rc = hf_cli_report(&err);
     }
-    if (rc == HF_EXIT_OK) {
-        const struct hf_trace_stats *s = hf_trace_stats(t);
-        /* Whole minutes only: a partial last minute would understate the minimum rate. */
-        size_t full = (size_t)(duration / 60.0);
-        if (full == 0)
-            full = 1;
-        qsort(sink.per_minute, full, sizeof *sink.per_minute, compare_u64);
-        printf("trace:        %s:%s\n", hf_trace_format_names[o.format], o.path);
-        printf("rows:         %" PRIu64 " (%" PRIu64 " skipped)\n", s->rows, s->skipped_rows);
-        printf("functions:    %u in the file, %u replayed%s\n", s->functions_in_file, s->functions,
-               o.functions ? " (popularity-stratified sample)" : " (every invoked one)");
-        printf("range:        trace s %.1f-%.1f, %.1f s simulated (time scale %g)\n", s->range_start_s,
-               s->range_start_s + duration / o.time_scale, duration, o.time_scale);
-        printf("invocations:  %" PRIu64 " issued, %" PRIu64 " in the trace (%.3f %% off)%s\n", s->issued,
-               s->expected, 100 * hf_trace_check_error(t),
-               s->outside_range ? "" : "");
-        if (s->outside_range)
-            printf("              %" PRIu64 " outside the range\n", s->outside_range);
-        printf("per minute:   min %" PRIu64 ", median %" PRIu64 ", max %" PRIu64 " invocations (%zu whole minutes)\n",
-               sink.per_minute[0], sink.per_minute[full / 2], sink.per_minute[full - 1], full);
-        printf("duration ms:  p1 %.1f  p25 %.1f  p50 %.1f  p75 %.1f  p99 %.1f  max %.1f\n",
-               hf_histogram_quantile(&sink.durations, 0.01) / 1e6, hf_histogram_quantile(&sink.durations, 0.25) / 1e6,
-               hf_histogram_quantile(&sink.durations, 0.50) / 1e6, hf_histogram_quantile(&sink.durations, 0.75) / 1e6,
-               hf_histogram_quantile(&sink.durations, 0.99) / 1e6, hf_histogram_quantile(&sink.durations, 1.0) / 1e6);
-        printf("memory MB:    p1 %.0f  p25 %.0f  p50 %.0f  p75 %.0f  p99 %.0f  max %.0f\n",
-               hf_histogram_quantile(&sink.memory, 0.01), hf_histogram_quantile(&sink.memory, 0.25),
-               hf_histogram_quantile(&sink.memory, 0.50), hf_histogram_quantile(&sink.memory, 0.75),
-               hf_histogram_quantile(&sink.memory, 0.99), hf_histogram_quantile(&sink.memory, 1.0));
-        if (o.format == HF_TRACE_AZURE2019)
-            printf("fallbacks:    %u functions without durations (100 ms), %u without memory (%u MB)\n",
-                   s->missing_durations, s->missing_memory, o.default_memory_mb);
-        if (s->repaired_curves)
-            printf("note:         %u percentile rows were not monotone (running maximum used)\n", s->repaired_curves);
-        if (s->negative_starts)
-            printf("note:         %" PRIu64 " rows start before the trace's 0 (end - duration < 0): replayed from "
-                   "there\n", s->negative_starts);
-        if (s->late_rows)
-            printf("note:         %" PRIu64 " arrivals came later than the reorder window allowed\n", s->late_rows);
-    }
+    if (rc == HF_EXIT_OK)
+        print_info(t, &o, &sink, duration);
     hf_engine_fini(&engine);
     hf_histogram_destroy(&sink.durations);
     hf_histogram_destroy(&sink.memory);

@@ -88,6 +88,103 @@ static double metric(const json_t *summary, size_t m)
     return v ? json_number_value(v) : NAN;
 }
 
+/* validation.csv and the table on stdout: each metric simulated (and calibrated), live, and the
+ * relative errors (simulated minus live, over live). */
+static bool write_table(struct hf_results *res, json_t *const sums[3], bool calibrated, struct hf_error *err)
+{
+    FILE *f = hf_results_open(res, "validation.csv", err);
+    if (!f)
+        return false;
+    fprintf(f, "metric,sim,%slive,sim_error%s\n", calibrated ? "sim_calibrated," : "",
+            calibrated ? ",sim_calibrated_error" : "");
+    printf("%-16s %12s %14s %12s %10s %10s\n", "metric", "sim", calibrated ? "sim-calibrated" : "", "live",
+           "sim err", calibrated ? "calib err" : "");
+    for (size_t m = 0; m < METRIC_COUNT; m++) {
+        double s = metric(sums[0], m), l = metric(sums[2], m), c = calibrated ? metric(sums[1], m) : NAN;
+        double es = l != 0 ? (s - l) / l : NAN, ec = l != 0 ? (c - l) / l : NAN;
+        fprintf(f, "%s,%.6g,", metrics[m].name, s);
+        if (calibrated)
+            fprintf(f, "%.6g,", c);
+        fprintf(f, "%.6g,%.4f", l, es);
+        if (calibrated)
+            fprintf(f, ",%.4f", ec);
+        fputc('\n', f);
+        char cs[32] = "", ecs[32] = "", ess[32] = "n/a";
+        if (calibrated) {
+            snprintf(cs, sizeof cs, "%.1f", c);
+            snprintf(ecs, sizeof ecs, isfinite(ec) ? "%+.1f%%" : "n/a", 100 * ec);
+        }
+        if (isfinite(es))
+            snprintf(ess, sizeof ess, "%+.1f%%", 100 * es);
+        printf("%-16s %12.1f %14s %12.1f %10s %10s\n", metrics[m].name, s, cs, l, ess, ecs);
+    }
+    return hf_results_close(res, f, "validation.csv", err);
+}
+
+/* validation.gp: the latency CDFs and the timeline (containers, p99) of the runs side by side. */
+static bool write_plot_script(struct hf_results *res, const json_t *scenario, bool calibrated, struct hf_error *err)
+{
+    FILE *gp = hf_results_open(res, "validation.gp", err);
+    if (!gp)
+        return false;
+    fprintf(gp, "# Latency distributions: simulated vs live. Run in this directory:\n"
+                "#   gnuplot -e \"ext='png'\" validation.gp\n"
+                "if (!exists(\"ext\")) ext = 'png'\n"
+                "if (ext eq 'svg') { set terminal svg size 900,520 dynamic font 'sans,11' } "
+                "else { set terminal pngcairo size 900,520 font 'sans,10' }\n"
+                "set termoption noenhanced\nset datafile separator ','\nset grid\nset key inside right bottom\n"
+                "set output 'latency_cdf.'.ext\n"
+                "set title '%s, policy %s: simulated vs live response times'\n"
+                "set xlabel 'response time (ms), log scale'\nset ylabel 'fraction of requests'\n"
+                "set logscale x\nset yrange [0:1]\n"
+                "plot 'sim/latency_cdf.csv' using 2:1 every ::1 with lines lw 2 title 'simulated'%s, "
+                "'live/latency_cdf.csv' using 2:1 every ::1 with lines lw 2 title 'live'\n",
+            hf_json_string_at(scenario, "name"), hf_json_string_at(scenario, "policy"),
+            calibrated ? ", 'sim-calibrated/latency_cdf.csv' using 2:1 every ::1 with lines lw 2 dt 2 "
+                         "title 'simulated, calibrated'"
+                       : "");
+    /* Over time: containers asked for (column 8 of timeseries.csv, replicas) and the p99 over
+     * the trailing window (column 21, latency_p99_rolling_ms). */
+    fprintf(gp, "\nunset logscale x\nset autoscale\nset key inside right top\nset xlabel 'time (s)'\n"
+                "set output 'timeline.'.ext\nset multiplot layout 2,1 title '%s, policy %s: simulated vs live'\n"
+                "set title 'containers asked for'\nset ylabel 'containers'\nset yrange [0:*]\n"
+                "plot 'sim/timeseries.csv' using 1:8 every ::1 with steps lw 2 title 'simulated'%s, "
+                "'live/timeseries.csv' using 1:8 every ::1 with steps lw 2 title 'live'\n"
+                "set title 'p99 response time over the trailing window'\nset ylabel 'ms'\n"
+                "plot 'sim/timeseries.csv' using 1:21 every ::1 with lines lw 2 title 'simulated'%s, "
+                "'live/timeseries.csv' using 1:21 every ::1 with lines lw 2 title 'live'\n"
+                "unset multiplot\n",
+            hf_json_string_at(scenario, "name"), hf_json_string_at(scenario, "policy"),
+            calibrated ? ", 'sim-calibrated/timeseries.csv' using 1:8 every ::1 with steps lw 2 dt 2 "
+                         "title 'simulated, calibrated'" : "",
+            calibrated ? ", 'sim-calibrated/timeseries.csv' using 1:21 every ::1 with lines lw 2 dt 2 "
+                         "title 'simulated, calibrated'" : "");
+    return hf_results_close(res, gp, "validation.gp", err);
+}
+
+/* The calibrated scenario: the profile's fields, then the same overrides. */
+static json_t *load_calibrated(const struct hf_validate_options *o, struct hf_error *err)
+{
+    char **profile = NULL;
+    size_t profile_count = 0;
+    if (!hf_profile_overrides(o->profile, &profile, &profile_count, err))
+        return NULL;
+    const char **all = malloc((profile_count + o->override_count + 1) * sizeof *all);
+    json_t *calibrated = NULL;
+    if (!all) {
+        hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
+    } else {
+        for (size_t i = 0; i < profile_count; i++)
+            all[i] = profile[i];
+        for (size_t i = 0; i < o->override_count; i++)
+            all[profile_count + i] = o->overrides[i];
+        calibrated = hf_scenario_load(o->scenario_path, all, profile_count + o->override_count, err);
+    }
+    free(all);
+    hf_profile_free(profile, profile_count);
+    return calibrated;
+}
+
 bool hf_validate(const struct hf_validate_options *o, struct hf_error *err)
 {
     json_t *scenario = hf_scenario_load(o->scenario_path, o->overrides, o->override_count, err);
@@ -110,25 +207,8 @@ bool hf_validate(const struct hf_validate_options *o, struct hf_error *err)
         return false;
     }
     /* The calibrated simulation: the profile's fields, then the same overrides. */
-    char **profile = NULL;
-    size_t profile_count = 0;
     json_t *calibrated = NULL;
-    bool ok = true;
-    if (o->profile) {
-        ok = hf_profile_overrides(o->profile, &profile, &profile_count, err);
-        const char **all = ok ? malloc((profile_count + o->override_count + 1) * sizeof *all) : NULL;
-        if (ok && !all)
-            ok = hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
-        if (ok) {
-            for (size_t i = 0; i < profile_count; i++)
-                all[i] = profile[i];
-            for (size_t i = 0; i < o->override_count; i++)
-                all[profile_count + i] = o->overrides[i];
-            calibrated = hf_scenario_load(o->scenario_path, all, profile_count + o->override_count, err);
-            ok = calibrated != NULL;
-        }
-        free(all);
-    }
+    bool ok = !o->profile || (calibrated = load_calibrated(o, err)) != NULL;
     struct hf_results res;
     ok = ok && hf_results_begin_kind(&res, o->out_dir, HF_OUT_KIND_VALIDATION, err);
     bool open = ok;
@@ -154,73 +234,8 @@ bool hf_validate(const struct hf_validate_options *o, struct hf_error *err)
         if (i != 1 || calibrated)
             ok = (sums[i] = load_json(dir[i], "summary.json", err)) != NULL &&
                  add_container_counts(sums[i], dir[i], err);
-    FILE *f = ok ? hf_results_open(&res, "validation.csv", err) : NULL;
-    ok = ok && f;
-    if (ok) {
-        fprintf(f, "metric,sim,%slive,sim_error%s\n", calibrated ? "sim_calibrated," : "",
-                calibrated ? ",sim_calibrated_error" : "");
-        printf("%-16s %12s %14s %12s %10s %10s\n", "metric", "sim", calibrated ? "sim-calibrated" : "", "live",
-               "sim err", calibrated ? "calib err" : "");
-        for (size_t m = 0; m < METRIC_COUNT; m++) {
-            double s = metric(sums[0], m), l = metric(sums[2], m), c = calibrated ? metric(sums[1], m) : NAN;
-            double es = l != 0 ? (s - l) / l : NAN, ec = l != 0 ? (c - l) / l : NAN;
-            fprintf(f, "%s,%.6g,", metrics[m].name, s);
-            if (calibrated)
-                fprintf(f, "%.6g,", c);
-            fprintf(f, "%.6g,%.4f", l, es);
-            if (calibrated)
-                fprintf(f, ",%.4f", ec);
-            fputc('\n', f);
-            char cs[32] = "", ecs[32] = "", ess[32] = "n/a";
-            if (calibrated) {
-                snprintf(cs, sizeof cs, "%.1f", c);
-                snprintf(ecs, sizeof ecs, isfinite(ec) ? "%+.1f%%" : "n/a", 100 * ec);
-            }
-            if (isfinite(es))
-                snprintf(ess, sizeof ess, "%+.1f%%", 100 * es);
-            printf("%-16s %12.1f %14s %12.1f %10s %10s\n", metrics[m].name, s, cs, l, ess, ecs);
-        }
-        ok = hf_results_close(&res, f, "validation.csv", err);
-    }
-    if (ok) {
-        FILE *gp = hf_results_open(&res, "validation.gp", err);
-        ok = gp != NULL;
-        if (ok) {
-            fprintf(gp, "# Latency distributions: simulated vs live. Run in this directory:\n"
-                        "#   gnuplot -e \"ext='png'\" validation.gp\n"
-                        "if (!exists(\"ext\")) ext = 'png'\n"
-                        "if (ext eq 'svg') { set terminal svg size 900,520 dynamic font 'sans,11' } "
-                        "else { set terminal pngcairo size 900,520 font 'sans,10' }\n"
-                        "set termoption noenhanced\nset datafile separator ','\nset grid\nset key inside right bottom\n"
-                        "set output 'latency_cdf.'.ext\n"
-                        "set title '%s, policy %s: simulated vs live response times'\n"
-                        "set xlabel 'response time (ms), log scale'\nset ylabel 'fraction of requests'\n"
-                        "set logscale x\nset yrange [0:1]\n"
-                        "plot 'sim/latency_cdf.csv' using 2:1 every ::1 with lines lw 2 title 'simulated'%s, "
-                        "'live/latency_cdf.csv' using 2:1 every ::1 with lines lw 2 title 'live'\n",
-                    hf_json_string_at(scenario, "name"), hf_json_string_at(scenario, "policy"),
-                    calibrated ? ", 'sim-calibrated/latency_cdf.csv' using 2:1 every ::1 with lines lw 2 dt 2 "
-                                 "title 'simulated, calibrated'"
-                               : "");
-            /* Over time: containers asked for (column 8 of timeseries.csv, replicas) and the p99 over
-             * the trailing window (column 21, latency_p99_rolling_ms). */
-            fprintf(gp, "\nunset logscale x\nset autoscale\nset key inside right top\nset xlabel 'time (s)'\n"
-                        "set output 'timeline.'.ext\nset multiplot layout 2,1 title '%s, policy %s: simulated vs live'\n"
-                        "set title 'containers asked for'\nset ylabel 'containers'\nset yrange [0:*]\n"
-                        "plot 'sim/timeseries.csv' using 1:8 every ::1 with steps lw 2 title 'simulated'%s, "
-                        "'live/timeseries.csv' using 1:8 every ::1 with steps lw 2 title 'live'\n"
-                        "set title 'p99 response time over the trailing window'\nset ylabel 'ms'\n"
-                        "plot 'sim/timeseries.csv' using 1:21 every ::1 with lines lw 2 title 'simulated'%s, "
-                        "'live/timeseries.csv' using 1:21 every ::1 with lines lw 2 title 'live'\n"
-                        "unset multiplot\n",
-                    hf_json_string_at(scenario, "name"), hf_json_string_at(scenario, "policy"),
-                    calibrated ? ", 'sim-calibrated/timeseries.csv' using 1:8 every ::1 with steps lw 2 dt 2 "
-                                 "title 'simulated, calibrated'" : "",
-                    calibrated ? ", 'sim-calibrated/timeseries.csv' using 1:21 every ::1 with lines lw 2 dt 2 "
-                                 "title 'simulated, calibrated'" : "");
-            ok = hf_results_close(&res, gp, "validation.gp", err);
-        }
-    }
+    ok = ok && write_table(&res, sums, calibrated != NULL, err) &&
+         write_plot_script(&res, scenario, calibrated != NULL, err);
     if (ok)
         hf_gnuplot_draw(res.tmp_dir, "validation.gp", "validate", o->out_dir);
     ok = ok && hf_results_commit(&res, err);
@@ -228,7 +243,6 @@ bool hf_validate(const struct hf_validate_options *o, struct hf_error *err)
         hf_results_abort(&res);
     for (int i = 0; i < 3; i++)
         json_decref(sums[i]);
-    hf_profile_free(profile, profile_count);
     json_decref(calibrated);
     json_decref(scenario);
     json_decref(live_scenario);

@@ -143,116 +143,135 @@ static void replace_container(struct live *l, int c)
         hf_lv_set_replicas(l, f, l->functions[f].active + 1);
 }
 
+/* A round of engine stats for one container: the CPU it used since its last sample. */
+static void on_usage(struct live *l, const struct message *m)
+{
+    struct lcontainer *k = &l->containers[m->index];
+    if (!m->ok || k->state == C_FREE || k->generation != m->generation)
+        return;
+    l->stats.busy_core_ns += (double)(m->cpu_ns - (k->has_usage && m->cpu_ns >= k->usage_cpu_ns ? k->usage_cpu_ns : 0));
+    k->usage_cpu_ns = m->cpu_ns;
+    k->usage_at = hf_time_from_s(m->at_s - l->start_wall);
+    k->memory_used = m->memory_bytes;
+    k->has_usage = true;
+}
+
+/* A container's start finished (or failed). */
+static void on_ready(struct live *l, const struct message *m, hf_time now)
+{
+    struct lcontainer *k = &l->containers[m->index];
+    snprintf(k->id, sizeof k->id, "%s", m->id);
+    snprintf(k->ip, sizeof k->ip, "%s", m->ip);
+    k->port = m->port;
+    if (!m->ok) {
+        l->start_failures++;
+        if (!k->stop_when_ready)
+            l->functions[k->function].active--;
+        if (*k->id)
+            remove_container(l, m->index);
+        k->state = C_FREE;
+        return;
+    }
+    if (k->stop_when_ready) {
+        remove_container(l, m->index);
+        return;
+    }
+    k->state = C_READY;
+    k->ready_at = now;
+    l->stats.cold_starts++;
+    l->functions[k->function].ready++;
+    hf_policy_host_container_ready(&l->host, hf_lv_container_id(l, m->index), k->function);
+    hf_lv_drain(l, k->function);
+}
+
+static void on_specialized(struct live *l, const struct message *m)
+{
+    struct lcontainer *k = &l->containers[m->index];
+    k->specializing = false;
+    if (k->state == C_FREE)
+        return;
+    if (m->ok) {
+        k->shared_function = k->pending_shared;
+        if (k->shared_function != HF_GENERIC)
+            l->stats.specializations++;
+    }
+    if (k->shared_function != HF_GENERIC) {
+        hf_policy_host_specialized(&l->host, hf_lv_container_id(l, m->index), k->shared_function);
+        hf_lv_drain(l, k->shared_function);
+    }
+}
+
+static void on_resized(struct live *l, const struct message *m)
+{
+    struct lcontainer *k = &l->containers[m->index];
+    k->resizing = false;
+    if (m->ok) {
+        k->cpu_limit = k->pending_limit;
+        l->stats.resizes++;
+    }
+    if (k->state != C_FREE)
+        hf_policy_host_resized(&l->host, hf_lv_container_id(l, m->index));
+}
+
+/* A request's answer: completed, killed for memory inside its container, or lost with it. */
+static void on_done(struct live *l, const struct message *m, hf_time now)
+{
+    struct lrequest *q = &l->requests[m->index];
+    struct lcontainer *k = &l->containers[q->container];
+    bool same = k->generation == q->generation && k->state != C_FREE; /* not replaced meanwhile */
+    if (same) {
+        k->in_flight--;
+        if (q->shared)
+            k->shared_in_flight--;
+    }
+    l->functions[q->function].in_flight--;
+    if (m->ok) {
+        hf_ledger_complete(&l->stats.ledger);
+        l->functions[q->function].completed++;
+        l->stats.interval_completed++;
+        l->stats.bin_completed++;
+        l->stats.bin_latency_ns += (uint64_t)(now - q->arrival);
+        hf_histogram_add(&l->stats.latency, (uint64_t)(now - q->arrival));
+        hf_histogram_add(&l->stats.interval_latency, (uint64_t)(now - q->arrival));
+    } else if (m->status == HF_WORKER_OUT_OF_MEMORY) {
+        hf_lv_fail_request(l, (uint64_t)m->index, HF_FAIL_OOM); /* killed inside; the container lives on */
+    } else {
+        hf_lv_fail_request(l, (uint64_t)m->index, HF_FAIL_CONTAINER_LOST);
+        if (same)
+            check_container(l, q->container);
+    }
+    if (!same)
+        return;
+    if (k->state == C_STOPPING && k->in_flight == 0) {
+        remove_container(l, q->container);
+    } else if (k->state == C_READY) {
+        hf_lv_drain(l, k->function);
+        if (k->shared_function != HF_GENERIC)
+            hf_lv_drain(l, k->shared_function);
+    }
+}
+
 void hf_lv_handle(struct live *l, const struct message *m)
 {
     if (m->kind != MSG_USAGE)
         l->outstanding--;
     hf_time now = hf_lv_now(l);
-    if (m->kind == MSG_USAGE) {
-        struct lcontainer *k = &l->containers[m->index];
-        if (!m->ok || k->state == C_FREE || k->generation != m->generation)
-            return;
-        /* CPU the run's containers used: what each one's counter grew by since its last sample */
-        l->stats.busy_core_ns += (double)(m->cpu_ns - (k->has_usage && m->cpu_ns >= k->usage_cpu_ns ? k->usage_cpu_ns : 0));
-        k->usage_cpu_ns = m->cpu_ns;
-        k->usage_at = hf_time_from_s(m->at_s - l->start_wall);
-        k->memory_used = m->memory_bytes;
-        k->has_usage = true;
-        return;
-    }
-    if (m->kind == MSG_SAMPLED) {
-        l->sampling = false;
-        return;
-    }
-    if (m->kind == MSG_CHECKED) {
+    switch (m->kind) {
+    case MSG_USAGE: on_usage(l, m); break;
+    case MSG_SAMPLED: l->sampling = false; break;
+    case MSG_CHECKED: {
         struct lcontainer *k = &l->containers[m->index];
         if (k->generation != m->generation)
-            return;
+            break;
         k->checking = false;
         if (!m->ok && (k->state == C_READY || k->state == C_STOPPING))
             replace_container(l, m->index);
-        return;
+        break;
     }
-    if (m->kind == MSG_READY) {
-        struct lcontainer *k = &l->containers[m->index];
-        snprintf(k->id, sizeof k->id, "%s", m->id);
-        snprintf(k->ip, sizeof k->ip, "%s", m->ip);
-        k->port = m->port;
-        if (!m->ok) {
-            l->start_failures++;
-            if (!k->stop_when_ready)
-                l->functions[k->function].active--;
-            if (*k->id)
-                remove_container(l, m->index);
-            k->state = C_FREE;
-            return;
-        }
-        if (k->stop_when_ready) {
-            remove_container(l, m->index);
-            return;
-        }
-        k->state = C_READY;
-        k->ready_at = now;
-        l->stats.cold_starts++;
-        l->functions[k->function].ready++;
-        hf_policy_host_container_ready(&l->host, hf_lv_container_id(l, m->index), k->function);
-        hf_lv_drain(l, k->function);
-    } else if (m->kind == MSG_SPECIALIZED) {
-        struct lcontainer *k = &l->containers[m->index];
-        k->specializing = false;
-        if (k->state == C_FREE)
-            return;
-        if (m->ok) {
-            k->shared_function = k->pending_shared;
-            if (k->shared_function != HF_GENERIC)
-                l->stats.specializations++;
-        }
-        if (k->shared_function != HF_GENERIC)
-            hf_policy_host_specialized(&l->host, hf_lv_container_id(l, m->index), k->shared_function);
-        if (k->shared_function != HF_GENERIC)
-            hf_lv_drain(l, k->shared_function);
-    } else if (m->kind == MSG_RESIZED) {
-        struct lcontainer *k = &l->containers[m->index];
-        k->resizing = false;
-        if (m->ok) {
-            k->cpu_limit = k->pending_limit;
-            l->stats.resizes++;
-        }
-        if (k->state != C_FREE)
-            hf_policy_host_resized(&l->host, hf_lv_container_id(l, m->index));
-    } else if (m->kind == MSG_DONE) {
-        struct lrequest *q = &l->requests[m->index];
-        struct lcontainer *k = &l->containers[q->container];
-        bool same = k->generation == q->generation && k->state != C_FREE; /* not replaced meanwhile */
-        if (same) {
-            k->in_flight--;
-            if (q->shared)
-                k->shared_in_flight--;
-        }
-        l->functions[q->function].in_flight--;
-        if (m->ok) {
-            hf_ledger_complete(&l->stats.ledger);
-            l->functions[q->function].completed++;
-            l->stats.interval_completed++;
-            l->stats.bin_completed++;
-            l->stats.bin_latency_ns += (uint64_t)(now - q->arrival);
-            hf_histogram_add(&l->stats.latency, (uint64_t)(now - q->arrival));
-            hf_histogram_add(&l->stats.interval_latency, (uint64_t)(now - q->arrival));
-        } else if (m->status == HF_WORKER_OUT_OF_MEMORY) {
-            hf_lv_fail_request(l, (uint64_t)m->index, HF_FAIL_OOM); /* killed inside; the container lives on */
-        } else {
-            hf_lv_fail_request(l, (uint64_t)m->index, HF_FAIL_CONTAINER_LOST);
-            if (same)
-                check_container(l, q->container);
-        }
-        if (!same)
-            return;
-        if (k->state == C_STOPPING && k->in_flight == 0)
-            remove_container(l, q->container);
-        else if (k->state == C_READY) {
-            hf_lv_drain(l, k->function);
-            if (k->shared_function != HF_GENERIC)
-                hf_lv_drain(l, k->shared_function);
-        }
+    case MSG_READY: on_ready(l, m, now); break;
+    case MSG_SPECIALIZED: on_specialized(l, m); break;
+    case MSG_RESIZED: on_resized(l, m); break;
+    case MSG_DONE: on_done(l, m, now); break;
+    case MSG_REMOVED: break; /* it only ends an outstanding call */
     }
 }

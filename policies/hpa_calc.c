@@ -58,6 +58,9 @@ static bool utilization_ratio(const struct hf_hpa_calc_input *in, const struct u
     return true;
 }
 
+/* Long on purpose: it follows replica_calculator.go's GetResourceReplicas branch by branch (ready,
+ * unready, missing pods; the tolerance; the rebalance in both directions) so it can be checked line
+ * by line against Kubernetes; cut into pieces, that correspondence would be lost. */
 bool hf_hpa_replicas(const struct hf_hpa_calc_input *in, struct hf_hpa_calc_result *out)
 {
     out->error[0] = '\0';

@@ -138,115 +138,140 @@ static bool push_entry(struct state *s, uint32_t minute, uint32_t count)
     return true;
 }
 
+/* The invocations file's header: where the key columns are and how many minute columns follow. */
+struct header {
+    int owner, app, func, first; /* column indices; `first` is minute 1 */
+    size_t columns;
+};
+
+/* Reads the header and settles the minute range the replay covers. */
+static bool read_header(struct hf_trace *t, struct state *s, struct hf_csv_reader *r, struct header *h,
+                        struct hf_error *err)
+{
+    struct hf_csv_row row;
+    int got = hf_csv_next(r, &row, err);
+    if (got == 0)
+        return hf_csv_fail(r, 1, err, "empty file: expected a header HashOwner,HashApp,HashFunction,"
+                                      "Trigger,1,...,1440");
+    if (got < 0)
+        return false;
+    h->owner = hf_csv_column(&row, "HashOwner");
+    h->app = hf_csv_column(&row, "HashApp");
+    h->func = hf_csv_column(&row, "HashFunction");
+    h->first = hf_csv_column(&row, "1");
+    const char *missing = h->owner < 0 ? "HashOwner" : h->app < 0 ? "HashApp" : h->func < 0 ? "HashFunction"
+                        : h->first < 0 ? "1 (the first minute)" : NULL;
+    if (missing)
+        return hf_csv_fail(r, row.line, err, "missing column %s (is this an invocations_per_function file?)",
+                           missing);
+    h->columns = row.count;
+    uint32_t m = 0;
+    char want[16];
+    for (size_t i = (size_t)h->first; i < row.count; i++) {
+        snprintf(want, sizeof want, "%u", m + 1);
+        if (strcmp(row.fields[i], want) != 0)
+            break;
+        m++;
+    }
+    s->minutes = m;
+    if (m > 65535)
+        return hf_csv_fail(r, row.line, err, "%u minute columns: at most 65535", m);
+    double from = t->options.from_minute, to = t->options.to_minute;
+    if ((from >= 0 && from != floor(from)) || (to >= 0 && to != floor(to)))
+        return hf_fail(err, HF_EXIT_USAGE, "%s: azure2019 counts whole minutes: the minute range must be whole "
+                                           "numbers", t->path);
+    s->from_minute = from >= 0 ? (uint32_t)from : 0;
+    s->to_minute = to >= 0 ? (uint32_t)fmin(to, 4294967295.0) : s->minutes;
+    if (s->to_minute > s->minutes || s->from_minute >= s->minutes)
+        return hf_fail(err, HF_EXIT_USAGE, "%s: minutes %u-%u are outside the trace's %u minutes", t->path,
+                       s->from_minute, s->to_minute, s->minutes);
+    t->stats.range_start_s = s->from_minute * 60.0;
+    t->stats.range_end_s = s->to_minute * 60.0;
+    return true;
+}
+
+/* A row's per-minute counts: the non-zero ones in range become entries, their sum *in_range.
+ * 1: read; 0: a bad count (err says which; the caller may skip the row); -1: out of memory. */
+static int read_counts(struct state *s, struct hf_csv_reader *r, struct hf_csv_row *row, size_t first,
+                       uint64_t *in_range, struct hf_error *err)
+{
+    *in_range = 0;
+    for (uint32_t m = 0; m < s->minutes; m++) {
+        /* 1,440 counts per row, 72 million in a full day: plain digits take a fast path, anything
+         * else the strict conversion that says what is wrong. */
+        const char *text = row->fields[first + m], *d = text;
+        uint64_t v = 0;
+        while (*d >= '0' && *d <= '9' && v <= UINT32_MAX)
+            v = v * 10 + (uint64_t)(*d++ - '0');
+        uint32_t c = (uint32_t)v;
+        if (!*text || *d || v > UINT32_MAX || c > HF_TRACE_MAX_PER_MINUTE) {
+            char name[16]; /* the column's name, made only on this slow path */
+            snprintf(name, sizeof name, "%u", m + 1);
+            if (!hf_csv_u32(r, row, first + m, name, &c, err))
+                return 0;
+            if (c > HF_TRACE_MAX_PER_MINUTE)
+                return hf_csv_fail(r, row->line, err, "column %s: %u invocations in one minute: more than the %u "
+                                                      "hfsim replays per function and minute",
+                                   name, c, HF_TRACE_MAX_PER_MINUTE);
+        }
+        if (c && m >= s->from_minute && m < s->to_minute) {
+            if (!push_entry(s, m, c))
+                return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory"), -1;
+            *in_range += c;
+        }
+    }
+    return 1;
+}
+
+/* Room for the entry range of function index `f` (first_entry[f + 1] is its end). */
+static bool reserve_first_entry(struct state *s, int64_t f, size_t *cap, struct hf_error *err)
+{
+    if ((size_t)f + 2 <= *cap)
+        return true;
+    size_t grown_cap = *cap ? *cap * 2 : 1024;
+    size_t *grown = realloc(s->first_entry, grown_cap * sizeof *grown);
+    if (!grown)
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
+    s->first_entry = grown;
+    *cap = grown_cap;
+    return true;
+}
+
 static bool read_invocations(struct hf_trace *t, struct state *s, struct hf_error *err)
 {
     struct hf_csv_reader *r;
     if (!hf_csv_open(&r, t->path, err))
         return false;
+    struct header h = {0};
+    bool ok = read_header(t, s, r, &h, err);
     struct hf_csv_row row;
-    int got = hf_csv_next(r, &row, err);
-    bool ok = got == 1;
-    if (got == 0)
-        ok = hf_csv_fail(r, 1, err, "empty file: expected a header HashOwner,HashApp,HashFunction,"
-                                    "Trigger,1,...,1440");
-    int owner = -1, appc = -1, func = -1, first = -1;
-    size_t columns = 0;
-    if (ok) {
-        owner = hf_csv_column(&row, "HashOwner");
-        appc = hf_csv_column(&row, "HashApp");
-        func = hf_csv_column(&row, "HashFunction");
-        first = hf_csv_column(&row, "1");
-        const char *missing = owner < 0 ? "HashOwner" : appc < 0 ? "HashApp" : func < 0 ? "HashFunction"
-                            : first < 0 ? "1 (the first minute)" : NULL;
-        if (missing)
-            ok = hf_csv_fail(r, row.line, err, "missing column %s (is this an invocations_per_function "
-                                               "file?)", missing);
-    }
-    if (ok) {
-        columns = row.count;
-        uint32_t m = 0;
-        char want[16];
-        for (size_t i = (size_t)first; i < row.count; i++) {
-            snprintf(want, sizeof want, "%u", m + 1);
-            if (strcmp(row.fields[i], want) != 0)
-                break;
-            m++;
-        }
-        s->minutes = m;
-        if (m > 65535)
-            ok = hf_csv_fail(r, row.line, err, "%u minute columns: at most 65535", m);
-    }
-    if (ok) {
-        double from = t->options.from_minute, to = t->options.to_minute;
-        if ((from >= 0 && from != floor(from)) || (to >= 0 && to != floor(to)))
-            ok = hf_fail(err, HF_EXIT_USAGE, "%s: azure2019 counts whole minutes: the minute range must be "
-                                             "whole numbers", t->path);
-        s->from_minute = from >= 0 ? (uint32_t)from : 0;
-        s->to_minute = to >= 0 ? (uint32_t)fmin(to, 4294967295.0) : s->minutes;
-        if (ok && (s->to_minute > s->minutes || s->from_minute >= s->minutes))
-            ok = hf_fail(err, HF_EXIT_USAGE, "%s: minutes %u-%u are outside the trace's %u minutes", t->path,
-                         s->from_minute, s->to_minute, s->minutes);
-        t->stats.range_start_s = s->from_minute * 60.0;
-        t->stats.range_end_s = s->to_minute * 60.0;
-    }
     char key[1024], app_key[700];
     size_t first_entry_cap = 0;
+    int got = 0;
     while (ok && (got = hf_csv_next(r, &row, err)) == 1) {
         t->stats.rows++;
-        if (row.count != columns) {
-            hf_csv_fail(r, row.line, err, "expected %zu fields as in the header, found %zu%s", columns,
-                        row.count, row.count < columns ? " (truncated row?)" : "");
-            if (row_problem(t, err))
-                continue;
-            ok = false;
-            break;
-        }
-        snprintf(app_key, sizeof app_key, "%.300s/%.300s", row.fields[owner], row.fields[appc]);
-        snprintf(key, sizeof key, "%s/%.300s", app_key, row.fields[func]);
-        if (!*row.fields[func] || !*row.fields[appc]) {
-            hf_csv_fail(r, row.line, err, "empty HashApp or HashFunction");
-            if (row_problem(t, err))
-                continue;
-            ok = false;
-            break;
-        }
         size_t mark = s->entry_count;
         uint64_t in_range = 0;
-        bool row_ok = true;
-        for (uint32_t m = 0; m < s->minutes && row_ok; m++) {
-            /* 1,440 counts per row, 72 million in a full day: plain digits take a fast path, anything
-             * else the strict conversion that says what is wrong. */
-            const char *text = row.fields[(size_t)first + m], *d = text;
-            uint64_t v = 0;
-            while (*d >= '0' && *d <= '9' && v <= UINT32_MAX)
-                v = v * 10 + (uint64_t)(*d++ - '0');
-            uint32_t c = (uint32_t)v;
-            char name[16];
-            if (!*text || *d || v > UINT32_MAX) {
-                snprintf(name, sizeof name, "%u", m + 1);
-                if (!hf_csv_u32(r, &row, (size_t)first + m, name, &c, err)) {
-                    row_ok = false;
-                    continue;
-                }
-            }
-            if (c > HF_TRACE_MAX_PER_MINUTE) {
-                snprintf(name, sizeof name, "%u", m + 1);
-                row_ok = hf_csv_fail(r, row.line, err, "column %s: %u invocations in one minute: more than "
-                                                       "the %u hfsim replays per function and minute",
-                                     name, c, HF_TRACE_MAX_PER_MINUTE);
-            } else if (c && m >= s->from_minute && m < s->to_minute) {
-                if (!push_entry(s, m, c)) {
-                    hf_csv_close(r);
-                    return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
-                }
-                in_range += c;
-            }
+        int counted = 0;
+        if (row.count != h.columns)
+            hf_csv_fail(r, row.line, err, "expected %zu fields as in the header, found %zu%s", h.columns, row.count,
+                        row.count < h.columns ? " (truncated row?)" : "");
+        else if (!*row.fields[h.func] || !*row.fields[h.app])
+            hf_csv_fail(r, row.line, err, "empty HashApp or HashFunction");
+        else
+            counted = read_counts(s, r, &row, (size_t)h.first, &in_range, err);
+        if (counted < 0) {
+            ok = false;
+            break;
         }
-        if (row_ok && hf_trace_find_function(t, key) >= 0) {
-            row_ok = hf_csv_fail(r, row.line, err, "duplicate function %s (already on an earlier line)",
-                                 row.fields[func]);
+        if (counted) {
+            snprintf(app_key, sizeof app_key, "%.300s/%.300s", row.fields[h.owner], row.fields[h.app]);
+            snprintf(key, sizeof key, "%s/%.300s", app_key, row.fields[h.func]);
+            if (hf_trace_find_function(t, key) >= 0)
+                counted = hf_csv_fail(r, row.line, err, "duplicate function %s (already on an earlier line)",
+                                      row.fields[h.func]);
         }
-        if (!row_ok) {
+        if (!counted) {
             s->entry_count = mark;
             if (row_problem(t, err))
                 continue;
@@ -255,19 +280,9 @@ static bool read_invocations(struct hf_trace *t, struct state *s, struct hf_erro
         }
         int64_t f = hf_trace_add_function(t, key, err);
         int64_t a = f >= 0 ? app_for(s, app_key, err) : -1;
-        if (f < 0 || a < 0 || (size_t)t->function_count + 1 > first_entry_cap) {
-            if (f < 0 || a < 0) {
-                ok = false;
-                break;
-            }
-            size_t cap = first_entry_cap ? first_entry_cap * 2 : 1024;
-            size_t *grown = realloc(s->first_entry, cap * sizeof *grown);
-            if (!grown) {
-                ok = hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
-                break;
-            }
-            s->first_entry = grown;
-            first_entry_cap = cap;
+        if (f < 0 || a < 0 || !reserve_first_entry(s, f, &first_entry_cap, err)) {
+            ok = false;
+            break;
         }
         s->first_entry[f] = mark;
         s->first_entry[f + 1] = s->entry_count;
