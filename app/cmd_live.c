@@ -342,6 +342,7 @@ static int live_run(int argc, char **argv, int first)
     struct hf_live_options o = {.out_dir = out ? out : default_out, .progress = !quiet,
                                 .policy = hf_policy_find(hf_json_string_at(scenario, "policy"))};
     bool ok = hf_out_dir_check_kind(o.out_dir, "--out", HF_OUT_KIND_RESULTS, &err) &&
+              hf_out_dir_check_outside(o.out_dir, "--out", &err) &&
               hf_scenario_check_fit(scenario, &err) &&
               hf_scenario_check_sets(scenario, user_sets, user_set_count, &err) && hf_live_run(scenario, &o, &err);
     json_decref(scenario);

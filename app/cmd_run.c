@@ -23,7 +23,9 @@ static const char run_usage[] =
     "\n"
     "options:\n"
     "  --set PATH=VALUE   override a scenario field, e.g. --set station.servers=32\n"
-    "                     (repeatable; VALUE is JSON when it parses, else a string)\n"
+    "                     (repeatable; VALUE is JSON when it parses, else a string; applied in\n"
+    "                     order, so a later section replaces an earlier field of it, and checked\n"
+    "                     together, so dist=empirical and samples_ms may come in either order)\n"
     "  --policy NAME      same as --set policy=NAME (`hfsim policies` lists them)\n"
     "  --seed N           same as --set seed=N\n"
     "  --out DIR          results directory (default results/<name>-<policy>-<seed>)\n"
@@ -156,6 +158,7 @@ int hf_cmd_run(int argc, char **argv)
     struct hf_run_report report = {0};
     /* Everything that can be refused is refused before any work starts. */
     bool ok = hf_out_dir_check_kind(options.out_dir, "--out", HF_OUT_KIND_RESULTS, &err) &&
+              hf_out_dir_check_outside(options.out_dir, "--out", &err) &&
               hf_scenario_check_fit(scenario, &err) && hf_scenario_check_sets(scenario, user_sets, user_set_count, &err) &&
               hf_run_scenario(scenario, &options, &report, &err);
     json_decref(scenario);

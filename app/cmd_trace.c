@@ -10,6 +10,7 @@
 #include "sim/engine.h"
 #include "sim/histogram.h"
 #include "sim/interrupt.h"
+#include "sim/out_dir.h"
 #include "traces/generator.h"
 #include "traces/trace.h"
 
@@ -272,6 +273,11 @@ static int gen(int argc, char **argv)
         } else if (hf_arg_value(&i, argc, argv, "--invocations", &value, &err)) {
             if (!value || !number("--invocations", value, &o.invocations, &err))
                 return hf_cli_report(&err);
+            if (!(o.invocations >= 1)) {
+                hf_fail(&err, HF_EXIT_USAGE, "--invocations %s: must be at least 1 (leave it out for the "
+                        "published rates)", value);
+                return hf_cli_report(&err);
+            }
         } else if (hf_arg_value(&i, argc, argv, "--seed", &value, &err)) {
             if (!value || !hf_arg_u64("--seed", value, &n, &err))
                 return hf_cli_report(&err);
@@ -301,7 +307,7 @@ static int gen(int argc, char **argv)
     uint64_t total = 0;
     struct hf_interrupt interrupt; /* SIGINT/SIGTERM: the half-written directory is removed */
     hf_interrupt_open(&interrupt);
-    bool ok = hf_trace_generate(&o, &path, &total, &err);
+    bool ok = hf_out_dir_check_outside(o.out_dir, "--out", &err) && hf_trace_generate(&o, &path, &total, &err);
     hf_interrupt_close(&interrupt);
     if (!ok)
         return hf_cli_report(&err);

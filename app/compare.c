@@ -171,7 +171,8 @@ bool hf_compare(const struct hf_compare_options *o, char *written, size_t writte
                  hf_json_int_at(base, "seed"));
     struct hf_results res;
     json_t *summaries[HF_POLICY_LIST_MAX] = {0};
-    bool ok = precheck(o, names, n, err) && hf_results_begin_kind(&res, out, HF_OUT_KIND_COMPARISON, err);
+    bool ok = precheck(o, names, n, err) && hf_out_dir_check_outside(out, "--out", err) &&
+              hf_results_begin_kind(&res, out, HF_OUT_KIND_COMPARISON, err);
     char words[1024] = "";
     for (int p = 0; ok && p < n; p++) {
         json_t *scenario = load_scenario(o, names[p], err);
@@ -207,7 +208,11 @@ bool hf_compare(const struct hf_compare_options *o, char *written, size_t writte
         hf_fail(err, err->code, "interrupted by %s: removed the half-written %s",
                 hf_interrupt_name((int)err->code - HF_EXIT_SIGNAL), out);
     else {
-        print_table(names, n, summaries);
+        bool any = false; /* a refusal before any run prints no table of dashes */
+        for (int p = 0; p < n; p++)
+            any = any || summaries[p];
+        if (any)
+            print_table(names, n, summaries);
         snprintf(written, written_size, "%s", out);
     }
     for (int p = 0; p < n; p++)

@@ -224,6 +224,11 @@ bool hf_run_scenario(const json_t *given, const struct hf_run_options *options,
         hf_interrupt_close(&interrupt);
         return false;
     }
+    const json_t *burst = r->trace ? NULL : hf_json_at(scenario, "workload.bursts.0");
+    if (burst && options->progress && hf_json_number_at(burst, "start_s") >= hf_json_number_at(scenario, "duration_s"))
+        fprintf(stderr, "hfsim: note: the burst at %g s starts after the arrivals end (duration_s %g s): it never "
+                "happens, and summary.json says it was not analysed\n", hf_json_number_at(burst, "start_s"),
+                hf_json_number_at(scenario, "duration_s"));
     r->interval = hf_time_from_s(hf_json_number_at(scenario, "outputs.interval_s"));
     r->duration = hf_time_from_s(hf_json_number_at(scenario, "duration_s"));
     r->drain_end = r->duration + hf_time_from_s(hf_json_number_at(scenario, "drain_s"));

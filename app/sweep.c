@@ -437,7 +437,8 @@ static bool open_sweep(struct sweep *s, const json_t *base, struct hf_error *err
         return hf_out_dir_is_marked(s->out) ||
                hf_fail(err, HF_EXIT_USAGE, "%s: not a sweep directory hfsim made (no %s marker)", s->out,
                        HF_OUT_MARKER);
-    return hf_out_dir_check_kind(s->out, "--out", HF_OUT_KIND_SWEEP, err);
+    return hf_out_dir_check_kind(s->out, "--out", HF_OUT_KIND_SWEEP, err) &&
+           hf_out_dir_check_outside(s->out, "--out", err);
 }
 
 /* One task of an emitted sweep (--run-job): the manifest was checked when it was emitted. */

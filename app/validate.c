@@ -198,6 +198,7 @@ bool hf_validate(const struct hf_validate_options *o, struct hf_error *err)
     if (live_scenario)
         json_object_set_new(live_scenario, "model", json_string("live"));
     if (!live_scenario || !hf_out_dir_check_kind(o->out_dir, "--out", HF_OUT_KIND_VALIDATION, err) ||
+        !hf_out_dir_check_outside(o->out_dir, "--out", err) ||
         !hf_scenario_check_fit(scenario, err) || !hf_scenario_check_fit(live_scenario, err) ||
         !hf_scenario_check_sets(scenario, o->overrides, o->override_count, err)) {
         if (!live_scenario)

@@ -60,7 +60,7 @@ bool hf_docker_open(struct hf_docker **out, const char *host, struct hf_error *e
     } else {
         hf_docker_close(d);
         return hf_fail(err, HF_EXIT_USAGE,
-                       "docker host \"%s\" (from --hosts or DOCKER_HOST): expected unix:///path or tcp://host:port",
+                       "docker host \"%s\" (from --hosts, the scenario's live.hosts or DOCKER_HOST): expected unix:///path or tcp://host:port",
                        host);
     }
     d->curl = curl_easy_init();

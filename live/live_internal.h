@@ -99,6 +99,7 @@ struct live {
     struct hf_platform platform;
     const struct hf_policy_type *policy; /* the same as host.policy, from the moment it is known */
     struct hf_policy_host host;          /* the policy's state, timers and callbacks */
+    bool left_behind;                    /* wind_down could not see every container gone (reaper's job) */
     bool owns_policy_state;              /* host.state was allocated here (not the caller's) */
     int interrupted; /* SIGINT or SIGTERM arrived (hf_interrupt): the run stopped and cleaned up */
     struct lhost hosts[MAX_HOSTS];

@@ -19,19 +19,26 @@
 #include "traces/trace_scenario.h"
 #include "version.h"
 
-static void remove_everything(struct live *l)
+/* Removes every container of this run on every engine; returns how many it found. An engine that
+ * does not answer sets *unreached (not known to be clean: the reaper tries again). */
+static size_t remove_everything(struct live *l, bool *unreached)
 {
+    size_t found = 0;
     for (int h = 0; h < l->host_count; h++) {
         if (!l->hosts[h].docker)
             continue;
         struct hf_error err = {0};
         json_t *ids = hf_docker_list(l->hosts[h].docker, HF_LABEL_RUN, l->run_id, &err);
+        if (!ids && l->hosts[h].started > 0)
+            *unreached = true; /* it may hold containers of this run (none was ever started elsewhere) */
+        found += json_array_size(ids);
         size_t i;
         const json_t *id;
         json_array_foreach(ids, i, id)
             hf_docker_remove(l->hosts[h].docker, json_string_value(id), &err);
         json_decref(ids);
     }
+    return found;
 }
 
 static void read_messages(struct live *l, int timeout_ms)
@@ -206,18 +213,27 @@ static void wind_down(struct live *l)
         for (; l->functions[f].queue.count; l->functions[f].queue.count--)
             hf_ledger_fail(&l->stats.ledger, HF_FAIL_RUN_END);
     l->stats.ledger.failed[HF_FAIL_RUN_END] += hf_ledger_in_flight(&l->stats.ledger);
-    remove_everything(l);
-    double wait_until = hf_wall_seconds() + 30;
-    while (l->outstanding > 0 && hf_wall_seconds() < wait_until) {
+    /* Helper threads may still be creating containers: remove what the engines list, let the threads
+     * finish (a removed container fails their waits at once), and list again, until the engines
+     * show none of this run's and no thread is left; a creation in flight lands after a listing. */
+    double give_up = hf_wall_seconds() + 120;
+    size_t found;
+    bool unreached = false;
+    do {
+        found = remove_everything(l, &unreached);
         struct pollfd p = {.fd = l->pipe_fds[0], .events = POLLIN};
-        if (poll(&p, 1, 100) > 0) {
+        if (poll(&p, 1, found || l->outstanding ? 200 : 0) > 0) {
             struct message m;
             while (read(l->pipe_fds[0], &m, sizeof m) == (ssize_t)sizeof m)
                 if (m.kind != MSG_USAGE)
                     l->outstanding--; /* accounted above: only wait for the threads */
         }
-    }
-    hf_reaper_finish(&l->reaper);
+    } while ((found > 0 || l->outstanding > 0) && hf_wall_seconds() < give_up);
+    l->left_behind = found > 0 || l->outstanding > 0 || unreached;
+    if (l->left_behind)
+        hf_reaper_hand_over(&l->reaper); /* it removes what is left once this process has gone */
+    else
+        hf_reaper_finish(&l->reaper);
 }
 
 static void destroy(struct live *l)
@@ -271,11 +287,16 @@ bool hf_live_run(const json_t *given, const struct hf_live_options *options, str
         serve(l);
     if (l->progress_drawn > 0)
         fprintf(stderr, "\r%100s\r", "");
+    wind_down(l);
+    const char *cleaned = l->left_behind ? "containers still being created when it ended are removed by its reaper "
+                                           "process (`hfsim live --cleanup` removes them too)"
+                                         : "its containers were removed";
     if (ok && l->interrupted)
         ok = hf_fail(err, (enum hf_exit)(HF_EXIT_SIGNAL + l->interrupted),
-                     "live run interrupted by %s: its containers were removed and no results directory was left",
-                     hf_interrupt_name(l->interrupted));
-    wind_down(l);
+                     "live run interrupted by %s: %s, and no results directory was left",
+                     hf_interrupt_name(l->interrupted), cleaned);
+    else if (l->left_behind)
+        fprintf(stderr, "hfsim: live run: %s\n", cleaned);
     if (ok && l->trace && hf_trace_failed(l->trace, err))
         ok = false;
     ok = ok && hf_engine_check(&l->engine, err) && hf_ledger_check(&l->stats.ledger, err);

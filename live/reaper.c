@@ -47,8 +47,16 @@ static void reap(int read_fd, const char *hosts, const char *run_id)
         return; /* the run ended normally and removed its containers itself */
     char *list = strdup(hosts);
     size_t removed = 0;
-    for (char *save = NULL, *h = list ? strtok_r(list, ",", &save) : NULL; h; h = strtok_r(NULL, ",", &save))
-        removed += remove_run(h, run_id);
+    /* Twice: a creation the engine was still answering when the run's process went lands after the
+     * first listing. */
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass)
+            sleep(2);
+        char *copy = list ? strdup(list) : NULL;
+        for (char *save = NULL, *h = copy ? strtok_r(copy, ",", &save) : NULL; h; h = strtok_r(NULL, ",", &save))
+            removed += remove_run(h, run_id);
+        free(copy);
+    }
     if (removed)
         fprintf(stderr, "hfsim: reaper: removed %zu container%s of run %s left by its ended process\n", removed,
                 removed == 1 ? "" : "s", run_id);
@@ -78,6 +86,14 @@ bool hf_reaper_start(struct hf_reaper *r, const char *hosts, const char *run_id,
     r->pid = pid;
     r->write_fd = fds[1];
     return true;
+}
+
+void hf_reaper_hand_over(struct hf_reaper *r)
+{
+    if (r->write_fd >= 0)
+        close(r->write_fd); /* end-of-file without the byte: the reaper cleans every engine */
+    r->write_fd = -1;
+    r->pid = -1; /* not waited for: it works on after this process has gone */
 }
 
 void hf_reaper_finish(struct hf_reaper *r)

@@ -24,5 +24,9 @@ struct hf_reaper {
 /* hosts: the run's engines, comma-separated (as --hosts). */
 bool hf_reaper_start(struct hf_reaper *r, const char *hosts, const char *run_id, struct hf_error *err);
 void hf_reaper_finish(struct hf_reaper *r);
+/* When the run could not remove everything itself (containers still being created): closes the
+ * pipe without the byte, so the reaper removes the run's containers on every engine, without waiting
+ * for it. */
+void hf_reaper_hand_over(struct hf_reaper *r);
 
 #endif

@@ -31,16 +31,19 @@ void hf_engine_fini(struct hf_engine *e)
 /* Records the first failure and stops the run: the run loop reports it (hf_engine_check). */
 static hf_event_handle engine_failed(struct hf_engine *e, const char *what, hf_time at)
 {
-    if (!e->failure[0])
+    if (!e->failure[0]) {
+        e->failure_code = HF_EXIT_RUN_FAILED;
         snprintf(e->failure, sizeof e->failure, "%s (event at %" PRId64 " ns, clock at %" PRId64 " ns)", what, at,
                  e->now);
+    }
     e->stop_requested = true;
     return HF_EVENT_NONE;
 }
 
-void hf_engine_fail(struct hf_engine *e, const char *fmt, ...)
+void hf_engine_fail(struct hf_engine *e, enum hf_exit code, const char *fmt, ...)
 {
     if (!e->failure[0]) {
+        e->failure_code = code;
         va_list ap;
         va_start(ap, fmt);
         vsnprintf(e->failure, sizeof e->failure, fmt, ap);
@@ -73,7 +76,7 @@ hf_event_handle hf_engine_after(struct hf_engine *e, hf_time delay, hf_event_fn 
 
 bool hf_engine_check(const struct hf_engine *e, struct hf_error *err)
 {
-    return !e->failure[0] || hf_fail(err, HF_EXIT_RUN_FAILED, "the simulation failed: %s", e->failure);
+    return !e->failure[0] || hf_fail(err, e->failure_code, "the simulation failed: %s", e->failure);
 }
 
 uint64_t hf_engine_events(const struct hf_engine *e) { return e->events_processed; }

@@ -53,7 +53,8 @@ struct hf_engine {
     uint64_t progress_next; /* events_processed at which the hook runs next: counted across run_until calls,
                              * so a loop of short calls (the drain steps event by event) still reaches it */
     hf_time run_end;
-    char failure[256]; /* the first failure (an event in the past, out of memory); "" while none */
+    char failure[256];         /* the first failure (an event in the past, out of memory); "" while none */
+    enum hf_exit failure_code; /* the exit code hf_engine_check reports for it */
 };
 
 bool hf_engine_init(struct hf_engine *e, uint64_t seed, const char *queue_kind, struct hf_error *err);
@@ -83,9 +84,12 @@ uint64_t hf_engine_run_until(struct hf_engine *e, hf_time end);
 
 /* False (HF_EXIT_RUN_FAILED, naming what and when) when an event could not be scheduled. */
 bool hf_engine_check(const struct hf_engine *e, struct hf_error *err);
-/* Fails the run from inside a model (a limit reached, memory exhausted): records the message (the
- * first failure wins) and stops the engine; the run loop reports it through hf_engine_check. */
-void hf_engine_fail(struct hf_engine *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Fails the run from inside a model (a limit reached, memory exhausted): records the message and
+ * the exit code (HF_EXIT_BAD_INPUT for a scenario beyond what the model represents,
+ * HF_EXIT_RUN_FAILED otherwise; the first failure wins) and stops the engine; the run loop reports
+ * it through hf_engine_check. */
+void hf_engine_fail(struct hf_engine *e, enum hf_exit code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* False once an event could not be scheduled (the engine then runs no further). */
 static inline bool hf_engine_ok(const struct hf_engine *e) { return e->failure[0] == '\0'; }

@@ -118,9 +118,47 @@ bool hf_out_dir_check_kind(const char *path, const char *flag, const char *kind,
     if (!found[0] || strcmp(found, kind) == 0 || legacy)
         return true;
     return hf_fail(err, HF_EXIT_USAGE,
-                   "%s %s: holds an hfsim %s (its %s marker says so), which this command would replace with a "
-                   "%s: name another directory, or remove this one first", flag, path, found, HF_OUT_MARKER,
-                   strcmp(kind, HF_OUT_KIND_RESULTS) == 0 ? "run's results" : kind);
+                   "%s %s: is an hfsim %s directory (its %s marker says so), which this command would replace "
+                   "with a %s directory: name another directory, or remove this one first", flag, path, found,
+                   HF_OUT_MARKER, kind);
+}
+
+bool hf_out_dir_check_outside(const char *path, const char *flag, struct hf_error *err)
+{
+    /* The nearest existing ancestor, canonical; then every directory above it up to the root. */
+    char dir[PATH_MAX], real[PATH_MAX];
+    snprintf(dir, sizeof dir, "%s", path);
+    for (;;) {
+        char *slash = strrchr(dir, '/');
+        if (!slash) {
+            snprintf(dir, sizeof dir, ".");
+            break;
+        }
+        if (slash == dir) {
+            dir[1] = '\0';
+            break;
+        }
+        *slash = '\0';
+        struct stat st;
+        if (stat(dir, &st) == 0)
+            break;
+    }
+    if (!realpath(dir, real))
+        return true; /* nothing above exists to be part of */
+    for (;;) {
+        if (hf_out_dir_is_marked(real)) {
+            char kind[64];
+            marker_kind(real, kind, sizeof kind);
+            return hf_fail(err, HF_EXIT_USAGE,
+                           "%s %s: is inside %s, an hfsim %s directory: writing there would change its results "
+                           "(a sweep would take a hand-made run for its own); name a directory outside it",
+                           flag, path, real, kind[0] ? kind : "output");
+        }
+        char *slash = strrchr(real, '/');
+        if (!slash || slash == real)
+            return true;
+        *slash = '\0';
+    }
 }
 
 bool hf_out_dir_mark(const char *dir, const char *kind, struct hf_error *err)

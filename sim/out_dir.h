@@ -38,6 +38,12 @@ bool hf_out_dir_check(const char *path, const char *flag, struct hf_error *err);
  * version that says only "results" passes for results, comparison and validation. */
 bool hf_out_dir_check_kind(const char *path, const char *flag, const char *kind, struct hf_error *err);
 
+/* For a command's own --out (not for the runs a sweep or comparison makes inside its directory):
+ * refused when a directory above it was made by hfsim (a sweep, a comparison, a run), since writing
+ * there would change that directory's results behind its back (a sweep would resume and report a
+ * hand-made run as its grid point). */
+bool hf_out_dir_check_outside(const char *path, const char *flag, struct hf_error *err);
+
 /* Writes the marker into an existing directory; `kind` says what made it ("run", "sweep", ...). */
 bool hf_out_dir_mark(const char *dir, const char *kind, struct hf_error *err);
 

@@ -178,10 +178,14 @@ json_t *hf_recorder_summary(const struct hf_recorder *rec, const json_t *scenari
     if (burst) {
         double start = hf_json_number_at(burst, "start_s");
         double end = start + hf_json_number_at(burst, "duration_s");
-        struct hf_stabilization stab;
-        hf_stabilization_compute(&rec->bins, start, end, hf_json_number_at(scenario, "outputs.stabilize_window_s"),
-                                 hf_json_number_at(scenario, "outputs.stabilize_steady_s"),
-                                 hf_json_number_at(scenario, "outputs.stabilize_tolerance"), &stab);
+        struct hf_stabilization stab = {0};
+        /* A burst that starts after the arrivals end never happened: it is not analysed (its figures
+         * would describe no burst), and the summary says why. */
+        bool happened = start < hf_json_number_at(scenario, "duration_s");
+        if (happened)
+            hf_stabilization_compute(&rec->bins, start, end, hf_json_number_at(scenario, "outputs.stabilize_window_s"),
+                                     hf_json_number_at(scenario, "outputs.stabilize_steady_s"),
+                                     hf_json_number_at(scenario, "outputs.stabilize_tolerance"), &stab);
         json_t *b = json_object();
         json_object_set_new(b, "start_s", json_real(start));
         json_object_set_new(b, "end_s", json_real(end));
@@ -190,7 +194,10 @@ json_t *hf_recorder_summary(const struct hf_recorder *rec, const json_t *scenari
         json_object_set_new(b, "peak_after_s", json_real(stab.peak_after_s));
         json_object_set_new(b, "time_to_stabilize_s",
                             stab.stabilized ? json_real(stab.time_to_stabilize_s) : json_null());
-        if (rec->bins_too_many)
+        if (!happened)
+            json_object_set_new(b, "not_analysed", json_string("the burst starts after the arrivals end "
+                                                               "(duration_s): it never happened"));
+        else if (rec->bins_too_many)
             json_object_set_new(b, "not_analysed", json_string("the burst and its window span more than "
                                                                "1e7 s of 1 s bins"));
         json_object_set_new(sum, "burst", b);

@@ -16,6 +16,7 @@ struct infinite {
     struct hf_platform platform;
     struct hf_model_stats stats;
     uint32_t functions, replicas;
+    hf_time extra;  /* infinite.extra_ms: added to every request's latency */
     bool closed; /* fail_all ran: nothing completes after the run's end */
     struct hf_policy_host host; /* the policy, its timers and callbacks (sim/policy_host.h) */
 };
@@ -49,7 +50,7 @@ static void arrive(void *model, const struct hf_invocation *inv)
     struct infinite *m = model;
     hf_ledger_arrive(&m->stats.ledger);
     m->stats.interval_arrived++;
-    hf_time latency = inv->work > 0 ? inv->work : 0;
+    hf_time latency = hf_time_add(inv->work > 0 ? inv->work : 0, m->extra);
     hf_engine_after(m->engine, latency, on_done, m, (uint64_t)latency); /* a failure fails the run */
 }
 
@@ -91,6 +92,7 @@ static void *create(struct hf_engine *engine, const json_t *scenario, struct hf_
     }
     m->engine = engine;
     m->functions = (uint32_t)hf_json_int_at(scenario, "workload.functions");
+    m->extra = hf_time_from_ms(hf_json_number_at(scenario, "infinite.extra_ms"));
     m->platform = (struct hf_platform){&ops, m};
     hf_policy_host_init(&m->host, engine, &m->platform);
     return m;

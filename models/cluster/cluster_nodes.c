@@ -126,27 +126,28 @@ static void on_ready(struct hf_engine *engine, void *ctx, uint64_t ci)
 static bool grow_containers(struct hf_cluster *c)
 {
     if (c->container_cap >= HF_CL_MAX_CONTAINERS) {
-        hf_engine_fail(c->engine, "cluster: more than %u containers at once (asked for by the policy, e.g. "
-                       "fixed.replicas or max_replicas times workload.functions): the model holds at most that many",
+        hf_engine_fail(c->engine, HF_EXIT_BAD_INPUT,
+                       "cluster: more than %u containers at once (asked for by the policy, e.g. fixed.replicas or "
+                       "max_replicas times workload.functions): the model holds at most that many",
                        HF_CL_MAX_CONTAINERS);
         return false;
     }
     uint32_t cap = c->container_cap ? 2 * c->container_cap : 64;
     struct container *grown = realloc(c->containers, cap * sizeof *grown);
     if (!grown) {
-        hf_engine_fail(c->engine, "cluster: out of memory for %u containers", cap);
+        hf_engine_fail(c->engine, HF_EXIT_RUN_FAILED, "cluster: out of memory for %u containers", cap);
         return false;
     }
     c->containers = grown;
     uint32_t *free_grown = realloc(c->free_containers, cap * sizeof *free_grown);
     if (!free_grown) {
-        hf_engine_fail(c->engine, "cluster: out of memory for %u containers", cap);
+        hf_engine_fail(c->engine, HF_EXIT_RUN_FAILED, "cluster: out of memory for %u containers", cap);
         return false;
     }
     c->free_containers = free_grown;
     uint32_t *unsched = malloc(cap * sizeof *unsched);
     if (!unsched) {
-        hf_engine_fail(c->engine, "cluster: out of memory for %u containers", cap);
+        hf_engine_fail(c->engine, HF_EXIT_RUN_FAILED, "cluster: out of memory for %u containers", cap);
         return false;
     }
     for (uint32_t i = 0; i < c->unscheduled_count; i++)
@@ -194,7 +195,7 @@ static bool start_container(struct hf_cluster *c, uint32_t fi)
         k->free_slots = malloc(2 * spec->concurrency * sizeof *k->free_slots);
         if (!k->slots || !k->free_slots || !hf_ps_init(&k->cpu, spec->cpu_limit, 2 * spec->concurrency)) {
             c->free_containers[c->free_container_count++] = ci;
-            hf_engine_fail(c->engine, "cluster: out of memory for a container's request slots");
+            hf_engine_fail(c->engine, HF_EXIT_RUN_FAILED, "cluster: out of memory for a container's request slots");
             return false;
         }
     }

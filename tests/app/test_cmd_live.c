@@ -93,7 +93,7 @@ Test(cmd_live, every_live_command_uses_docker_host_and_names_it, .timeout = 600)
     /* An address docker would not take either is a usage error naming where it came from. */
     cli_run_env("DOCKER_HOST=ssh://somewhere", HFSIM_BIN, base, "live image", &r);
     cr_assert_eq(r.code, 2, "%s", r.err);
-    cr_assert(strstr(r.err, "\"ssh://somewhere\" (from --hosts or DOCKER_HOST)"), "%s", r.err);
+    cr_assert(strstr(r.err, "\"ssh://somewhere\" (from --hosts, the scenario's live.hosts or DOCKER_HOST)"), "%s", r.err);
 }
 
 /* The engine under test under another name (a symbolic link to its socket), so output that names

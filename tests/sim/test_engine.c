@@ -183,8 +183,8 @@ Test(engine, the_progress_hook_counts_events_across_run_until_calls)
 static void fail_here(struct hf_engine *e, void *ctx, uint64_t arg)
 {
     (void)ctx;
-    hf_engine_fail(e, "model limit %llu reached", (unsigned long long)arg);
-    hf_engine_fail(e, "a second failure is not the first");
+    hf_engine_fail(e, HF_EXIT_BAD_INPUT, "model limit %llu reached", (unsigned long long)arg);
+    hf_engine_fail(e, HF_EXIT_RUN_FAILED, "a second failure is not the first");
 }
 
 /* A model fails the run from inside an event: the engine stops there, runs no further, and the run
@@ -201,7 +201,7 @@ Test(engine, a_model_failure_stops_the_engine_and_is_reported)
     cr_assert_eq(t.n, 0, "the engine went on after the failure");
     cr_assert_not(hf_engine_ok(&e));
     cr_assert_not(hf_engine_check(&e, &err));
-    cr_assert_eq(err.code, HF_EXIT_RUN_FAILED);
+    cr_assert_eq(err.code, HF_EXIT_BAD_INPUT, "the first failure's code");
     cr_assert(strstr(err.message, "model limit 42 reached"), "%s", err.message);
     hf_engine_fini(&e);
 }

@@ -219,7 +219,7 @@ Test(out_dir, a_directory_of_another_kind_is_not_replaced)
     cr_assert(hf_out_dir_check_kind(p, "--out", HF_OUT_KIND_TRACE, &err), "%s", err.message);
     cr_assert_not(hf_out_dir_check_kind(p, "--out", HF_OUT_KIND_RESULTS, &err));
     cr_assert_eq(err.code, HF_EXIT_USAGE);
-    cr_assert(strstr(err.message, "holds an hfsim generated trace"), "%s", err.message);
+    cr_assert(strstr(err.message, "is an hfsim generated trace directory"), "%s", err.message);
     struct hf_results r;
     cr_assert_not(hf_results_begin(&r, p, &err));
     snprintf(trace, sizeof trace, "%s/invocations_per_function_md.anon.d01.csv", p);
@@ -239,5 +239,26 @@ Test(out_dir, a_directory_of_another_kind_is_not_replaced)
     cr_assert_eq(res.code, 0, "%s", res.err);
     cli_run(HFSIM_BIN, base, "compare -q --policies fixed --out sw", &res);
     cr_assert_eq(res.code, 2, "%s", res.err);
-    cr_assert(strstr(res.err, "holds an hfsim sweep"), "%s", res.err);
+    cr_assert(strstr(res.err, "is an hfsim sweep directory"), "%s", res.err);
+}
+
+/* A command's own --out inside a directory hfsim made is refused: a hand-made run in a sweep's
+ * point would be taken by the sweep's resume for its own and reported as that grid point. */
+Test(out_dir, an_output_inside_another_hfsim_directory_is_refused)
+{
+    struct cli_result res;
+    cli_run(HFSIM_BIN, base, "sweep -q --no-plots --policies fixed --set fixed.replicas=4,5 --out sw", &res);
+    cr_assert_eq(res.code, 0, "%s", res.err);
+    const char *inside[] = {"run -q --out sw/runs/fixed/p000000 --set fixed.replicas=9",
+                            "run -q --out sw/runs/fixed/another", "compare -q --policies fixed --out sw/c",
+                            "trace gen --out sw/t", "sweep -q --no-plots --policies fixed --set fixed.replicas=1,2 --out sw/s"};
+    for (size_t i = 0; i < sizeof inside / sizeof inside[0]; i++) {
+        cli_run(HFSIM_BIN, base, inside[i], &res);
+        cr_assert_eq(res.code, 2, "%s: exit %d: %s", inside[i], res.code, res.err);
+        cr_assert(strstr(res.err, "an hfsim sweep directory: writing there would change its results"), "%s: %s",
+                  inside[i], res.err);
+        cr_assert_str_empty(res.out, "%s printed %s", inside[i], res.out);
+    }
+    cli_run(HFSIM_BIN, base, "sweep -q --no-plots --policies fixed --set fixed.replicas=4,5 --out sw", &res);
+    cr_assert_eq(res.code, 0, "the sweep itself still resumes: %s", res.err);
 }
