@@ -243,7 +243,7 @@ bool hf_run_scenario(const json_t *given, const struct hf_run_options *options,
         r->requests_file = hf_results_open(&r->results, "requests.csv", err);
         ok = r->requests_file != NULL;
         if (ok)
-            fputs("id,function,arrival_s,end_s,latency_ms,outcome\n", r->requests_file);
+            fputs(HF_REQUESTS_CSV_HEADER, r->requests_file);
     }
     ok = ok && (!r->trace || hf_trace_write_functions(r->trace, &r->results, err));
     ok = ok && setup(r, scenario, err);

@@ -226,6 +226,8 @@ static void on_done(struct live *l, const struct message *m, hf_time now)
     }
     l->functions[q->function].in_flight--;
     if (m->ok) {
+        q->ended = true;
+        hf_request_log(&l->stats, q->id, q->function, q->arrival, now, "completed");
         hf_ledger_complete(&l->stats.ledger);
         l->functions[q->function].completed++;
         l->stats.interval_completed++;

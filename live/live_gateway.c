@@ -7,9 +7,13 @@
 
 void hf_lv_fail_request(struct live *l, uint64_t r, enum hf_fail_reason reason)
 {
-    (void)r;
+    struct lrequest *q = &l->requests[r];
+    if (q->ended)
+        return;
+    q->ended = true;
     hf_ledger_fail(&l->stats.ledger, reason);
     l->stats.interval_failed++;
+    hf_request_log(&l->stats, q->id, q->function, q->arrival, hf_lv_now(l), hf_fail_reason_name(reason));
 }
 
 static void dispatch(struct live *l, uint64_t r, int c)

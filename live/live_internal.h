@@ -85,6 +85,7 @@ struct lrequest {
     uint32_t generation; /* the container's when dispatched: it may have been replaced since */
     uint64_t target;     /* the container a bounced request is on its way to */
     bool shared;         /* served by the container's second worker */
+    bool ended;          /* completed or failed (and logged): the wind-down fails the others */
 };
 
 struct lfunction {
@@ -129,6 +130,7 @@ struct live {
     hf_timer scrape_timer;
     struct hf_results results;
     FILE *series_file;
+    FILE *requests_file; /* requests.csv when outputs.requests_csv, else NULL */
     struct hf_recorder recorder;
     bool recorder_ready, stats_ready;
     bool sampling, results_open;

@@ -126,6 +126,12 @@ static bool prepare(struct live *l, const json_t *scenario, const struct hf_live
     if (!ok || !(l->series_file = hf_results_open(&l->results, "timeseries.csv", err)) ||
         !(l->recorder_ready = hf_recorder_init(&l->recorder, scenario, l->series_file, err)))
         return false;
+    if (hf_json_bool_at(scenario, "outputs.requests_csv")) {
+        if (!(l->requests_file = hf_results_open(&l->results, "requests.csv", err)))
+            return false;
+        fputs(HF_REQUESTS_CSV_HEADER, l->requests_file);
+        l->stats.requests_log = l->requests_file;
+    }
     l->start_wall = hf_wall_seconds();
     gsl_rng *phase = hf_engine_rng(&l->engine, "metrics-phase");
     if (!phase)
@@ -209,10 +215,11 @@ static void serve(struct live *l)
  * finish (their connections break) before the process moves on; then the reaper. */
 static void wind_down(struct live *l)
 {
+    /* Whatever has not ended (queued, in transit, in flight) fails with run_end, each logged. */
+    for (uint64_t r = 0; r < l->request_count; r++)
+        hf_lv_fail_request(l, r, HF_FAIL_RUN_END);
     for (uint32_t f = 0; l->functions && f < l->function_count; f++)
-        for (; l->functions[f].queue.count; l->functions[f].queue.count--)
-            hf_ledger_fail(&l->stats.ledger, HF_FAIL_RUN_END);
-    l->stats.ledger.failed[HF_FAIL_RUN_END] += hf_ledger_in_flight(&l->stats.ledger);
+        l->functions[f].queue.count = 0;
     /* Helper threads may still be creating containers: remove what the engines list, let the threads
      * finish (a removed container fails their waits at once), and list again, until the engines
      * show none of this run's and no thread is left; a creation in flight lands after a listing. */
@@ -300,6 +307,10 @@ bool hf_live_run(const json_t *given, const struct hf_live_options *options, str
     if (ok && l->trace && hf_trace_failed(l->trace, err))
         ok = false;
     ok = ok && hf_engine_check(&l->engine, err) && hf_ledger_check(&l->stats.ledger, err);
+    if (l->requests_file) {
+        ok = hf_results_close(&l->results, l->requests_file, "requests.csv", ok ? err : NULL) && ok;
+        l->requests_file = NULL;
+    }
     if (l->series_file) {
         bool closed = hf_results_close(&l->results, l->series_file, "timeseries.csv", ok ? err : NULL);
         ok = ok && closed;

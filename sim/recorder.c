@@ -1,5 +1,6 @@
 #include "sim/recorder.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -101,6 +102,14 @@ void hf_recorder_sample(struct hf_recorder *rec, hf_time now, struct hf_model_st
         rec->write_failed = true;
     hf_histogram_reset(&st->interval_latency);
     st->interval_arrived = st->interval_completed = st->interval_failed = 0;
+}
+
+void hf_request_log(const struct hf_model_stats *st, uint64_t id, uint32_t function, hf_time arrival, hf_time end,
+                    const char *outcome)
+{
+    if (st->requests_log)
+        fprintf(st->requests_log, "%" PRIu64 ",%" PRIu32 ",%.9f,%.9f,%.6f,%s\n", id, function, hf_time_to_s(arrival),
+                hf_time_to_s(end), hf_time_to_ms(end - arrival), outcome);
 }
 
 /* At the end of bin k - 1 (time k * width): keeps it when the analysis reads it, else only resets

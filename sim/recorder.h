@@ -59,6 +59,13 @@ void hf_recorder_fini(struct hf_recorder *rec);
 
 /* One timeseries.csv row stamped `now` from the stats' gauges and interval counters. */
 void hf_recorder_sample(struct hf_recorder *rec, hf_time now, struct hf_model_stats *stats);
+/* requests.csv (outputs.requests_csv): the header, written by whoever opens the file, then one line
+ * per request as it ends, written by the backend through stats->requests_log (NULL: not asked for),
+ * so every backend writes the same columns. */
+#define HF_REQUESTS_CSV_HEADER "id,function,arrival_s,end_s,latency_ms,outcome\n"
+void hf_request_log(const struct hf_model_stats *stats, uint64_t id, uint32_t function, hf_time arrival, hf_time end,
+                    const char *outcome);
+
 /* Schedules the stabilization bins on `engine`, every HF_RECORDER_BIN_S from stabilize_window_s
  * before the first burst to its end (and not after `stop`), each reading and resetting `stats`' bin
  * counters. Without a burst nothing is scheduled. Returns false when the engine refused the event. */

@@ -1,5 +1,6 @@
 /* The request path: gateway queue with its timeout, routing, arrivals, keep-alive, and how requests end. */
 #include "models/cluster/cluster_internal.h"
+#include "sim/recorder.h"
 
 static void on_timeout(struct hf_engine *engine, void *ctx, uint64_t fi);
 
@@ -35,10 +36,7 @@ void hf_cluster_account(struct hf_cluster *c)
 static void log_request(struct hf_cluster *c, uint64_t id, uint32_t function, hf_time arrival,
                         hf_time end, const char *outcome)
 {
-    if (!c->stats.requests_log)
-        return;
-    fprintf(c->stats.requests_log, "%" PRIu64 ",%" PRIu32 ",%.9f,%.9f,%.6f,%s\n", id, function,
-            hf_time_to_s(arrival), hf_time_to_s(end), hf_time_to_ms(end - arrival), outcome);
+    hf_request_log(&c->stats, id, function, arrival, end, outcome);
 }
 
 void hf_cl_fail_request(struct hf_cluster *c, uint64_t id, uint32_t function, hf_time arrival,

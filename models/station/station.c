@@ -4,16 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/recorder.h"
+
 /* Marks a server slot with no request in service (work is never negative otherwise). */
 #define IDLE_SERVER ((hf_time)-1)
 
 static void log_request(struct hf_station *s, uint64_t id, hf_time arrival, const char *outcome)
 {
-    if (!s->stats.requests_log)
-        return;
-    hf_time now = hf_engine_now(s->engine);
-    fprintf(s->stats.requests_log, "%" PRIu64 ",0,%.9f,%.9f,%.6f,%s\n", id, hf_time_to_s(arrival),
-            hf_time_to_s(now), hf_time_to_ms(now - arrival), outcome);
+    hf_request_log(&s->stats, id, 0, arrival, hf_engine_now(s->engine), outcome);
 }
 
 static void fail_request(struct hf_station *s, uint64_t id, hf_time arrival, enum hf_fail_reason r)

@@ -209,9 +209,24 @@ Test(live_run, a_run_ending_while_containers_start_leaves_none, .timeout = 600)
     json_t *s = scenario("fixed", 10, 1, 1);
     json_object_set_new(json_object_get(s, "fixed"), "replicas", json_integer(40));
     json_object_set_new(s, "drain_s", json_real(0));
+    json_object_set_new(json_object_get(s, "outputs"), "requests_csv", json_true());
     struct live_result r;
     run_live(&r, "livewind", s, NULL);
     cr_assert_eq(leftovers(), 0, "containers of the ended run are still on the engine");
+    /* requests.csv as hfsim run writes it: one line per request that arrived, each ended. */
+    char path[400], line[256];
+    snprintf(path, sizeof path, "%s/requests.csv", r.out);
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f, "no requests.csv");
+    cr_assert_not_null(fgets(line, sizeof line, f));
+    cr_assert_str_eq(line, "id,function,arrival_s,end_s,latency_ms,outcome\n");
+    double lines = 0;
+    while (fgets(line, sizeof line, f)) {
+        lines++;
+        cr_assert(strstr(line, ",completed\n") || strstr(line, ",run_end\n") || strstr(line, ",timeout\n"), "%s", line);
+    }
+    fclose(f);
+    cr_assert_eq(lines, summary_at(&r, "requests.arrived"), "requests.csv has %.0f lines", lines);
     finish_run(&r);
 }
 
