@@ -162,7 +162,7 @@ void hf_lv_arrive(void *model, const struct hf_invocation *inv)
     fn->arrived++;
     int c = -1;
     if (fn->queue.count == 0 && hf_policy_host_routes(&l->host)) {
-        struct hf_request_view view = {inv->id, f, inv->memory_mb, inv->arrival, false};
+        struct hf_request_view view = {inv->id, f, inv->memory_mb, inv->arrival, false, false};
         struct hf_route route = hf_policy_host_route(&l->host, &view);
         l->stats.bounces += route.bounces;
         if (route.container == HF_ROUTE_DEFAULT) {
@@ -177,6 +177,9 @@ void hf_lv_arrive(void *model, const struct hf_invocation *inv)
         }
     } else if (fn->queue.count == 0) {
         c = room(l, f);
+    } else if (hf_policy_host_routes(&l->host)) { /* every arrival reaches the policy, queue or no queue */
+        struct hf_request_view view = {inv->id, f, inv->memory_mb, inv->arrival, false, true};
+        (void)hf_policy_host_route(&l->host, &view);
     }
     if (c >= 0)
         dispatch(l, r, c);

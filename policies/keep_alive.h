@@ -17,8 +17,8 @@ struct hf_keep_alive_common {
 uint32_t hf_keep_alive_need(struct hf_keep_alive_common *common, struct hf_platform *platform,
                             uint32_t function, uint32_t extra);
 
-/* Starts containers when the function needs more than it has (called every tick: arrivals that
- * join a non-empty queue do not reach on_request). */
+/* Starts containers when the function needs more than it has (called every tick, for needs that
+ * grow without an arrival, e.g. a container lost). */
 void hf_keep_alive_scale_up(struct hf_keep_alive_common *common, struct hf_platform *platform, uint32_t function);
 
 /* The on_request hook of both policies (state starts with struct hf_keep_alive_common): start a

@@ -9,7 +9,8 @@
  * each second into a sliding-window maximum (a monotonic deque of (time, need)); once a function is
  * idle nothing changes until its largest recent need expires, so a timer per function fires then
  * (timer argument 1 + function; argument 0 is the one-second tick). A function turns busy through
- * on_request: the first arrival at an idle function always reaches it (the queue is empty). */
+ * on_request: every arrival reaches it at its instant, also one that joins a non-empty queue
+ * (request->joins_queue). */
 #include <stdlib.h>
 
 #include "policies/keep_alive.h"

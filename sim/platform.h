@@ -73,6 +73,10 @@ struct hf_request_view {
     uint32_t memory_mb;
     hf_time arrival;
     bool from_queue; /* it waited in the gateway queue and room has appeared */
+    /* The function's queue is not empty: the request waits behind it whatever the route says
+     * (first come, first served), and the backend ignores the route. The call lets the policy react
+     * to the arrival at once (keepalive starts a container at this instant, as a platform does). */
+    bool joins_queue;
 };
 
 /* A routing decision (policy on_request). */

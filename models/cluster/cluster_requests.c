@@ -262,7 +262,7 @@ void hf_cl_transits_fini(struct hf_cluster *c)
 bool hf_cl_route_by_policy(struct hf_cluster *c, uint32_t fi, const struct queued *q, bool from_queue,
                            uint32_t preferred)
 {
-    struct hf_request_view view = {q->id, fi, (uint32_t)q->memory_mib, q->arrival, from_queue};
+    struct hf_request_view view = {q->id, fi, (uint32_t)q->memory_mib, q->arrival, from_queue, false};
     struct hf_route r = hf_policy_host_route(&c->host, &view);
     struct function *f = &c->functions[fi];
     uint32_t ci = 0;
@@ -331,6 +331,10 @@ void hf_cluster_arrive(void *model, const struct hf_invocation *inv)
     if (hf_policy_host_routes(&c->host)) {
         if (f->queue.count == 0 && hf_cl_route_by_policy(c, fi, &q, false, UINT32_MAX))
             return;
+        if (f->queue.count > 0) { /* every arrival reaches the policy, queue or no queue */
+            struct hf_request_view view = {q.id, fi, (uint32_t)q.memory_mib, q.arrival, false, true};
+            (void)hf_policy_host_route(&c->host, &view);
+        }
         if (!enqueue(f, &q, c->config.queue_capacity)) {
             hf_cl_fail_request(c, q.id, fi, q.arrival, HF_FAIL_QUEUE_FULL);
             return;

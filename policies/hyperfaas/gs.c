@@ -105,6 +105,10 @@ struct hf_route hf_gs_route(struct hf_hyperfaas *h, struct hf_platform *platform
 {
     struct hf_gs_function *g = &h->gs[request->function];
     struct hf_container_view live;
+    /* Behind a non-empty buffer: the request joins it, and the scaler sees the buffer on its tick;
+     * booking a container here for a route the backend will not take would skew the GS's view. */
+    if (request->joins_queue)
+        return (struct hf_route){HF_ROUTE_QUEUE, 0, 0};
     /* A container pulling from the buffer has told us it has room: check live state, no bounce. */
     if (request->from_queue) {
         for (uint32_t i = 0; i < g->count; i++)
