@@ -84,6 +84,7 @@ struct hf_cluster_config {
     uint32_t vm_count;
     struct hf_vm_autoscaling autoscaling;
     enum hf_placement placement;
+    bool ignore_cpu_contention; /* cluster.cpu_model "none": each request at 1 core whatever the load */
     double registry_mib_per_s; /* bandwidth of image pulls into one VM, shared by its pulls */
     uint32_t function_count;
     struct hf_function_spec function; /* every function alike (per-function specs come with traces) */

@@ -10,6 +10,7 @@
 #define POSITIVE (HF_F_MIN | HF_F_MIN_EXCL)
 
 static const char *const placements[] = {"first-fit", "best-fit", "spread", NULL};
+static const char *const cpu_models[] = {"processor-sharing", "none", NULL};
 static const char *const routings[] = {"round-robin", "least-loaded", "warm-first", NULL};
 
 static const struct hf_field sample_item[] = {
@@ -33,6 +34,11 @@ static const struct hf_field cluster_fields[] = {
     INT("vms", "count", "4", HF_F_MIN | HF_F_MAX, 1, 1e5, "VMs in the cluster."),
     {"placement", HF_T_ENUM, "", "How a new container picks a VM (by CPU request).", "\"first-fit\"",
      0, 0, 0, placements, NULL},
+    {"cpu_model", HF_T_ENUM, "",
+     "How a container's requests share its CPU: processor-sharing (n requests each get min(1, cpu_limit/n) "
+     "cores, so load slows them) or none (each runs its duration whatever the load, as simulators that "
+     "ignore contention do: for like-for-like comparisons; CPU resizes then change nothing).",
+     "\"processor-sharing\"", 0, 0, 0, cpu_models, NULL},
     NUM("registry_mib_per_s", "MiB/s", "100", POSITIVE, 0, 0,
         "Image pull bandwidth into one VM, shared by its concurrent pulls."),
     {"autoscaling", HF_T_OBJECT, "", "VM autoscaling (cluster-autoscaler-like); cluster.vms is the minimum.",

@@ -204,6 +204,7 @@ static bool start_container(struct hf_cluster *c, uint32_t fi)
     k->shared_in_flight = 0;
     k->function = fi;
     k->cpu.cores = spec->cpu_limit;
+    k->cpu.contention = !c->config.ignore_cpu_contention;
     k->cpu.updated = hf_cl_now(c);
     k->cpu.vtime = 0;
     k->cpu.busy_core_ns = 0;

@@ -11,13 +11,15 @@ static double per_request_rate(const struct hf_ps_server *s)
 {
     if (s->count == 0)
         return 0.0;
+    if (!s->contention)
+        return 1.0;
     double share = s->cores / (double)s->count;
     return share < 1.0 ? share : 1.0;
 }
 
 bool hf_ps_init(struct hf_ps_server *s, double cores, uint32_t capacity)
 {
-    *s = (struct hf_ps_server){.cores = cores, .capacity = capacity};
+    *s = (struct hf_ps_server){.cores = cores, .contention = true, .capacity = capacity};
     s->heap = malloc((capacity ? capacity : 1) * sizeof *s->heap);
     return s->heap != NULL;
 }

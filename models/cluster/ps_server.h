@@ -6,6 +6,8 @@
  * w (core-ns) finishes when V reaches V0 + w. Requests sit in a min-heap by that finish tag, so a rate
  * change costs O(1) and re-schedules one event (the earliest finish), not one per request.
  * V restarts at 0 whenever the server empties, which keeps it small and its doubles exact enough.
+ * Without contention (cluster.cpu_model "none") r = 1 whatever n and `cores`: each request takes its
+ * work as its duration, and the CPU counter may exceed the limit (it counts what requests used).
  *
  * Units: time and work in ns / core-ns (double for the virtual clock), cores as a double.
  * Ownership: the server owns its heap, sized for `capacity` concurrent requests.
@@ -25,6 +27,7 @@ struct hf_ps_entry {
 
 struct hf_ps_server {
     double cores;
+    bool contention;   /* false: every request progresses at 1 core-ns per ns whatever n and cores */
     double vtime;      /* virtual clock, core-ns of per-request service since the server last emptied */
     hf_time updated;   /* real time vtime refers to */
     double busy_core_ns; /* CPU consumed since creation (what a metrics counter reads) */

@@ -73,3 +73,39 @@ Test(cluster_requests, a_keepalive_container_starts_at_the_arrival_queue_or_no_q
         cr_assert(ms[i] >= 2499.9 && ms[i] <= 2500.1, "request %d: %.3f ms, not its own 500 ms cold start + 2 s",
                   i, ms[i]);
 }
+
+/* cluster.cpu_model "none" end to end: four simultaneous 1 s requests in one container of 1 core
+ * each take 1 s after the cold start; with processor sharing they share the core and take 4 s. */
+Test(cluster_requests, the_cpu_model_switch_turns_contention_off)
+{
+    char trace[128];
+    snprintf(trace, sizeof trace, "%s/four.csv", base);
+    FILE *f = fopen(trace, "w");
+    fputs("time_s,function,duration_ms\n10,f,1000\n10,f,1000\n10,f,1000\n10,f,1000\n", f);
+    fclose(f);
+    const char *models[] = {"\"none\"", "\"processor-sharing\""};
+    const double expected_ms[] = {1500, 4500};
+    for (int m = 0; m < 2; m++) {
+        char trace_set[200], model_set[64], out[128];
+        snprintf(trace_set, sizeof trace_set, "trace={\"format\": \"csv\", \"path\": \"%s\"}", trace);
+        snprintf(model_set, sizeof model_set, "cluster.cpu_model=%s", models[m]);
+        snprintf(out, sizeof out, "%s/run%d", base, m);
+        const char *sets[] = {"model=\"cluster\"", "policy=\"keepalive\"", trace_set, model_set,
+                              "function.concurrency=8", "function.cpu_limit=1", "function.memory_mib=2048",
+                              "function.image_mib=0", "gateway.ingress_ms=0", "outputs.requests_csv=true",
+                              "function.cold_start={\"sandbox\": {\"dist\": \"constant\", \"mean_ms\": 500}, "
+                              "\"runtime\": {\"dist\": \"constant\", \"mean_ms\": 0}, "
+                              "\"function_init\": {\"dist\": \"constant\", \"mean_ms\": 0}}"};
+        struct hf_error err = {0};
+        json_t *s = hf_scenario_load(NULL, sets, sizeof sets / sizeof sets[0], &err);
+        cr_assert_not_null(s, "%s", err.message);
+        struct hf_run_options o = {.out_dir = out};
+        struct hf_run_report report;
+        cr_assert(hf_run_scenario(s, &o, &report, &err), "%s", err.message);
+        json_decref(s);
+        double ms[8];
+        cr_assert_eq(latencies(out, ms, 8), 4);
+        for (int i = 0; i < 4; i++)
+            cr_assert_float_eq(ms[i], expected_ms[m], 0.1, "cpu_model %s, request %d: %.3f ms", models[m], i, ms[i]);
+    }
+}

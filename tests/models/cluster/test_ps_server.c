@@ -61,3 +61,19 @@ Test(ps_server, capacity_change_reschedules)
                   hf_ps_add(&s, 150 * MS, 1.0, 3), "capacity 2 refuses a third request");
     hf_ps_fini(&s);
 }
+
+/* cluster.cpu_model "none": each request runs its own work as its duration, whatever the load. */
+Test(ps_server, without_contention_every_request_takes_its_own_work)
+{
+    struct hf_ps_server s;
+    cr_assert(hf_ps_init(&s, 1.0, 8));
+    s.contention = false;
+    /* Four requests of 100, 200, 300, 400 ms at 0 on one core: they end at their own work, where
+     * processor sharing would end the first at 400 ms. */
+    for (uint32_t i = 1; i <= 4; i++)
+        hf_ps_add(&s, 0, 100.0 * MS * i, i);
+    for (uint32_t i = 1; i <= 4; i++)
+        expect_done(&s, 100 * MS * (hf_time)i, i);
+    cr_assert_float_eq(s.busy_core_ns, 1000.0 * MS, 1.0, "CPU used counts every request's work");
+    hf_ps_fini(&s);
+}
