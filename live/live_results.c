@@ -59,6 +59,13 @@ void hf_lv_on_sample(struct hf_engine *e, void *ctx, uint64_t arg)
             cores += l->containers[c].cpu_limit;
             memory_mib += (double)l->memory_bytes / 1048576.0;
         }
+    /* Live gauges are known at samples only: their time averages are sample averages, of the
+     * counts as they were over the interval that ends here. */
+    hf_gauges_advance(&st->gauges, hf_engine_now(e), st->replicas, st->ready, st->busy_containers, st->busy);
+    uint32_t busy_containers = 0;
+    for (int c = 0; c < MAX_CONTAINERS; c++)
+        busy_containers += l->containers[c].state != C_FREE && l->containers[c].in_flight > 0;
+    st->busy_containers = busy_containers;
     st->allocated_core_ns += cores * interval_ns;
     st->memory_gb_s += memory_mib / 1024.0 * (interval_ns / 1e9);
     st->replicas = (uint32_t)replicas;

@@ -8,6 +8,26 @@
 
 #include "sim/histogram.h"
 #include "sim/ledger.h"
+#include "sim/time.h"
+
+/* Time integrals of the count gauges (count x seconds up to `at`), for time averages in
+ * summary.json: a snapshot every interval says nothing of what happened between samples. A backend
+ * calls hf_gauges_advance with the counts as they were, just before it changes one. */
+struct hf_gauge_integrals {
+    double containers_s, ready_s, busy_containers_s, requests_s;
+    hf_time at;
+};
+
+static inline void hf_gauges_advance(struct hf_gauge_integrals *g, hf_time now, uint32_t containers, uint32_t ready,
+                                     uint32_t busy_containers, uint32_t requests)
+{
+    double dt = hf_time_to_s(now - g->at);
+    g->containers_s += containers * dt;
+    g->ready_s += ready * dt;
+    g->busy_containers_s += busy_containers * dt;
+    g->requests_s += requests * dt;
+    g->at = now;
+}
 
 struct hf_model_stats {
     struct hf_ledger ledger;
@@ -23,6 +43,8 @@ struct hf_model_stats {
     uint64_t specializations; /* second workers specialized for a function */
     uint64_t bounces;         /* requests an in-container scheduler sent back to the global one */
     uint32_t queued, busy, replicas, ready; /* gauges: waiting requests, requests in service, containers */
+    uint32_t busy_containers; /* gauge: containers serving at least one request */
+    struct hf_gauge_integrals gauges; /* of replicas, ready, busy_containers and busy over time */
     double allocated_cores_now; /* gauge: CPU limits of placed containers (cluster), servers (station) */
     double busy_core_ns;      /* CPU used by requests */
     double allocated_core_ns; /* integral of allocated cores (container limits or servers) over time */

@@ -158,6 +158,25 @@ static json_t *latency_json(const struct hf_histogram *h)
     return o;
 }
 
+/* Time averages of the count gauges over the run (their integrals plus the piece since the last
+ * change, read without storing it): containers, ready, busy (serving at least one request), idle
+ * (ready, serving none) and requests in service. By Little's law the last is the arrival rate of
+ * completed requests times their mean service time. */
+static json_t *time_averages(const struct hf_model_stats *s, hf_time run_end)
+{
+    struct hf_gauge_integrals g = s->gauges;
+    hf_gauges_advance(&g, run_end, s->replicas, s->ready, s->busy_containers, s->busy);
+    double t = hf_time_to_s(run_end);
+    double div = t > 0 ? t : 1;
+    json_t *o = json_object();
+    json_object_set_new(o, "containers", json_real(g.containers_s / div));
+    json_object_set_new(o, "ready", json_real(g.ready_s / div));
+    json_object_set_new(o, "busy", json_real(g.busy_containers_s / div));
+    json_object_set_new(o, "idle", json_real((g.ready_s - g.busy_containers_s) / div));
+    json_object_set_new(o, "requests_in_service", json_real(g.requests_s / div));
+    return o;
+}
+
 json_t *hf_recorder_summary(const struct hf_recorder *rec, const json_t *scenario, const struct hf_model_stats *s,
                             const char *model, hf_time run_end, json_t *trace_report, double vm_price_per_hour)
 {
@@ -223,6 +242,7 @@ json_t *hf_recorder_summary(const struct hf_recorder *rec, const json_t *scenari
     json_object_set_new(sum, "specializations", json_integer((json_int_t)s->specializations));
     json_object_set_new(sum, "bounces", json_integer((json_int_t)s->bounces));
     json_object_set_new(sum, "queued_on_arrival", json_integer((json_int_t)s->waited));
+    json_object_set_new(sum, "time_averaged", time_averages(s, run_end));
     if (vm_price_per_hour >= 0) {
         json_object_set_new(sum, "vm_seconds", json_real(s->vm_seconds));
         json_object_set_new(sum, "vm_cost_usd", json_real(s->vm_seconds * vm_price_per_hour / 3600.0));

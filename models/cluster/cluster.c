@@ -93,7 +93,9 @@ void hf_cluster_fail_all(struct hf_cluster *c, enum hf_fail_reason reason)
                 k->free_slots[k->free_slot_count++] = s;
             }
         free(free_mark);
+        hf_cl_gauges(c);
         c->stats.busy -= k->in_flight;
+        c->stats.busy_containers -= k->in_flight > 0;
         c->functions[k->function].in_flight -= k->in_flight;
         if (k->state == C_READY)
             c->functions[k->function].ready_own_in_flight -= k->in_flight - k->shared_in_flight;

@@ -101,6 +101,8 @@ void hf_cl_dispatch(struct hf_cluster *c, uint32_t ci, const struct queued *q, u
     uint32_t slot = k->free_slots[--k->free_slot_count];
     k->slots[slot] = (struct slot){q->id, q->arrival, q->memory_mib, function};
     k->memory_used_mib += q->memory_mib;
+    hf_cl_gauges(c);
+    c->stats.busy_containers += k->in_flight == 0;
     k->in_flight++;
     c->functions[k->function].in_flight++;
     if (function == k->function && k->state == C_READY)
@@ -158,7 +160,9 @@ static void on_finish(struct hf_engine *engine, void *ctx, uint64_t ci)
         hf_cl_complete_request(c, &k->slots[slot], k->slots[slot].function);
         k->memory_used_mib -= k->slots[slot].memory_mib;
         k->free_slots[k->free_slot_count++] = slot;
+        hf_cl_gauges(c);
         k->in_flight--;
+        c->stats.busy_containers -= k->in_flight == 0;
         c->functions[k->function].in_flight--;
         if (k->slots[slot].function == k->function && k->state == C_READY)
             c->functions[k->function].ready_own_in_flight--;

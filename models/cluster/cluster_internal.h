@@ -154,6 +154,13 @@ struct hf_cluster {
 };
 
 static inline hf_time hf_cl_now(const struct hf_cluster *c) { return hf_engine_now(c->engine); }
+/* Integrates the count gauges up to now: call just before changing replicas, ready, busy or
+ * busy_containers (summary.json's time averages). */
+static inline void hf_cl_gauges(struct hf_cluster *c)
+{
+    hf_gauges_advance(&c->stats.gauges, hf_cl_now(c), c->stats.replicas, c->stats.ready, c->stats.busy_containers,
+                      c->stats.busy);
+}
 
 extern const struct hf_platform_ops hf_cl_platform_ops;
 

@@ -112,6 +112,7 @@ static void on_ready(struct hf_engine *engine, void *ctx, uint64_t ci)
     k->state = C_READY;
     k->ready_change = hf_engine_now(engine);
     c->functions[k->function].ready++;
+    hf_cl_gauges(c);
     c->stats.ready++;
     hf_policy_host_container_ready(&c->host, hf_cl_container_id(c, (uint32_t)ci),
                                       k->function);
@@ -222,6 +223,7 @@ static bool start_container(struct hf_cluster *c, uint32_t fi)
         return false;
     }
     f->active++;
+    hf_cl_gauges(c);
     c->stats.replicas++;
     int64_t vi = pick_vm(c);
     if (vi >= 0)
@@ -308,6 +310,7 @@ static void stop_one(struct hf_cluster *c, uint32_t fi)
         for (uint32_t i = f->count; i-- > 0;)
             if (c->containers[f->containers[i]].state == order[o]) {
                 f->active--;
+                hf_cl_gauges(c);
                 c->stats.replicas--;
                 hf_cl_release(c, f->containers[i]);
                 return;
@@ -329,6 +332,7 @@ static void stop_one(struct hf_cluster *c, uint32_t fi)
     f->active--;
     f->ready--;
     f->ready_own_in_flight -= k->in_flight - k->shared_in_flight;
+    hf_cl_gauges(c);
     c->stats.replicas--;
     c->stats.ready--;
     if (k->in_flight == 0) {

@@ -9,6 +9,13 @@
 /* Marks a server slot with no request in service (work is never negative otherwise). */
 #define IDLE_SERVER ((hf_time)-1)
 
+/* Integrates the count gauges up to now, before busy or replicas change (summary.json's time
+ * averages): servers in use are the station's containers, all ready, each serving one request. */
+static void advance_gauges(struct hf_station *s)
+{
+    hf_gauges_advance(&s->stats.gauges, hf_engine_now(s->engine), s->replicas, s->replicas, s->busy, s->busy);
+}
+
 static void log_request(struct hf_station *s, uint64_t id, hf_time arrival, const char *outcome)
 {
     hf_request_log(&s->stats, id, 0, arrival, hf_engine_now(s->engine), outcome);
@@ -28,6 +35,7 @@ static void start_service(struct hf_station *s, const struct hf_station_request 
 {
     uint32_t server = s->idle_servers[--s->idle_count];
     s->in_service[server] = *req;
+    advance_gauges(s);
     s->busy++;
     hf_engine_after(s->engine, req->work, on_departure, s, server);
 }
@@ -107,6 +115,7 @@ static void on_departure(struct hf_engine *engine, void *ctx, uint64_t server)
     log_request(s, req->id, req->arrival, "completed");
     s->in_service[server].work = IDLE_SERVER;
     s->idle_servers[s->idle_count++] = (uint32_t)server;
+    advance_gauges(s);
     s->busy--;
     serve_waiting(s);
 }
@@ -139,6 +148,7 @@ void hf_station_account(struct hf_station *s)
     s->stats.allocated_core_ns = s->integrated_core_ns + (double)s->replicas * (double)(now - s->replicas_since);
     s->stats.queued = (uint32_t)s->queue.count;
     s->stats.busy = s->busy;
+    s->stats.busy_containers = s->busy;
     s->stats.replicas = s->stats.ready = s->replicas;
     s->stats.allocated_cores_now = s->replicas;
 }
@@ -169,6 +179,7 @@ static uint32_t p_set_replicas(void *backend, uint32_t function, uint32_t n)
     if (function != 0)
         return 0;
     integrate_replicas(s);
+    advance_gauges(s);
     s->replicas = n < s->config.servers ? n : s->config.servers;
     serve_waiting(s);
     return s->replicas;
@@ -245,6 +256,7 @@ void hf_station_fail_all(struct hf_station *s, enum hf_fail_reason reason)
             fail_request(s, req->id, req->arrival, reason);
         req->work = IDLE_SERVER;
     }
+    advance_gauges(s);
     s->busy = 0;
 }
 

@@ -1,0 +1,68 @@
+/* Checks against queueing theory on whole runs (R2.3): Little's law. With Poisson arrivals at rate
+ * lambda, exponential service of mean E[S], enough containers that nobody waits and no CPU
+ * contention, the time-averaged number of requests in service (summary.json time_averaged) is
+ * lambda x E[S], and with one request per container so is the number of busy containers. 400,000
+ * requests: the statistical error is about 0.3 %, the bound 1 %. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "app/run.h"
+#include "app/scenario.h"
+#include "sim/results.h"
+#include "sim/schema.h"
+
+static char base[64];
+static void setup(void)
+{
+    strcpy(base, "/tmp/hfsim-test-theory-XXXXXX");
+    cr_assert_not_null(mkdtemp(base));
+}
+static void teardown(void) { hf_remove_tree(base); }
+TestSuite(theory, .init = setup, .fini = teardown);
+
+static json_t *run_summary(const char *name, const char *const *sets, size_t count)
+{
+    struct hf_error err = {0};
+    json_t *s = hf_scenario_load(NULL, sets, count, &err);
+    cr_assert_not_null(s, "%s", err.message);
+    char out[128], path[160];
+    snprintf(out, sizeof out, "%s/%s", base, name);
+    struct hf_run_options o = {.out_dir = out};
+    struct hf_run_report report;
+    cr_assert(hf_run_scenario(s, &o, &report, &err), "%s", err.message);
+    json_decref(s);
+    snprintf(path, sizeof path, "%s/summary.json", out);
+    json_error_t jerr;
+    json_t *summary = json_load_file(path, 0, &jerr);
+    cr_assert_not_null(summary, "%s", jerr.text);
+    return summary;
+}
+
+#define LITTLE "duration_s=20000", "drain_s=100", "workload.bursts=[]", "workload.rate_per_s=20", \
+               "workload.service={\"dist\": \"exponential\", \"mean_ms\": 500}", "outputs.interval_s=60"
+
+Test(theory, littles_law_holds_on_the_cluster)
+{
+    const char *sets[] = {LITTLE, "model=\"cluster\"", "policy=\"fixed\"", "fixed.replicas=60", "cluster.vms=16",
+                          "function.concurrency=1", "function.cpu_request=0.25", "cluster.cpu_model=\"none\""};
+    json_t *s = run_summary("cluster", sets, sizeof sets / sizeof sets[0]);
+    double in_service = hf_json_number_at(s, "time_averaged.requests_in_service");
+    double busy = hf_json_number_at(s, "time_averaged.busy");
+    /* Only the first arrivals wait, for the containers' cold starts at time 0. */
+    cr_assert_lt(hf_json_int_at(s, "queued_on_arrival"), 100, "requests waited: the check needs room for all");
+    cr_assert_float_eq(in_service, 10.0, 0.1, "requests in service %.4f, lambda x E[S] = 10", in_service);
+    cr_assert_float_eq(busy, in_service, 1e-9, "one request per container: busy containers %.4f", busy);
+    cr_assert_float_eq(hf_json_number_at(s, "time_averaged.containers"), 60, 0.1, "60 containers all along");
+    json_decref(s);
+}
+
+Test(theory, littles_law_holds_on_the_station)
+{
+    const char *sets[] = {LITTLE, "model=\"station\"", "policy=\"fixed\"", "fixed.replicas=60", "station.servers=60"};
+    json_t *s = run_summary("station", sets, sizeof sets / sizeof sets[0]);
+    double in_service = hf_json_number_at(s, "time_averaged.requests_in_service");
+    cr_assert_float_eq(in_service, 10.0, 0.1, "requests in service %.4f, lambda x E[S] = 10", in_service);
+    cr_assert_float_eq(hf_json_number_at(s, "time_averaged.idle"), 60 - in_service, 1e-6);
+    json_decref(s);
+}
