@@ -26,8 +26,10 @@ bool hf_cluster_create(struct hf_cluster **out, struct hf_engine *engine,
     c->images = calloc((size_t)c->vm_slots * config->function_count, 1);
     c->functions = calloc(config->function_count, sizeof *c->functions);
     c->cold_rng = hf_engine_rng(engine, "cold-start");
+    c->routing_rng = config->routing == HF_ROUTE_RANDOM ? hf_engine_rng(engine, "routing") : NULL;
     c->transit_free = UINT32_MAX;
     bool ok = c->vms && c->images && c->functions && c->cold_rng &&
+              (config->routing != HF_ROUTE_RANDOM || c->routing_rng) &&
               hf_histogram_create(&c->stats.latency) && hf_histogram_create(&c->stats.interval_latency);
     for (uint32_t i = 0; ok && i < c->vm_slots; i++) {
         c->vms[i].state = i < config->vm_count ? VM_ON : VM_OFF;

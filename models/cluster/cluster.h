@@ -50,7 +50,10 @@
 enum hf_placement { HF_PLACE_FIRST_FIT, HF_PLACE_BEST_FIT, HF_PLACE_SPREAD };
 /* round-robin over the function's containers; least-loaded: fewest in flight (scans them all);
  * warm-first: the container that most recently freed a slot (OpenWhisk-style warm reuse), O(1). */
-enum hf_routing { HF_ROUTE_ROUND_ROBIN, HF_ROUTE_LEAST_LOADED, HF_ROUTE_WARM_FIRST };
+enum hf_routing {
+    HF_ROUTE_ROUND_ROBIN, HF_ROUTE_LEAST_LOADED, HF_ROUTE_WARM_FIRST, HF_ROUTE_NEWEST, HF_ROUTE_OLDEST,
+    HF_ROUTE_RANDOM, HF_ROUTE_HASH
+};
 
 struct hf_vm_type {
     char name[32];

@@ -11,7 +11,8 @@
 
 static const char *const placements[] = {"first-fit", "best-fit", "spread", NULL};
 static const char *const cpu_models[] = {"processor-sharing", "none", NULL};
-static const char *const routings[] = {"round-robin", "least-loaded", "warm-first", NULL};
+static const char *const routings[] = {"round-robin", "least-loaded", "warm-first", "newest", "oldest", "random",
+                                        "hash", NULL};
 
 static const struct hf_field sample_item[] = {
     NUM("", "ms", NULL, HF_F_MIN, 0, 0, "A measured duration."),
@@ -86,7 +87,10 @@ static const struct hf_field function_fields[] = {
 static const struct hf_field gateway_fields[] = {
     {"routing", HF_T_ENUM, "",
      "Which ready container with a free slot gets a request: round-robin, least-loaded (fewest in "
-     "flight), warm-first (the one that most recently freed a slot, as OpenWhisk reuses warm containers).",
+     "flight), warm-first (the one that most recently freed a slot, as OpenWhisk reuses warm containers: "
+     "most recently used), newest or oldest (by when it was placed), random (uniform among those with "
+     "room, seeded), hash (OpenWhisk's home invoker with stepping, over the function's containers: a "
+     "home picked by hashing the function, then steps of a size coprime with the count).",
      "\"round-robin\"", 0, 0, 0, routings, NULL},
     NUM("ingress_ms", "ms", "1", HF_F_MIN, 0, 0, "Fixed gateway latency added to every response."),
     INT("queue_capacity", "count", "100000", HF_F_MIN | HF_F_MAX, 0, 1e9,

@@ -146,6 +146,7 @@ struct hf_cluster {
                             arbitrary moment, not in step with the workload */
     hf_event_handle scrape_event;
     gsl_rng *cold_rng;
+    gsl_rng *routing_rng; /* routing "random": its own stream, so other routings draw nothing */
     struct transit *transits;
     uint32_t transit_cap, transit_free; /* free list head; UINT32_MAX = empty */
     struct hf_model_stats stats;

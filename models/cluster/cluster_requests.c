@@ -147,6 +147,70 @@ void hf_cl_note_warm(struct hf_cluster *c, uint32_t ci)
     f->warm[f->warm_count++] = entry;
 }
 
+/* Newest or oldest by placement time (container index breaks ties): -1 when none has room. */
+static int64_t route_by_age(struct hf_cluster *c, struct function *f, uint32_t fi, bool newest)
+{
+    int64_t best = -1;
+    for (uint32_t i = 0; i < f->count; i++) {
+        uint32_t ci = f->containers[i];
+        const struct container *k = &c->containers[ci];
+        if (!hf_cl_has_room(c, k, fi))
+            continue;
+        if (best < 0) {
+            best = ci;
+            continue;
+        }
+        const struct container *b = &c->containers[best];
+        bool later = k->scheduled_at > b->scheduled_at || (k->scheduled_at == b->scheduled_at && ci > (uint32_t)best);
+        if (later == newest)
+            best = ci;
+    }
+    return best;
+}
+
+/* Uniform among the containers with room (one draw from the routing stream). */
+static int64_t route_random(struct hf_cluster *c, struct function *f, uint32_t fi)
+{
+    uint32_t with_room = 0;
+    for (uint32_t i = 0; i < f->count; i++)
+        with_room += hf_cl_has_room(c, &c->containers[f->containers[i]], fi);
+    if (with_room == 0)
+        return -1;
+    uint32_t pick = (uint32_t)gsl_rng_uniform_int(c->routing_rng, with_room);
+    for (uint32_t i = 0; i < f->count; i++)
+        if (hf_cl_has_room(c, &c->containers[f->containers[i]], fi) && pick-- == 0)
+            return f->containers[i];
+    return -1;
+}
+
+static uint32_t gcd(uint32_t a, uint32_t b)
+{
+    while (b) {
+        uint32_t t = a % b;
+        a = b;
+        b = t;
+    }
+    return a;
+}
+
+/* OpenWhisk's ShardingContainerPoolBalancer, over the function's containers: the home is the
+ * function's hash modulo the count; from there it steps by a size coprime with the count (also
+ * chosen by the hash), so every container is probed once and functions spread differently. */
+static int64_t route_hash(struct hf_cluster *c, struct function *f, uint32_t fi)
+{
+    if (f->count == 0)
+        return -1;
+    uint64_t h = (uint64_t)fi * 0x9E3779B97F4A7C15ull;
+    h ^= h >> 29;
+    uint32_t n = f->count, home = (uint32_t)(h % n), step = 1 + (uint32_t)((h >> 32) % n);
+    while (gcd(step, n) != 1)
+        step = step % n + 1;
+    for (uint32_t probe = 0, i = home; probe < n; probe++, i = (i + step) % n)
+        if (hf_cl_has_room(c, &c->containers[f->containers[i]], fi))
+            return f->containers[i];
+    return -1;
+}
+
 static int64_t route(struct hf_cluster *c, struct function *f)
 {
     if (f->ready_own_in_flight >= (uint64_t)f->ready * c->config.function.concurrency)
@@ -161,6 +225,12 @@ static int64_t route(struct hf_cluster *c, struct function *f)
         }
         /* Not noted (out of memory): fall back to the scan. */
     }
+    if (c->config.routing == HF_ROUTE_NEWEST || c->config.routing == HF_ROUTE_OLDEST)
+        return route_by_age(c, f, fi, c->config.routing == HF_ROUTE_NEWEST);
+    if (c->config.routing == HF_ROUTE_RANDOM)
+        return route_random(c, f, fi);
+    if (c->config.routing == HF_ROUTE_HASH)
+        return route_hash(c, f, fi);
     if (c->config.routing == HF_ROUTE_LEAST_LOADED) {
         int64_t best = -1;
         for (uint32_t i = 0; i < f->count; i++) {

@@ -60,6 +60,10 @@ bool hf_cluster_config_from_scenario(const json_t *s, struct hf_cluster_config *
     const char *routing = hf_json_string_at(s, "gateway.routing");
     out->routing = strcmp(routing, "least-loaded") == 0 ? HF_ROUTE_LEAST_LOADED
                  : strcmp(routing, "warm-first") == 0   ? HF_ROUTE_WARM_FIRST
+                 : strcmp(routing, "newest") == 0       ? HF_ROUTE_NEWEST
+                 : strcmp(routing, "oldest") == 0       ? HF_ROUTE_OLDEST
+                 : strcmp(routing, "random") == 0       ? HF_ROUTE_RANDOM
+                 : strcmp(routing, "hash") == 0         ? HF_ROUTE_HASH
                                                         : HF_ROUTE_ROUND_ROBIN;
     out->ingress_latency = hf_time_from_ms(num(s, "gateway.ingress_ms"));
     out->queue_capacity = (uint32_t)hf_json_int_at(s, "gateway.queue_capacity");
