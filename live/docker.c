@@ -267,7 +267,11 @@ static bool simple(struct hf_docker *d, const char *method, const char *id, cons
     long status = call(d, method, path, NULL, 0, NULL, timeout_s, &r, err);
     if (!status)
         return false;
-    if (status == 304 || (missing_ok && status == 404)) { /* already in that state, or gone */
+    /* Already in that state, or gone; for a removal also one already under way (the engine
+     * answers 409 "removal ... is already in progress" when the run's reaper or another cleanup got
+     * there first): the container goes either way. */
+    if (status == 304 || (missing_ok && status == 404) ||
+        (missing_ok && status == 409 && r && strstr(r, "already in progress"))) {
         free(r);
         return true;
     }
