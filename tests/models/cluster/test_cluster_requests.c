@@ -41,6 +41,38 @@ static int latencies(const char *dir, double *out, int cap)
     return n;
 }
 
+/* A CSV trace in base/NAME; `trace_set` gets the --set that replays it. */
+static void write_trace(const char *name, const char *rows, char *trace_set, size_t size)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/%s", base, name);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fprintf(f, "time_s,function,duration_ms\n%s", rows);
+    fclose(f);
+    snprintf(trace_set, size, "trace={\"format\": \"csv\", \"path\": \"%s\"}", path);
+}
+
+/* Runs the embedded default with `sets` into base/NAME; `out` gets the directory. */
+static void run(const char *name, const char *const *sets, size_t count, char *out, size_t size)
+{
+    snprintf(out, size, "%s/%s", base, name);
+    struct hf_error err = {0};
+    json_t *s = hf_scenario_load(NULL, sets, count, &err);
+    cr_assert_not_null(s, "%s", err.message);
+    struct hf_run_options o = {.out_dir = out};
+    struct hf_run_report report;
+    cr_assert(hf_run_scenario(s, &o, &report, &err), "%s: %s", name, err.message);
+    json_decref(s);
+}
+
+/* Cold starts of exactly 500 ms and no image pull; requests.csv on. */
+#define EXACT_COLD_START                                                                                  \
+    "function.image_mib=0", "gateway.ingress_ms=0", "outputs.requests_csv=true",                          \
+        "function.cold_start={\"sandbox\": {\"dist\": \"constant\", \"mean_ms\": 500}, "                \
+        "\"runtime\": {\"dist\": \"constant\", \"mean_ms\": 0}, "                                       \
+        "\"function_init\": {\"dist\": \"constant\", \"mean_ms\": 0}}"
+
 Test(cluster_requests, a_keepalive_container_starts_at_the_arrival_queue_or_no_queue)
 {
     /* Two requests of 2 s, 100 ms apart, to an idle function whose containers serve one at a time
@@ -48,26 +80,11 @@ Test(cluster_requests, a_keepalive_container_starts_at_the_arrival_queue_or_no_q
      * joins the queue the first is waiting in. Each must start its own container on arrival and
      * take 500 + 2000 ms; a container started at the policy's next tick (11 s) would make the
      * second take 3400 ms. */
-    char trace[128];
-    snprintf(trace, sizeof trace, "%s/two.csv", base);
-    FILE *f = fopen(trace, "w");
-    fputs("time_s,function,duration_ms\n10.0,f,2000\n10.1,f,2000\n", f);
-    fclose(f);
     char trace_set[200], out[128];
-    snprintf(trace_set, sizeof trace_set, "trace={\"format\": \"csv\", \"path\": \"%s\"}", trace);
-    snprintf(out, sizeof out, "%s/run", base);
+    write_trace("two.csv", "10.0,f,2000\n10.1,f,2000\n", trace_set, sizeof trace_set);
     const char *sets[] = {"model=\"cluster\"", "policy=\"keepalive\"", trace_set, "function.concurrency=1",
-                          "function.image_mib=0", "gateway.ingress_ms=0", "outputs.requests_csv=true",
-                          "function.cold_start={\"sandbox\": {\"dist\": \"constant\", \"mean_ms\": 500}, "
-                          "\"runtime\": {\"dist\": \"constant\", \"mean_ms\": 0}, "
-                          "\"function_init\": {\"dist\": \"constant\", \"mean_ms\": 0}}"};
-    struct hf_error err = {0};
-    json_t *s = hf_scenario_load(NULL, sets, sizeof sets / sizeof sets[0], &err);
-    cr_assert_not_null(s, "%s", err.message);
-    struct hf_run_options o = {.out_dir = out};
-    struct hf_run_report report;
-    cr_assert(hf_run_scenario(s, &o, &report, &err), "%s", err.message);
-    json_decref(s);
+                          EXACT_COLD_START};
+    run("run", sets, sizeof sets / sizeof sets[0], out, sizeof out);
     double ms[4];
     cr_assert_eq(latencies(out, ms, 4), 2);
     for (int i = 0; i < 2; i++)
@@ -79,31 +96,18 @@ Test(cluster_requests, a_keepalive_container_starts_at_the_arrival_queue_or_no_q
  * each take 1 s after the cold start; with processor sharing they share the core and take 4 s. */
 Test(cluster_requests, the_cpu_model_switch_turns_contention_off)
 {
-    char trace[128];
-    snprintf(trace, sizeof trace, "%s/four.csv", base);
-    FILE *f = fopen(trace, "w");
-    fputs("time_s,function,duration_ms\n10,f,1000\n10,f,1000\n10,f,1000\n10,f,1000\n", f);
-    fclose(f);
+    char trace_set[200];
+    write_trace("four.csv", "10,f,1000\n10,f,1000\n10,f,1000\n10,f,1000\n", trace_set, sizeof trace_set);
     const char *models[] = {"\"none\"", "\"processor-sharing\""};
     const double expected_ms[] = {1500, 4500};
     for (int m = 0; m < 2; m++) {
-        char trace_set[200], model_set[64], out[128];
-        snprintf(trace_set, sizeof trace_set, "trace={\"format\": \"csv\", \"path\": \"%s\"}", trace);
+        char model_set[64], name[16], out[128];
         snprintf(model_set, sizeof model_set, "cluster.cpu_model=%s", models[m]);
-        snprintf(out, sizeof out, "%s/run%d", base, m);
+        snprintf(name, sizeof name, "run%d", m);
         const char *sets[] = {"model=\"cluster\"", "policy=\"keepalive\"", trace_set, model_set,
                               "function.concurrency=8", "function.cpu_limit=1", "function.memory_mib=2048",
-                              "function.image_mib=0", "gateway.ingress_ms=0", "outputs.requests_csv=true",
-                              "function.cold_start={\"sandbox\": {\"dist\": \"constant\", \"mean_ms\": 500}, "
-                              "\"runtime\": {\"dist\": \"constant\", \"mean_ms\": 0}, "
-                              "\"function_init\": {\"dist\": \"constant\", \"mean_ms\": 0}}"};
-        struct hf_error err = {0};
-        json_t *s = hf_scenario_load(NULL, sets, sizeof sets / sizeof sets[0], &err);
-        cr_assert_not_null(s, "%s", err.message);
-        struct hf_run_options o = {.out_dir = out};
-        struct hf_run_report report;
-        cr_assert(hf_run_scenario(s, &o, &report, &err), "%s", err.message);
-        json_decref(s);
+                              EXACT_COLD_START};
+        run(name, sets, sizeof sets / sizeof sets[0], out, sizeof out);
         double ms[8];
         cr_assert_eq(latencies(out, ms, 8), 4);
         for (int i = 0; i < 4; i++)
@@ -111,8 +115,8 @@ Test(cluster_requests, the_cpu_model_switch_turns_contention_off)
     }
 }
 
-/* Every routing keeps every request accounted for and gives the same results for the same seed;
- * `random` draws from its own stream, so another seed moves it. Four containers of concurrency 8
+/* Every routing keeps every request accounted for and gives the same results for the same seed
+ * (`random` draws from a stream of its own, seeded like the others). Four containers of concurrency 8
  * at a light load: the routings that pack (warm-first, newest, oldest, hash) keep fewer containers
  * busy than round-robin, which spreads. */
 Test(cluster_requests, every_routing_is_deterministic_and_the_packing_ones_pack)
@@ -126,14 +130,9 @@ Test(cluster_requests, every_routing_is_deterministic_and_the_packing_ones_pack)
                               "workload.rate_per_s=4", "workload.bursts=[]", "duration_s=2000", routing};
         char *text[2];
         for (int k = 0; k < 2; k++) {
-            snprintf(out[k], sizeof out[k], "%s/route-%d-%d", base, r, k);
-            struct hf_error err = {0};
-            json_t *s = hf_scenario_load(NULL, sets, sizeof sets / sizeof sets[0], &err);
-            cr_assert_not_null(s, "%s", err.message);
-            struct hf_run_options o = {.out_dir = out[k]};
-            struct hf_run_report report;
-            cr_assert(hf_run_scenario(s, &o, &report, &err), "%s: %s", routings[r], err.message);
-            json_decref(s);
+            char name[32];
+            snprintf(name, sizeof name, "route-%d-%d", r, k);
+            run(name, sets, sizeof sets / sizeof sets[0], out[k], sizeof out[k]);
             char path[200];
             snprintf(path, sizeof path, "%s/summary.json", out[k]);
             json_t *summary = json_load_file(path, 0, NULL);
