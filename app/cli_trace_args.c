@@ -82,6 +82,10 @@ int hf_trace_arg(int *i, int argc, char **argv, char *out[HF_TRACE_ARG_MAX_SETS]
         if (!value)
             goto fail;
         OWN(set_number("trace.time_scale", "--time-scale", value, err));
+    } else if (hf_arg_value(i, argc, argv, "--rate", &value, err)) {
+        if (!value)
+            goto fail;
+        OWN(set_number("trace.rate_per_s", "--rate", value, err));
     } else if (hf_arg_value(i, argc, argv, "--functions", &value, err)) {
         if (!value)
             goto fail;

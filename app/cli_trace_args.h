@@ -1,5 +1,5 @@
 /* The trace options shared by `hfsim run` and `hfsim live` (--trace FORMAT:PATH, --durations,
- * --memory, --minutes A-B, --time-scale, --functions, --arrivals, --skip-bad-rows, --check-fail),
+ * --memory, --minutes A-B, --time-scale, --rate, --functions, --arrivals, --skip-bad-rows, --check-fail),
  * turned into the scenario overrides they stand for (`trace.*` fields, docs/traces.md).
  *
  * Ownership: the override strings ("path=<JSON>") are malloc'd; the caller frees them.

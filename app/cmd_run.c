@@ -39,6 +39,7 @@ static const char run_usage[] =
     "  --memory FILE      azure2019 memory file (default: the dNN file beside PATH)\n"
     "  --minutes A-B      replay trace minutes [A, B) (A- or -B leave one end open)\n"
     "  --time-scale X     simulated seconds per trace second (0.5: twice as fast)\n"
+    "  --rate R           rescale the replay to a mean of R arrivals/s (sets the time scale)\n"
     "  --functions N      a popularity-stratified sample of N functions (seeded)\n"
     "  --arrivals MODE    azure2019 arrivals in a minute: equidistant, uniform, poisson\n"
     "  --skip-bad-rows    skip and count malformed rows instead of failing\n"

@@ -88,6 +88,9 @@ static const struct hf_field trace_fields[] = {
     NUM("to_minute", "min", "-1", HF_F_MIN, -1, 0, "End of the replayed range (exclusive); -1: the end."),
     NUM("time_scale", "", "1", POSITIVE, 0, 0,
         "Simulated seconds per trace second (0.5 replays twice as fast; durations unscaled)."),
+    NUM("rate_per_s", "1/s", "0", HF_F_MIN, 0, 0,
+        "Rescale the replay to this mean arrival rate: sets time_scale to the trace's mean rate (over the "
+        "replayed functions and range) over this one; 0: as recorded. Not with time_scale."),
     INT("functions", "count", "0", HF_F_MIN, 0, 0,
         "Replay a popularity-stratified sample of this many functions (seeded by seed); 0: all."),
     {"arrivals", HF_T_ENUM, "", "azure2019: arrival times inside a minute.", "\"equidistant\"", 0, 0, 0,

@@ -276,6 +276,19 @@ double hf_trace_duration_s(const struct hf_trace *t)
     return (span > 0 ? span : 0) * t->options.time_scale;
 }
 
+bool hf_trace_set_rate(struct hf_trace *t, double rate_per_s)
+{
+    double end = isfinite(t->stats.range_end_s) ? t->stats.range_end_s : t->last_arrival_s;
+    double span = end - t->stats.range_start_s;
+    if (!(span > 0) || t->stats.expected == 0 || !(rate_per_s > 0))
+        return false;
+    /* simulated duration = expected / rate, and duration = span x time_scale */
+    t->options.time_scale = (double)t->stats.expected / rate_per_s / span;
+    return true;
+}
+
+double hf_trace_time_scale(const struct hf_trace *t) { return t->options.time_scale; }
+
 const struct hf_trace_stats *hf_trace_stats(const struct hf_trace *t) { return &t->stats; }
 
 /* Makes the batch hold the next item, refilling from the format when it runs out. */

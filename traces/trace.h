@@ -90,6 +90,10 @@ uint32_t hf_trace_function_count(const struct hf_trace *t);
 const char *hf_trace_function_name(const struct hf_trace *t, uint32_t function);
 /* Simulated seconds from the range start to its end (or the last arrival). */
 double hf_trace_duration_s(const struct hf_trace *t);
+/* Rescales the replay (before hf_trace_start) so its mean arrival rate is `rate_per_s`: time_scale
+ * becomes the trace's own mean rate over that. False when the range holds no invocation. */
+bool hf_trace_set_rate(struct hf_trace *t, double rate_per_s);
+double hf_trace_time_scale(const struct hf_trace *t);
 const struct hf_trace_stats *hf_trace_stats(const struct hf_trace *t);
 
 /* Random streams come from the engine ("trace-arrivals", "trace-durations", "trace-memory").

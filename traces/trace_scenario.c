@@ -44,9 +44,27 @@ json_t *hf_trace_open_scenario(const json_t *scenario, struct hf_trace **trace, 
     struct hf_distribution fallback;
     hf_distribution_from_json(&fallback, hf_json_at(scenario, "workload.service"));
     o.default_duration = &fallback;
+    double rate = hf_json_number_at(scenario, "trace.rate_per_s");
+    if (rate > 0 && o.time_scale != 1.0) {
+        json_decref(effective);
+        return hf_fail(err, HF_EXIT_BAD_INPUT, "$.trace.rate_per_s: set it or trace.time_scale, not both (the rate "
+                       "sets the time scale)"), NULL;
+    }
     if (!hf_trace_open(trace, &o, err)) {
         json_decref(effective);
         return NULL;
+    }
+    if (rate > 0) {
+        if (!hf_trace_set_rate(*trace, rate)) {
+            json_decref(effective);
+            hf_trace_close(*trace);
+            *trace = NULL;
+            return hf_fail(err, HF_EXIT_BAD_INPUT, "$.trace.rate_per_s: the replayed range holds no invocation "
+                           "to rescale"), NULL;
+        }
+        /* config.json records the scale the rate gave */
+        json_object_set_new(json_object_get(effective, "trace"), "time_scale",
+                            json_real(hf_trace_time_scale(*trace)));
     }
     json_t *workload = json_object_get(effective, "workload");
     json_object_set_new(workload, "functions", json_integer(hf_trace_function_count(*trace)));

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "sim/results.h"
+#include "sim/schema.h"
 #include "support/cli_run.h"
 
 static char base[64];
@@ -174,4 +175,35 @@ Test(cmd_trace, gen_refuses_out_of_range_options_and_leaves_nothing)
     cr_assert_eq(r.code, 0, "%s", r.err);
     cli_run(HFSIM_BIN, base, "trace info azure2019:g/invocations_per_function_md.anon.d01.csv", &r);
     cr_assert_eq(r.code, 0, "%s", r.err);
+}
+
+/* --rate rescales a replay to a target mean arrival rate: the run lasts what the trace's
+ * invocations take at that rate, config.json records the time scale it gave, every invocation is
+ * still issued; with --time-scale as well it is refused. */
+Test(cmd_trace, a_replay_rescaled_to_a_target_rate)
+{
+    cli_run(HFSIM_BIN, base, "trace gen --functions 40 --minutes 10 --invocations 6000 --seed 2 --out g", &r);
+    cr_assert_eq(r.code, 0, "%s", r.err);
+    const char *run = "run " HFSIM_SOURCE_DIR "/scenarios/azure-replay.json --trace "
+                      "azure2019:g/invocations_per_function_md.anon.d01.csv --set cluster.vms=20 -q";
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "%s --rate 50 --out fast", run);
+    cli_run(HFSIM_BIN, base, cmd, &r);
+    cr_assert_eq(r.code, 0, "%s", r.err);
+    json_t *s = load("fast/summary.json"), *config = load("fast/config.json");
+    const json_t *check = json_object_get(json_object_get(s, "trace"), "check");
+    double expected = (double)json_integer_value(json_object_get(check, "expected"));
+    double duration = json_number_value(json_object_get(config, "duration_s"));
+    cr_assert_gt(expected, 1000);
+    cr_assert_float_eq(expected / duration, 50, 1e-6, "mean rate %.6f over %.3f s", expected / duration, duration);
+    cr_assert_float_eq(hf_json_number_at(config, "trace.time_scale"), duration / 600, 1e-9,
+                       "config.json records the scale the rate gave");
+    cr_assert(json_is_true(json_object_get(check, "ok")), "every invocation issued");
+    json_decref(s);
+    json_decref(config);
+    snprintf(cmd, sizeof cmd, "%s --rate 50 --time-scale 2 --out both", run);
+    cli_run(HFSIM_BIN, base, cmd, &r);
+    cr_assert_eq(r.code, 3, "%s", r.err);
+    cr_assert(strstr(r.err, "trace.rate_per_s: set it or trace.time_scale, not both"), "%s", r.err);
+    cr_assert_not(exists("both"));
 }
