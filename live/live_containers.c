@@ -106,6 +106,19 @@ uint32_t hf_lv_set_replicas(void *backend, uint32_t f, uint32_t n)
     return fn->active;
 }
 
+bool hf_lv_stop(void *backend, uint64_t id)
+{
+    struct live *l = backend;
+    int c = hf_lv_by_id(l, id);
+    if (c < 0 || l->containers[c].state != C_READY || l->containers[c].in_flight > 0)
+        return false;
+    struct lfunction *fn = &l->functions[l->containers[c].function];
+    fn->active--;
+    fn->ready--;
+    remove_container(l, c);
+    return true;
+}
+
 static void check_container(struct live *l, int c)
 {
     struct lcontainer *k = &l->containers[c];
@@ -157,6 +170,14 @@ static void on_usage(struct live *l, const struct message *m)
 }
 
 /* A container's start finished (or failed). */
+/* A ready container left with nothing to do: a policy that listens may stop it. */
+static void note_idle(struct live *l, int c)
+{
+    const struct lcontainer *k = &l->containers[c];
+    if (k->state == C_READY && k->in_flight == 0 && hf_policy_host_wants_idle(&l->host))
+        hf_policy_host_container_idle(&l->host, hf_lv_container_id(l, c), k->function);
+}
+
 static void on_ready(struct live *l, const struct message *m, hf_time now)
 {
     struct lcontainer *k = &l->containers[m->index];
@@ -177,11 +198,12 @@ static void on_ready(struct live *l, const struct message *m, hf_time now)
         return;
     }
     k->state = C_READY;
-    k->ready_at = now;
+    k->ready_at = k->idle_since = now;
     l->stats.cold_starts++;
     l->functions[k->function].ready++;
     hf_policy_host_container_ready(&l->host, hf_lv_container_id(l, m->index), k->function);
     hf_lv_drain(l, k->function);
+    note_idle(l, m->index);
 }
 
 static void on_specialized(struct live *l, const struct message *m)
@@ -223,6 +245,8 @@ static void on_done(struct live *l, const struct message *m, hf_time now)
         k->in_flight--;
         if (q->shared)
             k->shared_in_flight--;
+        if (k->in_flight == 0)
+            k->idle_since = now;
     }
     l->functions[q->function].in_flight--;
     if (m->ok) {
@@ -250,6 +274,7 @@ static void on_done(struct live *l, const struct message *m, hf_time now)
         hf_lv_drain(l, k->function);
         if (k->shared_function != HF_GENERIC)
             hf_lv_drain(l, k->shared_function);
+        note_idle(l, q->container);
     }
 }
 

@@ -59,6 +59,7 @@ struct lcontainer {
     double cpu_limit, pending_limit;
     int host, port; /* the engine it runs on (index into live.hosts); where its worker answers */
     hf_time requested_at, ready_at;
+    hf_time idle_since; /* when in_flight last fell to 0 (or it became ready) */
     /* The engine's CPU counter and the worker's memory report (latest sample, every interval), and
      * the metrics-server's view of the CPU (pods) */
     bool has_usage, has_scrape, has_metric;
@@ -189,6 +190,8 @@ void hf_lv_fail_request(struct live *l, uint64_t r, enum hf_fail_reason reason);
  * replacement of a container the engine reports stopped, and the handling of helper messages. */
 void hf_lv_handle(struct live *l, const struct message *m);
 uint32_t hf_lv_set_replicas(void *backend, uint32_t f, uint32_t n);
+/* The platform's stop op: removes one ready, idle container (false otherwise). */
+bool hf_lv_stop(void *backend, uint64_t id);
 double hf_lv_unreserved(const struct live *l, int h);
 
 /* The platform interface, live form (live_platform.c): the ops table policies call, pods and

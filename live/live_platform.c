@@ -51,6 +51,8 @@ static void view_of(const struct live *l, int c, struct hf_container_view *out)
         .shared_function = k->shared_function,
         .specializing = k->specializing,
         .shared_in_flight = k->shared_in_flight,
+        .ready_at = k->state == C_READY ? k->ready_at : HF_TIME_NEVER,
+        .idle_since = k->state == C_READY && k->in_flight == 0 ? k->idle_since : HF_TIME_NEVER,
     };
 }
 
@@ -221,5 +223,5 @@ const struct hf_platform_ops hf_lv_ops = {
     .now = p_now, .timer_after = p_timer, .timer_cancel = p_cancel, .function_count = p_functions,
     .set_replicas = hf_lv_set_replicas, .load = p_load, .containers = p_containers, .resize = p_resize,
     .container = p_container, .specialize = p_specialize, .retry_queued = p_retry_queued,
-    .pods = p_pods, .set_metric_resolution = p_set_metric_resolution,
+    .pods = p_pods, .set_metric_resolution = p_set_metric_resolution, .stop = hf_lv_stop,
 };

@@ -27,7 +27,7 @@
  * run checks it against the ops table. */
 #define HF_LIVE_FEATURES                                                                                   \
     (HF_PF_PODS | HF_PF_METRIC_RESOLUTION | HF_PF_CONTAINERS | HF_PF_RESIZE | HF_PF_SPECIALIZE |            \
-     HF_PF_RETRY_QUEUED | HF_PF_ROUTING)
+     HF_PF_RETRY_QUEUED | HF_PF_ROUTING | HF_PF_STOP)
 
 struct hf_live_options {
     const char *hosts;    /* engines, comma-separated: unix:///... or tcp://host:port; NULL: the

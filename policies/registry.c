@@ -9,6 +9,7 @@ extern const struct hf_policy_type hf_policy_hyperfaas;
 extern const struct hf_policy_type hf_policy_kpa;
 extern const struct hf_policy_type hf_policy_openfaas;
 extern const struct hf_policy_type hf_policy_keep_alive;
+extern const struct hf_policy_type hf_policy_keep_alive_window;
 extern const struct hf_policy_type hf_policy_hybrid;
 
 static const struct hf_policy_type *const policies[] = {
@@ -19,6 +20,7 @@ static const struct hf_policy_type *const policies[] = {
     &hf_policy_kpa,
     &hf_policy_openfaas,
     &hf_policy_keep_alive,
+    &hf_policy_keep_alive_window,
     &hf_policy_hybrid,
 };
 

@@ -61,6 +61,9 @@ struct hf_container_view {
     uint32_t shared_function;  /* what its second worker serves; HF_GENERIC while generic */
     bool specializing;         /* the second worker is loading a function */
     uint32_t shared_in_flight; /* requests on the second worker (counted in in_flight too) */
+    hf_time ready_at;   /* when it became ready; HF_TIME_NEVER while not ready */
+    hf_time idle_since; /* since when a ready container has had nothing in flight (its last request's
+                         * end, or ready_at); HF_TIME_NEVER while it serves or is not ready */
 };
 
 /* The second worker's function when it is generic. */
@@ -99,7 +102,8 @@ enum hf_platform_feature {
     HF_PF_SPECIALIZE = 1u << 4,        /* ops.specialize */
     HF_PF_RETRY_QUEUED = 1u << 5,      /* ops.retry_queued */
     HF_PF_ROUTING = 1u << 6,           /* the backend asks the policy's on_request for every arrival */
-    HF_PF_COUNT = 7
+    HF_PF_STOP = 1u << 7,              /* ops.stop, and on_container_idle is called */
+    HF_PF_COUNT = 8
 };
 
 struct hf_platform_ops {
@@ -133,6 +137,11 @@ struct hf_platform_ops {
     /* Optional. Offers a function's queued requests to the policy's on_request again (from_queue),
      * head first, until it keeps one queued: for a scheduler whose knowledge just got fresher. */
     void (*retry_queued)(void *backend, uint32_t function);
+    /* Optional. Stops one container chosen by the policy (per-container keep-alive): its replica
+     * count drops by one and it goes at once. Refused (false) for a stale id, a container that is not
+     * ready, or one with requests in flight. A backend with this op calls the policy's
+     * on_container_idle whenever a ready container is left with nothing to do. */
+    bool (*stop)(void *backend, uint64_t container);
 };
 
 struct hf_platform {
@@ -146,7 +155,8 @@ static inline unsigned hf_platform_features(const struct hf_platform_ops *ops)
     return ops->features | (ops->pods ? HF_PF_PODS : 0u) |
            (ops->set_metric_resolution ? HF_PF_METRIC_RESOLUTION : 0u) |
            (ops->containers && ops->container ? HF_PF_CONTAINERS : 0u) | (ops->resize ? HF_PF_RESIZE : 0u) |
-           (ops->specialize ? HF_PF_SPECIALIZE : 0u) | (ops->retry_queued ? HF_PF_RETRY_QUEUED : 0u);
+           (ops->specialize ? HF_PF_SPECIALIZE : 0u) | (ops->retry_queued ? HF_PF_RETRY_QUEUED : 0u) |
+           (ops->stop ? HF_PF_STOP : 0u);
 }
 
 /* "pods", "containers", ... for one HF_PF_* bit; "?" for anything else. */
@@ -208,6 +218,10 @@ static inline bool hf_platform_specialize(struct hf_platform *p, uint64_t contai
 static inline void hf_platform_retry_queued(struct hf_platform *p, uint32_t function)
 {
     p->ops->retry_queued(p->backend, function);
+}
+static inline bool hf_platform_stop(struct hf_platform *p, uint64_t container)
+{
+    return p->ops->stop(p->backend, container);
 }
 
 #endif

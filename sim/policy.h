@@ -40,6 +40,11 @@ struct hf_policy_type {
     /* Optional: a second worker finished specializing. */
     void (*on_specialized)(void *state, struct hf_platform *platform, uint64_t container,
                            uint32_t function);
+    /* Optional (backends with HF_PF_STOP): a ready container has nothing in flight, after its last
+     * request ended or when it became ready, and the backend has already offered it queued work. The
+     * policy may stop it from here (hf_platform_stop). */
+    void (*on_container_idle)(void *state, struct hf_platform *platform, uint64_t container,
+                              uint32_t function);
     void (*fini)(void *state);
 };
 

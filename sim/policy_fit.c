@@ -14,6 +14,7 @@ const char *hf_platform_feature_name(unsigned feature)
     case HF_PF_SPECIALIZE: return "worker specialization";
     case HF_PF_RETRY_QUEUED: return "re-routing of queued requests";
     case HF_PF_ROUTING: return "per-request routing (on_request)";
+    case HF_PF_STOP: return "stopping a chosen container (per-container keep-alive)";
     default: return "?";
     }
 }

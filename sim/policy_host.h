@@ -42,6 +42,17 @@ static inline struct hf_route hf_policy_host_route(struct hf_policy_host *h, con
     return h->policy->on_request(h->state, h->platform, request);
 }
 
+/* True when the policy listens for idle containers: a backend skips the bookkeeping otherwise. */
+static inline bool hf_policy_host_wants_idle(const struct hf_policy_host *h)
+{
+    return h->policy && h->policy->on_container_idle;
+}
+/* Only when hf_policy_host_wants_idle. The policy may stop the container: the caller must not
+ * touch it afterwards. */
+static inline void hf_policy_host_container_idle(struct hf_policy_host *h, uint64_t container, uint32_t function)
+{
+    h->policy->on_container_idle(h->state, h->platform, container, function);
+}
 void hf_policy_host_container_ready(struct hf_policy_host *h, uint64_t container, uint32_t function);
 void hf_policy_host_specialized(struct hf_policy_host *h, uint64_t container, uint32_t function);
 void hf_policy_host_resized(struct hf_policy_host *h, uint64_t container);

@@ -136,7 +136,7 @@ const struct hf_backend_type hf_backend_cluster = {
     .name = "cluster",
     .summary = "VMs, containers, cold starts, metrics, gateway",
     .features = HF_PF_PODS | HF_PF_METRIC_RESOLUTION | HF_PF_CONTAINERS | HF_PF_RESIZE | HF_PF_SPECIALIZE |
-                HF_PF_RETRY_QUEUED | HF_PF_ROUTING,
+                HF_PF_RETRY_QUEUED | HF_PF_ROUTING | HF_PF_STOP,
     .sections = sections,
     .reads = reads,
     .create = create,

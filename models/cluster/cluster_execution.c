@@ -163,6 +163,8 @@ static void on_finish(struct hf_engine *engine, void *ctx, uint64_t ci)
         hf_cl_gauges(c);
         k->in_flight--;
         c->stats.busy_containers -= k->in_flight == 0;
+        if (k->in_flight == 0)
+            k->idle_since = hf_engine_now(engine);
         c->functions[k->function].in_flight--;
         if (k->slots[slot].function == k->function && k->state == C_READY)
             c->functions[k->function].ready_own_in_flight--;
@@ -180,4 +182,6 @@ static void on_finish(struct hf_engine *engine, void *ctx, uint64_t ci)
         hf_cl_note_warm(c, (uint32_t)ci);
     hf_cl_load_changed(c, (uint32_t)ci);
     hf_cl_reschedule_finish(c, (uint32_t)ci);
+    if (k->state == C_READY && k->in_flight == 0)
+        hf_cl_note_idle(c, (uint32_t)ci);
 }

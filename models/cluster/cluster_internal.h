@@ -55,6 +55,7 @@ struct container {
     double reserved;   /* cores reserved on its VM: the spec's request plus any resize above the spec's limit */
     hf_event_handle ready_event;
     hf_time scheduled_at, ready_change;
+    hf_time idle_since; /* when in_flight last fell to 0 (or it became ready); read while ready and idle */
     /* cold: resizes, sharing, metrics */
     double pending_limit; /* a resize in flight (applies at resize_event); 0 = none */
     hf_event_handle resize_event;
@@ -194,6 +195,10 @@ void hf_cl_fail_transits(struct hf_cluster *c, enum hf_fail_reason reason);
 /* cluster_nodes.c: placement and container lifetime */
 void hf_cl_place_unscheduled(struct hf_cluster *c);
 void hf_cl_release(struct hf_cluster *c, uint32_t ci);
+/* Stops a READY container of function fi: it goes now when idle, else when its requests finish. */
+void hf_cl_stop_ready(struct hf_cluster *c, uint32_t fi, uint32_t ci);
+/* Container ci (READY) is idle: tells a policy that listens. The policy may stop it: return after. */
+void hf_cl_note_idle(struct hf_cluster *c, uint32_t ci);
 uint32_t hf_cl_set_replicas(struct hf_cluster *c, uint32_t fi, uint32_t n);
 /* cluster_metrics.c, cluster_autoscaler.c */
 void hf_cl_schedule_first_scrape(struct hf_cluster *c);

@@ -110,7 +110,7 @@ static void on_ready(struct hf_engine *engine, void *ctx, uint64_t ci)
     struct hf_cluster *c = ctx;
     struct container *k = &c->containers[ci];
     k->state = C_READY;
-    k->ready_change = hf_engine_now(engine);
+    k->ready_change = k->idle_since = hf_engine_now(engine);
     c->functions[k->function].ready++;
     hf_cl_gauges(c);
     c->stats.ready++;
@@ -120,6 +120,14 @@ static void on_ready(struct hf_engine *engine, void *ctx, uint64_t ci)
     k = &c->containers[ci]; /* the policy may have started containers: the array can move */
     if (k->state == C_READY && hf_cl_has_room(c, k, k->function))
         hf_cl_note_warm(c, (uint32_t)ci);
+    if (k->state == C_READY && k->in_flight == 0)
+        hf_cl_note_idle(c, (uint32_t)ci);
+}
+
+void hf_cl_note_idle(struct hf_cluster *c, uint32_t ci)
+{
+    if (hf_policy_host_wants_idle(&c->host))
+        hf_policy_host_container_idle(&c->host, hf_cl_container_id(c, ci), c->containers[ci].function);
 }
 
 /* More containers (running, starting or pending) than the model holds, or no memory for them, fails
@@ -325,9 +333,13 @@ static void stop_one(struct hf_cluster *c, uint32_t fi)
                 break; /* none can have fewer */
         }
     }
-    if (victim < 0)
-        return;
-    uint32_t ci = f->containers[victim];
+    if (victim >= 0)
+        hf_cl_stop_ready(c, fi, f->containers[victim]);
+}
+
+void hf_cl_stop_ready(struct hf_cluster *c, uint32_t fi, uint32_t ci)
+{
+    struct function *f = &c->functions[fi];
     struct container *k = &c->containers[ci];
     f->active--;
     f->ready--;

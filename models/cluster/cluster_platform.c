@@ -112,6 +112,8 @@ static void container_view(const struct hf_cluster *c, uint32_t ci, struct hf_co
             .shared_function = k->shared_function,
             .specializing = k->pending_shared != HF_GENERIC,
             .shared_in_flight = k->shared_in_flight,
+            .ready_at = k->state == C_READY ? k->ready_change : HF_TIME_NEVER,
+            .idle_since = k->state == C_READY && k->in_flight == 0 ? k->idle_since : HF_TIME_NEVER,
     };
 }
 
@@ -231,6 +233,17 @@ static void p_retry_queued(void *backend, uint32_t fi)
         hf_cl_rearm_timeout(c, fi);
 }
 
+static bool p_stop(void *backend, uint64_t id)
+{
+    struct hf_cluster *c = backend;
+    uint32_t ci;
+    struct container *k = hf_cl_container_by_id(c, id, &ci);
+    if (!k || k->state != C_READY || k->in_flight > 0)
+        return false;
+    hf_cl_stop_ready(c, k->function, ci);
+    return true;
+}
+
 const struct hf_platform_ops hf_cl_platform_ops = {
     .features = HF_PF_ROUTING,
     .now = p_now,
@@ -246,4 +259,5 @@ const struct hf_platform_ops hf_cl_platform_ops = {
     .container = p_container,
     .specialize = p_specialize,
     .retry_queued = p_retry_queued,
+    .stop = p_stop,
 };

@@ -70,6 +70,28 @@ static void check_containers(struct conformance_probe *p, struct hf_platform *pl
         fail(p, "container answered for a stale id");
     if (hf_platform_has(platform, HF_PF_SPECIALIZE) && hf_platform_specialize(platform, v[0].id, 0))
         fail(p, "specialize accepted a container's own function");
+    hf_time now = hf_platform_now(platform);
+    for (uint32_t k = 0; k < n; k++)
+        if (v[k].ready_at > now || (v[k].in_flight == 0) != (v[k].idle_since != HF_TIME_NEVER) ||
+            (v[k].idle_since != HF_TIME_NEVER && (v[k].idle_since < v[k].ready_at || v[k].idle_since > now)))
+            fail(p, "container %llu: ready_at %lld, idle_since %lld, %u in flight at %lld", (unsigned long long)v[k].id,
+                 (long long)v[k].ready_at, (long long)v[k].idle_since, v[k].in_flight, (long long)now);
+    if (hf_platform_has(platform, HF_PF_STOP)) {
+        if (hf_platform_stop(platform, STALE_ID))
+            fail(p, "stop accepted a stale id");
+        struct hf_function_load before, after;
+        hf_platform_load(platform, 0, &before);
+        bool stopped = hf_platform_stop(platform, v[1].id);
+        hf_platform_load(platform, 0, &after);
+        if (stopped != (v[1].in_flight == 0))
+            fail(p, "stop %s a container with %u in flight", stopped ? "accepted" : "refused", v[1].in_flight);
+        if (after.replicas != before.replicas - stopped)
+            fail(p, "after stop, %u replicas (were %u)", after.replicas, before.replicas);
+        if (stopped && hf_platform_container(platform, v[1].id, &stale))
+            fail(p, "a stopped container still has a view");
+        if (p->idle_calls == 0)
+            fail(p, "two containers became ready with nothing to do, on_container_idle was never called");
+    }
     if (!hf_platform_has(platform, HF_PF_RESIZE)) {
         p->done = true;
         return;
@@ -137,6 +159,19 @@ static void probe_resized(void *state, struct hf_platform *platform, uint64_t co
     p->done = true;
 }
 
+static void probe_idle(void *state, struct hf_platform *platform, uint64_t container, uint32_t function)
+{
+    struct conformance_probe *p = state;
+    p->idle_calls++;
+    struct hf_container_view v;
+    if (!hf_platform_container(platform, container, &v))
+        fail(p, "on_container_idle for %llu, which has no view", (unsigned long long)container);
+    else if (!v.ready || v.in_flight > 0 || v.function != function || v.idle_since > hf_platform_now(platform) ||
+             (p->exact_time && v.idle_since != hf_platform_now(platform)))
+        fail(p, "on_container_idle: ready %d, %u in flight, function %u (said %u), idle since %lld at %lld", v.ready,
+             v.in_flight, v.function, function, (long long)v.idle_since, (long long)hf_platform_now(platform));
+}
+
 static void probe_fini(void *state) { (void)state; }
 
 const struct hf_policy_type conformance_probe_type = {
@@ -146,6 +181,7 @@ const struct hf_policy_type conformance_probe_type = {
     .init = probe_init,
     .on_timer = probe_timer,
     .on_resized = probe_resized,
+    .on_container_idle = probe_idle,
     .fini = probe_fini,
 };
 

@@ -10,7 +10,9 @@
  * checks the views against container(id), that a stale id is refused by container, resize and
  * specialize, that a resize is accepted once (a second while in flight refused), that on_resized
  * reports it and the view shows the new limit, and that specializing a container for its own
- * function is refused. Every broken promise is recorded, not asserted, so the caller reports them
+ * function is refused. Where the backend can stop a chosen container: ready_at and idle_since agree
+ * with in_flight, on_container_idle comes with a view that is ready and idle (since now, on a simulated clock), a stale id is
+ * refused, and stopping the idle second container drops the replica count by one. Every broken promise is recorded, not asserted, so the caller reports them
  * all in its own test framework. */
 #ifndef HF_TEST_CONFORMANCE_PROBE_H
 #define HF_TEST_CONFORMANCE_PROBE_H
@@ -24,7 +26,7 @@
 struct conformance_probe {
     bool exact_time;    /* set by the caller before init: a simulated clock fires timers exactly */
     hf_time started;    /* platform time at init */
-    int timers_fired, resized;
+    int timers_fired, resized, idle_calls;
     bool containers_checked, done;
     uint64_t resized_id;
     double resize_target;

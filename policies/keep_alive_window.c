@@ -1,8 +1,8 @@
-/* keepalive: containers on demand, each function's containers kept warm for a fixed time after
- * they were last needed (AWS Lambda and OpenWhisk keep idle containers for minutes; OpenWhisk's
- * default is 10 minutes). A function keeps the most containers it needed within the last
- * keep_alive_s seconds, need being its requests in flight and waiting over its containers'
- * concurrency, sampled every second while it is busy.
+/* keepalive-window: containers on demand; each function keeps the largest number of containers it
+ * needed within the last keep_alive_s seconds, need being its requests in flight and waiting over
+ * its containers' concurrency, sampled every second while it is busy. This was hfsim's `keepalive`
+ * before R2.3; the field's keep-alive times out each container on its own (keep_alive_timeout.c).
+ * Here a function's containers go together, and only when none was needed for the whole window.
  *
  * Cost grows with busy functions, not with all functions: a trace replay has tens of thousands of
  * functions, most of them idle at any moment. Busy functions (work in flight or waiting) are sampled
@@ -99,11 +99,11 @@ static bool init(void *state, const json_t *p, struct hf_platform *platform, str
                 return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
             s->f[f].expiry_pending = true;
             if (!hf_platform_timer_after(platform, s->keep, 1 + (uint64_t)f))
-                return hf_fail(err, HF_EXIT_RUN_FAILED, "keepalive: cannot schedule an expiry timer");
+                return hf_fail(err, HF_EXIT_RUN_FAILED, "keepalive-window: cannot schedule an expiry timer");
         }
     }
     return hf_platform_timer_after(platform, hf_time_from_s(1), 0) ||
-           hf_fail(err, HF_EXIT_RUN_FAILED, "keepalive: cannot schedule its tick");
+           hf_fail(err, HF_EXIT_RUN_FAILED, "keepalive-window: cannot schedule its tick");
 }
 
 /* Scales down to the window's maximum; when idle, arms the timer for the next expiry. */
@@ -181,10 +181,10 @@ static void fini(void *state)
     free(s->busy_list);
 }
 
-const struct hf_policy_type hf_policy_keep_alive = {
-    .name = "keepalive",
+const struct hf_policy_type hf_policy_keep_alive_window = {
+    .name = "keepalive-window",
     .needs = HF_PF_ROUTING,
-    .summary = "containers on demand, kept warm a fixed time after last needed (10 min, OpenWhisk-like)",
+    .summary = "containers on demand; a function keeps the most it needed within the last window",
     .params = params,
     .state_size = sizeof(struct fixed_keep_alive),
     .init = init,

@@ -1,4 +1,4 @@
-/* keepalive and hybrid against a recording fake backend. */
+/* keepalive-window against a recording fake backend (no containers: the window counts need). */
 #include <criterion/criterion.h>
 #include <stdlib.h>
 
@@ -100,45 +100,17 @@ static void seconds(const char *name, void *s, struct hf_platform *p, struct fak
     }
 }
 
-Test(keep_alive, fixed_keeps_containers_for_the_window_after_last_need)
+Test(keep_alive_window, keeps_containers_for_the_window_after_last_need)
 {
     struct fake f = {0};
     struct hf_platform p;
-    void *s = start("keepalive", "{\"keep_alive_s\": 60}", &f, &p);
-    seconds("keepalive", s, &p, &f, 5, true);
+    void *s = start("keepalive-window", "{\"keep_alive_s\": 60}", &f, &p);
+    seconds("keepalive-window", s, &p, &f, 5, true);
     cr_assert_eq(f.load.replicas, 1u, "started on demand");
-    seconds("keepalive", s, &p, &f, 59, false);
+    seconds("keepalive-window", s, &p, &f, 59, false);
     cr_assert_eq(f.load.replicas, 1u, "still within 60 s");
-    seconds("keepalive", s, &p, &f, 2, false);
+    seconds("keepalive-window", s, &p, &f, 2, false);
     cr_assert_eq(f.load.replicas, 0u);
-    hf_policy_find("keepalive")->fini(s);
-    free(s);
-}
-
-Test(keep_alive, hybrid_learns_a_periodic_idle_time_and_prewarms)
-{
-    struct fake f = {0};
-    struct hf_platform p;
-    void *s = start("hybrid", "{}", &f, &p);
-    /* A function invoked every ~10 minutes: busy 2 s, idle 600 s, twelve times. Until the
-     * histogram is trusted (10 samples) it keeps containers for the whole 4 h range. */
-    for (int k = 0; k < 12; k++) {
-        seconds("hybrid", s, &p, &f, 2, true);
-        seconds("hybrid", s, &p, &f, 600, false);
-    }
-    /* Now every idle time sits in the 10-minute bin: pre-warm = 600 s x 0.9 = 540 s, keep-alive =
-     * (660 - 540) x 1.1 = 132 s. Next idle period: unloaded at once, one container back at 540 s,
-     * gone again after 672 s. */
-    seconds("hybrid", s, &p, &f, 2, true);
-    hf_time idle_start = f.now + hf_time_from_s(1);
-    seconds("hybrid", s, &p, &f, 1, false);
-    cr_assert_eq(f.load.replicas, 0u, "unloaded when idle begins");
-    seconds("hybrid", s, &p, &f, 540, false);
-    cr_assert_eq(f.load.replicas, 1u, "pre-warmed");
-    cr_assert_eq(f.last_set_at, idle_start + hf_time_from_s(540));
-    seconds("hybrid", s, &p, &f, 140, false);
-    cr_assert_eq(f.load.replicas, 0u, "released after the keep-alive window");
-    cr_assert_eq(f.last_set_at, idle_start + hf_time_from_s(672));
-    hf_policy_find("hybrid")->fini(s);
+    hf_policy_find("keepalive-window")->fini(s);
     free(s);
 }
