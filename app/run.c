@@ -51,6 +51,29 @@ static void on_sample(struct hf_engine *engine, void *ctx, uint64_t arg)
         hf_engine_after(engine, r->interval, on_sample, r, 0);
 }
 
+static const char *trace_function_name(const void *trace, uint32_t function)
+{
+    return hf_trace_function_name(trace, function);
+}
+
+/* functions.csv, and the per-app cold-start distribution for the summary (NULL: none or failed). */
+static bool write_functions(struct run *r, json_t **apps, struct hf_error *err)
+{
+    *apps = NULL;
+    if (!r->backend->function_counts)
+        return true;
+    struct hf_platform *platform = r->backend->platform(r->backend_impl);
+    uint32_t n = hf_platform_function_count(platform);
+    struct hf_function_counts *counts = malloc((n ? n : 1) * sizeof *counts);
+    if (!counts)
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
+    for (uint32_t f = 0; f < n; f++)
+        r->backend->function_counts(r->backend_impl, f, &counts[f]);
+    *apps = hf_function_stats_write(&r->results, counts, n, r->trace ? trace_function_name : NULL, r->trace, err);
+    free(counts);
+    return *apps != NULL;
+}
+
 static json_t *summary_json(const json_t *scenario, struct run *r)
 {
     r->backend->account(r->backend_impl);
@@ -245,8 +268,9 @@ bool hf_run_scenario(const json_t *given, const struct hf_run_options *options,
         if (ok)
             fputs(HF_REQUESTS_CSV_HEADER, r->requests_file);
     }
-    ok = ok && (!r->trace || hf_trace_write_functions(r->trace, &r->results, err));
     ok = ok && setup(r, scenario, err);
+    /* A backend with per-function counters writes functions.csv with the names at the end. */
+    ok = ok && (!r->trace || r->backend->function_counts || hf_trace_write_functions(r->trace, &r->results, err));
     if (ok && options->progress) {
         double expected = r->trace ? (double)hf_trace_stats(r->trace)->expected : hf_synthetic_expected(&r->workload);
         if (expected >= 1e7)
@@ -292,8 +316,12 @@ bool hf_run_scenario(const json_t *given, const struct hf_run_options *options,
         r->requests_file = NULL;
     }
     ok = ok && hf_recorder_write_latency_cdf(&r->results, r->stats, err);
+    json_t *apps = NULL;
+    ok = ok && write_functions(r, &apps, err);
     if (ok) {
         json_t *summary = summary_json(scenario, r);
+        if (apps)
+            json_object_set_new(summary, "cold_start_pct_over_apps", apps);
         ok = hf_results_write_json(&r->results, "summary.json", summary, err);
         json_decref(summary);
         const struct hf_histogram *lat = &r->stats->latency;

@@ -200,6 +200,7 @@ static void on_ready(struct live *l, const struct message *m, hf_time now)
     k->state = C_READY;
     k->ready_at = k->idle_since = now;
     l->stats.cold_starts++;
+    l->functions[k->function].counts.cold_starts++;
     l->functions[k->function].ready++;
     hf_policy_host_container_ready(&l->host, hf_lv_container_id(l, m->index), k->function);
     hf_lv_drain(l, k->function);

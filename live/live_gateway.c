@@ -12,6 +12,7 @@ void hf_lv_fail_request(struct live *l, uint64_t r, enum hf_fail_reason reason)
         return;
     q->ended = true;
     hf_ledger_fail(&l->stats.ledger, reason);
+    l->functions[q->function].counts.failed++;
     l->stats.interval_failed++;
     hf_request_log(&l->stats, q->id, q->function, q->arrival, hf_lv_now(l), hf_fail_reason_name(reason));
 }
@@ -114,6 +115,7 @@ static void enqueue(struct live *l, uint64_t r)
     }
     fn->waiting[hf_ring_push(&fn->queue)] = r;
     l->stats.waited++;
+    fn->counts.queued_on_arrival++;
 }
 
 /* A request the in-container schedulers bounced reaches the container the global scheduler chose

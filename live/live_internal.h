@@ -16,6 +16,7 @@
 #include "live/owner.h"
 #include "live/reaper.h"
 #include "sim/engine.h"
+#include "sim/function_stats.h"
 #include "sim/histogram.h"
 #include "sim/ledger.h"
 #include "sim/model_stats.h"
@@ -92,6 +93,7 @@ struct lrequest {
 struct lfunction {
     uint32_t active, ready;
     uint64_t arrived, completed, in_flight;
+    struct hf_function_counts counts; /* functions.csv (arrived and completed above are the platform's) */
     uint64_t *waiting; /* request indices, a FIFO ring */
     struct hf_ring queue;
 };
@@ -203,5 +205,7 @@ extern const struct hf_platform_ops hf_lv_ops;
  * latency_cdf.csv. */
 void hf_lv_on_sample(struct hf_engine *e, void *ctx, uint64_t arg);
 json_t *hf_lv_summary(const json_t *scenario, struct live *l);
+/* functions.csv (sim/function_stats.h); returns the per-app cold-start distribution, NULL on error. */
+json_t *hf_lv_write_functions(struct live *l, struct hf_error *err);
 
 #endif

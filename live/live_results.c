@@ -46,7 +46,7 @@ void hf_lv_on_sample(struct hf_engine *e, void *ctx, uint64_t arg)
     (void)arg;
     struct live *l = ctx;
     struct hf_model_stats *st = &l->stats;
-    double interval_ns = (double)l->interval, cores = 0, memory_mib = 0;
+    double interval_ns = (double)l->interval, cores = 0, memory_mib = 0, idle_mib = 0;
     uint64_t replicas = 0, ready = 0, queued = 0, busy = 0;
     for (uint32_t f = 0; f < l->function_count; f++) {
         replicas += l->functions[f].active;
@@ -58,6 +58,8 @@ void hf_lv_on_sample(struct hf_engine *e, void *ctx, uint64_t arg)
         if (l->containers[c].state != C_FREE) {
             cores += l->containers[c].cpu_limit;
             memory_mib += (double)l->memory_bytes / 1048576.0;
+            if (l->containers[c].state == C_READY && l->containers[c].in_flight == 0)
+                idle_mib += (double)l->memory_bytes / 1048576.0;
         }
     /* Live gauges are known at samples only: their time averages are sample averages, of the
      * counts as they were over the interval that ends here. */
@@ -68,6 +70,7 @@ void hf_lv_on_sample(struct hf_engine *e, void *ctx, uint64_t arg)
     st->busy_containers = busy_containers;
     st->allocated_core_ns += cores * interval_ns;
     st->memory_gb_s += memory_mib / 1024.0 * (interval_ns / 1e9);
+    st->wasted_memory_gb_s += idle_mib / 1024.0 * (interval_ns / 1e9); /* sampled, as memory_gb_s */
     st->replicas = (uint32_t)replicas;
     st->ready = (uint32_t)ready;
     st->queued = (uint32_t)queued;
@@ -78,6 +81,29 @@ void hf_lv_on_sample(struct hf_engine *e, void *ctx, uint64_t arg)
     start_sampling(l);
     if (hf_engine_now(e) + l->interval <= l->drain_end)
         hf_engine_after(e, l->interval, hf_lv_on_sample, l, 0);
+}
+
+static const char *trace_function_name(const void *trace, uint32_t function)
+{
+    return hf_trace_function_name(trace, function);
+}
+
+json_t *hf_lv_write_functions(struct live *l, struct hf_error *err)
+{
+    struct hf_function_counts *counts = malloc((l->function_count ? l->function_count : 1) * sizeof *counts);
+    if (!counts) {
+        hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
+        return NULL;
+    }
+    for (uint32_t f = 0; f < l->function_count; f++) {
+        counts[f] = l->functions[f].counts;
+        counts[f].arrived = l->functions[f].arrived;
+        counts[f].completed = l->functions[f].completed;
+    }
+    json_t *apps = hf_function_stats_write(&l->results, counts, l->function_count,
+                                           l->trace ? trace_function_name : NULL, l->trace, err);
+    free(counts);
+    return apps;
 }
 
 /* summary.json: the recorder's (the same keys as hfsim run, model "live"), plus a "live" object. */

@@ -318,10 +318,11 @@ bool hf_live_run(const json_t *given, const struct hf_live_options *options, str
             ok = hf_fail(err, HF_EXIT_RUN_FAILED, "%s/timeseries.csv: write failed", o->out_dir);
     }
     ok = ok && hf_recorder_write_latency_cdf(&l->results, &l->stats, err);
-    if (ok && l->trace)
-        ok = hf_trace_write_functions(l->trace, &l->results, err);
+    json_t *apps = ok ? hf_lv_write_functions(l, err) : NULL;
+    ok = ok && apps;
     if (ok) {
         json_t *s = hf_lv_summary(scenario, l);
+        json_object_set_new(s, "cold_start_pct_over_apps", apps);
         ok = hf_results_write_json(&l->results, "summary.json", s, err) && hf_results_commit(&l->results, err);
         json_decref(s);
     }

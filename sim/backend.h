@@ -25,6 +25,7 @@
 
 #include "sim/engine.h"
 #include "sim/error.h"
+#include "sim/function_stats.h"
 #include "sim/invocation.h"
 #include "sim/ledger.h"
 #include "sim/model_stats.h"
@@ -54,6 +55,9 @@ struct hf_backend_type {
     void (*attach_policy)(void *impl, const struct hf_policy_type *policy, void *state);
     void (*account)(void *impl);
     void (*fail_all)(void *impl, enum hf_fail_reason reason);
+    /* Optional: per-function counters for functions.csv (sim/function_stats.h), for functions 0 ..
+     * the platform's function_count - 1; NULL when the backend keeps none. */
+    void (*function_counts)(void *impl, uint32_t function, struct hf_function_counts *out);
     /* Optional: the price of one billed VM per hour (USD); NULL when the backend bills no VMs. */
     double (*vm_price_per_hour)(void *impl);
     /* Set instead of create ... fail_all by a backend on its own clock: runs the scenario whole. */

@@ -49,6 +49,7 @@ struct hf_model_stats {
     double busy_core_ns;      /* CPU used by requests */
     double allocated_core_ns; /* integral of allocated cores (container limits or servers) over time */
     double memory_gb_s;       /* integral of allocated container memory (GiB) over time; cluster only */
+    double wasted_memory_gb_s; /* the part of it in ready containers serving nothing (idle); cluster, live */
     double vm_seconds;        /* integral of billed VMs (booting or running) over time; 0 in the station */
     uint32_t vms;             /* gauge: billed VMs */
     FILE *requests_log;       /* optional per-request CSV; borrowed */

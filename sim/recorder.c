@@ -237,7 +237,12 @@ json_t *hf_recorder_summary(const struct hf_recorder *rec, const json_t *scenari
     json_object_set_new(sum, "memory_gb_s", json_real(s->memory_gb_s));
     json_object_set_new(sum, "completed_per_gb_s",
                         json_real(s->memory_gb_s > 0 ? (double)s->ledger.completed / s->memory_gb_s : 0));
+    json_object_set_new(sum, "wasted_memory_gb_s", json_real(s->wasted_memory_gb_s));
     json_object_set_new(sum, "cold_starts", json_integer((json_int_t)s->cold_starts));
+    /* The share of requests that found no warm container with room on arrival (by PASTA, the
+     * probability an arrival sees that state): the cold-start probability of an on-demand policy. */
+    json_object_set_new(sum, "cold_start_probability",
+                        json_real(s->ledger.arrived ? (double)s->waited / (double)s->ledger.arrived : 0));
     json_object_set_new(sum, "resizes", json_integer((json_int_t)s->resizes));
     json_object_set_new(sum, "specializations", json_integer((json_int_t)s->specializations));
     json_object_set_new(sum, "bounces", json_integer((json_int_t)s->bounces));

@@ -38,6 +38,7 @@
 #include "models/cluster/cold_start.h"
 #include "models/cluster/ps_server.h"
 #include "sim/engine.h"
+#include "sim/function_stats.h"
 #include "sim/error.h"
 #include "sim/invocation.h"
 #include "sim/model_stats.h"
@@ -114,6 +115,8 @@ struct hf_model_stats *hf_cluster_stats(struct hf_cluster *c);
 void hf_cluster_fail_all(struct hf_cluster *c, enum hf_fail_reason reason);
 /* Brings CPU counters and the allocation integral up to now. */
 void hf_cluster_account(struct hf_cluster *c);
+/* Function fi's counters for functions.csv (zeros for an index out of range). */
+void hf_cluster_function_counts(const struct hf_cluster *c, uint32_t fi, struct hf_function_counts *out);
 /* USD per hour of one VM of the cluster's instance type. */
 double hf_cluster_vm_price_per_hour(const struct hf_cluster *c);
 

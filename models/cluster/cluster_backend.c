@@ -131,6 +131,7 @@ static void attach(void *c, const struct hf_policy_type *p, void *state) { hf_cl
 static void account(void *c) { hf_cluster_account(c); }
 static void fail_all(void *c, enum hf_fail_reason reason) { hf_cluster_fail_all(c, reason); }
 static double vm_price_per_hour(void *c) { return hf_cluster_vm_price_per_hour(c); }
+static void function_counts(void *c, uint32_t f, struct hf_function_counts *out) { hf_cluster_function_counts(c, f, out); }
 
 const struct hf_backend_type hf_backend_cluster = {
     .name = "cluster",
@@ -148,4 +149,5 @@ const struct hf_backend_type hf_backend_cluster = {
     .account = account,
     .fail_all = fail_all,
     .vm_price_per_hour = vm_price_per_hour,
+    .function_counts = function_counts,
 };

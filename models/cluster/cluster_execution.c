@@ -98,6 +98,7 @@ void hf_cl_dispatch(struct hf_cluster *c, uint32_t ci, const struct queued *q, u
         hf_cl_fail_request(c, q->id, function, q->arrival, HF_FAIL_OOM);
         return;
     }
+    hf_cl_close_idle(c, k);
     uint32_t slot = k->free_slots[--k->free_slot_count];
     k->slots[slot] = (struct slot){q->id, q->arrival, q->memory_mib, function};
     k->memory_used_mib += q->memory_mib;

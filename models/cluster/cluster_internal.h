@@ -94,6 +94,7 @@ struct function {
     hf_time timeout_at;
     hf_time last_arrival;
     uint64_t arrived, completed;
+    uint64_t failed, waited, cold_starts; /* functions.csv */
     uint64_t in_flight;   /* sum of its containers' in_flight (kept, not summed: load() is hot) */
     uint64_t *warm;       /* warm-first routing: (generation << 32 | container) that freed a slot,
                            * most recent last; stale entries are dropped lazily */
@@ -142,6 +143,7 @@ struct hf_cluster {
      * it, so how often results are sampled cannot change their rounding. */
     double integrated_core_ns, integrated_memory_gb_s, integrated_vm_seconds;
     double released_busy_core_ns; /* CPU used by containers since returned to the pool */
+    double idle_closed_mib_ns;    /* memory x time of idle periods that ended (wasted memory) */
     hf_time metric_resolution;
     double metric_phase; /* scrapes happen at (phase + k) * resolution: metrics-server started at an
                             arbitrary moment, not in step with the workload */
@@ -165,6 +167,13 @@ static inline void hf_cl_gauges(struct hf_cluster *c)
 }
 
 extern const struct hf_platform_ops hf_cl_platform_ops;
+
+/* Container ci leaves an idle period (READY, nothing in flight): its memory-time counts as wasted. */
+static inline void hf_cl_close_idle(struct hf_cluster *c, const struct container *k)
+{
+    if (k->state == C_READY && k->in_flight == 0)
+        c->idle_closed_mib_ns += c->config.function.memory_mib * (double)(hf_cl_now(c) - k->idle_since);
+}
 
 /* cluster_requests.c: how requests end, the gateway queue */
 void hf_cl_account_allocation(struct hf_cluster *c);

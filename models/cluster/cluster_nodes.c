@@ -72,6 +72,7 @@ static void place(struct hf_cluster *c, uint32_t ci, uint32_t vi)
     k->cpu.cores = v->contended ? 0 : spec->cpu_limit;
     k->scheduled_at = k->ready_change = hf_cl_now(c);
     c->stats.cold_starts++;
+    c->functions[k->function].cold_starts++;
     uint8_t *image = &c->images[(size_t)vi * c->config.function_count + k->function];
     if (*image == IMAGE_PRESENT) {
         begin_stages(c, ci);
@@ -266,6 +267,7 @@ void hf_cl_release(struct hf_cluster *c, uint32_t ci)
     struct function *f = &c->functions[k->function];
     const struct hf_function_spec *spec = &c->config.function;
     bool placed = k->state != C_UNSCHEDULED;
+    hf_cl_close_idle(c, k);
     if (k->state == C_STARTING)
         hf_engine_cancel(c->engine, k->ready_event);
     if (k->pending_shared != HF_GENERIC)

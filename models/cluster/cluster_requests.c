@@ -24,13 +24,25 @@ void hf_cluster_account(struct hf_cluster *c)
     c->stats.memory_gb_s = c->integrated_memory_gb_s + c->allocated_memory_mib / 1024.0 * (since / 1e9);
     c->stats.vm_seconds = c->integrated_vm_seconds + (double)c->billed_vms * (since / 1e9);
     c->stats.allocated_cores_now = c->allocated_cores;
-    double busy = c->released_busy_core_ns;
+    double busy = c->released_busy_core_ns, idle_mib_ns = c->idle_closed_mib_ns;
     for (uint32_t ci = 0; ci < c->container_cap; ci++) {
         const struct container *k = &c->containers[ci];
         if (k->state >= C_STARTING)
             busy += hf_ps_busy_at(&k->cpu, now);
+        if (k->state == C_READY && k->in_flight == 0)
+            idle_mib_ns += c->config.function.memory_mib * (double)(now - k->idle_since);
     }
     c->stats.busy_core_ns = busy;
+    c->stats.wasted_memory_gb_s = idle_mib_ns / 1024.0 / 1e9;
+}
+
+void hf_cluster_function_counts(const struct hf_cluster *c, uint32_t fi, struct hf_function_counts *out)
+{
+    *out = (struct hf_function_counts){0};
+    if (fi >= c->config.function_count)
+        return;
+    const struct function *f = &c->functions[fi];
+    *out = (struct hf_function_counts){f->arrived, f->completed, f->failed, f->waited, f->cold_starts};
 }
 
 static void log_request(struct hf_cluster *c, uint64_t id, uint32_t function, hf_time arrival,
@@ -43,6 +55,7 @@ void hf_cl_fail_request(struct hf_cluster *c, uint64_t id, uint32_t function, hf
                          enum hf_fail_reason reason)
 {
     hf_ledger_fail(&c->stats.ledger, reason);
+    c->functions[function].failed++;
     c->stats.interval_failed++;
     log_request(c, id, function, arrival, hf_cl_now(c), hf_fail_reason_name(reason));
 }
@@ -411,6 +424,7 @@ void hf_cluster_arrive(void *model, const struct hf_invocation *inv)
         }
         c->stats.queued++;
         c->stats.waited++;
+        f->waited++;
         hf_cl_rearm_timeout(c, fi);
         return;
     }
@@ -427,5 +441,6 @@ void hf_cluster_arrive(void *model, const struct hf_invocation *inv)
     }
     c->stats.queued++;
     c->stats.waited++;
+    f->waited++;
     hf_cl_rearm_timeout(c, fi);
 }

@@ -214,3 +214,48 @@ Test(run, a_request_as_long_as_the_clock_allows_is_accounted_without_per_second_
     json_decref(j);
     free(perf);
 }
+
+/* functions.csv adds up to summary.json, and wasted memory is the idle containers' memory over time:
+ * with one container shape, time_averaged.idle x simulated_s x memory (GiB). A keep-alive run on
+ * the cluster with eight functions, failures (a short drain) and idle containers. */
+Test(run, functions_csv_adds_up_to_the_summary_and_wasted_memory_is_idle_memory)
+{
+    const char *sets[] = {"model=\"cluster\"", "policy=\"keepalive\"", "keepalive.keep_alive_s=20",
+                          "duration_s=300", "drain_s=0.5", "workload.functions=8", "function.memory_mib=512",
+                          "workload.bursts=[{\"start_s\":100,\"duration_s\":30,\"rate_per_s\":60}]",
+                          "workload.rate_per_s=4"};
+    char dir[256];
+    run_to("functions", sets, sizeof sets / sizeof sets[0], dir, sizeof dir);
+    size_t n;
+    char *text = slurp(dir, "summary.json", &n);
+    json_t *sum = json_loads(text, 0, NULL);
+    free(text);
+    cr_assert_not_null(sum);
+    char *csv = slurp(dir, "functions.csv", &n);
+    unsigned long long total[5] = {0}, v[5];
+    int rows = 0;
+    for (char *line = strchr(csv, '\n') + 1; *line; line = strchr(line, '\n') + 1) {
+        cr_assert_eq(sscanf(line, "%*u,%*[^,],%*[^,],%llu,%llu,%llu,%llu,%llu", &v[0], &v[1], &v[2], &v[3], &v[4]), 5,
+                     "row %d: %.60s", rows, line);
+        for (int k = 0; k < 5; k++)
+            total[k] += v[k];
+        rows++;
+    }
+    free(csv);
+    cr_assert_eq(rows, 8);
+    cr_assert_eq(total[0], (unsigned long long)hf_json_int_at(sum, "requests.arrived"));
+    cr_assert_eq(total[1], (unsigned long long)hf_json_int_at(sum, "requests.completed"));
+    cr_assert_eq(total[2], (unsigned long long)hf_json_int_at(sum, "requests.failed.total"));
+    cr_assert_gt(total[2], 0, "the short drain fails some requests");
+    cr_assert_eq(total[3], (unsigned long long)hf_json_int_at(sum, "queued_on_arrival"));
+    cr_assert_eq(total[4], (unsigned long long)hf_json_int_at(sum, "cold_starts"));
+    double idle = hf_json_number_at(sum, "time_averaged.idle"), simulated = hf_json_number_at(sum, "simulated_s");
+    double wasted = hf_json_number_at(sum, "wasted_memory_gb_s");
+    cr_assert_gt(wasted, 0);
+    cr_assert_float_eq(wasted, idle * simulated * 0.5, 1e-6 * wasted, "wasted %.6f, idle x time x 0.5 GiB %.6f", wasted,
+                       idle * simulated * 0.5);
+    cr_assert_float_eq(hf_json_number_at(sum, "cold_start_probability"),
+                       (double)total[3] / (double)total[0], 1e-12);
+    cr_assert_eq(hf_json_int_at(sum, "cold_start_pct_over_apps.apps"), 8, "each function is its own app");
+    json_decref(sum);
+}

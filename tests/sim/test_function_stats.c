@@ -1,0 +1,74 @@
+/* functions.csv rows and the per-app cold-start distribution: apps grouped by the name's prefix,
+ * apps without invocations left out, percentiles over apps (GSL's interpolated quantiles). */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/function_stats.h"
+#include "sim/out_dir.h"
+#include "sim/results.h"
+#include "sim/schema.h"
+
+static const char *names[] = {"a/1", "a/2", "b/1", "lonely", "c/1", "with,comma/x"};
+static const char *name_of(const void *ctx, uint32_t f)
+{
+    (void)ctx;
+    return names[f];
+}
+
+Test(function_stats, apps_group_by_prefix_and_the_distribution_is_over_apps)
+{
+    char base[] = "/tmp/hfsim-test-fstats-XXXXXX";
+    cr_assert_not_null(mkdtemp(base));
+    char out[128];
+    snprintf(out, sizeof out, "%s/r", base);
+    struct hf_results r;
+    struct hf_error err = {0};
+    cr_assert(hf_results_begin(&r, out, &err), "%s", err.message);
+    /* app a: 10 + 30 invocations, 4 + 0 waited -> 10 %; b: 50 %; lonely: 0 %; c: no invocation (left
+     * out); "with,comma": 100 %. Apps with invocations: 0, 10, 50, 100. */
+    const struct hf_function_counts counts[] = {
+        {10, 10, 0, 4, 4}, {30, 29, 1, 0, 1}, {2, 2, 0, 1, 1}, {7, 7, 0, 0, 1}, {0, 0, 0, 0, 0}, {3, 3, 0, 3, 1},
+    };
+    json_t *apps = hf_function_stats_write(&r, counts, 6, name_of, NULL, &err);
+    cr_assert_not_null(apps, "%s", err.message);
+    cr_assert(hf_results_commit(&r, &err), "%s", err.message);
+    cr_assert_eq(hf_json_int_at(apps, "apps"), 4);
+    /* GSL quantiles of sorted {0, 10, 50, 100}: p50 at 1.5 -> 30, p75 at 2.25 -> 62.5, p90 at 2.7 -> 85. */
+    cr_assert_float_eq(hf_json_number_at(apps, "p50"), 30, 1e-9);
+    cr_assert_float_eq(hf_json_number_at(apps, "p75"), 62.5, 1e-9);
+    cr_assert_float_eq(hf_json_number_at(apps, "p90"), 85, 1e-9);
+    cr_assert_float_eq(hf_json_number_at(apps, "mean"), 40, 1e-9);
+    json_decref(apps);
+    char path[160], text[1024];
+    snprintf(path, sizeof path, "%s/functions.csv", out);
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f);
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    text[n] = '\0';
+    fclose(f);
+    cr_assert(strstr(text, "0,a/1,a,10,10,0,4,4,40\n"), "%s", text);
+    cr_assert(strstr(text, "3,lonely,lonely,7,7,0,0,1,0\n"), "%s", text);
+    cr_assert(strstr(text, "5,\"with,comma/x\",\"with,comma\",3,3,0,3,1,100\n"), "quoted: %s", text);
+    hf_remove_tree(base);
+}
+
+Test(function_stats, unnamed_functions_are_apps_of_their_own)
+{
+    char base[] = "/tmp/hfsim-test-fstats-XXXXXX";
+    cr_assert_not_null(mkdtemp(base));
+    char out[128];
+    snprintf(out, sizeof out, "%s/r", base);
+    struct hf_results r;
+    struct hf_error err = {0};
+    cr_assert(hf_results_begin(&r, out, &err), "%s", err.message);
+    const struct hf_function_counts counts[] = {{4, 4, 0, 1, 1}, {4, 4, 0, 3, 3}};
+    json_t *apps = hf_function_stats_write(&r, counts, 2, NULL, NULL, &err);
+    cr_assert_not_null(apps, "%s", err.message);
+    cr_assert(hf_results_commit(&r, &err), "%s", err.message);
+    cr_assert_eq(hf_json_int_at(apps, "apps"), 2);
+    cr_assert_float_eq(hf_json_number_at(apps, "p50"), 50, 1e-9);
+    json_decref(apps);
+    hf_remove_tree(base);
+}
