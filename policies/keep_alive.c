@@ -1,5 +1,7 @@
 #include "policies/keep_alive.h"
 
+#include <stdlib.h>
+
 uint32_t hf_keep_alive_need(struct hf_keep_alive_common *common, struct hf_platform *platform,
                             uint32_t function, uint32_t extra)
 {
@@ -26,6 +28,45 @@ struct hf_route hf_keep_alive_on_request(void *state, struct hf_platform *platfo
             hf_platform_set_replicas(platform, request->function, need);
     }
     return (struct hf_route){HF_ROUTE_DEFAULT, 0, 0};
+}
+
+void hf_keep_alive_arm(struct hf_keep_alive_timer *t, struct hf_platform *platform, hf_time due, uint64_t arg)
+{
+    if (t->due <= due)
+        return;
+    if (t->due != HF_TIME_NEVER)
+        hf_platform_timer_cancel(platform, t->timer);
+    hf_time now = hf_platform_now(platform);
+    t->timer = hf_platform_timer_after(platform, due > now ? due - now : 0, arg);
+    t->due = t->timer ? due : HF_TIME_NEVER;
+}
+
+void hf_keep_alive_expire(struct hf_keep_alive_timer *t, struct hf_keep_alive_views *scratch,
+                          struct hf_platform *platform, uint32_t f, uint64_t arg, hf_keep_alive_deadline deadline,
+                          const void *ctx)
+{
+    t->due = HF_TIME_NEVER;
+    hf_time now = hf_platform_now(platform), next = HF_TIME_NEVER;
+    uint32_t n = hf_platform_containers(platform, f, scratch->views, scratch->cap);
+    if (n > scratch->cap) {
+        struct hf_container_view *grown = realloc(scratch->views, n * sizeof *grown);
+        if (!grown) {
+            hf_keep_alive_arm(t, platform, hf_time_add(now, hf_time_from_s(1)), arg);
+            return;
+        }
+        scratch->views = grown;
+        scratch->cap = n;
+        n = hf_platform_containers(platform, f, scratch->views, scratch->cap);
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        hf_time due = deadline(ctx, &scratch->views[i]);
+        if (due <= now)
+            hf_platform_stop(platform, scratch->views[i].id);
+        else if (due < next)
+            next = due;
+    }
+    if (next != HF_TIME_NEVER)
+        hf_keep_alive_arm(t, platform, next, arg);
 }
 
 void hf_keep_alive_scale_up(struct hf_keep_alive_common *common, struct hf_platform *platform, uint32_t function)

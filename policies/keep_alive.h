@@ -26,4 +26,29 @@ void hf_keep_alive_scale_up(struct hf_keep_alive_common *common, struct hf_platf
 struct hf_route hf_keep_alive_on_request(void *state, struct hf_platform *platform,
                                          const struct hf_request_view *request);
 
+/* A per-function expiry timer: armed for the earliest deadline among the function's idle containers. */
+struct hf_keep_alive_timer {
+    hf_timer timer;
+    hf_time due; /* HF_TIME_NEVER: none pending (initialize to it) */
+};
+
+/* Makes sure the timer fires (with `arg`) by `due`: re-armed when earlier than the pending one. */
+void hf_keep_alive_arm(struct hf_keep_alive_timer *t, struct hf_platform *platform, hf_time due, uint64_t arg);
+
+/* Scratch for container views, grown as needed (free `views` at the end). */
+struct hf_keep_alive_views {
+    struct hf_container_view *views;
+    uint32_t cap;
+};
+
+/* When an idle container's keep-alive ends (HF_TIME_NEVER for a busy one). */
+typedef hf_time (*hf_keep_alive_deadline)(const void *ctx, const struct hf_container_view *v);
+
+/* Called when the timer fires (it is no longer pending): stops function f's containers whose
+ * deadline has passed and re-arms the timer for the earliest one left (in one second when out of
+ * memory, rather than lose it). */
+void hf_keep_alive_expire(struct hf_keep_alive_timer *t, struct hf_keep_alive_views *scratch,
+                          struct hf_platform *platform, uint32_t f, uint64_t arg, hf_keep_alive_deadline deadline,
+                          const void *ctx);
+
 #endif

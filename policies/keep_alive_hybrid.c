@@ -9,14 +9,19 @@
  * above cv_threshold), the pre-warm window is its head percentile (5th) and the keep-alive window
  * its tail percentile (99th) minus the pre-warm, with a margin (10 %) each way: pre-warm shortened,
  * keep-alive lengthened. Otherwise (too few ITs, or no clear pattern) the standard keep-alive
- * applies: no pre-warm, containers kept for the whole range. When a function goes idle: with a
- * pre-warm window, its containers are unloaded at once and one is loaded again when the window
- * ends, then kept for the keep-alive window; without, they stay for the keep-alive window. ITs
- * beyond the range count as out of bounds (summary: none; the paper forecasts a function with many
- * of them by ARIMA, which is not modelled: such a function keeps the standard keep-alive).
+ * applies: no pre-warm, a keep-alive window of the whole range. ITs beyond the range count as out
+ * of bounds; the paper forecasts a function with many of them by ARIMA, which is not modelled here
+ * (such a function keeps the standard keep-alive).
  *
- * Event-driven: an arrival ends an idle period (on_request), the last container going idle starts
- * one (on_container_idle), and one timer per idle function moves it through pre-warm and keep-alive.
+ * When a function goes idle with a pre-warm window, its containers are unloaded at once and one is
+ * loaded again when the window ends. Every container that is idle (after its last request, or once
+ * pre-warmed) is kept for the keep-alive window and then stopped: the paper has one instance per
+ * app, and hfsim's containers run one request each (or `function.concurrency`), so the window applies
+ * to each container; with a single container this is exactly the paper's policy.
+ *
+ * Event-driven: an arrival ends an idle period (on_request), a container going idle starts its
+ * keep-alive (on_container_idle), and per function one timer for the earliest container expiry
+ * and one for the end of the pre-warm window. Windows are recomputed only when an IT is recorded.
  * Nothing runs for a function between its events, so a day of 50,000 functions costs what its
  * invocations cost. Containers start on demand (keep_alive.c). */
 #include <math.h>
@@ -40,16 +45,15 @@ static const struct hf_field params[] = {
     {0},
 };
 
-enum phase { BUSY, PREWARM, KEEP, UNLOADED };
-
 struct function_state {
     uint32_t bins[BINS];
     uint32_t samples, out_of_bounds;
-    enum phase phase;   /* BUSY until its first idle period */
-    bool used;          /* has had a request: its first idle time starts only then */
-    hf_time idle_since; /* start of the current idle period (phase != BUSY) */
-    hf_timer timer;
-    double keep_s;      /* the current idle period's keep-alive window */
+    bool used;          /* has had a request: idle periods start only after one */
+    bool idle;          /* nothing in flight or waiting since idle_since */
+    hf_time idle_since;
+    double prewarm_s, keep_s;   /* the windows, recomputed when an idle time is recorded */
+    hf_timer prewarm_timer;     /* 0: none */
+    struct hf_keep_alive_timer expiry;
 };
 
 struct hybrid {
@@ -57,6 +61,7 @@ struct hybrid {
     double head, tail, margin, cv_threshold;
     uint32_t min_samples, functions;
     struct function_state *f;
+    struct hf_keep_alive_views scratch;
 };
 
 static bool init(void *state, const json_t *p, struct hf_platform *platform, struct hf_error *err)
@@ -73,8 +78,11 @@ static bool init(void *state, const json_t *p, struct hf_platform *platform, str
     s->f = calloc(s->functions ? s->functions : 1, sizeof *s->f);
     if (!s->f)
         return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
-    for (uint32_t i = 0; i < s->functions; i++)
+    for (uint32_t i = 0; i < s->functions; i++) {
+        s->f[i].keep_s = BINS * 60.0;
+        s->f[i].expiry.due = HF_TIME_NEVER;
         hf_platform_set_replicas(platform, i, 0);
+    }
     return true;
 }
 
@@ -106,55 +114,52 @@ static void windows(const struct hybrid *s, const struct function_state *f, doub
     *keep = ((tail_bin + 1) * 60.0 - *prewarm) * (1 + s->margin);
 }
 
-static void schedule(struct hybrid *s, struct hf_platform *platform, uint32_t fi, double after_idle_s)
+/* Timer arguments: 2 x function for its expiry timer, 2 x function + 1 for its pre-warm timer.
+ * A container's keep-alive: the function's current window from when it went idle. */
+static hf_time expires(const void *ctx, const struct hf_container_view *v)
 {
-    struct function_state *f = &s->f[fi];
-    hf_time at = hf_time_add(f->idle_since, hf_time_from_s(after_idle_s)), now = hf_platform_now(platform);
-    f->timer = hf_platform_timer_after(platform, at > now ? at - now : 0, fi);
+    const struct function_state *f = ctx;
+    return v->idle_since == HF_TIME_NEVER ? HF_TIME_NEVER : hf_time_add(v->idle_since, hf_time_from_s(f->keep_s));
 }
 
-/* The last request of function fi ended: an idle period starts. */
 static void on_container_idle(void *state, struct hf_platform *platform, uint64_t container, uint32_t fi)
 {
-    (void)container;
     struct hybrid *s = state;
-    if (fi >= s->functions || s->f[fi].phase != BUSY || !s->f[fi].used)
-        return;
-    struct hf_function_load load;
-    hf_platform_load(platform, fi, &load);
-    if (load.in_flight + load.queued > 0)
+    if (fi >= s->functions)
         return;
     struct function_state *f = &s->f[fi];
-    f->idle_since = hf_platform_now(platform);
-    double prewarm;
-    windows(s, f, &prewarm, &f->keep_s);
-    if (prewarm > 0) {
-        hf_platform_set_replicas(platform, fi, 0); /* unloaded at once */
-        f->phase = PREWARM;
-        schedule(s, platform, fi, prewarm);
-    } else {
-        f->phase = KEEP;
-        schedule(s, platform, fi, f->keep_s);
+    struct hf_function_load load;
+    hf_platform_load(platform, fi, &load);
+    if (!f->idle && load.in_flight + load.queued == 0 && f->used) { /* an idle period starts */
+        f->idle = true;
+        f->idle_since = hf_platform_now(platform);
+        if (f->prewarm_s > 0) {
+            hf_platform_set_replicas(platform, fi, 0); /* unloaded at once */
+            f->prewarm_timer = hf_platform_timer_after(platform, hf_time_from_s(f->prewarm_s), 2 * (uint64_t)fi + 1);
+            return;
+        }
     }
+    struct hf_container_view v;
+    if (!hf_platform_container(platform, container, &v))
+        return;
+    hf_time due = expires(f, &v);
+    if (due <= hf_platform_now(platform))
+        hf_platform_stop(platform, container);
+    else
+        hf_keep_alive_arm(&f->expiry, platform, due, 2 * (uint64_t)fi);
 }
 
 static void on_timer(void *state, struct hf_platform *platform, uint64_t arg)
 {
     struct hybrid *s = state;
-    uint32_t fi = (uint32_t)arg;
+    uint32_t fi = (uint32_t)(arg / 2);
     if (fi >= s->functions)
         return;
-    struct function_state *f = &s->f[fi];
-    f->timer = 0;
-    if (f->phase == PREWARM) { /* the predicted next call is near: load one container */
+    if (arg % 2 == 0) {
+        hf_keep_alive_expire(&s->f[fi].expiry, &s->scratch, platform, fi, arg, expires, &s->f[fi]);
+    } else { /* the predicted next call is near: load one container (kept for the keep-alive window) */
+        s->f[fi].prewarm_timer = 0;
         hf_platform_set_replicas(platform, fi, 1);
-        f->phase = KEEP;
-        double prewarm, keep;
-        windows(s, f, &prewarm, &keep);
-        schedule(s, platform, fi, prewarm + f->keep_s);
-    } else if (f->phase == KEEP) {
-        hf_platform_set_replicas(platform, fi, 0);
-        f->phase = UNLOADED;
     }
 }
 
@@ -162,31 +167,36 @@ static struct hf_route on_request(void *state, struct hf_platform *platform, con
 {
     struct hybrid *s = state;
     uint32_t fi = request->function;
-    if (fi < s->functions && !request->from_queue) {
+    if (fi < s->functions && !request->from_queue)
+        s->f[fi].used = true;
+    if (fi < s->functions && !request->from_queue && s->f[fi].idle) { /* an idle period ends: record it */
         struct function_state *f = &s->f[fi];
-        if (f->phase != BUSY) { /* an idle period ends: record it */
-            double minutes = hf_time_to_s(hf_platform_now(platform) - f->idle_since) / 60;
-            if (minutes < BINS) {
-                f->bins[(int)minutes]++;
-                f->samples++;
-            } else {
-                f->out_of_bounds++;
-            }
-            if (f->timer)
-                hf_platform_timer_cancel(platform, f->timer);
-            f->timer = 0;
-            f->phase = BUSY;
+        double minutes = hf_time_to_s(hf_platform_now(platform) - f->idle_since) / 60;
+        if (minutes < BINS) {
+            f->bins[(int)minutes]++;
+            f->samples++;
+        } else {
+            f->out_of_bounds++;
         }
-        f->used = true;
+        windows(s, f, &f->prewarm_s, &f->keep_s);
+        if (f->prewarm_timer)
+            hf_platform_timer_cancel(platform, f->prewarm_timer);
+        f->prewarm_timer = 0;
+        f->idle = false;
     }
     return hf_keep_alive_on_request(state, platform, request);
 }
 
-static void fini(void *state) { free(((struct hybrid *)state)->f); }
+static void fini(void *state)
+{
+    struct hybrid *s = state;
+    free(s->f);
+    free(s->scratch.views);
+}
 
 const struct hf_policy_type hf_policy_hybrid = {
     .name = "hybrid",
-    .needs = HF_PF_ROUTING | HF_PF_STOP,
+    .needs = HF_PF_ROUTING | HF_PF_STOP | HF_PF_CONTAINERS,
     .summary = "hybrid-histogram keep-alive (Shahrad et al., ATC 2020): pre-warm and keep-alive from idle times",
     .params = params,
     .state_size = sizeof(struct hybrid),

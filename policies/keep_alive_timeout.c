@@ -38,11 +38,6 @@ static const struct hf_field params[] = {
 
 enum timeout_kind { TIMEOUT_IDLE, TIMEOUT_LIFETIME, TIMEOUT_EXPONENTIAL };
 
-struct function_timer {
-    hf_timer timer;
-    hf_time due; /* HF_TIME_NEVER: none pending */
-};
-
 struct timeout_keep_alive {
     struct hf_keep_alive_common common; /* first: hf_keep_alive_on_request reads it */
     hf_time keep;
@@ -50,9 +45,8 @@ struct timeout_keep_alive {
     enum timeout_kind kind;
     uint64_t seed;
     uint32_t functions;
-    struct function_timer *timers;
-    struct hf_container_view *views; /* scratch for on_timer */
-    uint32_t views_cap;
+    struct hf_keep_alive_timer *timers; /* per function */
+    struct hf_keep_alive_views scratch;
 };
 
 /* splitmix64's finalizer: consecutive inputs give independent-looking outputs. */
@@ -64,8 +58,9 @@ static uint64_t mix(uint64_t x)
 }
 
 /* When the container's current idle period ends it; HF_TIME_NEVER when it is not idle. */
-static hf_time deadline(const struct timeout_keep_alive *s, const struct hf_container_view *v)
+static hf_time deadline(const void *ctx, const struct hf_container_view *v)
 {
+    const struct timeout_keep_alive *s = ctx;
     if (v->idle_since == HF_TIME_NEVER)
         return HF_TIME_NEVER;
     switch (s->kind) {
@@ -103,19 +98,6 @@ static bool init(void *state, const json_t *p, struct hf_platform *platform, str
     return true;
 }
 
-/* Makes sure function f's timer fires by `due`. */
-static void arm(struct timeout_keep_alive *s, struct hf_platform *platform, uint32_t f, hf_time due)
-{
-    struct function_timer *t = &s->timers[f];
-    if (t->due <= due)
-        return;
-    if (t->due != HF_TIME_NEVER)
-        hf_platform_timer_cancel(platform, t->timer);
-    hf_time now = hf_platform_now(platform);
-    t->timer = hf_platform_timer_after(platform, due > now ? due - now : 0, f);
-    t->due = t->timer ? due : HF_TIME_NEVER;
-}
-
 static void on_container_idle(void *state, struct hf_platform *platform, uint64_t container, uint32_t f)
 {
     struct timeout_keep_alive *s = state;
@@ -126,45 +108,21 @@ static void on_container_idle(void *state, struct hf_platform *platform, uint64_
     if (due <= hf_platform_now(platform))
         hf_platform_stop(platform, container);
     else
-        arm(s, platform, f, due);
+        hf_keep_alive_arm(&s->timers[f], platform, due, f);
 }
 
-/* Stops f's containers whose idle period has run out and re-arms for the next. */
 static void on_timer(void *state, struct hf_platform *platform, uint64_t arg)
 {
     struct timeout_keep_alive *s = state;
-    uint32_t f = (uint32_t)arg;
-    if (f >= s->functions)
-        return;
-    s->timers[f].due = HF_TIME_NEVER;
-    uint32_t n = hf_platform_containers(platform, f, s->views, s->views_cap);
-    if (n > s->views_cap) {
-        struct hf_container_view *grown = realloc(s->views, n * sizeof *grown);
-        if (!grown) { /* try again in a second rather than lose the timer */
-            arm(s, platform, f, hf_time_add(hf_platform_now(platform), hf_time_from_s(1)));
-            return;
-        }
-        s->views = grown;
-        s->views_cap = n;
-        n = hf_platform_containers(platform, f, s->views, s->views_cap);
-    }
-    hf_time now = hf_platform_now(platform), next = HF_TIME_NEVER;
-    for (uint32_t i = 0; i < n; i++) {
-        hf_time due = deadline(s, &s->views[i]);
-        if (due <= now)
-            hf_platform_stop(platform, s->views[i].id);
-        else if (due < next)
-            next = due;
-    }
-    if (next != HF_TIME_NEVER)
-        arm(s, platform, f, next);
+    if (arg < s->functions)
+        hf_keep_alive_expire(&s->timers[arg], &s->scratch, platform, (uint32_t)arg, arg, deadline, s);
 }
 
 static void fini(void *state)
 {
     struct timeout_keep_alive *s = state;
     free(s->timers);
-    free(s->views);
+    free(s->scratch.views);
 }
 
 const struct hf_policy_type hf_policy_keep_alive = {
