@@ -51,11 +51,6 @@ static void on_sample(struct hf_engine *engine, void *ctx, uint64_t arg)
         hf_engine_after(engine, r->interval, on_sample, r, 0);
 }
 
-static const char *trace_function_name(const void *trace, uint32_t function)
-{
-    return hf_trace_function_name(trace, function);
-}
-
 /* functions.csv, and the per-app cold-start distribution for the summary (NULL: none or failed). */
 static bool write_functions(struct run *r, json_t **apps, struct hf_error *err)
 {
@@ -69,7 +64,7 @@ static bool write_functions(struct run *r, json_t **apps, struct hf_error *err)
         return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
     for (uint32_t f = 0; f < n; f++)
         r->backend->function_counts(r->backend_impl, f, &counts[f]);
-    *apps = hf_function_stats_write(&r->results, counts, n, r->trace ? trace_function_name : NULL, r->trace, err);
+    *apps = hf_function_stats_write(&r->results, counts, n, r->trace ? hf_trace_function_name_of : NULL, r->trace, err);
     free(counts);
     return *apps != NULL;
 }

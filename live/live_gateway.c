@@ -106,16 +106,16 @@ void hf_lv_expire_queues(struct live *l, hf_time now)
     }
 }
 
-static void enqueue(struct live *l, uint64_t r)
+/* Returns false when the request failed (queue full). */
+static bool enqueue(struct live *l, uint64_t r)
 {
     struct lfunction *fn = &l->functions[l->requests[r].function];
     if (!hf_ring_reserve(&fn->queue, (void **)&fn->waiting, sizeof *fn->waiting, 64)) {
         hf_lv_fail_request(l, r, HF_FAIL_QUEUE_FULL);
-        return;
+        return false;
     }
     fn->waiting[hf_ring_push(&fn->queue)] = r;
-    l->stats.waited++;
-    fn->counts.queued_on_arrival++;
+    return true;
 }
 
 /* A request the in-container schedulers bounced reaches the container the global scheduler chose
@@ -132,7 +132,7 @@ static void on_bounced(struct hf_engine *e, void *ctx, uint64_t r)
     if (c >= 0)
         dispatch(l, r, c);
     else
-        enqueue(l, r);
+        (void)enqueue(l, r);
 }
 
 void hf_lv_arrive(void *model, const struct hf_invocation *inv)
@@ -183,8 +183,12 @@ void hf_lv_arrive(void *model, const struct hf_invocation *inv)
         struct hf_request_view view = {inv->id, f, inv->memory_mb, inv->arrival, false, true};
         (void)hf_policy_host_route(&l->host, &view);
     }
-    if (c >= 0)
+    if (c >= 0) {
         dispatch(l, r, c);
-    else
-        enqueue(l, r);
+    } else if (enqueue(l, r)) {
+        /* Counted at arrival only, as the cluster model counts it: a bounced request that returns
+         * to the queue did not arrive twice. */
+        l->stats.waited++;
+        fn->counts.queued_on_arrival++;
+    }
 }

@@ -83,11 +83,6 @@ void hf_lv_on_sample(struct hf_engine *e, void *ctx, uint64_t arg)
         hf_engine_after(e, l->interval, hf_lv_on_sample, l, 0);
 }
 
-static const char *trace_function_name(const void *trace, uint32_t function)
-{
-    return hf_trace_function_name(trace, function);
-}
-
 json_t *hf_lv_write_functions(struct live *l, struct hf_error *err)
 {
     struct hf_function_counts *counts = malloc((l->function_count ? l->function_count : 1) * sizeof *counts);
@@ -101,7 +96,7 @@ json_t *hf_lv_write_functions(struct live *l, struct hf_error *err)
         counts[f].completed = l->functions[f].completed;
     }
     json_t *apps = hf_function_stats_write(&l->results, counts, l->function_count,
-                                           l->trace ? trace_function_name : NULL, l->trace, err);
+                                           l->trace ? hf_trace_function_name_of : NULL, l->trace, err);
     free(counts);
     return apps;
 }

@@ -269,6 +269,11 @@ const char *hf_trace_function_name(const struct hf_trace *t, uint32_t function)
     return function < t->stats.functions ? t->functions[t->replayed[function]].name : NULL;
 }
 
+const char *hf_trace_function_name_of(const void *trace, uint32_t function)
+{
+    return hf_trace_function_name(trace, function);
+}
+
 double hf_trace_duration_s(const struct hf_trace *t)
 {
     double end = isfinite(t->stats.range_end_s) ? t->stats.range_end_s : t->last_arrival_s;

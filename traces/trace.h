@@ -88,6 +88,8 @@ void hf_trace_close(struct hf_trace *t);
 uint32_t hf_trace_function_count(const struct hf_trace *t);
 /* The replayed function's name in the input ("app/function" hashes for Azure). */
 const char *hf_trace_function_name(const struct hf_trace *t, uint32_t function);
+/* hf_trace_function_name with the shape of sim/function_stats.h's hf_function_name_fn (ctx: the trace). */
+const char *hf_trace_function_name_of(const void *trace, uint32_t function);
 /* Simulated seconds from the range start to its end (or the last arrival). */
 double hf_trace_duration_s(const struct hf_trace *t);
 /* Rescales the replay (before hf_trace_start) so its mean arrival rate is `rate_per_s`: time_scale

@@ -48,6 +48,16 @@ static void run_to(const char *name, const char *const *sets, size_t nsets, char
     json_decref(s);
 }
 
+static json_t *load_summary(const char *dir)
+{
+    size_t n;
+    char *text = slurp(dir, "summary.json", &n);
+    json_t *summary = json_loads(text, 0, NULL);
+    free(text);
+    cr_assert_not_null(summary, "%s/summary.json is not JSON", dir);
+    return summary;
+}
+
 static bool same_file(const char *a, const char *b, const char *name)
 {
     size_t la, lb;
@@ -89,11 +99,8 @@ Test(run, every_request_ends_completed_or_failed_with_a_reason)
                           "outputs.requests_csv=true"};
     char dir[256];
     run_to("overload", sets, 6, dir, sizeof dir);
+    json_t *sum = load_summary(dir);
     size_t n;
-    char *text = slurp(dir, "summary.json", &n);
-    json_error_t jerr;
-    json_t *sum = json_loads(text, 0, &jerr);
-    free(text);
     long long arrived = hf_json_int_at(sum, "requests.arrived");
     long long completed = hf_json_int_at(sum, "requests.completed");
     long long failed = hf_json_int_at(sum, "requests.failed.total");
@@ -198,15 +205,12 @@ Test(run, a_request_as_long_as_the_clock_allows_is_accounted_without_per_second_
                           "outputs.interval_s=3600"};
     char out[256];
     run_to("long", sets, sizeof sets / sizeof sets[0], out, sizeof out);
-    size_t n;
-    char *summary = slurp(out, "summary.json", &n);
-    json_t *j = json_loads(summary, 0, NULL);
-    cr_assert_not_null(j);
+    json_t *j = load_summary(out);
     cr_assert_eq(hf_json_int_at(j, "requests.arrived"), 1);
     cr_assert_eq(hf_json_int_at(j, "requests.completed"), 1);
     cr_assert_float_eq(hf_json_number_at(j, "latency_ms.max"), 1e12, 1e3);
     json_decref(j);
-    free(summary);
+    size_t n;
     char *perf = slurp(out, "perf.json", &n);
     j = json_loads(perf, 0, NULL);
     cr_assert_lt(hf_json_int_at(j, "events"), 1000000, "%lld events: something ticks every second",
@@ -226,11 +230,8 @@ Test(run, functions_csv_adds_up_to_the_summary_and_wasted_memory_is_idle_memory)
                           "workload.rate_per_s=4"};
     char dir[256];
     run_to("functions", sets, sizeof sets / sizeof sets[0], dir, sizeof dir);
+    json_t *sum = load_summary(dir);
     size_t n;
-    char *text = slurp(dir, "summary.json", &n);
-    json_t *sum = json_loads(text, 0, NULL);
-    free(text);
-    cr_assert_not_null(sum);
     char *csv = slurp(dir, "functions.csv", &n);
     unsigned long long total[5] = {0}, v[5];
     int rows = 0;

@@ -17,15 +17,22 @@ static const char *name_of(const void *ctx, uint32_t f)
     return names[f];
 }
 
-Test(function_stats, apps_group_by_prefix_and_the_distribution_is_over_apps)
+/* A results directory under a fresh temporary base (removed by the caller with hf_remove_tree). */
+static void begin(char *base, struct hf_results *r)
 {
-    char base[] = "/tmp/hfsim-test-fstats-XXXXXX";
     cr_assert_not_null(mkdtemp(base));
     char out[128];
     snprintf(out, sizeof out, "%s/r", base);
-    struct hf_results r;
     struct hf_error err = {0};
-    cr_assert(hf_results_begin(&r, out, &err), "%s", err.message);
+    cr_assert(hf_results_begin(r, out, &err), "%s", err.message);
+}
+
+Test(function_stats, apps_group_by_prefix_and_the_distribution_is_over_apps)
+{
+    char base[] = "/tmp/hfsim-test-fstats-XXXXXX";
+    struct hf_results r;
+    begin(base, &r);
+    struct hf_error err = {0};
     /* app a: 10 + 30 invocations, 4 + 0 waited -> 10 %; b: 50 %; lonely: 0 %; c: no invocation (left
      * out); "with,comma": 100 %. Apps with invocations: 0, 10, 50, 100. */
     const struct hf_function_counts counts[] = {
@@ -42,7 +49,7 @@ Test(function_stats, apps_group_by_prefix_and_the_distribution_is_over_apps)
     cr_assert_float_eq(hf_json_number_at(apps, "mean"), 40, 1e-9);
     json_decref(apps);
     char path[160], text[1024];
-    snprintf(path, sizeof path, "%s/functions.csv", out);
+    snprintf(path, sizeof path, "%s/r/functions.csv", base);
     FILE *f = fopen(path, "r");
     cr_assert_not_null(f);
     size_t n = fread(text, 1, sizeof text - 1, f);
@@ -57,12 +64,9 @@ Test(function_stats, apps_group_by_prefix_and_the_distribution_is_over_apps)
 Test(function_stats, unnamed_functions_are_apps_of_their_own)
 {
     char base[] = "/tmp/hfsim-test-fstats-XXXXXX";
-    cr_assert_not_null(mkdtemp(base));
-    char out[128];
-    snprintf(out, sizeof out, "%s/r", base);
     struct hf_results r;
+    begin(base, &r);
     struct hf_error err = {0};
-    cr_assert(hf_results_begin(&r, out, &err), "%s", err.message);
     const struct hf_function_counts counts[] = {{4, 4, 0, 1, 1}, {4, 4, 0, 3, 3}};
     json_t *apps = hf_function_stats_write(&r, counts, 2, NULL, NULL, &err);
     cr_assert_not_null(apps, "%s", err.message);
