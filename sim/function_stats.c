@@ -27,7 +27,7 @@ static int by_name(const void *a, const void *b)
 
 static double pct(uint64_t part, uint64_t whole) { return whole ? 100.0 * (double)part / (double)whole : 0; }
 
-/* Groups functions into apps (by the name's prefix before '/') and returns the distribution. */
+/* Groups functions into apps (by the name up to its last '/') and returns the distribution. */
 static json_t *app_distribution(const struct hf_function_counts *counts, uint32_t count, hf_function_name_fn name,
                                 const void *ctx, struct hf_error *err)
 {
@@ -41,7 +41,7 @@ static json_t *app_distribution(const struct hf_function_counts *counts, uint32_
     }
     for (uint32_t f = 0; f < count; f++) {
         const char *n = name ? name(ctx, f) : NULL;
-        const char *slash = n ? strchr(n, '/') : NULL;
+        const char *slash = n ? strrchr(n, '/') : NULL;
         /* no '/': the function is its own app, told apart by its index */
         apps[f] = (struct app_total){slash ? n : "", slash ? (size_t)(slash - n) : 0, slash ? 0 : f,
                                      counts[f].arrived, counts[f].queued_on_arrival};
@@ -102,7 +102,7 @@ json_t *hf_function_stats_write(struct hf_results *results, const struct hf_func
             snprintf(own, sizeof own, "f%u", i);
             n = own;
         }
-        const char *slash = strchr(n, '/');
+        const char *slash = strrchr(n, '/');
         fprintf(f, "%u,", i);
         put_name(f, n, strlen(n));
         fputc(',', f);

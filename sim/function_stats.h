@@ -3,8 +3,9 @@
  * report it: an app's cold-start percentage is the share of its invocations that found no warm
  * container with room on arrival and waited (for a cold start, or for room).
  *
- * Apps: a function named "APP/FUNCTION" (the Azure traces' hashes) belongs to APP; any other
- * function is an app of its own. Apps with no invocation are left out of the distribution.
+ * Apps: a function named "APP/FUNCTION" belongs to APP, the name up to its last '/' (Azure 2019
+ * names are OWNER/APP/FUNCTION, so the app is OWNER/APP; Azure 2021's APP/FUNCTION); a name without
+ * '/' is an app of its own. Apps with no invocation are left out of the distribution.
  *
  * Ownership: the caller owns the counts; names are borrowed for the call. Errors: I/O, with the
  * file name (HF_EXIT_RUN_FAILED). */

@@ -1,4 +1,4 @@
-/* functions.csv rows and the per-app cold-start distribution: apps grouped by the name's prefix,
+/* functions.csv rows and the per-app cold-start distribution: apps grouped by the name up to its last '/' (owner/app),
  * apps without invocations left out, percentiles over apps (GSL's interpolated quantiles). */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -10,7 +10,7 @@
 #include "sim/results.h"
 #include "sim/schema.h"
 
-static const char *names[] = {"a/1", "a/2", "b/1", "lonely", "c/1", "with,comma/x"};
+static const char *names[] = {"o/a/1", "o/a/2", "o/b/1", "lonely", "c/1", "with,comma/x"};
 static const char *name_of(const void *ctx, uint32_t f)
 {
     (void)ctx;
@@ -55,7 +55,7 @@ Test(function_stats, apps_group_by_prefix_and_the_distribution_is_over_apps)
     size_t n = fread(text, 1, sizeof text - 1, f);
     text[n] = '\0';
     fclose(f);
-    cr_assert(strstr(text, "0,a/1,a,10,10,0,4,4,40\n"), "%s", text);
+    cr_assert(strstr(text, "0,o/a/1,o/a,10,10,0,4,4,40\n"), "%s", text);
     cr_assert(strstr(text, "3,lonely,lonely,7,7,0,0,1,0\n"), "%s", text);
     cr_assert(strstr(text, "5,\"with,comma/x\",\"with,comma\",3,3,0,3,1,100\n"), "quoted: %s", text);
     hf_remove_tree(base);
