@@ -57,7 +57,7 @@ uint32_t hf_lv_set_replicas(void *backend, uint32_t f, uint32_t n)
             break; /* at the container cap: keep what there is */
         uint32_t generation = l->containers[c].generation + 1;
         l->containers[c] = (struct lcontainer){.state = C_STARTING, .function = f, .generation = generation,
-                                               .cpu_limit = l->cpu_limit, .shared_function = HF_GENERIC,
+                                               .cpu_limit = fn->cpu_limit, .shared_function = HF_GENERIC,
                                                .pending_shared = HF_GENERIC, .host = h,
                                                .requested_at = hf_lv_now(l)};
         j->index = c;
@@ -66,8 +66,8 @@ uint32_t hf_lv_set_replicas(void *backend, uint32_t f, uint32_t n)
         snprintf(j->image, sizeof j->image, "%s", l->image);
         snprintf(j->run_id, sizeof j->run_id, "%s", l->run_id);
         j->owner = l->owner;
-        j->cpus = l->cpu_limit;
-        j->memory_bytes = l->memory_bytes;
+        j->cpus = fn->cpu_limit;
+        j->memory_bytes = fn->memory_bytes;
         j->function = f;
         if (!hf_lv_spawn(l, hf_lv_start_thread, j)) {
             l->containers[c].state = C_FREE;

@@ -94,6 +94,8 @@ struct lfunction {
     uint32_t active, ready;
     uint64_t arrived, completed, in_flight;
     struct hf_function_counts counts; /* functions.csv (arrived and completed above are the platform's) */
+    double cpu_limit, cpu_request; /* its containers' shape (function.shapes, else function.*) */
+    uint64_t memory_bytes;
     uint64_t *waiting; /* request indices, a FIFO ring */
     struct hf_ring queue;
 };
@@ -113,8 +115,6 @@ struct live {
     double start_wall;
     hf_time duration, drain_end, timeout;
     double specialize_ms;
-    double cpu_limit;
-    uint64_t memory_bytes;
     uint32_t concurrency, function_count;
     struct lcontainer containers[MAX_CONTAINERS];
     struct lfunction *functions;
@@ -126,7 +126,6 @@ struct live {
      * (sim/recorder.h) writes timeseries.csv, summary.json and latency_cdf.csv from it, as for hfsim run. */
     struct hf_model_stats stats;
     uint64_t start_failures, outstanding, replaced;
-    double cpu_request;
     /* timeseries.csv (outputs.interval_s), as hfsim run writes it */
     hf_time interval, metric_resolution;
     double metric_phase; /* scrapes at (phase + k) x resolution: the simulator's, from the same seed */

@@ -46,7 +46,7 @@ static void view_of(const struct live *l, int c, struct hf_container_view *out)
         .in_flight = k->in_flight,
         .concurrency = l->concurrency,
         .memory_used_mib = (double)k->memory_used / 1048576.0, /* the worker's report, last sample */
-        .memory_limit_mib = (double)l->memory_bytes / 1048576.0,
+        .memory_limit_mib = (double)l->functions[k->function].memory_bytes / 1048576.0,
         .node_cores_free = free_cores,
         .shared_function = k->shared_function,
         .specializing = k->specializing,
@@ -165,7 +165,7 @@ static uint32_t p_pods(void *backend, uint32_t f, struct hf_pod_view *out, uint3
                 .deleting = k->state == C_STOPPING || k->stop_when_ready,
                 .start_time = k->requested_at,
                 .ready_change = k->state == C_STARTING ? k->requested_at : k->ready_at,
-                .cpu_request_milli = l->cpu_request * 1000.0,
+                .cpu_request_milli = l->functions[f].cpu_request * 1000.0,
                 .has_metric = k->has_metric,
                 .cpu_usage_milli = k->metric_milli,
                 .metric_time = k->metric_time,

@@ -57,9 +57,10 @@ void hf_lv_on_sample(struct hf_engine *e, void *ctx, uint64_t arg)
     for (int c = 0; c < MAX_CONTAINERS; c++)
         if (l->containers[c].state != C_FREE) {
             cores += l->containers[c].cpu_limit;
-            memory_mib += (double)l->memory_bytes / 1048576.0;
+            double mib = (double)l->functions[l->containers[c].function].memory_bytes / 1048576.0;
+            memory_mib += mib;
             if (l->containers[c].state == C_READY && l->containers[c].in_flight == 0)
-                idle_mib += (double)l->memory_bytes / 1048576.0;
+                idle_mib += mib;
         }
     /* Live gauges are known at samples only: their time averages are sample averages, of the
      * counts as they were over the interval that ends here. */

@@ -90,15 +90,21 @@ static bool prepare(struct live *l, const json_t *scenario, const struct hf_live
     l->duration = hf_time_from_s(hf_json_number_at(scenario, "duration_s"));
     l->drain_end = l->duration + hf_time_from_s(hf_json_number_at(scenario, "drain_s"));
     l->timeout = hf_time_from_s(hf_json_number_at(scenario, "gateway.timeout_s"));
-    l->cpu_limit = hf_json_number_at(scenario, "function.cpu_limit");
-    l->cpu_request = hf_json_number_at(scenario, "function.cpu_request");
-    l->memory_bytes = (uint64_t)(hf_json_number_at(scenario, "function.memory_mib") * 1048576.0);
     l->concurrency = (uint32_t)hf_json_int_at(scenario, "function.concurrency");
     l->specialize_ms = hf_json_number_at(scenario, "function.specialize_ms");
     l->function_count = (uint32_t)hf_json_int_at(scenario, "workload.functions");
     l->interval = hf_time_from_s(hf_json_number_at(scenario, "outputs.interval_s"));
     l->metric_resolution = hf_time_from_s(hf_json_number_at(scenario, "metrics.resolution_s"));
-    l->functions = calloc(l->function_count, sizeof *l->functions);
+    l->functions = calloc(l->function_count ? l->function_count : 1, sizeof *l->functions);
+    const json_t *shapes = hf_json_at(scenario, "function.shapes"); /* one per function, or none */
+    for (uint32_t f = 0; l->functions && f < l->function_count; f++) {
+        const json_t *shape = json_array_size(shapes) ? json_array_get(shapes, f) : NULL;
+        struct lfunction *fn = &l->functions[f];
+        fn->cpu_limit = hf_json_number_at(shape ? shape : scenario, shape ? "cpu_limit" : "function.cpu_limit");
+        fn->cpu_request = hf_json_number_at(shape ? shape : scenario, shape ? "cpu_request" : "function.cpu_request");
+        fn->memory_bytes = (uint64_t)(hf_json_number_at(shape ? shape : scenario, shape ? "memory_mib" : "function.memory_mib") *
+                                      1048576.0);
+    }
     l->platform = (struct hf_platform){&hf_lv_ops, l};
     l->policy = o->policy;
     if (!l->policy)

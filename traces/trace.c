@@ -269,6 +269,17 @@ const char *hf_trace_function_name(const struct hf_trace *t, uint32_t function)
     return function < t->stats.functions ? t->functions[t->replayed[function]].name : NULL;
 }
 
+bool hf_trace_function_memory_mb(const struct hf_trace *t, uint32_t function, double q, double *mb)
+{
+    if (function >= t->stats.functions)
+        return false;
+    const struct hf_trace_function *f = &t->functions[t->replayed[function]];
+    if (!f->has_memory)
+        return false;
+    *mb = hf_quantile_curve_at(&f->memory_mb, q);
+    return true;
+}
+
 const char *hf_trace_function_name_of(const void *trace, uint32_t function)
 {
     return hf_trace_function_name(trace, function);

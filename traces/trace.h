@@ -90,6 +90,9 @@ uint32_t hf_trace_function_count(const struct hf_trace *t);
 const char *hf_trace_function_name(const struct hf_trace *t, uint32_t function);
 /* hf_trace_function_name with the shape of sim/function_stats.h's hf_function_name_fn (ctx: the trace). */
 const char *hf_trace_function_name_of(const void *trace, uint32_t function);
+/* Function `function`'s memory in MB at quantile q (0..1) of its memory curve (Azure 2019: its share
+ * of its app's AverageAllocatedMb percentiles); false when the trace gives it none. */
+bool hf_trace_function_memory_mb(const struct hf_trace *t, uint32_t function, double q, double *mb);
 /* Simulated seconds from the range start to its end (or the last arrival). */
 double hf_trace_duration_s(const struct hf_trace *t);
 /* Rescales the replay (before hf_trace_start) so its mean arrival rate is `rate_per_s`: time_scale

@@ -4,6 +4,16 @@
 #include <string.h>
 
 #include "sim/schema.h"
+#include "traces/function_shapes.h"
+
+/* The per-function shapes resolved into the scenario (traces/function_shapes.h); NULL on error. */
+static json_t *with_shapes(json_t *effective, const struct hf_trace *trace, struct hf_error *err)
+{
+    if (hf_function_shapes_resolve(effective, trace, err))
+        return effective;
+    json_decref(effective);
+    return NULL;
+}
 
 json_t *hf_trace_open_scenario(const json_t *scenario, struct hf_trace **trace, struct hf_error *err)
 {
@@ -15,7 +25,7 @@ json_t *hf_trace_open_scenario(const json_t *scenario, struct hf_trace **trace, 
     }
     const char *format = hf_json_string_at(scenario, "trace.format");
     if (strcmp(format, "none") == 0)
-        return effective;
+        return with_shapes(effective, NULL, err);
     struct hf_trace_options o;
     hf_trace_default_options(&o);
     for (int f = 0; hf_trace_format_names[f]; f++)
@@ -70,7 +80,12 @@ json_t *hf_trace_open_scenario(const json_t *scenario, struct hf_trace **trace, 
     json_object_set_new(workload, "functions", json_integer(hf_trace_function_count(*trace)));
     double duration = hf_trace_duration_s(*trace);
     json_object_set_new(effective, "duration_s", json_real(duration > 0 ? duration : 1e-9));
-    return effective;
+    json_t *resolved = with_shapes(effective, *trace, err);
+    if (!resolved) {
+        hf_trace_close(*trace);
+        *trace = NULL;
+    }
+    return resolved;
 }
 
 

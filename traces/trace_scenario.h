@@ -2,8 +2,8 @@
  * runs.
  *
  * hf_trace_open_scenario returns the scenario as the run will use it: a deep copy where the trace's
- * function count and duration replace workload.functions and duration_s (so config.json says what
- * ran). With trace.format "none" it returns the copy and leaves *trace NULL.
+ * function count and duration replace workload.functions and duration_s, and per-function shapes
+ * are resolved into function.shapes (traces/function_shapes.h), so config.json says what ran. With trace.format "none" it returns the copy and leaves *trace NULL.
  * Ownership: the caller owns the returned JSON and the trace (hf_trace_close).
  * Errors: NULL with `err` set: a bad trace (HF_EXIT_BAD_INPUT, "FILE:LINE: ..."), trace.path empty
  * (HF_EXIT_USAGE), out of memory. */

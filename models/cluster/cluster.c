@@ -9,11 +9,20 @@ bool hf_cluster_create(struct hf_cluster **out, struct hf_engine *engine,
 {
     *out = NULL;
     const struct hf_function_spec *spec = &config->function;
-    if (spec->cpu_request > config->vm.cores || spec->memory_mib > config->vm.memory_mib)
-        return hf_fail(err, HF_EXIT_BAD_INPUT,
-                       "a container (%.3g cores, %.0f MiB requested) does not fit a %s VM "
-                       "(%.3g cores, %.0f MiB)", spec->cpu_request, spec->memory_mib, config->vm.name,
-                       config->vm.cores, config->vm.memory_mib);
+    /* The smallest request in each dimension bounds how many containers a VM can hold. */
+    double least_cpu = INFINITY, least_memory = INFINITY;
+    for (uint32_t fi = 0; fi < config->function_count; fi++) {
+        struct hf_function_shape s = config->shapes ? config->shapes[fi]
+                                                    : (struct hf_function_shape){spec->memory_mib, spec->cpu_limit,
+                                                                                 spec->cpu_request};
+        if (s.cpu_request > config->vm.cores || s.memory_mib > config->vm.memory_mib)
+            return hf_fail(err, HF_EXIT_BAD_INPUT,
+                           "a container of function %u (%.3g cores, %.0f MiB requested) does not fit a %s VM "
+                           "(%.3g cores, %.0f MiB)", fi, s.cpu_request, s.memory_mib, config->vm.name,
+                           config->vm.cores, config->vm.memory_mib);
+        least_cpu = fmin(least_cpu, s.cpu_request);
+        least_memory = fmin(least_memory, s.memory_mib);
+    }
     struct hf_cluster *c = calloc(1, sizeof *c);
     if (!c)
         return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory creating the cluster");
@@ -27,17 +36,27 @@ bool hf_cluster_create(struct hf_cluster **out, struct hf_engine *engine,
     c->functions = calloc(config->function_count, sizeof *c->functions);
     c->cold_rng = hf_engine_rng(engine, "cold-start");
     c->routing_rng = config->routing == HF_ROUTE_RANDOM ? hf_engine_rng(engine, "routing") : NULL;
+    c->placement_rng = config->placement == HF_PLACE_RANDOM ? hf_engine_rng(engine, "placement") : NULL;
+    c->shapes = malloc((config->function_count ? config->function_count : 1) * sizeof *c->shapes);
+    for (uint32_t fi = 0; c->shapes && fi < config->function_count; fi++)
+        c->shapes[fi] = config->shapes ? config->shapes[fi]
+                                       : (struct hf_function_shape){spec->memory_mib, spec->cpu_limit, spec->cpu_request};
+    c->config.shapes = NULL; /* borrowed for create only: c->shapes is the cluster's own */
+    c->uniform_shapes = true;
+    for (uint32_t fi = 1; c->shapes && fi < config->function_count; fi++)
+        c->uniform_shapes = c->uniform_shapes && memcmp(&c->shapes[fi], &c->shapes[0], sizeof c->shapes[0]) == 0;
     c->transit_free = UINT32_MAX;
-    bool ok = c->vms && c->images && c->functions && c->cold_rng &&
+    bool ok = c->vms && c->images && c->functions && c->cold_rng && c->shapes &&
               (config->routing != HF_ROUTE_RANDOM || c->routing_rng) &&
+              (config->placement != HF_PLACE_RANDOM || c->placement_rng) &&
               hf_histogram_create(&c->stats.latency) && hf_histogram_create(&c->stats.interval_latency);
     for (uint32_t i = 0; ok && i < c->vm_slots; i++) {
         c->vms[i].state = i < config->vm_count ? VM_ON : VM_OFF;
         c->vms[i].cores_free = config->vm.cores;
         c->vms[i].memory_free_mib = config->vm.memory_mib;
         c->vms[i].pull_at = HF_TIME_NEVER;
-        double by_cpu = floor(config->vm.cores / spec->cpu_request + 1e-9);
-        double by_memory = floor(config->vm.memory_mib / spec->memory_mib + 1e-9);
+        double by_cpu = floor(config->vm.cores / least_cpu + 1e-9);
+        double by_memory = floor(config->vm.memory_mib / least_memory + 1e-9);
         c->vms[i].member_cap = (uint32_t)(by_cpu < by_memory ? by_cpu : by_memory) + 1;
         c->vms[i].members = malloc(c->vms[i].member_cap * sizeof *c->vms[i].members);
         ok = c->vms[i].members && hf_ps_init(&c->vms[i].pulls, 1.0, config->function_count);
@@ -120,6 +139,7 @@ void hf_cluster_destroy(struct hf_cluster *c)
         hf_ps_fini(&c->vms[i].pulls);
         free(c->vms[i].members);
     }
+    free(c->shapes);
     for (uint32_t i = 0; c->functions && i < c->config.function_count; i++) {
         free(c->functions[i].containers);
         free(c->functions[i].warm);

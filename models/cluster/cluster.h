@@ -48,7 +48,7 @@
 /* Containers the model holds at once (2^20, a few hundred MB): asking for more fails the run. */
 #define HF_CL_MAX_CONTAINERS (1u << 20)
 
-enum hf_placement { HF_PLACE_FIRST_FIT, HF_PLACE_BEST_FIT, HF_PLACE_SPREAD };
+enum hf_placement { HF_PLACE_FIRST_FIT, HF_PLACE_BEST_FIT, HF_PLACE_SPREAD, HF_PLACE_RANDOM, HF_PLACE_HASH };
 /* round-robin over the function's containers; least-loaded: fewest in flight (scans them all);
  * warm-first: the container that most recently freed a slot (OpenWhisk-style warm reuse), O(1). */
 enum hf_routing {
@@ -61,6 +61,11 @@ struct hf_vm_type {
     double cores;
     double memory_mib;
     double price_per_hour;
+};
+
+/* What may differ between functions (function.shapes): the rest of hf_function_spec is shared. */
+struct hf_function_shape {
+    double memory_mib, cpu_limit, cpu_request;
 };
 
 struct hf_function_spec {
@@ -91,7 +96,8 @@ struct hf_cluster_config {
     bool ignore_cpu_contention; /* cluster.cpu_model "none": each request at 1 core whatever the load */
     double registry_mib_per_s; /* bandwidth of image pulls into one VM, shared by its pulls */
     uint32_t function_count;
-    struct hf_function_spec function; /* every function alike (per-function specs come with traces) */
+    struct hf_function_spec function; /* shared by every function; its cpu and memory are the default shape */
+    const struct hf_function_shape *shapes; /* per function (function_count), borrowed; NULL: function's */
     enum hf_routing routing;
     hf_time ingress_latency;
     uint32_t queue_capacity;  /* per function */

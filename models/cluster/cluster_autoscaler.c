@@ -14,11 +14,12 @@ static void on_vm_booted(struct hf_engine *engine, void *ctx, uint64_t vi)
     hf_cl_place_unscheduled(c);
 }
 
-static uint32_t containers_per_vm(const struct hf_cluster *c)
+/* How many containers of the largest pending shape (in each dimension) a VM holds: a lower bound,
+ * so the VMs booted are enough for the pending containers whatever their mix. */
+static uint32_t containers_per_vm(const struct hf_cluster *c, double most_cpu, double most_memory)
 {
-    const struct hf_function_spec *spec = &c->config.function;
-    double by_cpu = floor(c->config.vm.cores / spec->cpu_request + 1e-9);
-    double by_memory = floor(c->config.vm.memory_mib / spec->memory_mib + 1e-9);
+    double by_cpu = floor(c->config.vm.cores / most_cpu + 1e-9);
+    double by_memory = floor(c->config.vm.memory_mib / most_memory + 1e-9);
     return (uint32_t)(by_cpu < by_memory ? by_cpu : by_memory);
 }
 
@@ -31,11 +32,16 @@ void hf_cl_on_autoscale(struct hf_engine *engine, void *ctx, uint64_t arg)
     const struct hf_vm_autoscaling *as = &c->config.autoscaling;
     hf_time now = hf_engine_now(engine);
     uint32_t pending = 0;
-    for (uint32_t i = 0; i < c->unscheduled_count; i++)
-        if (c->containers[c->unscheduled[(c->unscheduled_head + i) % c->unscheduled_cap]].state ==
-            C_UNSCHEDULED)
-            pending++;
-    uint32_t per_vm = containers_per_vm(c);
+    double most_cpu = 0, most_memory = 0;
+    for (uint32_t i = 0; i < c->unscheduled_count; i++) {
+        const struct container *k = &c->containers[c->unscheduled[(c->unscheduled_head + i) % c->unscheduled_cap]];
+        if (k->state != C_UNSCHEDULED)
+            continue;
+        pending++;
+        most_cpu = fmax(most_cpu, hf_cl_shape(c, k->function)->cpu_request);
+        most_memory = fmax(most_memory, hf_cl_shape(c, k->function)->memory_mib);
+    }
+    uint32_t per_vm = pending ? containers_per_vm(c, most_cpu, most_memory) : 1;
     uint32_t coming = c->booting_vms * per_vm;
     uint32_t wanted = pending > coming ? (pending - coming + per_vm - 1) / per_vm : 0;
     for (uint32_t vi = 0; vi < c->vm_slots && wanted > 0; vi++) {

@@ -9,7 +9,7 @@
 #define INT(key, unit, def, flags, min, max, doc) {key, HF_T_INT, unit, doc, def, flags, min, max, NULL, NULL}
 #define POSITIVE (HF_F_MIN | HF_F_MIN_EXCL)
 
-static const char *const placements[] = {"first-fit", "best-fit", "spread", NULL};
+static const char *const placements[] = {"first-fit", "best-fit", "spread", "random", "hash", NULL};
 static const char *const cpu_models[] = {"processor-sharing", "none", NULL};
 static const char *const routings[] = {"round-robin", "least-loaded", "warm-first", "newest", "oldest", "random",
                                         "hash", NULL};
@@ -33,8 +33,11 @@ static const struct hf_field cluster_fields[] = {
     {"instance_type", HF_T_STRING, "", "VM type from the catalog (models/cluster/instances.json).",
      "\"m5.xlarge\"", 0, 0, 0, NULL, NULL},
     INT("vms", "count", "4", HF_F_MIN | HF_F_MAX, 1, 1e5, "VMs in the cluster."),
-    {"placement", HF_T_ENUM, "", "How a new container picks a VM (by CPU request).", "\"first-fit\"",
-     0, 0, 0, placements, NULL},
+    {"placement", HF_T_ENUM, "",
+     "Which VM a new container goes to, among those with its CPU request and memory free: first-fit (the "
+     "lowest-numbered), best-fit (the least left after it, CPU and memory each as a share of the VM's), "
+     "spread (the most left), random (uniform, seeded), hash (OpenWhisk's home invoker with stepping over "
+     "the VMs, by function).", "\"first-fit\"", 0, 0, 0, placements, NULL},
     {"cpu_model", HF_T_ENUM, "",
      "How a container's requests share its CPU: processor-sharing (n requests each get min(1, cpu_limit/n) "
      "cores, so load slows them) or none (each runs its duration whatever the load, as simulators that "
@@ -66,12 +69,44 @@ static const struct hf_field cold_start_fields[] = {
      HF_F_OPTIONAL, 0, 0, NULL, stage_fields},
     {0},
 };
+static const struct hf_field shape_fields[] = {
+    NUM("memory_mib", "MiB", NULL, POSITIVE, 0, 0, "Container memory limit and placement request."),
+    NUM("cpu_limit", "cores", NULL, POSITIVE, 0, 0, "CPU a container may use."),
+    NUM("cpu_request", "cores", NULL, POSITIVE, 0, 0, "CPU reserved on the VM."),
+    {0},
+};
+static const struct hf_field shape_item[] = {
+    {"", HF_T_OBJECT, "", "One function's container shape.", NULL, 0, 0, 0, NULL, shape_fields},
+    {0},
+};
+static const struct hf_field override_fields[] = {
+    {"match", HF_T_STRING, "", "Glob (fnmatch) over function names: the trace's, or f0, f1, ... without one.",
+     NULL, 0, 0, 0, NULL, NULL},
+    NUM("memory_mib", "MiB", "0", HF_F_MIN, 0, 0, "Memory limit for the matching functions (0: unchanged)."),
+    NUM("cpu_limit", "cores", "0", HF_F_MIN, 0, 0, "CPU limit (0: unchanged)."),
+    NUM("cpu_request", "cores", "0", HF_F_MIN, 0, 0, "CPU request (0: unchanged)."),
+    {0},
+};
+static const struct hf_field override_item[] = {
+    {"", HF_T_OBJECT, "", "An override.", NULL, 0, 0, 0, NULL, override_fields},
+    {0},
+};
 static const struct hf_field function_fields[] = {
     NUM("cpu_limit", "cores", "1", POSITIVE, 0, 0, "CPU a container may use; its requests share it."),
     NUM("cpu_request", "cores", "1", POSITIVE, 0, 0,
         "CPU reserved on the VM; the HPA's utilization is usage / request."),
     NUM("memory_mib", "MiB", "512", POSITIVE, 0, 0, "Container memory limit and placement request."),
     NUM("base_memory_mib", "MiB", "128", HF_F_MIN, 0, 0, "Memory the runtime holds when idle."),
+    NUM("memory_percentile", "%", "-1", HF_F_MIN | HF_F_MAX, -1, 100,
+        "With a trace that gives memory (Azure 2019): each function's memory_mib = base_memory_mib + its "
+        "share of its app's memory at this percentile (requests above it are OOM-killed); -1: off."),
+    NUM("cpu_per_gib", "cores", "0", HF_F_MIN, 0, 0,
+        "When > 0: cpu_limit = cpu_request = memory_mib / 1024 x this (cores per GiB; AWS Lambda: 0.579)."),
+    {"overrides", HF_T_ARRAY, "", "Per-function shapes by name, applied in order after the above.", "[]", 0, 0,
+     0, NULL, override_item},
+    {"shapes", HF_T_ARRAY, "",
+     "One shape per function index; filled from the fields above before a run (config.json records it).",
+     "[]", 0, 0, 0, NULL, shape_item},
     INT("concurrency", "count", "8", HF_F_MIN | HF_F_MAX, 1, 100000, "Requests a container serves at once."),
     NUM("image_mib", "MiB", "100", HF_F_MIN, 0, 0, "Image size, pulled once per VM."),
     NUM("resize_ms", "ms", "20", HF_F_MIN, 0, 0,
@@ -119,9 +154,11 @@ static void *create(struct hf_engine *engine, const json_t *scenario, struct hf_
 {
     struct hf_cluster_config config;
     struct hf_cluster *cluster;
-    if (!hf_cluster_config_from_scenario(scenario, &config, err) || !hf_cluster_create(&cluster, engine, &config, err))
+    if (!hf_cluster_config_from_scenario(scenario, &config, err))
         return NULL;
-    return cluster;
+    bool ok = hf_cluster_create(&cluster, engine, &config, err);
+    hf_cluster_config_fini(&config);
+    return ok ? cluster : NULL;
 }
 
 static void destroy(void *c) { hf_cluster_destroy(c); }

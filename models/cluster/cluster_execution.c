@@ -93,8 +93,7 @@ void hf_cl_load_changed(struct hf_cluster *c, uint32_t ci)
 void hf_cl_dispatch(struct hf_cluster *c, uint32_t ci, const struct queued *q, uint32_t function)
 {
     struct container *k = &c->containers[ci];
-    const struct hf_function_spec *spec = &c->config.function;
-    if (k->memory_used_mib + q->memory_mib > spec->memory_mib - spec->base_memory_mib) {
+    if (k->memory_used_mib + q->memory_mib > hf_cl_shape(c, k->function)->memory_mib - c->config.function.base_memory_mib) {
         hf_cl_fail_request(c, q->id, function, q->arrival, HF_FAIL_OOM);
         return;
     }

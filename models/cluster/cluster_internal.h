@@ -150,6 +150,9 @@ struct hf_cluster {
     hf_event_handle scrape_event;
     gsl_rng *cold_rng;
     gsl_rng *routing_rng; /* routing "random": its own stream, so other routings draw nothing */
+    gsl_rng *placement_rng; /* placement "random": likewise */
+    struct hf_function_shape *shapes; /* per function: memory and CPU of its containers */
+    bool uniform_shapes;              /* every function has the same shape */
     struct transit *transits;
     uint32_t transit_cap, transit_free; /* free list head; UINT32_MAX = empty */
     struct hf_model_stats stats;
@@ -158,6 +161,13 @@ struct hf_cluster {
 };
 
 static inline hf_time hf_cl_now(const struct hf_cluster *c) { return hf_engine_now(c->engine); }
+static inline const struct hf_function_shape *hf_cl_shape(const struct hf_cluster *c, uint32_t fi)
+{
+    return &c->shapes[fi];
+}
+/* OpenWhisk's probe order over n slots for a key: a home (the key's hash modulo n), then steps of a
+ * size coprime with n (also from the hash), so every slot is visited once. */
+void hf_cl_hash_probe(uint32_t key, uint32_t n, uint32_t *home, uint32_t *step);
 /* Integrates the count gauges up to now: call just before changing replicas, ready, busy or
  * busy_containers (summary.json's time averages). */
 static inline void hf_cl_gauges(struct hf_cluster *c)
@@ -172,7 +182,7 @@ extern const struct hf_platform_ops hf_cl_platform_ops;
 static inline void hf_cl_close_idle(struct hf_cluster *c, const struct container *k)
 {
     if (k->state == C_READY && k->in_flight == 0)
-        c->idle_closed_mib_ns += c->config.function.memory_mib * (double)(hf_cl_now(c) - k->idle_since);
+        c->idle_closed_mib_ns += hf_cl_shape(c, k->function)->memory_mib * (double)(hf_cl_now(c) - k->idle_since);
 }
 
 /* cluster_requests.c: how requests end, the gateway queue */

@@ -6,27 +6,58 @@ static void on_ready(struct hf_engine *engine, void *ctx, uint64_t ci);
 
 /* ---- placement and container lifetime ---- */
 
-static bool vm_fits(const struct hf_cluster *c, const struct vm *v)
+static bool vm_fits(const struct vm *v, const struct hf_function_shape *shape)
 {
-    const struct hf_function_spec *spec = &c->config.function;
     /* A small epsilon: requests are summed and subtracted as doubles. */
-    return v->cores_free + 1e-9 >= spec->cpu_request && v->memory_free_mib + 1e-9 >= spec->memory_mib;
+    return v->state == VM_ON && v->cores_free + 1e-9 >= shape->cpu_request &&
+           v->memory_free_mib + 1e-9 >= shape->memory_mib;
 }
 
-static int64_t pick_vm(const struct hf_cluster *c)
+/* What a VM would have left after taking the shape, CPU and memory each as a share of the VM's:
+ * best-fit takes the VM with the least, spread the one with the most. */
+static double left_after(const struct hf_cluster *c, const struct vm *v, const struct hf_function_shape *shape)
 {
+    return (v->cores_free - shape->cpu_request) / c->config.vm.cores +
+           (v->memory_free_mib - shape->memory_mib) / c->config.vm.memory_mib;
+}
+
+/* The VM a new container of function fi goes to (-1: none fits). Ties go to the lowest index. */
+static int64_t pick_vm(struct hf_cluster *c, uint32_t fi)
+{
+    const struct hf_function_shape *shape = hf_cl_shape(c, fi);
+    enum hf_placement placement = c->config.placement;
+    if (placement == HF_PLACE_HASH) { /* OpenWhisk's home invoker with stepping, over the VMs */
+        uint32_t home, step;
+        hf_cl_hash_probe(fi, c->vm_slots, &home, &step);
+        for (uint32_t probe = 0, i = home; probe < c->vm_slots; probe++, i = (i + step) % c->vm_slots)
+            if (vm_fits(&c->vms[i], shape))
+                return i;
+        return -1;
+    }
+    if (placement == HF_PLACE_RANDOM) { /* uniform among the VMs that fit */
+        uint32_t fitting = 0;
+        for (uint32_t i = 0; i < c->vm_slots; i++)
+            fitting += vm_fits(&c->vms[i], shape);
+        if (fitting == 0)
+            return -1;
+        uint32_t pick = (uint32_t)gsl_rng_uniform_int(c->placement_rng, fitting);
+        for (uint32_t i = 0;; i++)
+            if (vm_fits(&c->vms[i], shape) && pick-- == 0)
+                return i;
+    }
     int64_t best = -1;
+    double best_left = 0;
     for (uint32_t i = 0; i < c->vm_slots; i++) {
         const struct vm *v = &c->vms[i];
-        if (v->state != VM_ON || !vm_fits(c, v))
+        if (!vm_fits(v, shape))
             continue;
-        if (c->config.placement == HF_PLACE_FIRST_FIT)
+        if (placement == HF_PLACE_FIRST_FIT)
             return i;
-        if (best < 0)
+        double left = left_after(c, v, shape);
+        if (best < 0 || (placement == HF_PLACE_BEST_FIT ? left < best_left : left > best_left)) {
             best = i;
-        else if (c->config.placement == HF_PLACE_BEST_FIT ? v->cores_free < c->vms[best].cores_free
-                                                          : v->cores_free > c->vms[best].cores_free)
-            best = i;
+            best_left = left;
+        }
     }
     return best;
 }
@@ -56,7 +87,7 @@ static void place(struct hf_cluster *c, uint32_t ci, uint32_t vi)
 {
     struct container *k = &c->containers[ci];
     struct vm *v = &c->vms[vi];
-    const struct hf_function_spec *spec = &c->config.function;
+    const struct hf_function_shape *spec = hf_cl_shape(c, k->function);
     hf_cl_account_allocation(c);
     v->cores_free -= spec->cpu_request;
     v->memory_free_mib -= spec->memory_mib;
@@ -81,7 +112,7 @@ static void place(struct hf_cluster *c, uint32_t ci, uint32_t vi)
     k->state = C_PULLING;
     if (*image == IMAGE_ABSENT) {
         *image = IMAGE_PULLING;
-        double seconds = spec->image_mib / c->config.registry_mib_per_s;
+        double seconds = c->config.function.image_mib / c->config.registry_mib_per_s;
         hf_ps_add(&v->pulls, hf_cl_now(c), seconds * 1e9, k->function);
         reschedule_pull(c, vi);
     }
@@ -203,7 +234,7 @@ static bool start_container(struct hf_cluster *c, uint32_t fi)
          * `concurrency` requests: room for both. */
         k->slots = malloc(2 * spec->concurrency * sizeof *k->slots);
         k->free_slots = malloc(2 * spec->concurrency * sizeof *k->free_slots);
-        if (!k->slots || !k->free_slots || !hf_ps_init(&k->cpu, spec->cpu_limit, 2 * spec->concurrency)) {
+        if (!k->slots || !k->free_slots || !hf_ps_init(&k->cpu, 1.0, 2 * spec->concurrency)) { /* cores set below */
             c->free_containers[c->free_container_count++] = ci;
             hf_engine_fail(c->engine, HF_EXIT_RUN_FAILED, "cluster: out of memory for a container's request slots");
             return false;
@@ -213,7 +244,7 @@ static bool start_container(struct hf_cluster *c, uint32_t fi)
     k->shared_function = k->pending_shared = HF_GENERIC;
     k->shared_in_flight = 0;
     k->function = fi;
-    k->cpu.cores = spec->cpu_limit;
+    k->cpu.cores = hf_cl_shape(c, fi)->cpu_limit;
     k->cpu.contention = !c->config.ignore_cpu_contention;
     k->cpu.updated = hf_cl_now(c);
     k->cpu.vtime = 0;
@@ -234,7 +265,7 @@ static bool start_container(struct hf_cluster *c, uint32_t fi)
     f->active++;
     hf_cl_gauges(c);
     c->stats.replicas++;
-    int64_t vi = pick_vm(c);
+    int64_t vi = pick_vm(c, fi);
     if (vi >= 0)
         place(c, ci, (uint32_t)vi);
     else
@@ -242,8 +273,38 @@ static bool start_container(struct hf_cluster *c, uint32_t fi)
     return true;
 }
 
+/* Mixed shapes: every pending container in turn (a small one may fit where the head does not, as
+ * the Kubernetes scheduler tries each pending pod), keeping the order of those left. A shape at
+ * least as large in both dimensions as one that just found no VM is not tried. */
+static void place_mixed(struct hf_cluster *c)
+{
+    uint32_t kept = 0, count = c->unscheduled_count;
+    struct hf_function_shape failed = {INFINITY, INFINITY, INFINITY};
+    for (uint32_t i = 0; i < count; i++) {
+        uint32_t ci = c->unscheduled[(c->unscheduled_head + i) % c->unscheduled_cap];
+        if (c->containers[ci].state != C_UNSCHEDULED) /* stopped while waiting */
+            continue;
+        const struct hf_function_shape *shape = hf_cl_shape(c, c->containers[ci].function);
+        bool hopeless = shape->cpu_request >= failed.cpu_request && shape->memory_mib >= failed.memory_mib;
+        int64_t vi = hopeless ? -1 : pick_vm(c, c->containers[ci].function);
+        if (vi >= 0) {
+            place(c, ci, (uint32_t)vi);
+            continue;
+        }
+        if (!hopeless)
+            failed = *shape;
+        c->unscheduled[(c->unscheduled_head + kept++) % c->unscheduled_cap] = ci;
+    }
+    c->unscheduled_count = kept;
+}
+
 void hf_cl_place_unscheduled(struct hf_cluster *c)
 {
+    if (!c->uniform_shapes) {
+        place_mixed(c);
+        return;
+    }
+    /* One shape: when the head fits nowhere, nothing behind it does. */
     while (c->unscheduled_count > 0) {
         uint32_t ci = c->unscheduled[c->unscheduled_head];
         if (c->containers[ci].state != C_UNSCHEDULED) { /* stopped while waiting */
@@ -251,7 +312,7 @@ void hf_cl_place_unscheduled(struct hf_cluster *c)
             c->unscheduled_count--;
             continue;
         }
-        int64_t vi = pick_vm(c);
+        int64_t vi = pick_vm(c, c->containers[ci].function);
         if (vi < 0)
             return;
         c->unscheduled_head = (c->unscheduled_head + 1) % c->unscheduled_cap;
@@ -265,7 +326,7 @@ void hf_cl_release(struct hf_cluster *c, uint32_t ci)
 {
     struct container *k = &c->containers[ci];
     struct function *f = &c->functions[k->function];
-    const struct hf_function_spec *spec = &c->config.function;
+    const struct hf_function_shape *spec = hf_cl_shape(c, k->function);
     bool placed = k->state != C_UNSCHEDULED;
     hf_cl_close_idle(c, k);
     if (k->state == C_STARTING)

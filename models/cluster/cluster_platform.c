@@ -101,13 +101,13 @@ static void container_view(const struct hf_cluster *c, uint32_t ci, struct hf_co
             .function = k->function,
             .node = k->vm,
             .ready = k->state == C_READY,
-            .cpu_limit = placed ? k->cpu_limit : c->config.function.cpu_limit,
+            .cpu_limit = placed ? k->cpu_limit : hf_cl_shape(c, k->function)->cpu_limit,
             .resizing = k->pending_limit > 0,
             .in_flight = k->in_flight,
             .concurrency = c->config.function.concurrency,
             .cpu_demand = k->demand,
             .memory_used_mib = k->memory_used_mib + c->config.function.base_memory_mib,
-            .memory_limit_mib = c->config.function.memory_mib,
+            .memory_limit_mib = hf_cl_shape(c, k->function)->memory_mib,
             .node_cores_free = placed ? c->vms[k->vm].cores_free : 0,
             .shared_function = k->shared_function,
             .specializing = k->pending_shared != HF_GENERIC,
@@ -195,10 +195,12 @@ static void on_resized(struct hf_engine *engine, void *ctx, uint64_t ci)
 static bool p_resize(void *backend, uint64_t id, double cpu_limit)
 {
     struct hf_cluster *c = backend;
-    const struct hf_function_spec *spec = &c->config.function;
     uint32_t ci;
     struct container *k = hf_cl_container_by_id(c, id, &ci);
-    if (!k || k->state == C_UNSCHEDULED || k->state == C_STOPPING || k->pending_limit > 0 ||
+    if (!k)
+        return false;
+    const struct hf_function_shape *spec = hf_cl_shape(c, k->function);
+    if (k->state == C_UNSCHEDULED || k->state == C_STOPPING || k->pending_limit > 0 ||
         cpu_limit < spec->cpu_request || cpu_limit == k->cpu_limit)
         return false;
     /* Headroom above the spec's limit is reserved on the VM, so a resize is bounded by what is free. */

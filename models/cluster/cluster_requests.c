@@ -30,7 +30,7 @@ void hf_cluster_account(struct hf_cluster *c)
         if (k->state >= C_STARTING)
             busy += hf_ps_busy_at(&k->cpu, now);
         if (k->state == C_READY && k->in_flight == 0)
-            idle_mib_ns += c->config.function.memory_mib * (double)(now - k->idle_since);
+            idle_mib_ns += hf_cl_shape(c, k->function)->memory_mib * (double)(now - k->idle_since);
     }
     c->stats.busy_core_ns = busy;
     c->stats.wasted_memory_gb_s = idle_mib_ns / 1024.0 / 1e9;
@@ -209,15 +209,22 @@ static uint32_t gcd(uint32_t a, uint32_t b)
 /* OpenWhisk's ShardingContainerPoolBalancer, over the function's containers: the home is the
  * function's hash modulo the count; from there it steps by a size coprime with the count (also
  * chosen by the hash), so every container is probed once and functions spread differently. */
+void hf_cl_hash_probe(uint32_t key, uint32_t n, uint32_t *home, uint32_t *step)
+{
+    uint64_t h = (uint64_t)key * 0x9E3779B97F4A7C15ull;
+    h ^= h >> 29;
+    *home = (uint32_t)(h % n);
+    *step = 1 + (uint32_t)((h >> 32) % n);
+    while (gcd(*step, n) != 1)
+        *step = *step % n + 1;
+}
+
 static int64_t route_hash(struct hf_cluster *c, struct function *f, uint32_t fi)
 {
     if (f->count == 0)
         return -1;
-    uint64_t h = (uint64_t)fi * 0x9E3779B97F4A7C15ull;
-    h ^= h >> 29;
-    uint32_t n = f->count, home = (uint32_t)(h % n), step = 1 + (uint32_t)((h >> 32) % n);
-    while (gcd(step, n) != 1)
-        step = step % n + 1;
+    uint32_t n = f->count, home, step;
+    hf_cl_hash_probe(fi, n, &home, &step);
     for (uint32_t probe = 0, i = home; probe < n; probe++, i = (i + step) % n)
         if (hf_cl_has_room(c, &c->containers[f->containers[i]], fi))
             return f->containers[i];

@@ -1,11 +1,18 @@
 #include "models/cluster/cluster_scenario.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "models/cluster/instance_catalog.h"
 #include "sim/schema.h"
 
 static double num(const json_t *s, const char *path) { return hf_json_number_at(s, path); }
+
+void hf_cluster_config_fini(struct hf_cluster_config *config)
+{
+    free((void *)config->shapes);
+    config->shapes = NULL;
+}
 
 bool hf_cluster_config_from_scenario(const json_t *s, struct hf_cluster_config *out, struct hf_error *err)
 {
@@ -25,7 +32,10 @@ bool hf_cluster_config_from_scenario(const json_t *s, struct hf_cluster_config *
                        out->autoscaling.max_vms, out->vm_count);
     const char *placement = hf_json_string_at(s, "cluster.placement");
     out->placement = strcmp(placement, "best-fit") == 0 ? HF_PLACE_BEST_FIT
-                   : strcmp(placement, "spread") == 0 ? HF_PLACE_SPREAD : HF_PLACE_FIRST_FIT;
+                   : strcmp(placement, "spread") == 0   ? HF_PLACE_SPREAD
+                   : strcmp(placement, "random") == 0   ? HF_PLACE_RANDOM
+                   : strcmp(placement, "hash") == 0     ? HF_PLACE_HASH
+                                                        : HF_PLACE_FIRST_FIT;
     out->registry_mib_per_s = num(s, "cluster.registry_mib_per_s");
     out->function_count = (uint32_t)hf_json_int_at(s, "workload.functions");
 
@@ -43,6 +53,20 @@ bool hf_cluster_config_from_scenario(const json_t *s, struct hf_cluster_config *
         return hf_fail(err, HF_EXIT_BAD_INPUT,
                        "$.function.base_memory_mib: %g MiB leaves no memory under memory_mib %g",
                        f->base_memory_mib, f->memory_mib);
+    const json_t *shapes = hf_json_at(s, "function.shapes");
+    if (json_array_size(shapes) > 0) {
+        if (json_array_size(shapes) != out->function_count)
+            return hf_fail(err, HF_EXIT_BAD_INPUT, "$.function.shapes: %zu shapes for %u functions",
+                           json_array_size(shapes), out->function_count);
+        struct hf_function_shape *own = malloc(out->function_count * sizeof *own);
+        if (!own)
+            return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
+        for (uint32_t i = 0; i < out->function_count; i++) {
+            const json_t *one = json_array_get(shapes, i);
+            own[i] = (struct hf_function_shape){num(one, "memory_mib"), num(one, "cpu_limit"), num(one, "cpu_request")};
+        }
+        out->shapes = own;
+    }
     hf_cold_start_preset(&f->cold_start, hf_json_string_at(s, "function.cold_start.preset"));
     for (int stage = 0; stage < HF_STAGE_COUNT; stage++) {
         char path[64];

@@ -7,7 +7,10 @@
 
 #include "models/cluster/cluster.h"
 
+/* `out->shapes` is allocated when function.shapes is given: release it with hf_cluster_config_fini
+ * (hf_cluster_create copies it). */
 bool hf_cluster_config_from_scenario(const json_t *scenario, struct hf_cluster_config *out,
                                      struct hf_error *err);
+void hf_cluster_config_fini(struct hf_cluster_config *config);
 
 #endif
