@@ -64,7 +64,8 @@ static bool write_functions(struct run *r, json_t **apps, struct hf_error *err)
         return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
     for (uint32_t f = 0; f < n; f++)
         r->backend->function_counts(r->backend_impl, f, &counts[f]);
-    *apps = hf_function_stats_write(&r->results, counts, n, r->trace ? hf_trace_function_name_of : NULL, r->trace, err);
+    struct hf_function_names names = r->trace ? hf_trace_function_names(r->trace) : (struct hf_function_names){0};
+    *apps = hf_function_stats_write(&r->results, counts, n, r->trace ? &names : NULL, err);
     free(counts);
     return *apps != NULL;
 }

@@ -4,6 +4,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "app/overrides.h"
@@ -75,6 +76,7 @@ static const struct hf_field workload_fields[] = {
 };
 
 static const char *const trace_arrival_kinds[] = {"equidistant", "uniform", "poisson", NULL};
+static const char *const trace_units[] = {"function", "app", NULL};
 static const struct hf_field trace_fields[] = {
     {"format", HF_T_ENUM, "", "Replay a trace instead of the synthetic workload (docs/traces.md).",
      "\"none\"", 0, 0, 0, hf_trace_format_names, NULL},
@@ -95,6 +97,10 @@ static const struct hf_field trace_fields[] = {
         "Replay a popularity-stratified sample of this many functions (seeded by seed); 0: all."),
     {"arrivals", HF_T_ENUM, "", "azure2019: arrival times inside a minute.", "\"equidistant\"", 0, 0, 0,
      trace_arrival_kinds, NULL},
+    {"unit", HF_T_ENUM, "",
+     "What the model sees as a function: each trace function, or each app (the name up to its last '/': "
+     "Azure 2019 owner/app, 2021 app), whose functions then share the app's containers.",
+     "\"function\"", 0, 0, 0, trace_units, NULL},
     {"skip_bad_rows", HF_T_BOOL, "", "Skip and count malformed rows instead of failing.", "false", 0, 0,
      0, NULL, NULL},
     NUM("reorder_window_s", "s", "3600", HF_F_MIN, 0, 0,
@@ -303,6 +309,35 @@ static json_t *resolve(json_t *doc, const char *where, const char *const *overri
     return resolved;
 }
 
+/* Trace files a scenario file names by relative paths are found beside the file, wherever hfsim runs
+ * (a path given with --trace or --set stays relative to the working directory, as a shell user
+ * expects). */
+static bool anchor_trace_paths(json_t *doc, const char *scenario_path, struct hf_error *err)
+{
+    json_t *trace = json_object_get(doc, "trace");
+    if (!json_is_object(trace))
+        return true;
+    const char *slash = strrchr(scenario_path, '/');
+    if (!slash)
+        return true; /* the file is in the working directory: relative paths already mean the same */
+    static const char *const keys[] = {"path", "durations", "memory"};
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+        const json_t *v = json_object_get(trace, keys[k]);
+        const char *given = json_is_string(v) ? json_string_value(v) : NULL;
+        if (!given || !*given || given[0] == '/')
+            continue;
+        size_t dir = (size_t)(slash - scenario_path) + 1, length = dir + strlen(given) + 1;
+        char *joined = malloc(length);
+        if (!joined)
+            return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
+        memcpy(joined, scenario_path, dir);
+        strcpy(joined + dir, given);
+        json_object_set_new(trace, keys[k], json_string(joined));
+        free(joined);
+    }
+    return true;
+}
+
 json_t *hf_scenario_load(const char *path, const char *const *overrides, size_t override_count,
                          struct hf_error *err)
 {
@@ -310,6 +345,10 @@ json_t *hf_scenario_load(const char *path, const char *const *overrides, size_t 
         return hf_scenario_parse(hf_default_scenario_json, strlen(hf_default_scenario_json),
                                  "(embedded default scenario)", overrides, override_count, err);
     json_t *doc = hf_json_load_file(path, err);
+    if (doc && json_is_object(doc) && !anchor_trace_paths(doc, path, err)) {
+        json_decref(doc);
+        return NULL;
+    }
     return doc ? resolve(doc, path, overrides, override_count, err) : NULL;
 }
 

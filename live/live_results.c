@@ -96,8 +96,8 @@ json_t *hf_lv_write_functions(struct live *l, struct hf_error *err)
         counts[f].arrived = l->functions[f].arrived;
         counts[f].completed = l->functions[f].completed;
     }
-    json_t *apps = hf_function_stats_write(&l->results, counts, l->function_count,
-                                           l->trace ? hf_trace_function_name_of : NULL, l->trace, err);
+    struct hf_function_names names = l->trace ? hf_trace_function_names(l->trace) : (struct hf_function_names){0};
+    json_t *apps = hf_function_stats_write(&l->results, counts, l->function_count, l->trace ? &names : NULL, err);
     free(counts);
     return apps;
 }

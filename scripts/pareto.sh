@@ -4,15 +4,18 @@
 # loaded, idle containers over time), normalized to the fixed 10-minute keep-alive, for fixed
 # keep-alive windows of 5 minutes to 4 hours and for the hybrid-histogram policy.
 #
-# usage: scripts/pareto.sh OUT_DIR [HFSIM] [FUNCTIONS] [INVOCATIONS]
-#   defaults: build/hfsim, 1000 functions, 10,000,000 invocations over 1,440 minutes (about 2 s a run)
+# usage: scripts/pareto.sh OUT_DIR [HFSIM] [FUNCTIONS] [INVOCATIONS] [UNIT]
+#   defaults: build/hfsim, 1000 functions, 10,000,000 invocations over 1,440 minutes (about 2 s a run),
+#   UNIT app (as the paper: an app's functions share its containers and hybrid keeps one histogram
+#   per app; `function` replays each function on its own)
 # writes OUT_DIR/trace (the generated day), OUT_DIR/fixed (the sweep), OUT_DIR/hybrid (the run),
 # OUT_DIR/pareto.csv and OUT_DIR/pareto.png. OUT_DIR must not exist or be empty.
 set -euo pipefail
-out=${1:?usage: scripts/pareto.sh OUT_DIR [HFSIM] [FUNCTIONS] [INVOCATIONS]}
+out=${1:?usage: scripts/pareto.sh OUT_DIR [HFSIM] [FUNCTIONS] [INVOCATIONS] [UNIT]}
 hfsim=${2:-build/hfsim}
 functions=${3:-1000}
 invocations=${4:-10000000}
+unit=${5:-app}
 root="$(cd "$(dirname "$0")/.." && pwd)"
 scenario="$root/scenarios/azure-pareto.json"
 if [ -e "$out" ] && [ -n "$(ls -A "$out")" ]; then
@@ -26,10 +29,10 @@ trace="azure2019:$path"
 minutes="5 10 20 30 45 60 90 120 240"
 values=$(for m in $minutes; do printf '%s,' $((m * 60)); done)
 # the sweep takes the trace as settings (JSON strings)
-"$hfsim" sweep "$scenario" --set 'trace.format="azure2019"' --set "trace.path=\"$path\"" \
+"$hfsim" sweep "$scenario" --set 'trace.format="azure2019"' --set "trace.path=\"$path\"" --set "trace.unit=\"$unit\"" \
     --policies keepalive --set "keepalive.keep_alive_s=${values%,}" \
     --out "$out/fixed" --no-plots -q
-"$hfsim" run "$scenario" --trace "$trace" --policy hybrid --out "$out/hybrid" -q
+"$hfsim" run "$scenario" --trace "$trace" --set "trace.unit=\"$unit\"" --policy hybrid --out "$out/hybrid" -q
 python3 - "$out" <<'PY'
 import csv, json, sys
 out = sys.argv[1]

@@ -28,8 +28,16 @@ static int by_name(const void *a, const void *b)
 static double pct(uint64_t part, uint64_t whole) { return whole ? 100.0 * (double)part / (double)whole : 0; }
 
 /* Groups functions into apps (by the name up to its last '/') and returns the distribution. */
-static json_t *app_distribution(const struct hf_function_counts *counts, uint32_t count, hf_function_name_fn name,
-                                const void *ctx, struct hf_error *err)
+/* Where function f's app name ends in its name n (NULL: it is an app of its own, by index). */
+static const char *app_end(const struct hf_function_names *names, const char *n)
+{
+    if (!n)
+        return NULL;
+    return names->are_apps ? n + strlen(n) : strrchr(n, '/');
+}
+
+static json_t *app_distribution(const struct hf_function_counts *counts, uint32_t count,
+                                const struct hf_function_names *names, struct hf_error *err)
 {
     struct app_total *apps = malloc((count ? count : 1) * sizeof *apps);
     double *values = malloc((count ? count : 1) * sizeof *values);
@@ -40,8 +48,8 @@ static json_t *app_distribution(const struct hf_function_counts *counts, uint32_
         return NULL;
     }
     for (uint32_t f = 0; f < count; f++) {
-        const char *n = name ? name(ctx, f) : NULL;
-        const char *slash = n ? strrchr(n, '/') : NULL;
+        const char *n = names ? names->name(names->ctx, f) : NULL;
+        const char *slash = names ? app_end(names, n) : NULL;
         /* no '/': the function is its own app, told apart by its index */
         apps[f] = (struct app_total){slash ? n : "", slash ? (size_t)(slash - n) : 0, slash ? 0 : f,
                                      counts[f].arrived, counts[f].queued_on_arrival};
@@ -88,7 +96,7 @@ static void put_name(FILE *f, const char *s, size_t len)
 }
 
 json_t *hf_function_stats_write(struct hf_results *results, const struct hf_function_counts *counts, uint32_t count,
-                                hf_function_name_fn name, const void *ctx, struct hf_error *err)
+                                const struct hf_function_names *names, struct hf_error *err)
 {
     FILE *f = hf_results_open(results, "functions.csv", err);
     if (!f)
@@ -96,13 +104,13 @@ json_t *hf_function_stats_write(struct hf_results *results, const struct hf_func
     fputs("function,name,app,arrived,completed,failed,queued_on_arrival,cold_starts,cold_start_pct\n", f);
     for (uint32_t i = 0; i < count; i++) {
         const struct hf_function_counts *c = &counts[i];
-        const char *n = name ? name(ctx, i) : NULL;
+        const char *n = names ? names->name(names->ctx, i) : NULL;
         char own[24];
         if (!n) {
             snprintf(own, sizeof own, "f%u", i);
             n = own;
         }
-        const char *slash = strrchr(n, '/');
+        const char *slash = names ? app_end(names, n) : NULL;
         fprintf(f, "%u,", i);
         put_name(f, n, strlen(n));
         fputc(',', f);
@@ -114,5 +122,5 @@ json_t *hf_function_stats_write(struct hf_results *results, const struct hf_func
     }
     if (!hf_results_close(results, f, "functions.csv", err))
         return NULL;
-    return app_distribution(counts, count, name, ctx, err);
+    return app_distribution(counts, count, names, err);
 }

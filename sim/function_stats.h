@@ -28,10 +28,17 @@ struct hf_function_counts {
 /* The name of function `function`; NULL: "f<index>". */
 typedef const char *(*hf_function_name_fn)(const void *ctx, uint32_t function);
 
+/* How functions are named (NULL: f0, f1, ..., each its own app). */
+struct hf_function_names {
+    hf_function_name_fn name;
+    const void *ctx;
+    bool are_apps; /* each function is an app already (a trace replayed per app): the whole name is the app */
+};
+
 /* Writes functions.csv into `results` (columns: function,name,app,arrived,completed,failed,
  * queued_on_arrival,cold_starts,cold_start_pct) and returns the per-app distribution as a JSON
  * object {apps, p50, p75, p90, mean} of cold-start percentages (NULL with err set on failure). */
 json_t *hf_function_stats_write(struct hf_results *results, const struct hf_function_counts *counts, uint32_t count,
-                                hf_function_name_fn name, const void *name_ctx, struct hf_error *err);
+                                const struct hf_function_names *names, struct hf_error *err);
 
 #endif

@@ -467,6 +467,7 @@ static bool az19_index(struct hf_trace *t, struct hf_error *err)
         struct hf_trace_function *fn = &t->functions[f];
         fn->has_memory = true;
         fn->memory_mb = a->memory_mb;
+        fn->memory_split = a->functions;
         for (int i = 0; i < fn->memory_mb.count; i++)
             fn->memory_mb.v[i] /= (float)a->functions;
     }

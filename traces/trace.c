@@ -9,6 +9,7 @@
 
 const char *const hf_trace_format_names[] = {"none", "azure2019", "azure2021", "csv", NULL};
 const char *const hf_trace_arrivals_names[] = {"equidistant", "uniform", "poisson", NULL};
+const char *const hf_trace_unit_names[] = {"function", "app", NULL};
 
 void hf_trace_default_options(struct hf_trace_options *o)
 {
@@ -191,6 +192,47 @@ static bool select_functions(struct hf_trace *t, struct hf_error *err)
     return true;
 }
 
+/* App units: replayed functions grouped by the name up to the last '/', numbered in order of their
+ * first replayed function (deterministic: the replayed order is the input's). */
+static bool build_units(struct hf_trace *t, struct hf_error *err)
+{
+    uint32_t n = t->stats.functions;
+    t->stats.units = n;
+    if (t->options.unit != HF_TRACE_UNIT_APP)
+        return true;
+    t->unit_of = malloc((n ? n : 1) * sizeof *t->unit_of);
+    t->unit_names = calloc(n ? n : 1, sizeof *t->unit_names);
+    t->unit_first = malloc((n ? n : 1) * sizeof *t->unit_first);
+    json_t *index = json_object();
+    if (!t->unit_of || !t->unit_names || !t->unit_first || !index) {
+        json_decref(index);
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
+    }
+    uint32_t units = 0;
+    for (uint32_t m = 0; m < n; m++) {
+        const char *name = t->functions[t->replayed[m]].name;
+        const char *slash = strrchr(name, '/');
+        char *app = slash ? strndup(name, (size_t)(slash - name)) : strdup(name);
+        if (!app) {
+            json_decref(index);
+            return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
+        }
+        const json_t *known = json_object_get(index, app);
+        if (known) {
+            t->unit_of[m] = (uint32_t)json_integer_value(known);
+            free(app);
+            continue;
+        }
+        json_object_set_new(index, app, json_integer(units));
+        t->unit_of[m] = units;
+        t->unit_first[units] = m;
+        t->unit_names[units++] = app;
+    }
+    json_decref(index);
+    t->stats.units = units;
+    return true;
+}
+
 bool hf_trace_open(struct hf_trace **out, const struct hf_trace_options *options, struct hf_error *err)
 {
     *out = NULL;
@@ -227,7 +269,7 @@ bool hf_trace_open(struct hf_trace **out, const struct hf_trace_options *options
         hf_trace_close(t);
         return hf_fail(err, HF_EXIT_USAGE, "trace: no format given");
     }
-    if (!t->ops->index(t, err) || !select_functions(t, err)) {
+    if (!t->ops->index(t, err) || !select_functions(t, err) || !build_units(t, err)) {
         hf_trace_close(t);
         return false;
     }
@@ -254,6 +296,11 @@ void hf_trace_close(struct hf_trace *t)
     free(t->functions);
     json_decref(t->function_index);
     free(t->replayed);
+    for (uint32_t u = 0; t->unit_names && u < t->stats.units; u++)
+        free(t->unit_names[u]);
+    free(t->unit_names);
+    free(t->unit_of);
+    free(t->unit_first);
     free(t->batch);
     free(t->issued);
     free(t->path);
@@ -262,27 +309,33 @@ void hf_trace_close(struct hf_trace *t)
     free(t);
 }
 
-uint32_t hf_trace_function_count(const struct hf_trace *t) { return t->stats.functions; }
+uint32_t hf_trace_function_count(const struct hf_trace *t) { return t->stats.units; }
 
 const char *hf_trace_function_name(const struct hf_trace *t, uint32_t function)
 {
-    return function < t->stats.functions ? t->functions[t->replayed[function]].name : NULL;
+    if (function >= t->stats.units)
+        return NULL;
+    return t->unit_names ? t->unit_names[function] : t->functions[t->replayed[function]].name;
 }
 
 bool hf_trace_function_memory_mb(const struct hf_trace *t, uint32_t function, double q, double *mb)
 {
-    if (function >= t->stats.functions)
+    if (function >= t->stats.units)
         return false;
-    const struct hf_trace_function *f = &t->functions[t->replayed[function]];
+    const struct hf_trace_function *f = &t->functions[t->replayed[t->unit_first ? t->unit_first[function] : function]];
     if (!f->has_memory)
         return false;
-    *mb = hf_quantile_curve_at(&f->memory_mb, q);
+    /* An app unit holds the app's whole memory: its functions' shares put back together. */
+    double split = t->unit_names && f->memory_split > 1 ? f->memory_split : 1;
+    *mb = hf_quantile_curve_at(&f->memory_mb, q) * split;
     return true;
 }
 
-const char *hf_trace_function_name_of(const void *trace, uint32_t function)
+static const char *name_of(const void *trace, uint32_t function) { return hf_trace_function_name(trace, function); }
+
+struct hf_function_names hf_trace_function_names(const struct hf_trace *t)
 {
-    return hf_trace_function_name(trace, function);
+    return (struct hf_function_names){name_of, t, t->options.unit == HF_TRACE_UNIT_APP};
 }
 
 double hf_trace_duration_s(const struct hf_trace *t)
@@ -338,7 +391,7 @@ static void deliver(struct hf_engine *engine, void *ctx)
         .id = t->stats.issued++,
         .arrival = item->at,
         .work = item->work,
-        .function = item->function,
+        .function = t->unit_of ? t->unit_of[item->function] : item->function,
         .memory_mb = item->memory_mb,
     };
     t->issued[item->function]++;
@@ -398,6 +451,9 @@ json_t *hf_trace_report_json(const struct hf_trace *t, double tolerance)
     json_object_set_new(o, "skipped_rows", json_integer((json_int_t)s->skipped_rows));
     json_object_set_new(o, "functions_in_file", json_integer(s->functions_in_file));
     json_object_set_new(o, "functions", json_integer(s->functions));
+    json_object_set_new(o, "unit", json_string(hf_trace_unit_names[t->options.unit]));
+    if (t->options.unit == HF_TRACE_UNIT_APP)
+        json_object_set_new(o, "apps", json_integer(s->units));
     json_object_set_new(o, "range_start_s", json_real(s->range_start_s));
     json_object_set_new(o, "range_end_s", isfinite(s->range_end_s) ? json_real(s->range_end_s) : json_null());
     json_object_set_new(o, "time_scale", json_real(t->options.time_scale));

@@ -24,6 +24,7 @@
 #include "sim/distribution.h"
 #include "sim/engine.h"
 #include "sim/error.h"
+#include "sim/function_stats.h"
 #include "sim/invocation.h"
 
 /* Trace times beyond this (about 31 years) are refused: simulated time is int64 nanoseconds, and a
@@ -44,6 +45,11 @@ enum hf_trace_arrivals {
 };
 extern const char *const hf_trace_arrivals_names[];
 
+/* What the model sees as a function: each trace function, or each app (the name up to its last '/':
+ * Azure 2019 owner/app, Azure 2021 app), whose functions then share its containers. */
+enum hf_trace_unit { HF_TRACE_UNIT_FUNCTION, HF_TRACE_UNIT_APP };
+extern const char *const hf_trace_unit_names[]; /* "function", "app", NULL */
+
 struct hf_trace_options {
     enum hf_trace_format format;
     const char *path;
@@ -54,6 +60,7 @@ struct hf_trace_options {
     uint32_t functions;      /* 0: all; else a popularity-stratified sample of this many */
     uint64_t sample_seed;
     enum hf_trace_arrivals arrivals;
+    enum hf_trace_unit unit;
     bool skip_bad_rows;      /* count and skip malformed rows instead of failing */
     double reorder_window_s; /* azure2021: how far arrivals may precede the rows already read */
     uint32_t default_memory_mb;                 /* when the trace gives none */
@@ -64,6 +71,7 @@ struct hf_trace_stats {
     uint64_t rows, skipped_rows;
     uint32_t functions_in_file;  /* distinct functions in the input */
     uint32_t functions;          /* replayed: invoked in the range, after sampling */
+    uint32_t units;              /* what the model sees as functions: `functions`, or their apps */
     uint64_t expected;           /* invocations the range holds for the replayed functions (2019 Poisson: on average) */
     uint64_t issued;             /* invocations delivered so far */
     uint32_t missing_durations;  /* replayed functions without a durations row (fallback used) */
@@ -85,13 +93,16 @@ void hf_trace_default_options(struct hf_trace_options *o);
 bool hf_trace_open(struct hf_trace **out, const struct hf_trace_options *options, struct hf_error *err);
 void hf_trace_close(struct hf_trace *t);
 
+/* The model's functions: replayed functions, or their apps (options.unit). Indices below are these. */
 uint32_t hf_trace_function_count(const struct hf_trace *t);
-/* The replayed function's name in the input ("app/function" hashes for Azure). */
+/* The replayed function's name in the input ("app/function" hashes for Azure), or the app's. */
 const char *hf_trace_function_name(const struct hf_trace *t, uint32_t function);
-/* hf_trace_function_name with the shape of sim/function_stats.h's hf_function_name_fn (ctx: the trace). */
-const char *hf_trace_function_name_of(const void *trace, uint32_t function);
+/* The model's function names for functions.csv (sim/function_stats.h): the trace's, and whether they
+ * are apps (options.unit). */
+struct hf_function_names hf_trace_function_names(const struct hf_trace *t);
 /* Function `function`'s memory in MB at quantile q (0..1) of its memory curve (Azure 2019: its share
- * of its app's AverageAllocatedMb percentiles); false when the trace gives it none. */
+ * of its app's AverageAllocatedMb percentiles; for an app unit, the app's whole curve); false when the
+ * trace gives it none. */
 bool hf_trace_function_memory_mb(const struct hf_trace *t, uint32_t function, double q, double *mb);
 /* Simulated seconds from the range start to its end (or the last arrival). */
 double hf_trace_duration_s(const struct hf_trace *t);

@@ -24,6 +24,7 @@ struct hf_trace_function {
     bool has_duration, has_memory;
     struct hf_quantile_curve duration_ms;
     struct hf_quantile_curve memory_mb; /* already divided among the app's functions */
+    uint32_t memory_split;               /* ... among this many (0 or 1: not divided) */
 };
 
 struct hf_trace_format_ops {
@@ -46,7 +47,10 @@ struct hf_trace {
     struct hf_trace_function *functions; /* every function of the input, in input order */
     uint32_t function_count, function_cap;
     json_t *function_index;              /* name -> input index */
-    uint32_t *replayed;                  /* model index -> input index */
+    uint32_t *replayed;                  /* replayed index -> input index */
+    uint32_t *unit_of;                   /* replayed index -> model index (unit), NULL: the same */
+    char **unit_names;                   /* app units' names (NULL for function units) */
+    uint32_t *unit_first;                /* model index -> its first replayed function */
     struct hf_trace_stats stats;
     double last_arrival_s;               /* trace seconds, latest in range */
 

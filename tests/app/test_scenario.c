@@ -154,3 +154,20 @@ Test(scenario, overrides_are_checked_together_so_order_does_not_matter)
     cr_assert_null(hf_scenario_load(NULL, one_bad, 3, &err));
     cr_assert(strstr(err.message, "--set station.servers=0: $.station.servers: must be >= 1"), "%s", err.message);
 }
+
+/* A relative trace path in a scenario file is found beside the file, whatever the working directory;
+ * one given by --set stays relative to the working directory. */
+Test(scenario, a_relative_trace_path_in_a_file_is_beside_the_file)
+{
+    struct hf_error err = {0};
+    json_t *s = hf_scenario_load(HFSIM_SOURCE_DIR "/scenarios/azure-apps.json", NULL, 0, &err);
+    cr_assert_not_null(s, "%s", err.message);
+    cr_assert_str_eq(hf_json_string_at(s, "trace.path"),
+                     HFSIM_SOURCE_DIR "/scenarios/../traces/samples/azure2019/invocations_per_function_md.anon.d01.csv");
+    json_decref(s);
+    const char *sets[] = {"trace.path=\"here.csv\""};
+    s = hf_scenario_load(HFSIM_SOURCE_DIR "/scenarios/azure-apps.json", sets, 1, &err);
+    cr_assert_not_null(s, "%s", err.message);
+    cr_assert_str_eq(hf_json_string_at(s, "trace.path"), "here.csv");
+    json_decref(s);
+}

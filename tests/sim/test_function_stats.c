@@ -11,6 +11,8 @@
 #include "sim/schema.h"
 
 static const char *names[] = {"o/a/1", "o/a/2", "o/b/1", "lonely", "c/1", "with,comma/x"};
+static const char *name_of_app(const void *ctx, uint32_t f) { return ((const char *const *)ctx)[f]; }
+
 static const char *name_of(const void *ctx, uint32_t f)
 {
     (void)ctx;
@@ -38,7 +40,8 @@ Test(function_stats, apps_group_by_prefix_and_the_distribution_is_over_apps)
     const struct hf_function_counts counts[] = {
         {10, 10, 0, 4, 4}, {30, 29, 1, 0, 1}, {2, 2, 0, 1, 1}, {7, 7, 0, 0, 1}, {0, 0, 0, 0, 0}, {3, 3, 0, 3, 1},
     };
-    json_t *apps = hf_function_stats_write(&r, counts, 6, name_of, NULL, &err);
+    const struct hf_function_names named = {name_of, NULL, false};
+    json_t *apps = hf_function_stats_write(&r, counts, 6, &named, &err);
     cr_assert_not_null(apps, "%s", err.message);
     cr_assert(hf_results_commit(&r, &err), "%s", err.message);
     cr_assert_eq(hf_json_int_at(apps, "apps"), 4);
@@ -68,11 +71,37 @@ Test(function_stats, unnamed_functions_are_apps_of_their_own)
     begin(base, &r);
     struct hf_error err = {0};
     const struct hf_function_counts counts[] = {{4, 4, 0, 1, 1}, {4, 4, 0, 3, 3}};
-    json_t *apps = hf_function_stats_write(&r, counts, 2, NULL, NULL, &err);
+    json_t *apps = hf_function_stats_write(&r, counts, 2, NULL, &err);
     cr_assert_not_null(apps, "%s", err.message);
     cr_assert(hf_results_commit(&r, &err), "%s", err.message);
     cr_assert_eq(hf_json_int_at(apps, "apps"), 2);
     cr_assert_float_eq(hf_json_number_at(apps, "p50"), 50, 1e-9);
     json_decref(apps);
+    hf_remove_tree(base);
+}
+
+Test(function_stats, names_that_are_apps_are_whole_apps)
+{
+    char base[] = "/tmp/hfsim-test-fstats-XXXXXX";
+    struct hf_results r;
+    begin(base, &r);
+    struct hf_error err = {0};
+    /* o/a and o/b would both be app "o" by their last '/': as apps already, they are two. */
+    static const char *apps_named[] = {"o/a", "o/b"};
+    const struct hf_function_names named = {name_of_app, apps_named, true};
+    const struct hf_function_counts counts[] = {{4, 4, 0, 1, 1}, {4, 4, 0, 3, 3}};
+    json_t *apps = hf_function_stats_write(&r, counts, 2, &named, &err);
+    cr_assert_not_null(apps, "%s", err.message);
+    cr_assert(hf_results_commit(&r, &err), "%s", err.message);
+    cr_assert_eq(hf_json_int_at(apps, "apps"), 2);
+    json_decref(apps);
+    char path[160], text[512];
+    snprintf(path, sizeof path, "%s/r/functions.csv", base);
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f);
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    text[n] = '\0';
+    fclose(f);
+    cr_assert(strstr(text, "1,o/b,o/b,4,4,0,3,3,75\n"), "%s", text);
     hf_remove_tree(base);
 }

@@ -1,0 +1,106 @@
+/* Replay per app (trace.unit "app"): the model's functions are the apps of the replayed functions,
+ * every invocation still arrives (at its app), an app's memory is its functions' shares put back
+ * together, and functions.csv names apps. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "app/run.h"
+#include "app/scenario.h"
+#include "sim/results.h"
+#include "sim/schema.h"
+#include "traces/trace_scenario.h"
+
+#define SAMPLE HFSIM_SOURCE_DIR "/traces/samples/azure2019/invocations_per_function_md.anon.d01.csv"
+
+static struct hf_trace *open_sample(const char *unit, json_t **effective)
+{
+    char set_unit[64];
+    snprintf(set_unit, sizeof set_unit, "trace.unit=\"%s\"", unit);
+    const char *sets[] = {"model=\"cluster\"", "trace.format=\"azure2019\"", "trace.path=\"" SAMPLE "\"", set_unit};
+    struct hf_error err = {0};
+    json_t *s = hf_scenario_load(NULL, sets, 4, &err);
+    cr_assert_not_null(s, "%s", err.message);
+    struct hf_trace *trace;
+    *effective = hf_trace_open_scenario(s, &trace, &err);
+    cr_assert_not_null(*effective, "%s", err.message);
+    json_decref(s);
+    return trace;
+}
+
+Test(trace, an_app_unit_gathers_the_functions_of_an_app)
+{
+    json_t *per_function, *per_app;
+    struct hf_trace *functions = open_sample("function", &per_function);
+    struct hf_trace *apps = open_sample("app", &per_app);
+    /* The apps of the replayed functions, counted here from their names. */
+    uint32_t n = hf_trace_function_count(functions), distinct = 0;
+    for (uint32_t f = 0; f < n; f++) {
+        const char *name = hf_trace_function_name(functions, f);
+        size_t prefix = (size_t)(strrchr(name, '/') - name);
+        bool seen = false;
+        for (uint32_t g = 0; g < f && !seen; g++)
+            seen = strncmp(hf_trace_function_name(functions, g), name, prefix + 1) == 0;
+        distinct += !seen;
+    }
+    cr_assert_lt(distinct, n, "the sample has apps with several functions");
+    cr_assert_eq(hf_trace_function_count(apps), distinct);
+    cr_assert_eq(hf_json_int_at(per_app, "workload.functions"), distinct);
+    cr_assert_eq(hf_trace_stats(apps)->functions, n, "the same functions are replayed");
+    /* App 0's memory is the app's whole curve: a function's share times the split. */
+    const char *app0 = hf_trace_function_name(apps, 0);
+    cr_assert_null(strchr(strchr(app0, '/') + 1, '/'), "owner/app: %s", app0);
+    double whole, share;
+    cr_assert(hf_trace_function_memory_mb(apps, 0, 0.5, &whole));
+    cr_assert(hf_trace_function_memory_mb(functions, 0, 0.5, &share));
+    cr_assert_eq(strncmp(hf_trace_function_name(functions, 0), app0, strlen(app0)), 0, "function 0 is app 0's");
+    cr_assert_geq(whole, share);
+    cr_assert_float_eq(fmod(whole / share, 1.0), 0, 1e-3, "whole %.3f is a whole number of shares %.3f", whole, share);
+    hf_trace_close(functions);
+    hf_trace_close(apps);
+    json_decref(per_function);
+    json_decref(per_app);
+}
+
+Test(trace, a_run_per_app_issues_every_invocation_and_reports_apps)
+{
+    char base[] = "/tmp/hfsim-test-units-XXXXXX";
+    cr_assert_not_null(mkdtemp(base));
+    char out[128], path[160];
+    snprintf(out, sizeof out, "%s/run", base);
+    const char *sets[] = {"model=\"cluster\"", "policy=\"keepalive\"", "trace.format=\"azure2019\"",
+                          "trace.path=\"" SAMPLE "\"", "trace.unit=\"app\"", "cluster.vms=20",
+                          "function.concurrency=4", "trace.to_minute=10"};
+    struct hf_error err = {0};
+    json_t *s = hf_scenario_load(NULL, sets, sizeof sets / sizeof sets[0], &err);
+    cr_assert_not_null(s, "%s", err.message);
+    struct hf_run_options o = {.out_dir = out};
+    struct hf_run_report report;
+    cr_assert(hf_run_scenario(s, &o, &report, &err), "%s", err.message);
+    json_decref(s);
+    snprintf(path, sizeof path, "%s/summary.json", out);
+    json_t *summary = json_load_file(path, 0, NULL);
+    cr_assert_not_null(summary);
+    cr_assert_eq(hf_json_int_at(summary, "trace.check.issued"), hf_json_int_at(summary, "trace.check.expected"));
+    cr_assert_str_eq(hf_json_string_at(summary, "trace.unit"), "app");
+    json_int_t apps = hf_json_int_at(summary, "trace.apps");
+    cr_assert_lt(apps, hf_json_int_at(summary, "trace.functions"));
+    cr_assert_eq(hf_json_int_at(summary, "cold_start_pct_over_apps.apps"), apps, "each model function is one app");
+    snprintf(path, sizeof path, "%s/functions.csv", out);
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f);
+    char line[1024];
+    json_int_t rows = -1;
+    while (fgets(line, sizeof line, f)) {
+        if (rows++ < 0)
+            continue;
+        char name[300], app[300];
+        cr_assert_eq(sscanf(line, "%*u,%299[^,],%299[^,],", name, app), 2);
+        cr_assert_str_eq(name, app, "an app unit is its own app");
+    }
+    fclose(f);
+    cr_assert_eq(rows, apps);
+    json_decref(summary);
+    hf_remove_tree(base);
+}
