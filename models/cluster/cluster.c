@@ -15,11 +15,17 @@ bool hf_cluster_create(struct hf_cluster **out, struct hf_engine *engine,
         struct hf_function_shape s = config->shapes ? config->shapes[fi]
                                                     : (struct hf_function_shape){spec->memory_mib, spec->cpu_limit,
                                                                                  spec->cpu_request};
-        if (s.cpu_request > config->vm.cores || s.memory_mib > config->vm.memory_mib)
+        bool fits = config->group_count == 0 && s.cpu_request <= config->vm.cores && s.memory_mib <= config->vm.memory_mib;
+        for (uint32_t g = 0; g < config->group_count; g++)
+            fits = fits || (s.cpu_request <= config->groups[g].type.cores && s.memory_mib <= config->groups[g].type.memory_mib);
+        if (!fits)
             return hf_fail(err, HF_EXIT_BAD_INPUT,
-                           "a container of function %u (%.3g cores, %.0f MiB requested) does not fit a %s VM "
-                           "(%.3g cores, %.0f MiB)", fi, s.cpu_request, s.memory_mib, config->vm.name,
-                           config->vm.cores, config->vm.memory_mib);
+                           "a container of function %u (%.3g cores, %.0f MiB requested) does not fit %s%s VM "
+                           "(%.3g cores, %.0f MiB%s)", fi, s.cpu_request, s.memory_mib,
+                           config->group_count ? "any" : "a ", config->group_count ? "" : config->vm.name,
+                           config->group_count ? config->groups[0].type.cores : config->vm.cores,
+                           config->group_count ? config->groups[0].type.memory_mib : config->vm.memory_mib,
+                           config->group_count > 1 ? " for the first type, cluster.hosts has others" : "");
         least_cpu = fmin(least_cpu, s.cpu_request);
         least_memory = fmin(least_memory, s.memory_mib);
     }
@@ -50,13 +56,27 @@ bool hf_cluster_create(struct hf_cluster **out, struct hf_engine *engine,
               (config->routing != HF_ROUTE_RANDOM || c->routing_rng) &&
               (config->placement != HF_PLACE_RANDOM || c->placement_rng) &&
               hf_histogram_create(&c->stats.latency) && hf_histogram_create(&c->stats.interval_latency);
+    uint32_t group = 0, left_in_group = config->group_count ? config->groups[0].count : 0;
+    c->one_price = true;
     for (uint32_t i = 0; ok && i < c->vm_slots; i++) {
-        c->vms[i].state = i < config->vm_count ? VM_ON : VM_OFF;
-        c->vms[i].cores_free = config->vm.cores;
-        c->vms[i].memory_free_mib = config->vm.memory_mib;
-        c->vms[i].pull_at = HF_TIME_NEVER;
-        double by_cpu = floor(config->vm.cores / least_cpu + 1e-9);
-        double by_memory = floor(config->vm.memory_mib / least_memory + 1e-9);
+        const struct hf_vm_type *type = &config->vm;
+        if (config->group_count) {
+            while (left_in_group == 0 && group + 1 < config->group_count)
+                left_in_group = config->groups[++group].count;
+            type = &config->groups[group].type;
+            left_in_group--;
+        }
+        struct vm *v = &c->vms[i];
+        v->cores = v->cores_free = type->cores;
+        v->memory_mib = v->memory_free_mib = type->memory_mib;
+        v->price_per_hour = type->price_per_hour;
+        c->one_price = c->one_price && v->price_per_hour == c->vms[0].price_per_hour;
+        v->state = i < config->vm_count ? VM_ON : VM_OFF;
+        if (v->state == VM_ON)
+            c->billed_price_per_hour += v->price_per_hour;
+        v->pull_at = HF_TIME_NEVER;
+        double by_cpu = floor(type->cores / least_cpu + 1e-9);
+        double by_memory = floor(type->memory_mib / least_memory + 1e-9);
         c->vms[i].member_cap = (uint32_t)(by_cpu < by_memory ? by_cpu : by_memory) + 1;
         c->vms[i].members = malloc(c->vms[i].member_cap * sizeof *c->vms[i].members);
         ok = c->vms[i].members && hf_ps_init(&c->vms[i].pulls, 1.0, config->function_count);
@@ -157,4 +177,12 @@ void hf_cluster_destroy(struct hf_cluster *c)
     free(c);
 }
 
-double hf_cluster_vm_price_per_hour(const struct hf_cluster *c) { return c->config.vm.price_per_hour; }
+/* With several prices, the time-weighted mean over the billed VMs, so that vm_seconds x it is the cost
+ * (summary.json's vm_cost_usd); with one, that price exactly. */
+double hf_cluster_vm_price_per_hour(const struct hf_cluster *c)
+{
+    if (c->one_price || c->stats.vm_seconds <= 0)
+        return c->vms[0].price_per_hour;
+    double since = hf_time_to_s(hf_cl_now(c) - c->accounted_at);
+    return (c->integrated_cost_usd + c->billed_price_per_hour / 3600.0 * since) * 3600.0 / c->stats.vm_seconds;
+}

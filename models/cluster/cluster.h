@@ -63,6 +63,12 @@ struct hf_vm_type {
     double price_per_hour;
 };
 
+/* A group of VMs of one type (cluster.hosts). */
+struct hf_vm_group {
+    struct hf_vm_type type;
+    uint32_t count;
+};
+
 /* What may differ between functions (function.shapes): the rest of hf_function_spec is shared. */
 struct hf_function_shape {
     double memory_mib, cpu_limit, cpu_request;
@@ -89,8 +95,12 @@ struct hf_vm_autoscaling {
 };
 
 struct hf_cluster_config {
-    struct hf_vm_type vm;
+    struct hf_vm_type vm;   /* the type of every VM, and of those autoscaling boots (without groups) */
     uint32_t vm_count;
+    /* Several VM types (cluster.hosts): group after group, in order; vm_count is then their sum and
+     * autoscaling is refused. Borrowed; NULL: vm_count VMs of `vm`. */
+    const struct hf_vm_group *groups;
+    uint32_t group_count;
     struct hf_vm_autoscaling autoscaling;
     enum hf_placement placement;
     bool ignore_cpu_contention; /* cluster.cpu_model "none": each request at 1 core whatever the load */

@@ -18,7 +18,7 @@ static void on_vm_booted(struct hf_engine *engine, void *ctx, uint64_t vi)
  * so the VMs booted are enough for the pending containers whatever their mix. */
 static uint32_t containers_per_vm(const struct hf_cluster *c, double most_cpu, double most_memory)
 {
-    double by_cpu = floor(c->config.vm.cores / most_cpu + 1e-9);
+    double by_cpu = floor(c->config.vm.cores / most_cpu + 1e-9); /* autoscaling boots config.vm (one group) */
     double by_memory = floor(c->config.vm.memory_mib / most_memory + 1e-9);
     return (uint32_t)(by_cpu < by_memory ? by_cpu : by_memory);
 }
@@ -51,6 +51,7 @@ void hf_cl_on_autoscale(struct hf_engine *engine, void *ctx, uint64_t arg)
         hf_cl_account_allocation(c);
         v->state = VM_BOOTING;
         c->billed_vms++;
+        c->billed_price_per_hour += v->price_per_hour;
         c->booting_vms++;
         wanted--;
         hf_engine_after(engine, as->boot_delay, on_vm_booted, c, vi);
@@ -62,6 +63,7 @@ void hf_cl_on_autoscale(struct hf_engine *engine, void *ctx, uint64_t arg)
             hf_cl_account_allocation(c);
             v->state = VM_OFF;
             c->billed_vms--;
+            c->billed_price_per_hour -= v->price_per_hour;
             /* A stopped VM loses its image cache. */
             memset(&c->images[(size_t)vi * c->config.function_count], IMAGE_ABSENT,
                    c->config.function_count);

@@ -29,10 +29,26 @@ static const struct hf_field autoscaling_fields[] = {
     NUM("scan_s", "s", "10", POSITIVE, 0, 0, "How often the autoscaler looks (its scan-interval)."),
     {0},
 };
+static const struct hf_field host_fields[] = {
+    {"type", HF_T_STRING, "", "A catalog type (models/cluster/instances.json), or \"\" for one given inline.", "\"\"", 0,
+     0, 0, NULL, NULL},
+    NUM("vcpu", "cores", "0", HF_F_MIN, 0, 0, "Cores of each VM (inline; with a type, 0 keeps the type's)."),
+    NUM("memory_gib", "GiB", "0", HF_F_MIN, 0, 0, "Memory of each VM (inline; with a type, 0 keeps the type's)."),
+    NUM("price_per_hour", "USD/h", "0", HF_F_MIN, 0, 0, "Price of each VM (with a type, 0 keeps the type's)."),
+    INT("count", "count", "1", HF_F_MIN | HF_F_MAX, 1, 1e5, "VMs in the group."),
+    {0},
+};
+static const struct hf_field host_item[] = {
+    {"", HF_T_OBJECT, "", "A group of VMs of one type.", NULL, 0, 0, 0, NULL, host_fields},
+    {0},
+};
 static const struct hf_field cluster_fields[] = {
     {"instance_type", HF_T_STRING, "", "VM type from the catalog (models/cluster/instances.json).",
      "\"m5.xlarge\"", 0, 0, 0, NULL, NULL},
     INT("vms", "count", "4", HF_F_MIN | HF_F_MAX, 1, 1e5, "VMs in the cluster."),
+    {"hosts", HF_T_ARRAY, "",
+     "Groups of VMs, each a catalog type or one given inline (vcpu, memory_gib, price_per_hour), with a count; "
+     "when given they replace instance_type and vms (no autoscaling).", "[]", 0, 0, 0, NULL, host_item},
     {"placement", HF_T_ENUM, "",
      "Which VM a new container goes to, among those with its CPU request and memory free: first-fit (the "
      "lowest-numbered), best-fit (the least left after it, CPU and memory each as a share of the VM's), "
@@ -154,8 +170,10 @@ static void *create(struct hf_engine *engine, const json_t *scenario, struct hf_
 {
     struct hf_cluster_config config;
     struct hf_cluster *cluster;
-    if (!hf_cluster_config_from_scenario(scenario, &config, err))
+    if (!hf_cluster_config_from_scenario(scenario, &config, err)) {
+        hf_cluster_config_fini(&config); /* what it allocated before the error */
         return NULL;
+    }
     bool ok = hf_cluster_create(&cluster, engine, &config, err);
     hf_cluster_config_fini(&config);
     return ok ? cluster : NULL;

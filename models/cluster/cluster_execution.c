@@ -38,13 +38,13 @@ void hf_cl_vm_share(struct hf_cluster *c, uint32_t vi)
 {
     struct vm *v = &c->vms[vi];
     hf_time now = hf_cl_now(c);
-    bool contended = v->demand > c->config.vm.cores + 1e-9;
+    bool contended = v->demand > v->cores + 1e-9;
     if (!contended && !v->contended)
         return;
     double level = INFINITY;
     if (contended) {
         /* Find the level L with sum(min(demand_i, L)) = cores. */
-        double remaining = c->config.vm.cores;
+        double remaining = v->cores;
         uint32_t unsatisfied = v->member_count;
         double satisfied_below = -1; /* idle members (demand 0) are satisfied in the first round */
         for (;;) {

@@ -109,6 +109,7 @@ enum vm_state { VM_OFF, VM_BOOTING, VM_ON };
 
 struct vm {
     enum vm_state state;
+    double cores, memory_mib, price_per_hour; /* its type's */
     hf_time empty_since; /* when it last became empty (VM_ON) */
     double cores_free, memory_free_mib;
     uint32_t *members; /* containers placed on it; sized at creation for as many as its requests fit */
@@ -134,6 +135,8 @@ struct hf_cluster {
     uint32_t unscheduled_head, unscheduled_count, unscheduled_cap;
     uint32_t vm_slots;    /* VMs that can exist: autoscaling.max_vms, or vm_count without it */
     uint32_t billed_vms;  /* booting or on */
+    double billed_price_per_hour; /* sum over billed VMs of their hourly prices */
+    bool one_price;       /* every VM has the same price: the cost is vm_seconds x it */
     uint32_t booting_vms;
     double allocated_cores;
     double allocated_memory_mib; /* memory limits of containers placed on VMs */
@@ -141,7 +144,7 @@ struct hf_cluster {
     /* Allocation integrals up to accounted_at, advanced only when the allocation changes: reading
      * them (hf_cluster_account, for a sample or the summary) adds the pending piece without storing
      * it, so how often results are sampled cannot change their rounding. */
-    double integrated_core_ns, integrated_memory_gb_s, integrated_vm_seconds;
+    double integrated_core_ns, integrated_memory_gb_s, integrated_vm_seconds, integrated_cost_usd;
     double released_busy_core_ns; /* CPU used by containers since returned to the pool */
     double idle_closed_mib_ns;    /* memory x time of idle periods that ended (wasted memory) */
     hf_time metric_resolution;

@@ -17,8 +17,8 @@ static bool vm_fits(const struct vm *v, const struct hf_function_shape *shape)
  * best-fit takes the VM with the least, spread the one with the most. */
 static double left_after(const struct hf_cluster *c, const struct vm *v, const struct hf_function_shape *shape)
 {
-    return (v->cores_free - shape->cpu_request) / c->config.vm.cores +
-           (v->memory_free_mib - shape->memory_mib) / c->config.vm.memory_mib;
+    (void)c;
+    return (v->cores_free - shape->cpu_request) / v->cores + (v->memory_free_mib - shape->memory_mib) / v->memory_mib;
 }
 
 /* The VM a new container of function fi goes to (-1: none fits). Ties go to the lowest index. */

@@ -12,6 +12,7 @@ void hf_cl_account_allocation(struct hf_cluster *c)
     c->integrated_core_ns += c->allocated_cores * (double)(now - c->accounted_at);
     c->integrated_memory_gb_s += c->allocated_memory_mib / 1024.0 * hf_time_to_s(now - c->accounted_at);
     c->integrated_vm_seconds += (double)c->billed_vms * hf_time_to_s(now - c->accounted_at);
+    c->integrated_cost_usd += c->billed_price_per_hour / 3600.0 * hf_time_to_s(now - c->accounted_at);
     c->accounted_at = now;
 }
 

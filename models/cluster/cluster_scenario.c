@@ -12,6 +12,55 @@ void hf_cluster_config_fini(struct hf_cluster_config *config)
 {
     free((void *)config->shapes);
     config->shapes = NULL;
+    free((void *)config->groups);
+    config->groups = NULL;
+    config->group_count = 0;
+}
+
+/* cluster.hosts: each group a catalog type (its fields override what they set) or an inline one. */
+static bool groups_from_scenario(const json_t *s, struct hf_cluster_config *out, struct hf_error *err)
+{
+    const json_t *hosts = hf_json_at(s, "cluster.hosts");
+    size_t n = json_array_size(hosts);
+    if (n == 0)
+        return true;
+    struct hf_vm_group *groups = calloc(n, sizeof *groups);
+    if (!groups)
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
+    out->groups = groups;
+    out->group_count = (uint32_t)n;
+    uint64_t total = 0;
+    for (size_t g = 0; g < n; g++) {
+        const json_t *h = json_array_get(hosts, g);
+        struct hf_vm_type *t = &groups[g].type;
+        const char *type = hf_json_string_at(h, "type");
+        if (*type && !hf_instance_lookup(type, t, err)) {
+            hf_cluster_config_fini(out);
+            return false;
+        }
+        if (!*type)
+            snprintf(t->name, sizeof t->name, "hosts[%zu]", g);
+        if (num(h, "vcpu") > 0)
+            t->cores = num(h, "vcpu");
+        if (num(h, "memory_gib") > 0)
+            t->memory_mib = num(h, "memory_gib") * 1024.0;
+        if (num(h, "price_per_hour") > 0)
+            t->price_per_hour = num(h, "price_per_hour");
+        if (!(t->cores > 0) || !(t->memory_mib > 0)) {
+            hf_cluster_config_fini(out);
+            return hf_fail(err, HF_EXIT_BAD_INPUT, "$.cluster.hosts[%zu]: give a type or both vcpu and memory_gib", g);
+        }
+        groups[g].count = (uint32_t)hf_json_int_at(h, "count");
+        total += groups[g].count;
+    }
+    if (total > 100000) {
+        hf_cluster_config_fini(out);
+        return hf_fail(err, HF_EXIT_BAD_INPUT, "$.cluster.hosts: %llu VMs in all: at most 100000",
+                       (unsigned long long)total);
+    }
+    out->vm_count = (uint32_t)total;
+    out->vm = groups[0].type;
+    return true;
 }
 
 bool hf_cluster_config_from_scenario(const json_t *s, struct hf_cluster_config *out, struct hf_error *err)
@@ -20,6 +69,8 @@ bool hf_cluster_config_from_scenario(const json_t *s, struct hf_cluster_config *
     if (!hf_instance_lookup(hf_json_string_at(s, "cluster.instance_type"), &out->vm, err))
         return false;
     out->vm_count = (uint32_t)hf_json_int_at(s, "cluster.vms");
+    if (!groups_from_scenario(s, out, err))
+        return false;
     out->autoscaling = (struct hf_vm_autoscaling){
         .enabled = hf_json_bool_at(s, "cluster.autoscaling.enabled"),
         .max_vms = (uint32_t)hf_json_int_at(s, "cluster.autoscaling.max_vms"),
@@ -27,6 +78,11 @@ bool hf_cluster_config_from_scenario(const json_t *s, struct hf_cluster_config *
         .idle_time = hf_time_from_s(num(s, "cluster.autoscaling.idle_s")),
         .scan_interval = hf_time_from_s(num(s, "cluster.autoscaling.scan_s")),
     };
+    if (out->autoscaling.enabled && out->group_count > 0) {
+        hf_cluster_config_fini(out);
+        return hf_fail(err, HF_EXIT_BAD_INPUT, "$.cluster.autoscaling.enabled: not with cluster.hosts (the "
+                       "autoscaler boots VMs of cluster.instance_type)");
+    }
     if (out->autoscaling.enabled && out->autoscaling.max_vms != 0 && out->autoscaling.max_vms < out->vm_count)
         return hf_fail(err, HF_EXIT_BAD_INPUT, "$.cluster.autoscaling.max_vms: %u is below cluster.vms %u",
                        out->autoscaling.max_vms, out->vm_count);

@@ -7,7 +7,9 @@
 #include <math.h>
 #include <string.h>
 
+#include "app/scenario.h"
 #include "models/cluster/cluster.h"
+#include "models/cluster/cluster_scenario.h"
 #include "sim/engine.h"
 
 #define MAX_FUNCTIONS 8
@@ -234,4 +236,71 @@ Test(cluster_nodes, property_no_vm_overcommitted_and_pending_only_when_nothing_f
         stop(&n);
     }
     gsl_rng_free(rng);
+}
+
+/* cluster.hosts: VMs of several types, group after group. A shape only the large type holds goes
+ * there; the cost is each VM's price over its time (the summary's mean price times vm_seconds). */
+Test(cluster_nodes, host_groups_of_several_types)
+{
+    struct nodes n;
+    configure(&n, 0, 2, HF_PLACE_FIRST_FIT);
+    const struct hf_vm_group groups[] = {{{"small", 2, 4096, 0.1}, 2}, {{"large", 16, 65536, 1.0}, 1}};
+    n.config.groups = groups;
+    n.config.group_count = 2;
+    n.config.vm_count = 3;
+    n.shapes[0] = (struct hf_function_shape){1024, 1, 1};
+    n.shapes[1] = (struct hf_function_shape){8192, 4, 4}; /* only "large" holds it */
+    start(&n, 1);
+    replicas(&n, 1, 2);
+    cr_assert_eq(node_of(&n, 1, 0), 2);
+    cr_assert_eq(node_of(&n, 1, 1), 2);
+    replicas(&n, 0, 5); /* 2 + 2 on the small VMs, then the large one */
+    const int expected[] = {0, 0, 1, 1, 2};
+    for (uint32_t k = 0; k < 5; k++)
+        cr_assert_eq(node_of(&n, 0, k), expected[k], "container %u", k);
+    hf_engine_run_until(&n.engine, hf_time_from_s(3600));
+    hf_cluster_account(n.cluster);
+    double vm_seconds = hf_cluster_stats(n.cluster)->vm_seconds;
+    cr_assert_float_eq(vm_seconds, 3 * 3600.0, 1e-6);
+    cr_assert_float_eq(hf_cluster_vm_price_per_hour(n.cluster) * vm_seconds / 3600, 0.1 + 0.1 + 1.0, 1e-9,
+                       "the cost of an hour of the three VMs");
+    stop(&n);
+}
+
+Test(cluster_nodes, host_groups_from_the_scenario_and_their_errors)
+{
+    static const struct { const char *hosts, *expected; } cases[] = {
+        {"cluster.hosts=[{\"type\": \"m5.large\", \"count\": 2}, {\"vcpu\": 8, \"memory_gib\": 32, \"count\": 3}]", NULL},
+        {"cluster.hosts=[{\"count\": 2}]", "$.cluster.hosts[0]: give a type or both vcpu and memory_gib"},
+        {"cluster.hosts=[{\"type\": \"m9.huge\"}]", "unknown \"m9.huge\""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *sets[] = {"model=\"cluster\"", cases[i].hosts};
+        struct hf_error err = {0};
+        json_t *s = hf_scenario_load(NULL, sets, 2, &err);
+        cr_assert_not_null(s, "%s", err.message);
+        struct hf_cluster_config config;
+        bool ok = hf_cluster_config_from_scenario(s, &config, &err);
+        if (cases[i].expected) {
+            cr_assert_not(ok, "case %zu accepted", i);
+            cr_assert(strstr(err.message, cases[i].expected), "case %zu: %s", i, err.message);
+        } else {
+            cr_assert(ok, "%s", err.message);
+            cr_assert_eq(config.vm_count, 5);
+            cr_assert_eq(config.group_count, 2);
+            cr_assert_float_eq(config.groups[1].type.memory_mib, 32 * 1024.0, 1e-9);
+            cr_assert_float_eq(config.groups[0].type.cores, 2, 1e-9, "m5.large from the catalog");
+        }
+        hf_cluster_config_fini(&config);
+        json_decref(s);
+    }
+    const char *sets[] = {"model=\"cluster\"", "cluster.hosts=[{\"type\": \"m5.large\"}]", "cluster.autoscaling.enabled=true"};
+    struct hf_error err = {0};
+    json_t *s = hf_scenario_load(NULL, sets, 3, &err);
+    cr_assert_not_null(s, "%s", err.message);
+    struct hf_cluster_config config;
+    cr_assert_not(hf_cluster_config_from_scenario(s, &config, &err));
+    cr_assert(strstr(err.message, "not with cluster.hosts"), "%s", err.message);
+    hf_cluster_config_fini(&config);
+    json_decref(s);
 }
