@@ -95,6 +95,10 @@ static const struct hf_field trace_fields[] = {
         "replayed functions and range) over this one; 0: as recorded. Not with time_scale."),
     INT("functions", "count", "0", HF_F_MIN, 0, 0,
         "Replay a popularity-stratified sample of this many functions (seeded by seed); 0: all."),
+    INT("apps", "count", "0", HF_F_MIN, 0, 0,
+        "Replay every function of a popularity-stratified sample of this many apps (by their invocations; "
+        "seeded by seed), as the Azure dataset is sampled per app; 0: all. With functions, that many of "
+        "their functions."),
     {"arrivals", HF_T_ENUM, "", "azure2019: arrival times inside a minute.", "\"equidistant\"", 0, 0, 0,
      trace_arrival_kinds, NULL},
     {"unit", HF_T_ENUM, "",

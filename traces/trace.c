@@ -140,8 +140,81 @@ static int by_index(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* One entry drawn from each of `want` equal strata of `ranks` (sorted most popular first: rank
+ * 1..n/want, ...), seeded; their indices into `out`, in rank order. */
+static void stratified(const struct ranked *ranks, uint32_t n, uint32_t want, gsl_rng *rng, uint32_t *out)
+{
+    for (uint32_t k = 0; k < want; k++) {
+        uint64_t lo = (uint64_t)k * n / want, hi = (uint64_t)(k + 1) * n / want;
+        out[k] = ranks[lo + gsl_rng_uniform_int(rng, (unsigned long)(hi - lo))].index;
+    }
+}
+
+/* The app of each candidate (the name up to its last '/'), numbered in order of first appearance;
+ * returns the number of apps, or UINT32_MAX when out of memory. */
+static uint32_t number_apps(const struct hf_trace *t, const uint32_t *candidates, uint32_t n, uint32_t *app_of)
+{
+    json_t *index = json_object();
+    uint32_t apps = 0;
+    for (uint32_t i = 0; index && i < n; i++) {
+        const char *name = t->functions[candidates[i]].name;
+        const char *slash = strrchr(name, '/');
+        char *app = slash ? strndup(name, (size_t)(slash - name)) : strdup(name);
+        if (!app)
+            break;
+        const json_t *known = json_object_get(index, app);
+        if (known) {
+            app_of[i] = (uint32_t)json_integer_value(known);
+        } else {
+            json_object_set_new(index, app, json_integer(apps));
+            app_of[i] = apps++;
+        }
+        free(app);
+    }
+    bool ok = index && json_object_size(index) == apps;
+    json_decref(index);
+    return ok ? apps : UINT32_MAX;
+}
+
+/* Keeps the candidates of `want` apps drawn from equal popularity strata of the apps (by their
+ * functions' invocations in the range): the Azure dataset itself is sampled per app. */
+static bool sample_apps(const struct hf_trace *t, uint32_t *candidates, uint32_t *n, uint32_t want, gsl_rng *rng)
+{
+    uint32_t *app_of = malloc((*n ? *n : 1) * sizeof *app_of);
+    struct ranked *ranks = calloc(*n ? *n : 1, sizeof *ranks);
+    uint32_t *picked = malloc((want ? want : 1) * sizeof *picked);
+    bool *chosen = calloc(*n ? *n : 1, sizeof *chosen);
+    uint32_t apps = app_of && ranks && picked && chosen ? number_apps(t, candidates, *n, app_of) : UINT32_MAX;
+    bool ok = apps != UINT32_MAX;
+    if (ok && want < apps) {
+        for (uint32_t a = 0; a < apps; a++)
+            ranks[a].index = UINT32_MAX;
+        for (uint32_t i = 0; i < *n; i++) {
+            struct ranked *r = &ranks[app_of[i]];
+            r->invocations += t->functions[candidates[i]].invocations;
+            if (r->index == UINT32_MAX)
+                r->index = app_of[i]; /* apps are numbered in input order: the tie-break */
+        }
+        qsort(ranks, apps, sizeof *ranks, by_popularity);
+        stratified(ranks, apps, want, rng, picked);
+        for (uint32_t k = 0; k < want; k++)
+            chosen[picked[k]] = true;
+        uint32_t kept = 0;
+        for (uint32_t i = 0; i < *n; i++)
+            if (chosen[app_of[i]])
+                candidates[kept++] = candidates[i];
+        *n = kept;
+    }
+    free(app_of);
+    free(ranks);
+    free(picked);
+    free(chosen);
+    return ok;
+}
+
 /* Replays every invoked function, or one drawn from each of N equal popularity strata (rank
- * 1..F/N, F/N+1..2F/N, ...), so a sample keeps the heavy head and the long tail in proportion. */
+ * 1..F/N, F/N+1..2F/N, ...), so a sample keeps the heavy head and the long tail in proportion; or
+ * the functions of N apps drawn so (options.apps). */
 static bool select_functions(struct hf_trace *t, struct hf_error *err)
 {
     uint32_t *candidates = malloc((t->function_count ? t->function_count : 1) * sizeof *candidates);
@@ -152,29 +225,35 @@ static bool select_functions(struct hf_trace *t, struct hf_error *err)
         if (t->functions[i].invocations > 0)
             candidates[n++] = i;
     uint32_t want = t->options.functions;
+    gsl_rng *rng = want > 0 || t->options.apps > 0 ? gsl_rng_alloc(gsl_rng_mt19937) : NULL;
+    if (rng)
+        gsl_rng_set(rng, (unsigned long)(t->options.sample_seed ^ 0x5a3f17c9u));
+    if ((want > 0 || t->options.apps > 0) && !rng) {
+        free(candidates);
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
+    }
+    if (t->options.apps > 0 && !sample_apps(t, candidates, &n, t->options.apps, rng)) {
+        gsl_rng_free(rng);
+        free(candidates);
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
+    }
     if (want > 0 && want < n) {
         struct ranked *ranks = malloc(n * sizeof *ranks);
-        gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-        if (!ranks || !rng) {
-            free(ranks);
-            if (rng)
-                gsl_rng_free(rng);
+        if (!ranks) {
+            gsl_rng_free(rng);
             free(candidates);
             return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
         }
         for (uint32_t i = 0; i < n; i++)
             ranks[i] = (struct ranked){t->functions[candidates[i]].invocations, candidates[i]};
         qsort(ranks, n, sizeof *ranks, by_popularity);
-        gsl_rng_set(rng, (unsigned long)(t->options.sample_seed ^ 0x5a3f17c9u));
-        for (uint32_t k = 0; k < want; k++) {
-            uint64_t lo = (uint64_t)k * n / want, hi = (uint64_t)(k + 1) * n / want;
-            candidates[k] = ranks[lo + gsl_rng_uniform_int(rng, (unsigned long)(hi - lo))].index;
-        }
-        gsl_rng_free(rng);
+        stratified(ranks, n, want, rng, candidates);
         free(ranks);
         n = want;
         qsort(candidates, n, sizeof *candidates, by_index);
     }
+    if (rng)
+        gsl_rng_free(rng);
     t->replayed = candidates;
     t->stats.functions = n;
     t->stats.expected = 0;

@@ -58,6 +58,7 @@ struct hf_trace_options {
     double to_minute;        /* < 0: to its end; else exclusive */
     double time_scale;       /* simulated s per trace s, > 0 */
     uint32_t functions;      /* 0: all; else a popularity-stratified sample of this many */
+    uint32_t apps;           /* 0: all; else the functions of a popularity-stratified sample of this many apps */
     uint64_t sample_seed;
     enum hf_trace_arrivals arrivals;
     enum hf_trace_unit unit;

@@ -43,6 +43,7 @@ json_t *hf_trace_open_scenario(const json_t *scenario, struct hf_trace **trace, 
     o.to_minute = hf_json_number_at(scenario, "trace.to_minute");
     o.time_scale = hf_json_number_at(scenario, "trace.time_scale");
     o.functions = (uint32_t)hf_json_int_at(scenario, "trace.functions");
+    o.apps = (uint32_t)hf_json_int_at(scenario, "trace.apps");
     o.sample_seed = (uint64_t)hf_json_int_at(scenario, "seed");
     const char *arrivals = hf_json_string_at(scenario, "trace.arrivals");
     for (int a = 0; hf_trace_arrivals_names[a]; a++)

@@ -104,3 +104,63 @@ Test(trace, a_run_per_app_issues_every_invocation_and_reports_apps)
     json_decref(summary);
     hf_remove_tree(base);
 }
+
+/* trace.apps N: every invoked function of N apps (drawn one per popularity stratum of the apps), and
+ * the same apps for the same seed. */
+static json_t *open_with(const char *const *sets, size_t count, struct hf_trace **trace)
+{
+    struct hf_error err = {0};
+    json_t *s = hf_scenario_load(NULL, sets, count, &err);
+    cr_assert_not_null(s, "%s", err.message);
+    json_t *effective = hf_trace_open_scenario(s, trace, &err);
+    cr_assert_not_null(effective, "%s", err.message);
+    json_decref(s);
+    return effective;
+}
+
+static size_t app_length(const char *name) { return (size_t)(strrchr(name, '/') - name); }
+
+Test(trace, an_app_sample_replays_whole_apps_from_each_popularity_stratum)
+{
+    const char *all_sets[] = {"model=\"cluster\"", "trace.format=\"azure2019\"", "trace.path=\"" SAMPLE "\""};
+    const char *sample_sets[] = {"model=\"cluster\"", "trace.format=\"azure2019\"", "trace.path=\"" SAMPLE "\"",
+                                 "trace.apps=3"};
+    struct hf_trace *all, *sample, *again;
+    json_t *e1 = open_with(all_sets, 3, &all), *e2 = open_with(sample_sets, 4, &sample),
+           *e3 = open_with(sample_sets, 4, &again);
+    uint32_t n_all = hf_trace_function_count(all), n = hf_trace_function_count(sample);
+    /* Invocations per app over the whole replay, and the apps the sample holds. */
+    char apps[64][200];
+    uint32_t app_count = 0;
+    for (uint32_t f = 0; f < n_all; f++) {
+        const char *name = hf_trace_function_name(all, f);
+        uint32_t a = 0;
+        while (a < app_count && !(strlen(apps[a]) == app_length(name) && strncmp(apps[a], name, app_length(name)) == 0))
+            a++;
+        if (a == app_count) {
+            cr_assert_lt(app_count, 64u);
+            snprintf(apps[app_count++], sizeof apps[0], "%.*s", (int)app_length(name), name);
+        }
+    }
+    cr_assert_gt(app_count, 6u);
+    uint32_t sampled_apps = 0, functions_of_sampled = 0;
+    for (uint32_t a = 0; a < app_count; a++) {
+        bool in_sample = false;
+        for (uint32_t f = 0; f < n; f++)
+            in_sample = in_sample || strncmp(hf_trace_function_name(sample, f), apps[a], strlen(apps[a])) == 0;
+        sampled_apps += in_sample;
+        for (uint32_t f = 0; in_sample && f < n_all; f++)
+            functions_of_sampled += strncmp(hf_trace_function_name(all, f), apps[a], strlen(apps[a])) == 0;
+    }
+    cr_assert_eq(sampled_apps, 3u);
+    cr_assert_eq(functions_of_sampled, n, "every invoked function of the chosen apps, and only theirs");
+    cr_assert_eq(hf_trace_function_count(again), n);
+    for (uint32_t f = 0; f < n; f++)
+        cr_assert_str_eq(hf_trace_function_name(again, f), hf_trace_function_name(sample, f), "same seed, same apps");
+    hf_trace_close(all);
+    hf_trace_close(sample);
+    hf_trace_close(again);
+    json_decref(e1);
+    json_decref(e2);
+    json_decref(e3);
+}
