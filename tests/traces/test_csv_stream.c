@@ -7,6 +7,9 @@
 #include "support/trace_replay.h"
 #include "traces/csv_stream.h"
 
+#include <csv.h>
+#include <stdio.h>
+
 static char dir[64];
 
 static void make_dir(void)
@@ -138,4 +141,144 @@ Test(csv_stream, rows_longer_than_a_read_chunk)
     cr_assert_eq(hf_csv_next(rd, &row, &err), 0);
     cr_assert_eq(hf_csv_offset(rd), hf_csv_size(rd));
     hf_csv_close(rd);
+}
+
+/* The reader's fast path for lines without quotes must read exactly what libcsv reads with the same
+ * settings (strict, only '\n' ends a row, spaces, tabs and CRs trimmed). 300 random files of lines
+ * built from separators, blanks, CRs, text and, now and then, quoted fields (some spanning lines),
+ * so the reader also switches between its two paths: the same rows with the same fields. */
+struct collected {
+    char fields[4096][16];
+    size_t field_len[4096];
+    int row_of[4096];
+    int count, rows;
+};
+
+static void collect_field(void *data, size_t len, void *ctx)
+{
+    struct collected *c = ctx;
+    cr_assert_lt(c->count, 4096);
+    cr_assert_lt(len, 16u);
+    memcpy(c->fields[c->count], data, len);
+    c->field_len[c->count] = len;
+    c->row_of[c->count++] = c->rows;
+}
+static void collect_row(int ch, void *ctx)
+{
+    (void)ch;
+    ((struct collected *)ctx)->rows++;
+}
+static int newline_only(unsigned char c) { return c == '\n'; }
+static int blank(unsigned char c) { return c == ' ' || c == '\t' || c == '\r'; }
+
+Test(csv_stream, the_fast_path_reads_what_libcsv_reads)
+{
+    static const char alphabet[] = "ab1.-,, \t\r\n\n";
+    static struct collected expected, got;
+    srand(11);
+    for (int file = 0; file < 300; file++) {
+        char text[600];
+        size_t len = 0;
+        int quotes = 0;
+        while (len < 400) {
+            int pick = rand() % 40;
+            if (pick == 0 && len + 6 < sizeof text) { /* a quoted field, closed on this line or a later one */
+                memcpy(text + len, "\"x,\n", 4);
+                len += 4;
+                quotes++;
+                if (rand() % 2) {
+                    text[len++] = '"';
+                    quotes++;
+                }
+            } else {
+                text[len++] = alphabet[rand() % (sizeof alphabet - 1)];
+            }
+        }
+        if (quotes % 2)
+            text[len++] = '"'; /* close it, so the file is well formed */
+        text[len++] = '\n';
+        char path[128];
+        snprintf(path, sizeof path, "%s/random-%d.csv", dir, file);
+        FILE *f = fopen(path, "wb");
+        cr_assert_not_null(f);
+        fwrite(text, 1, len, f);
+        fclose(f);
+
+        memset(&expected, 0, sizeof expected);
+        struct csv_parser p;
+        csv_init(&p, CSV_STRICT | CSV_STRICT_FINI);
+        csv_set_term_func(&p, newline_only);
+        csv_set_space_func(&p, blank);
+        int parsed = csv_parse(&p, text, len, collect_field, collect_row, &expected) == len &&
+                     csv_fini(&p, collect_field, collect_row, &expected) == 0;
+        csv_free(&p);
+
+        memset(&got, 0, sizeof got);
+        struct hf_csv_reader *r;
+        struct hf_error err = {0};
+        cr_assert(hf_csv_open(&r, path, &err), "%s", err.message);
+        struct hf_csv_row row;
+        int status;
+        while ((status = hf_csv_next(r, &row, &err)) == 1) {
+            for (size_t i = 0; i < row.count; i++)
+                collect_field((void *)row.fields[i], strlen(row.fields[i]), &got);
+            got.rows++;
+        }
+        hf_csv_close(r);
+        cr_assert_eq(status == 0, parsed, "file %d: libcsv %s, the reader %s (%s)", file, parsed ? "reads it" : "refuses it",
+                     status == 0 ? "reads it" : "refuses it", err.message);
+        if (!parsed)
+            continue;
+        cr_assert_eq(got.rows, expected.rows, "file %d: %d rows, libcsv %d", file, got.rows, expected.rows);
+        cr_assert_eq(got.count, expected.count, "file %d: %d fields, libcsv %d", file, got.count, expected.count);
+        for (int i = 0; i < got.count; i++) {
+            cr_assert_eq(got.row_of[i], expected.row_of[i], "file %d field %d: row", file, i);
+            cr_assert(got.field_len[i] == expected.field_len[i] &&
+                          memcmp(got.fields[i], expected.fields[i], got.field_len[i]) == 0,
+                      "file %d field %d: \"%.*s\", libcsv \"%.*s\"", file, i, (int)got.field_len[i], got.fields[i],
+                      (int)expected.field_len[i], expected.fields[i]);
+        }
+    }
+}
+
+/* hf_csv_double's fast path must give strtod's double, bit for bit: 20,000 random decimals of
+ * 1-22 digits with and without a point, signs, and some that must fall back (exponents). */
+Test(csv_stream, numbers_read_exactly_as_strtod_reads_them)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/numbers.csv", dir);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs("x\n", f);
+    srand(5);
+    for (int i = 0; i < 20000; i++) {
+        char number[64];
+        int len = 0, digits = 1 + rand() % 22, point = rand() % (digits + 2);
+        if (rand() % 5 == 0)
+            number[len++] = rand() % 2 ? '-' : '+';
+        for (int d = 0; d < digits; d++) {
+            if (d == point)
+                number[len++] = '.';
+            number[len++] = (char)('0' + rand() % 10);
+        }
+        if (rand() % 10 == 0)
+            len += snprintf(number + len, sizeof number - (size_t)len, "e%d", rand() % 40 - 20);
+        number[len] = '\0';
+        fprintf(f, "%s\n", number);
+    }
+    fclose(f);
+    struct hf_csv_reader *r;
+    struct hf_error err = {0};
+    cr_assert(hf_csv_open(&r, path, &err), "%s", err.message);
+    struct hf_csv_row row;
+    cr_assert_eq(hf_csv_next(r, &row, &err), 1);
+    int rows = 0;
+    while (hf_csv_next(r, &row, &err) == 1) {
+        double got, expected = strtod(row.fields[0], NULL);
+        cr_assert(hf_csv_double(r, &row, 0, "x", &got, &err), "%s", err.message);
+        cr_assert(memcmp(&got, &expected, sizeof got) == 0, "%s: %.17g, strtod %.17g", row.fields[0], got, expected);
+        rows++;
+    }
+    cr_assert_eq(rows, 20000);
+    hf_csv_close(r);
 }
