@@ -53,7 +53,7 @@ enum hf_placement { HF_PLACE_FIRST_FIT, HF_PLACE_BEST_FIT, HF_PLACE_SPREAD, HF_P
  * warm-first: the container that most recently freed a slot (OpenWhisk-style warm reuse), O(1). */
 enum hf_routing {
     HF_ROUTE_ROUND_ROBIN, HF_ROUTE_LEAST_LOADED, HF_ROUTE_WARM_FIRST, HF_ROUTE_NEWEST, HF_ROUTE_OLDEST,
-    HF_ROUTE_RANDOM, HF_ROUTE_HASH
+    HF_ROUTE_RANDOM, HF_ROUTE_HASH, HF_ROUTE_LEAST_RECENTLY_USED
 };
 
 struct hf_vm_type {

@@ -11,8 +11,8 @@
 
 static const char *const placements[] = {"first-fit", "best-fit", "spread", "random", "hash", NULL};
 static const char *const cpu_models[] = {"processor-sharing", "none", NULL};
-static const char *const routings[] = {"round-robin", "least-loaded", "warm-first", "newest", "oldest", "random",
-                                        "hash", NULL};
+static const char *const routings[] = {"round-robin", "least-loaded", "warm-first", "least-recently-used",
+                                        "newest", "oldest", "random", "hash", NULL};
 
 static const struct hf_field sample_item[] = {
     NUM("", "ms", NULL, HF_F_MIN, 0, 0, "A measured duration."),
@@ -139,7 +139,8 @@ static const struct hf_field gateway_fields[] = {
     {"routing", HF_T_ENUM, "",
      "Which ready container with a free slot gets a request: round-robin, least-loaded (fewest in "
      "flight), warm-first (the one that most recently freed a slot, as OpenWhisk reuses warm containers: "
-     "most recently used), newest or oldest (by when it was placed), random (uniform among those with "
+     "most recently used), least-recently-used (the one that freed a slot longest ago: spreads load over "
+     "the warm containers), newest or oldest (by when it was placed), random (uniform among those with "
      "room, seeded), hash (OpenWhisk's home invoker with stepping, over the function's containers: a "
      "home picked by hashing the function, then steps of a size coprime with the count).",
      "\"round-robin\"", 0, 0, 0, routings, NULL},

@@ -162,6 +162,7 @@ static void on_finish(struct hf_engine *engine, void *ctx, uint64_t ci)
         k->free_slots[k->free_slot_count++] = slot;
         hf_cl_gauges(c);
         k->in_flight--;
+        k->last_freed = hf_engine_now(engine);
         c->stats.busy_containers -= k->in_flight == 0;
         if (k->in_flight == 0)
             k->idle_since = hf_engine_now(engine);

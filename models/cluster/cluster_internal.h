@@ -56,6 +56,7 @@ struct container {
     hf_event_handle ready_event;
     hf_time scheduled_at, ready_change;
     hf_time idle_since; /* when in_flight last fell to 0 (or it became ready); read while ready and idle */
+    hf_time last_freed; /* when it last finished a request (or became ready): least-recently-used routing */
     /* cold: resizes, sharing, metrics */
     double pending_limit; /* a resize in flight (applies at resize_event); 0 = none */
     hf_event_handle resize_event;

@@ -142,7 +142,7 @@ static void on_ready(struct hf_engine *engine, void *ctx, uint64_t ci)
     struct hf_cluster *c = ctx;
     struct container *k = &c->containers[ci];
     k->state = C_READY;
-    k->ready_change = k->idle_since = hf_engine_now(engine);
+    k->ready_change = k->idle_since = k->last_freed = hf_engine_now(engine);
     c->functions[k->function].ready++;
     hf_cl_gauges(c);
     c->stats.ready++;

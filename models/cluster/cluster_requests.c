@@ -161,8 +161,9 @@ void hf_cl_note_warm(struct hf_cluster *c, uint32_t ci)
     f->warm[f->warm_count++] = entry;
 }
 
-/* Newest or oldest by placement time (container index breaks ties): -1 when none has room. */
-static int64_t route_by_age(struct hf_cluster *c, struct function *f, uint32_t fi, bool newest)
+/* Newest or oldest by placement time, or least recently used (oldest last_freed); the container
+ * index breaks ties: -1 when none has room. */
+static int64_t route_by_age(struct hf_cluster *c, struct function *f, uint32_t fi, bool newest, bool by_use)
 {
     int64_t best = -1;
     for (uint32_t i = 0; i < f->count; i++) {
@@ -175,7 +176,8 @@ static int64_t route_by_age(struct hf_cluster *c, struct function *f, uint32_t f
             continue;
         }
         const struct container *b = &c->containers[best];
-        bool later = k->scheduled_at > b->scheduled_at || (k->scheduled_at == b->scheduled_at && ci > (uint32_t)best);
+        hf_time mine = by_use ? k->last_freed : k->scheduled_at, theirs = by_use ? b->last_freed : b->scheduled_at;
+        bool later = mine > theirs || (mine == theirs && ci > (uint32_t)best);
         if (later == newest)
             best = ci;
     }
@@ -247,7 +249,9 @@ static int64_t route(struct hf_cluster *c, struct function *f)
         /* Not noted (out of memory): fall back to the scan. */
     }
     if (c->config.routing == HF_ROUTE_NEWEST || c->config.routing == HF_ROUTE_OLDEST)
-        return route_by_age(c, f, fi, c->config.routing == HF_ROUTE_NEWEST);
+        return route_by_age(c, f, fi, c->config.routing == HF_ROUTE_NEWEST, false);
+    if (c->config.routing == HF_ROUTE_LEAST_RECENTLY_USED)
+        return route_by_age(c, f, fi, false, true);
     if (c->config.routing == HF_ROUTE_RANDOM)
         return route_random(c, f, fi);
     if (c->config.routing == HF_ROUTE_HASH)

@@ -144,6 +144,7 @@ bool hf_cluster_config_from_scenario(const json_t *s, struct hf_cluster_config *
                  : strcmp(routing, "oldest") == 0       ? HF_ROUTE_OLDEST
                  : strcmp(routing, "random") == 0       ? HF_ROUTE_RANDOM
                  : strcmp(routing, "hash") == 0         ? HF_ROUTE_HASH
+                 : strcmp(routing, "least-recently-used") == 0 ? HF_ROUTE_LEAST_RECENTLY_USED
                                                         : HF_ROUTE_ROUND_ROBIN;
     out->ingress_latency = hf_time_from_ms(num(s, "gateway.ingress_ms"));
     out->queue_capacity = (uint32_t)hf_json_int_at(s, "gateway.queue_capacity");

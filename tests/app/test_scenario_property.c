@@ -48,13 +48,16 @@ static char *slurp(const char *path)
 }
 
 /* Random overrides for `model` and `policy` into sets[] (texts in storage). */
-static size_t sample_scenario(gsl_rng *rng, const char *model, const char *policy, char storage[][96])
+#define SET_MAX 256
+static size_t sample_scenario(gsl_rng *rng, const char *model, const char *policy, char storage[][SET_MAX])
 {
     static const char *const dists[] = {"constant", "exponential", "lognormal"};
-    static const char *const routings[] = {"round-robin", "least-loaded", "warm-first"};
-    static const char *const placements[] = {"first-fit", "best-fit", "spread"};
+    static const char *const routings[] = {"round-robin", "least-loaded",        "warm-first", "least-recently-used",
+                                           "newest",      "oldest",              "random",     "hash"};
+    static const char *const placements[] = {"first-fit", "best-fit", "spread", "random", "hash"};
+    static const char *const timeouts[] = {"idle", "lifetime", "exponential"};
     size_t n = 0;
-#define SET(...) snprintf(storage[n++], 96, __VA_ARGS__)
+#define SET(...) snprintf(storage[n++], SET_MAX, __VA_ARGS__)
     SET("model=\"%s\"", model);
     SET("policy=\"%s\"", policy);
     SET("seed=%lu", gsl_rng_get(rng) % 100000);
@@ -76,8 +79,22 @@ static size_t sample_scenario(gsl_rng *rng, const char *model, const char *polic
         SET("station.timeout_s=%.3f", uniform(rng, 0.1, 20));
     } else {
         SET("cluster.vms=%lu", 1 + gsl_rng_uniform_int(rng, 4));
-        SET("cluster.placement=\"%s\"", placements[gsl_rng_uniform_int(rng, 3)]);
-        SET("gateway.routing=\"%s\"", routings[gsl_rng_uniform_int(rng, 3)]);
+        SET("cluster.placement=\"%s\"", placements[gsl_rng_uniform_int(rng, 5)]);
+        SET("gateway.routing=\"%s\"", routings[gsl_rng_uniform_int(rng, 8)]);
+        SET("cluster.cpu_model=\"%s\"", gsl_rng_uniform(rng) < 0.5 ? "processor-sharing" : "none");
+        if (gsl_rng_uniform(rng) < 0.4) /* two host types, one given inline */
+            SET("cluster.hosts=[{\"type\": \"m5.large\", \"count\": %lu}, {\"vcpu\": %lu, \"memory_gib\": 32, "
+                "\"price_per_hour\": 0.3, \"count\": %lu}]", 1 + gsl_rng_uniform_int(rng, 2), 4 + gsl_rng_uniform_int(rng, 5),
+                1 + gsl_rng_uniform_int(rng, 2));
+        if (gsl_rng_uniform(rng) < 0.5) { /* functions of different shapes */
+            double big = uniform(rng, 0.5, 2);
+            SET("function.overrides=[{\"match\": \"f*\", \"cpu_limit\": %.3f, \"cpu_request\": %.3f}, {\"match\": "
+                "\"f[02]\", \"memory_mib\": %.0f}]", big, big * uniform(rng, 0.2, 1), uniform(rng, 256, 3000));
+        }
+        if (strcmp(policy, "keepalive") == 0) {
+            SET("keepalive.timeout=\"%s\"", timeouts[gsl_rng_uniform_int(rng, 3)]);
+            SET("keepalive.keep_alive_s=%.3f", uniform(rng, 0, 10));
+        }
         SET("gateway.timeout_s=%.3f", uniform(rng, 0.5, 30));
         SET("function.concurrency=%lu", 1 + gsl_rng_uniform_int(rng, 16));
         double limit = uniform(rng, 0.25, 2);
@@ -106,7 +123,7 @@ Test(scenario_property, random_valid_scenarios_run_conserve_and_repeat)
                 const struct hf_policy_type *policy = hf_policy_at(p);
                 if (policy->needs & ~hf_model_features(models[m]))
                     continue; /* refused by design (tested in test_scenario_fit) */
-                static char storage[40][96];
+                static char storage[40][SET_MAX];
                 const char *sets[40];
                 size_t n = sample_scenario(rng, models[m], policy->name, storage);
                 for (size_t i = 0; i < n; i++)

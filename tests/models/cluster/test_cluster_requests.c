@@ -118,12 +118,13 @@ Test(cluster_requests, the_cpu_model_switch_turns_contention_off)
 /* Every routing keeps every request accounted for and gives the same results for the same seed
  * (`random` draws from a stream of its own, seeded like the others). Four containers of concurrency 8
  * at a light load: the routings that pack (warm-first, newest, oldest, hash) keep fewer containers
- * busy than round-robin, which spreads. */
+ * busy than round-robin, which spreads; least-recently-used spreads too (more busy than warm-first). */
 Test(cluster_requests, every_routing_is_deterministic_and_the_packing_ones_pack)
 {
-    const char *routings[] = {"round-robin", "least-loaded", "warm-first", "newest", "oldest", "random", "hash"};
-    double busy[7];
-    for (int r = 0; r < 7; r++) {
+    const char *routings[] = {"round-robin", "least-loaded", "warm-first", "newest", "oldest", "random", "hash",
+                              "least-recently-used"};
+    double busy[8];
+    for (int r = 0; r < 8; r++) {
         char routing[64], out[2][128];
         snprintf(routing, sizeof routing, "gateway.routing=\"%s\"", routings[r]);
         const char *sets[] = {"model=\"cluster\"", "policy=\"fixed\"", "fixed.replicas=4", "function.concurrency=8",
@@ -150,4 +151,5 @@ Test(cluster_requests, every_routing_is_deterministic_and_the_packing_ones_pack)
         if (r != 5)
             cr_assert_lt(busy[r], busy[0], "%s keeps %.4f containers busy, round-robin %.4f", routings[r], busy[r],
                          busy[0]);
+    cr_assert_gt(busy[7], busy[2], "least-recently-used %.4f, warm-first %.4f", busy[7], busy[2]);
 }
