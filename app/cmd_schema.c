@@ -38,6 +38,6 @@ int hf_cmd_policies(int argc, char **argv)
         return HF_EXIT_USAGE;
     }
     for (size_t i = 0; i < hf_policy_count(); i++)
-        printf("%-14s %s\n", hf_policy_at(i)->name, hf_policy_at(i)->summary);
+        printf("%-17s %s\n", hf_policy_at(i)->name, hf_policy_at(i)->summary);
     return HF_EXIT_OK;
 }

@@ -110,12 +110,12 @@ static bool write_plot_script(struct hf_results *res, const char *policy_words, 
 
 static void print_table(const char *const *names, int n, json_t **summaries)
 {
-    printf("%-12s", "policy");
+    printf("%-17s", "policy"); /* "keepalive-window" and a space */
     for (size_t c = 0; c < hf_summary_column_count; c++)
         printf(" %*s", (int)(strlen(hf_summary_columns[c].name) > 9 ? strlen(hf_summary_columns[c].name) : 9), hf_summary_columns[c].name);
     putchar('\n');
     for (int p = 0; p < n; p++) {
-        printf("%-12s", names[p]);
+        printf("%-17s", names[p]);
         for (size_t c = 0; c < hf_summary_column_count; c++) {
             bool present;
             double v = hf_summary_value(summaries[p], &hf_summary_columns[c], &present);

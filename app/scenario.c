@@ -1,8 +1,11 @@
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "app/scenario.h"
 
 #include "sim/json_file.h"
 
 #include <inttypes.h>
+#include <limits.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -315,31 +318,38 @@ static json_t *resolve(json_t *doc, const char *where, const char *const *overri
 
 /* Trace files a scenario file names by relative paths are found beside the file, wherever hfsim runs
  * (a path given with --trace or --set stays relative to the working directory, as a shell user
- * expects). */
+ * expects). The path becomes absolute, so the config.json a run writes runs again from anywhere. */
 static bool anchor_trace_paths(json_t *doc, const char *scenario_path, struct hf_error *err)
 {
     json_t *trace = json_object_get(doc, "trace");
     if (!json_is_object(trace))
         return true;
     const char *slash = strrchr(scenario_path, '/');
-    if (!slash)
-        return true; /* the file is in the working directory: relative paths already mean the same */
+    char dir[PATH_MAX];
+    if (slash)
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - scenario_path + 1), scenario_path);
+    else
+        snprintf(dir, sizeof dir, ".");
+    char *absolute = realpath(dir, NULL);
+    if (!absolute)
+        return hf_fail(err, HF_EXIT_BAD_INPUT, "%s: its directory: %s", scenario_path, strerror(errno));
     static const char *const keys[] = {"path", "durations", "memory"};
-    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+    bool ok = true;
+    for (size_t k = 0; ok && k < sizeof keys / sizeof keys[0]; k++) {
         const json_t *v = json_object_get(trace, keys[k]);
         const char *given = json_is_string(v) ? json_string_value(v) : NULL;
         if (!given || !*given || given[0] == '/')
             continue;
-        size_t dir = (size_t)(slash - scenario_path) + 1, length = dir + strlen(given) + 1;
-        char *joined = malloc(length);
-        if (!joined)
-            return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
-        memcpy(joined, scenario_path, dir);
-        strcpy(joined + dir, given);
-        json_object_set_new(trace, keys[k], json_string(joined));
+        char *joined = malloc(strlen(absolute) + strlen(given) + 2);
+        ok = joined != NULL;
+        if (ok) {
+            sprintf(joined, "%s/%s", absolute, given);
+            json_object_set_new(trace, keys[k], json_string(joined));
+        }
         free(joined);
     }
-    return true;
+    free(absolute);
+    return ok || hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
 }
 
 json_t *hf_scenario_load(const char *path, const char *const *overrides, size_t override_count,

@@ -76,6 +76,17 @@ bool hf_scenario_ignores(const json_t *scenario, const char *path, char *why, si
                  policy, policy);
         return true;
     }
+    if ((starts_with_key(path, "cluster.vms") || starts_with_key(path, "cluster.instance_type")) &&
+        json_array_size(hf_json_at(scenario, "cluster.hosts")) > 0) {
+        snprintf(why, why_size, "cluster.hosts gives the VMs, replacing cluster.instance_type and cluster.vms");
+        return true;
+    }
+    if (starts_with_key(path, "keepalive.seed") && strcmp(policy, "keepalive") == 0 &&
+        strcmp(hf_json_string_at(scenario, "keepalive.timeout"), "exponential") != 0) {
+        snprintf(why, why_size, "only exponential timeouts draw (keepalive.timeout is %s)",
+                 hf_json_string_at(scenario, "keepalive.timeout"));
+        return true;
+    }
     if (strcmp(section, "trace") == 0 && !trace && !starts_with_key(path, "trace.format")) {
         snprintf(why, why_size, "no trace is replayed (trace.format is none; give --trace FORMAT:PATH)");
         return true;

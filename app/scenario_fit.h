@@ -8,8 +8,9 @@
  * A `--set` (or a sweep axis) that the run never reads would be a silent no-op: a section of
  * another policy (hpa.* while the policy is hpa-tuned, whose section is hpa-tuned.*), of another
  * model (station.* on the cluster), trace.* without a trace, the synthetic arrivals under a trace
- * replay, metrics.resolution_s under an HPA preset (which sets its own). hf_scenario_ignores says
- * who ignores it and why.
+ * replay, metrics.resolution_s under an HPA preset (which sets its own), cluster.vms or
+ * cluster.instance_type beside cluster.hosts, keepalive.seed without exponential timeouts.
+ * hf_scenario_ignores says who ignores it and why.
  *
  * Errors: false with HF_EXIT_BAD_INPUT and a message naming the setting, the policy or model. */
 #ifndef HF_SCENARIO_FIT_H

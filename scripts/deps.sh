@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 packages=(build-essential cmake pkg-config libgsl-dev libjansson-dev libcsv-dev libcurl4-openssl-dev
-          zlib1g-dev liblzma-dev gnuplot-nox)
+          zlib1g-dev liblzma-dev gnuplot-nox python3)
 case "${1:-}" in
   --test) packages+=(libcriterion-dev clang libclang-rt-14-dev slurm-wlm munge socat xz-utils) ;;
   "") ;;

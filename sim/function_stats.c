@@ -7,33 +7,33 @@
 #include <string.h>
 
 struct app_total {
-    const char *name; /* borrowed from the name callback, or NULL for a function's own app */
+    bool unnamed;      /* no names (f0, f1, ...): each function is its own app, by index */
+    const char *name;  /* the app's name: a prefix of its function's, borrowed from the name callback */
     size_t name_len;
-    uint32_t function; /* the first function of the app (its index names an unnamed app) */
+    uint32_t function; /* for unnamed apps */
     uint64_t arrived, waited;
 };
 
 static int by_name(const void *a, const void *b)
 {
     const struct app_total *x = a, *y = b;
+    if (x->unnamed || y->unnamed)
+        return x->unnamed != y->unnamed ? (x->unnamed ? -1 : 1) : (x->function > y->function) - (x->function < y->function);
     size_t n = x->name_len < y->name_len ? x->name_len : y->name_len;
     int c = memcmp(x->name, y->name, n);
     if (c != 0)
         return c;
-    if (x->name_len != y->name_len)
-        return x->name_len < y->name_len ? -1 : 1;
-    return x->function < y->function ? -1 : x->function > y->function;
+    return (x->name_len > y->name_len) - (x->name_len < y->name_len);
 }
 
 static double pct(uint64_t part, uint64_t whole) { return whole ? 100.0 * (double)part / (double)whole : 0; }
 
-/* Groups functions into apps (by the name up to its last '/') and returns the distribution. */
-/* Where function f's app name ends in its name n (NULL: it is an app of its own, by index). */
+/* Where the app's name ends in its function's name n: at its last '/', or the whole name when it
+ * has none (a function of its own) or the names are apps already. */
 static const char *app_end(const struct hf_function_names *names, const char *n)
 {
-    if (!n)
-        return NULL;
-    return names->are_apps ? n + strlen(n) : strrchr(n, '/');
+    const char *slash = names->are_apps ? NULL : strrchr(n, '/');
+    return slash ? slash : n + strlen(n);
 }
 
 static json_t *app_distribution(const struct hf_function_counts *counts, uint32_t count,
@@ -49,10 +49,8 @@ static json_t *app_distribution(const struct hf_function_counts *counts, uint32_
     }
     for (uint32_t f = 0; f < count; f++) {
         const char *n = names ? names->name(names->ctx, f) : NULL;
-        const char *slash = names ? app_end(names, n) : NULL;
-        /* no '/': the function is its own app, told apart by its index */
-        apps[f] = (struct app_total){slash ? n : "", slash ? (size_t)(slash - n) : 0, slash ? 0 : f,
-                                     counts[f].arrived, counts[f].queued_on_arrival};
+        apps[f] = (struct app_total){!n, n ? n : "", n ? (size_t)(app_end(names, n) - n) : 0, f, counts[f].arrived,
+                                     counts[f].queued_on_arrival};
     }
     qsort(apps, count, sizeof *apps, by_name);
     size_t n_apps = 0;
@@ -110,11 +108,10 @@ json_t *hf_function_stats_write(struct hf_results *results, const struct hf_func
             snprintf(own, sizeof own, "f%u", i);
             n = own;
         }
-        const char *slash = names ? app_end(names, n) : NULL;
         fprintf(f, "%u,", i);
         put_name(f, n, strlen(n));
         fputc(',', f);
-        put_name(f, n, slash ? (size_t)(slash - n) : strlen(n));
+        put_name(f, n, names ? (size_t)(app_end(names, n) - n) : strlen(n));
         fprintf(f, ",%llu,%llu,%llu,%llu,%llu,%.6g\n", (unsigned long long)c->arrived,
                 (unsigned long long)c->completed, (unsigned long long)c->failed,
                 (unsigned long long)c->queued_on_arrival, (unsigned long long)c->cold_starts,

@@ -322,6 +322,9 @@ bool hf_csv_double(const struct hf_csv_reader *r, const struct hf_csv_row *row, 
         return hf_csv_fail(r, row->line, err, "column %s: empty, expected a number", column);
     if (fast_decimal(text, out))
         return true;
+    /* Only decimal notation: strtod would also take hexadecimal ("0x10" = 16), "inf" and "nan". */
+    if (text[strspn(text, "0123456789+-.eE")] != '\0')
+        return hf_csv_fail(r, row->line, err, "column %s: \"%.40s\" is not a finite number", column, text);
     char *end;
     errno = 0;
     double v = strtod(text, &end);

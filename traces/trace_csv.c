@@ -93,7 +93,7 @@ static bool csv_index(struct hf_trace *t, struct hf_error *err)
         t->stats.rows++;
         bool row_ok = parse_row(t, s, r, &row, &p, err);
         if (row_ok && p.time_s < previous)
-            row_ok = hf_csv_fail(r, row.line, err, "time_s %g is before the previous row's %g: rows must be "
+            row_ok = hf_csv_fail(r, row.line, err, "time_s %.15g is before the previous row's %.15g: rows must be "
                                                    "sorted by time", p.time_s, previous);
         if (!row_ok) {
             if (hf_trace_skip_row(t, err))

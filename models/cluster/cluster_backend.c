@@ -32,9 +32,11 @@ static const struct hf_field autoscaling_fields[] = {
 static const struct hf_field host_fields[] = {
     {"type", HF_T_STRING, "", "A catalog type (models/cluster/instances.json), or \"\" for one given inline.", "\"\"", 0,
      0, 0, NULL, NULL},
-    NUM("vcpu", "cores", "0", HF_F_MIN, 0, 0, "Cores of each VM (inline; with a type, 0 keeps the type's)."),
-    NUM("memory_gib", "GiB", "0", HF_F_MIN, 0, 0, "Memory of each VM (inline; with a type, 0 keeps the type's)."),
-    NUM("price_per_hour", "USD/h", "0", HF_F_MIN, 0, 0, "Price of each VM (with a type, 0 keeps the type's)."),
+    NUM("vcpu", "cores", "0", HF_F_MIN | HF_F_MAX, 0, 1e6, "Cores of each VM (inline; with a type, 0 keeps the type's)."),
+    NUM("memory_gib", "GiB", "0", HF_F_MIN | HF_F_MAX, 0, 1e6,
+        "Memory of each VM (inline; with a type, 0 keeps the type's)."),
+    NUM("price_per_hour", "USD/h", "0", HF_F_MIN | HF_F_MAX, 0, 1e6,
+        "Price of each VM (with a type, 0 keeps the type's)."),
     INT("count", "count", "1", HF_F_MIN | HF_F_MAX, 1, 1e5, "VMs in the group."),
     {0},
 };
@@ -86,9 +88,11 @@ static const struct hf_field cold_start_fields[] = {
     {0},
 };
 static const struct hf_field shape_fields[] = {
-    NUM("memory_mib", "MiB", NULL, POSITIVE, 0, 0, "Container memory limit and placement request."),
-    NUM("cpu_limit", "cores", NULL, POSITIVE, 0, 0, "CPU a container may use."),
-    NUM("cpu_request", "cores", NULL, POSITIVE, 0, 0, "CPU reserved on the VM."),
+    {"name", HF_T_STRING, "", "The function it is for (as config.json records it); \"\": by index.", "\"\"", 0, 0, 0,
+     NULL, NULL},
+    NUM("memory_mib", "MiB", NULL, POSITIVE | HF_F_REQUIRED, 0, 0, "Container memory limit and placement request."),
+    NUM("cpu_limit", "cores", NULL, POSITIVE | HF_F_REQUIRED, 0, 0, "CPU a container may use."),
+    NUM("cpu_request", "cores", NULL, POSITIVE | HF_F_REQUIRED, 0, 0, "CPU reserved on the VM."),
     {0},
 };
 static const struct hf_field shape_item[] = {
@@ -96,8 +100,9 @@ static const struct hf_field shape_item[] = {
     {0},
 };
 static const struct hf_field override_fields[] = {
-    {"match", HF_T_STRING, "", "Glob (fnmatch) over function names: the trace's, or f0, f1, ... without one.",
-     NULL, 0, 0, 0, NULL, NULL},
+    {"match", HF_T_STRING, "",
+     "Glob (fnmatch) over function names: the trace's (its apps' with trace.unit \"app\"), or f0, f1, ... without "
+     "one.", NULL, HF_F_REQUIRED, 0, 0, NULL, NULL},
     NUM("memory_mib", "MiB", "0", HF_F_MIN, 0, 0, "Memory limit for the matching functions (0: unchanged)."),
     NUM("cpu_limit", "cores", "0", HF_F_MIN, 0, 0, "CPU limit (0: unchanged)."),
     NUM("cpu_request", "cores", "0", HF_F_MIN, 0, 0, "CPU request (0: unchanged)."),
@@ -115,10 +120,11 @@ static const struct hf_field function_fields[] = {
     NUM("base_memory_mib", "MiB", "128", HF_F_MIN, 0, 0, "Memory the runtime holds when idle."),
     NUM("memory_percentile", "%", "-1", HF_F_MIN | HF_F_MAX, -1, 100,
         "With a trace that gives memory (Azure 2019): each function's memory_mib = base_memory_mib + its "
-        "share of its app's memory at this percentile (requests above it are OOM-killed); -1: off."),
+        "share of its app's memory at this percentile, 0-100 (requests above it are OOM-killed); -1: off."),
     NUM("cpu_per_gib", "cores", "0", HF_F_MIN, 0, 0,
-        "When > 0: cpu_limit = cpu_request = memory_mib / 1024 x this (cores per GiB; AWS Lambda: 0.579)."),
-    {"overrides", HF_T_ARRAY, "", "Per-function shapes by name, applied in order after the above.", "[]", 0, 0,
+        "When > 0: cpu_limit = cpu_request = memory_mib / 1024 x this (cores per GiB; AWS Lambda: 0.579), after "
+        "the overrides' memory, for functions no override gives CPU."),
+    {"overrides", HF_T_ARRAY, "", "Per-function shapes by name (globs), applied in order (docs/scenario.md).", "[]", 0, 0,
      0, NULL, override_item},
     {"shapes", HF_T_ARRAY, "",
      "One shape per function index; filled from the fields above before a run (config.json records it).",

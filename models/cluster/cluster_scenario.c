@@ -34,7 +34,9 @@ static bool groups_from_scenario(const json_t *s, struct hf_cluster_config *out,
         const json_t *h = json_array_get(hosts, g);
         struct hf_vm_type *t = &groups[g].type;
         const char *type = hf_json_string_at(h, "type");
-        if (*type && !hf_instance_lookup(type, t, err)) {
+        char field[48];
+        snprintf(field, sizeof field, "$.cluster.hosts[%zu].type", g);
+        if (*type && !hf_instance_lookup(type, field, t, err)) {
             hf_cluster_config_fini(out);
             return false;
         }
@@ -66,10 +68,12 @@ static bool groups_from_scenario(const json_t *s, struct hf_cluster_config *out,
 bool hf_cluster_config_from_scenario(const json_t *s, struct hf_cluster_config *out, struct hf_error *err)
 {
     memset(out, 0, sizeof *out);
-    if (!hf_instance_lookup(hf_json_string_at(s, "cluster.instance_type"), &out->vm, err))
-        return false;
     out->vm_count = (uint32_t)hf_json_int_at(s, "cluster.vms");
     if (!groups_from_scenario(s, out, err))
+        return false;
+    /* cluster.hosts replaces instance_type: it is not looked up then */
+    if (out->group_count == 0 &&
+        !hf_instance_lookup(hf_json_string_at(s, "cluster.instance_type"), "$.cluster.instance_type", &out->vm, err))
         return false;
     out->autoscaling = (struct hf_vm_autoscaling){
         .enabled = hf_json_bool_at(s, "cluster.autoscaling.enabled"),
@@ -102,10 +106,12 @@ bool hf_cluster_config_from_scenario(const json_t *s, struct hf_cluster_config *
     f->base_memory_mib = num(s, "function.base_memory_mib");
     f->concurrency = (uint32_t)hf_json_int_at(s, "function.concurrency");
     f->image_mib = num(s, "function.image_mib");
-    if (f->cpu_request > f->cpu_limit)
+    /* With per-function shapes the one shape is not used: each was checked when resolved. */
+    bool one_shape = json_array_size(hf_json_at(s, "function.shapes")) == 0;
+    if (one_shape && f->cpu_request > f->cpu_limit)
         return hf_fail(err, HF_EXIT_BAD_INPUT, "$.function.cpu_request: %g cores is above cpu_limit %g",
                        f->cpu_request, f->cpu_limit);
-    if (f->base_memory_mib >= f->memory_mib)
+    if (one_shape && f->base_memory_mib >= f->memory_mib)
         return hf_fail(err, HF_EXIT_BAD_INPUT,
                        "$.function.base_memory_mib: %g MiB leaves no memory under memory_mib %g",
                        f->base_memory_mib, f->memory_mib);

@@ -6,7 +6,7 @@
 
 extern const char hf_instance_catalog_json[];
 
-bool hf_instance_lookup(const char *name, struct hf_vm_type *out, struct hf_error *err)
+bool hf_instance_lookup(const char *name, const char *field, struct hf_vm_type *out, struct hf_error *err)
 {
     json_error_t jerr;
     json_t *doc = json_loads(hf_instance_catalog_json, 0, &jerr);
@@ -32,7 +32,6 @@ bool hf_instance_lookup(const char *name, struct hf_vm_type *out, struct hf_erro
     }
     json_decref(doc);
     if (!found)
-        return hf_fail(err, HF_EXIT_BAD_INPUT, "$.cluster.instance_type: unknown \"%s\" (known: %s)",
-                       name, known);
+        return hf_fail(err, HF_EXIT_BAD_INPUT, "%s: unknown \"%s\" (known: %s)", field, name, known);
     return true;
 }

@@ -9,6 +9,7 @@
 #include "models/cluster/cluster.h"
 #include "sim/error.h"
 
-bool hf_instance_lookup(const char *name, struct hf_vm_type *out, struct hf_error *err);
+/* `field` names the scenario path for the message ("$.cluster.instance_type"). */
+bool hf_instance_lookup(const char *name, const char *field, struct hf_vm_type *out, struct hf_error *err);
 
 #endif

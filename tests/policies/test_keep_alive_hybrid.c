@@ -63,3 +63,26 @@ Test(keep_alive_hybrid, without_a_pattern_it_keeps_containers_for_the_whole_rang
     cr_assert_eq(f.last_stop, S(4 * 3600 + 1));
     fake_finish(&f);
 }
+
+/* A function that learnt a 10-minute pattern, then is called every 5 hours (beyond the 4-hour
+ * range): once its out-of-bounds idle times outnumber the in-range ones it keeps the standard
+ * keep-alive (no unloading at idle) instead of windows from its old pattern. */
+Test(keep_alive_hybrid, mostly_out_of_range_idle_times_fall_back_to_the_standard_keep_alive)
+{
+    struct container_fake f = {0};
+    fake_start(&f, "hybrid", "{}");
+    for (int k = 0; k < 12; k++) {
+        fake_call(&f, S(2));
+        fake_advance(&f, f.now + S(602));
+    }
+    for (int k = 0; k < 13; k++) { /* 11 in-range idle times so far; 12 beyond the range tip it */
+        fake_call(&f, S(2));
+        fake_advance(&f, f.now + S(5 * 3600));
+    }
+    fake_call(&f, S(2));
+    fake_advance(&f, f.now + S(60));
+    cr_assert_eq(fake_alive(&f), 1u, "kept after the call, not unloaded for a pre-warm");
+    fake_advance(&f, f.now + S(4 * 3600));
+    cr_assert_eq(fake_alive(&f), 0u, "released after the 4-hour range");
+    fake_finish(&f);
+}

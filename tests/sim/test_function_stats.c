@@ -105,3 +105,25 @@ Test(function_stats, names_that_are_apps_are_whole_apps)
     cr_assert(strstr(text, "1,o/b,o/b,4,4,0,3,3,75\n"), "%s", text);
     hf_remove_tree(base);
 }
+
+/* An app named "" (a name starting with '/') is an app like any other, and a function without '/'
+ * is the app of its own name: "a" and "a/b" are one app, as trace.unit "app" groups them. */
+Test(function_stats, empty_and_bare_names_are_apps_of_their_own_names)
+{
+    char base[] = "/tmp/hfsim-test-fstats-XXXXXX";
+    struct hf_results r;
+    begin(base, &r);
+    struct hf_error err = {0};
+    static const char *odd[] = {"solo", "/x", "other", "a", "a/b"};
+    const struct hf_function_names named = {name_of_app, odd, false};
+    const struct hf_function_counts counts[] = {
+        {100, 100, 0, 2, 1}, {1, 1, 0, 1, 1}, {1, 1, 0, 1, 1}, {1, 1, 0, 0, 0}, {1, 1, 0, 1, 1}};
+    json_t *apps = hf_function_stats_write(&r, counts, 5, &named, &err);
+    cr_assert_not_null(apps, "%s", err.message);
+    cr_assert(hf_results_commit(&r, &err), "%s", err.message);
+    cr_assert_eq(hf_json_int_at(apps, "apps"), 4, "solo, \"\", other, a");
+    /* 2 %, 100 %, 100 %, 50 % */
+    cr_assert_float_eq(hf_json_number_at(apps, "mean"), (2 + 100 + 100 + 50) / 4.0, 1e-9);
+    json_decref(apps);
+    hf_remove_tree(base);
+}

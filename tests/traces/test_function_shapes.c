@@ -11,6 +11,7 @@
 #include "app/scenario.h"
 #include "sim/results.h"
 #include "sim/schema.h"
+#include "traces/function_shapes.h"
 #include "traces/trace_scenario.h"
 
 #define SAMPLE HFSIM_SOURCE_DIR "/traces/samples/azure2019/invocations_per_function_md.anon.d01.csv"
@@ -64,16 +65,21 @@ Test(function_shapes, nothing_asked_leaves_one_shape_for_all)
 
 Test(function_shapes, cpu_follows_memory_when_asked)
 {
-    const char *sets[] = {"model=\"cluster\"", "workload.functions=2", "function.cpu_per_gib=0.5",
-                          "function.overrides=[{\"match\": \"f1\", \"memory_mib\": 4096}]"};
+    const char *sets[] = {"model=\"cluster\"", "workload.functions=3", "function.cpu_per_gib=0.5",
+                          "function.overrides=[{\"match\": \"f[12]\", \"memory_mib\": 4096}, "
+                          "{\"match\": \"f2\", \"cpu_limit\": 3}]"};
     struct hf_trace *trace;
     struct hf_error err = {0};
     json_t *s = resolve(sets, 4, &trace, &err);
     cr_assert_not_null(s, "%s", err.message);
     cr_assert_float_eq(shape_at(s, 0, "cpu_limit"), 0.25, 1e-9, "512 MiB x 0.5 per GiB");
-    /* Overrides come after: f1's memory changes, its CPU stays from the default memory. */
-    cr_assert_float_eq(shape_at(s, 1, "cpu_limit"), 0.25, 1e-9);
+    /* CPU follows the overridden memory: 4 GiB x 0.5 ... */
+    cr_assert_float_eq(shape_at(s, 1, "cpu_limit"), 2, 1e-9);
+    cr_assert_float_eq(shape_at(s, 1, "cpu_request"), 2, 1e-9);
     cr_assert_float_eq(shape_at(s, 1, "memory_mib"), 4096, 1e-9);
+    /* ... except where an override gives the CPU: f2's limit 3, its request from the default. */
+    cr_assert_float_eq(shape_at(s, 2, "cpu_limit"), 3, 1e-9);
+    cr_assert_float_eq(shape_at(s, 2, "cpu_request"), 1, 1e-9);
     json_decref(s);
 }
 
@@ -85,6 +91,8 @@ Test(function_shapes, bad_shapes_are_refused_naming_the_field)
         {"function.overrides=[{\"match\": \"f1\", \"memory_mib\": 100}]", "$.function.shapes[1]: memory_mib 100 leaves no memory"},
         {"function.shapes=[{\"memory_mib\": 512, \"cpu_limit\": 1, \"cpu_request\": 1}]", "$.function.shapes: 1 shapes for 2 functions"},
         {"function.memory_percentile=50", "$.function.memory_percentile: there is no trace"},
+        {"function.memory_percentile=-0.5", "$.function.memory_percentile: -0.5: give -1 (off) or 0 to 100"},
+        {"function.overrides=[{\"match\": \"f1\"}]", "$.function.overrides[0]: sets nothing"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const char *sets[] = {"model=\"cluster\"", "workload.functions=2", cases[i].set};
@@ -190,4 +198,36 @@ Test(function_shapes, a_run_allocates_each_function_its_own_memory)
     cr_assert(wasted > 3.5 * simulated && wasted < 4 * simulated, "wasted %.3f of %.3f GiB-s", wasted, 4 * simulated);
     json_decref(summary);
     hf_remove_tree(base);
+}
+
+/* Resolving twice gives the same shapes (a run of config.json), and shapes recorded with names follow
+ * their functions when another sample puts them at other indices. */
+Test(function_shapes, resolved_shapes_resolve_again_to_themselves_and_follow_names)
+{
+    const char *sets[] = {"model=\"cluster\"", "workload.functions=3", "function.cpu_per_gib=1",
+                          "function.overrides=[{\"match\": \"f0\", \"memory_mib\": 2048}]"};
+    struct hf_trace *trace;
+    struct hf_error err = {0};
+    json_t *once = resolve(sets, 4, &trace, &err);
+    cr_assert_not_null(once, "%s", err.message);
+    json_t *twice = json_deep_copy(once);
+    cr_assert(hf_function_shapes_resolve(twice, NULL, &err), "%s", err.message);
+    cr_assert(json_equal(hf_json_at(once, "function.shapes"), hf_json_at(twice, "function.shapes")));
+    cr_assert_str_eq(hf_json_string_at(once, "function.shapes.0.name"), "f0");
+    /* Shapes by name, in another order, and one function without a recorded shape. */
+    json_t *named = json_deep_copy(once);
+    json_t *function = json_object_get(named, "function");
+    json_object_set_new(function, "shapes",
+                        json_pack("[{s:s, s:f, s:f, s:f}, {s:s, s:f, s:f, s:f}]", "name", "f2", "memory_mib", 700.0,
+                                  "cpu_limit", 0.5, "cpu_request", 0.5, "name", "f0", "memory_mib", 900.0, "cpu_limit",
+                                  0.7, "cpu_request", 0.7));
+    json_object_set_new(function, "overrides", json_array());
+    json_object_set_new(function, "cpu_per_gib", json_real(0));
+    cr_assert(hf_function_shapes_resolve(named, NULL, &err), "%s", err.message);
+    cr_assert_float_eq(shape_at(named, 0, "memory_mib"), 900, 1e-9);
+    cr_assert_float_eq(shape_at(named, 1, "memory_mib"), 512, 1e-9, "f1 has none recorded: the default");
+    cr_assert_float_eq(shape_at(named, 2, "memory_mib"), 700, 1e-9);
+    json_decref(once);
+    json_decref(twice);
+    json_decref(named);
 }

@@ -10,6 +10,7 @@
 #include "app/scenario.h"
 #include "models/cluster/cluster.h"
 #include "models/cluster/cluster_scenario.h"
+#include "traces/trace_scenario.h"
 #include "sim/engine.h"
 
 #define MAX_FUNCTIONS 8
@@ -303,4 +304,27 @@ Test(cluster_nodes, host_groups_from_the_scenario_and_their_errors)
     cr_assert(strstr(err.message, "not with cluster.hosts"), "%s", err.message);
     hf_cluster_config_fini(&config);
     json_decref(s);
+}
+
+/* With per-function shapes the one shape's fields are not used, so they are not checked: a base
+ * memory above function.memory_mib, or a request above function.cpu_limit, is fine when every
+ * function's own shape holds it. */
+Test(cluster_nodes, the_default_shape_is_not_checked_when_every_function_has_its_own)
+{
+    const char *sets[] = {"model=\"cluster\"", "workload.functions=2", "function.base_memory_mib=600",
+                          "function.cpu_request=2", "function.cpu_limit=1",
+                          "function.overrides=[{\"match\": \"*\", \"memory_mib\": 1024, \"cpu_limit\": 2}]"};
+    struct hf_error err = {0};
+    json_t *given = hf_scenario_load(NULL, sets, 6, &err);
+    cr_assert_not_null(given, "%s", err.message);
+    struct hf_trace *trace;
+    json_t *s = hf_trace_open_scenario(given, &trace, &err);
+    cr_assert_not_null(s, "%s", err.message);
+    struct hf_cluster_config config;
+    cr_assert(hf_cluster_config_from_scenario(s, &config, &err), "%s", err.message);
+    cr_assert_float_eq(config.shapes[1].memory_mib, 1024, 1e-9);
+    cr_assert_float_eq(config.shapes[1].cpu_request, 2, 1e-9);
+    hf_cluster_config_fini(&config);
+    json_decref(s);
+    json_decref(given);
 }
