@@ -208,6 +208,11 @@ int hf_csv_next(struct hf_csv_reader *r, struct hf_csv_row *row, struct hf_error
                     return -1; /* "PATH: read error" or a truncated/corrupt compressed stream */
                 r->buffer_len = (size_t)got;
                 r->buffer_pos = 0;
+                /* A UTF-8 byte-order mark (spreadsheets write one) is not part of the header. */
+                if (r->offset == 0 && got >= 3 && memcmp(r->buffer, "\xEF\xBB\xBF", 3) == 0) {
+                    r->buffer_pos = 3;
+                    r->offset = 3;
+                }
                 if (got == 0)
                     r->eof = true;
             }
