@@ -373,7 +373,7 @@ bool hf_docker_endpoint(struct hf_docker *d, const char *id, int container_port,
     return true;
 }
 
-bool hf_docker_cpus(struct hf_docker *d, double *cpus, struct hf_error *err)
+bool hf_docker_capacity(struct hf_docker *d, double *cpus, double *memory_mib, struct hf_error *err)
 {
     char *r = NULL;
     long status = call(d, "GET", API "/info", NULL, 0, NULL, 10, &r, err);
@@ -386,10 +386,12 @@ bool hf_docker_cpus(struct hf_docker *d, double *cpus, struct hf_error *err)
     json_t *j = json_loads(r, 0, NULL);
     free(r);
     json_int_t n = json_integer_value(json_object_get(j, "NCPU"));
+    json_int_t memory = json_integer_value(json_object_get(j, "MemTotal"));
     json_decref(j);
-    if (n <= 0)
-        return hf_fail(err, HF_EXIT_RUN_FAILED, "docker %s: info: no NCPU", d->host);
+    if (n <= 0 || memory <= 0)
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "docker %s: info: no NCPU or MemTotal", d->host);
     *cpus = (double)n;
+    *memory_mib = (double)memory / 1048576.0;
     return true;
 }
 

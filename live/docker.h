@@ -73,8 +73,8 @@ bool hf_docker_is_local(const struct hf_docker *d);
  * (the container must have been created with publish_port). `address` holds >= 64 bytes. */
 bool hf_docker_endpoint(struct hf_docker *d, const char *id, int container_port, char *address, size_t size,
                         int *port, struct hf_error *err);
-/* The engine machine's cores (GET /info NCPU). */
-bool hf_docker_cpus(struct hf_docker *d, double *cpus, struct hf_error *err);
+/* The engine machine's cores and memory (GET /info NCPU, MemTotal). */
+bool hf_docker_capacity(struct hf_docker *d, double *cpus, double *memory_mib, struct hf_error *err);
 /* A container's cumulative CPU time and current memory (GET /containers/{id}/stats, one shot). */
 struct hf_docker_usage {
     uint64_t cpu_ns;       /* CPU time used since the container started, ns */

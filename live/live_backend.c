@@ -10,6 +10,11 @@ static const struct hf_field live_fields[] = {
      "Docker engines, comma-separated: unix:///var/run/docker.sock, tcp://HOST:PORT. \"\": $DOCKER_HOST, "
      "else the local socket. `hfsim live --hosts` sets it.",
      "\"\"", 0, 0, 0, NULL, NULL},
+    {"reserve_cores", HF_T_NUMBER, "cores",
+     "Cores of every engine kept for the host and the load generator: containers reserve the rest (their "
+     "cpu_request), as the cluster model reserves a VM's.", "0", HF_F_MIN | HF_F_MAX, 0, 1e6, NULL, NULL},
+    {"reserve_memory_mib", HF_T_NUMBER, "MiB", "Memory of every engine kept likewise (containers reserve memory_mib).",
+     "0", HF_F_MIN, 0, 0, NULL, NULL},
     {0},
 };
 

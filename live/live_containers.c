@@ -7,38 +7,106 @@
 
 #include "live/worker_client.h"
 
-/* Cores of host h not held by the run's containers (what a vertical scale-up can still take). */
-double hf_lv_unreserved(const struct live *l, int h)
+/* Capacity (R2.4): each engine's cores and memory, less live.reserve_cores and
+ * live.reserve_memory_mib, are reserved by its containers' CPU requests (plus any resize above the
+ * function's limit) and memory limits, as the cluster model reserves a VM's. A container no engine
+ * has room for waits (C_PENDING) and starts when room appears; it counts as a replica meanwhile, as
+ * an unscheduled pod does in the simulator. */
+
+/* Cores of host h not reserved (what a vertical scale-up can still take: node_cores_free). */
+double hf_lv_unreserved(const struct live *l, int h) { return l->hosts[h].cores_free; }
+
+/* Spread placement (kube-scheduler's least-allocated scoring): among the hosts with room for the
+ * request, the one with the most cores unreserved; the first such on ties; -1 when none has room. */
+static int host_with_room(const struct live *l, double cores, double memory_mib)
 {
-    double reserved = 0;
-    for (int i = 0; i < MAX_CONTAINERS; i++)
-        if (l->containers[i].state != C_FREE && l->containers[i].host == h)
-            reserved += l->containers[i].cpu_limit;
-    return l->hosts[h].cores > reserved ? l->hosts[h].cores - reserved : 0;
+    int best = -1;
+    for (int h = 0; h < l->host_count; h++) {
+        const struct lhost *o = &l->hosts[h];
+        if (o->cores_free + 1e-9 < cores || o->memory_free_mib + 1e-9 < memory_mib)
+            continue;
+        if (best < 0 || o->cores_free > l->hosts[best].cores_free + 1e-9)
+            best = h;
+    }
+    return best;
 }
 
-/* Spread placement (kube-scheduler's least-allocated scoring): the host with the most cores
- * unreserved; the first such on ties. */
-static int emptiest_host(const struct live *l)
+/* Gives back what container c holds on its host. */
+static void release(struct live *l, int c)
 {
-    int best = 0;
-    for (int h = 1; h < l->host_count; h++)
-        if (hf_lv_unreserved(l, h) > hf_lv_unreserved(l, best) + 1e-9)
-            best = h;
-    return best;
+    struct lcontainer *k = &l->containers[c];
+    l->hosts[k->host].cores_free += k->reserved + (k->resize_delta > 0 ? k->resize_delta : 0);
+    l->hosts[k->host].memory_free_mib += k->reserved_memory_mib;
+    k->reserved = k->reserved_memory_mib = k->resize_delta = 0;
+}
+
+/* Asks container c's engine to start it (its reservation is made). False when no thread can run. */
+static bool launch(struct live *l, int c)
+{
+    struct lcontainer *k = &l->containers[c];
+    const struct lfunction *fn = &l->functions[k->function];
+    struct job *j = calloc(1, sizeof *j);
+    if (!j)
+        return false;
+    j->index = c;
+    snprintf(j->host, sizeof j->host, "%s", l->hosts[k->host].address);
+    j->publish = !l->hosts[k->host].local;
+    snprintf(j->image, sizeof j->image, "%s", l->image);
+    snprintf(j->run_id, sizeof j->run_id, "%s", l->run_id);
+    j->owner = l->owner;
+    j->cpus = fn->cpu_limit;
+    j->memory_bytes = fn->memory_bytes;
+    j->function = k->function;
+    if (!hf_lv_spawn(l, hf_lv_start_thread, j))
+        return false;
+    k->state = C_STARTING;
+    l->hosts[k->host].started++;
+    return true;
+}
+
+/* Places container c (pending) on a host with room and starts it; false when none has room. */
+static bool place(struct live *l, int c)
+{
+    struct lcontainer *k = &l->containers[c];
+    const struct lfunction *fn = &l->functions[k->function];
+    double memory_mib = (double)fn->memory_bytes / 1048576.0;
+    int h = host_with_room(l, fn->cpu_request, memory_mib);
+    if (h < 0)
+        return false;
+    k->host = h;
+    k->reserved = fn->cpu_request;
+    k->reserved_memory_mib = memory_mib;
+    l->hosts[h].cores_free -= k->reserved;
+    l->hosts[h].memory_free_mib -= memory_mib;
+    if (launch(l, c))
+        return true;
+    release(l, c);
+    return false;
+}
+
+/* Pending containers, oldest first, each started where it fits (a small one may pass a large one). */
+static void place_pending(struct live *l)
+{
+    for (int c = 0; c < MAX_CONTAINERS; c++)
+        if (l->containers[c].state == C_PENDING)
+            (void)place(l, c);
 }
 
 static void remove_container(struct live *l, int c)
 {
     struct lcontainer *k = &l->containers[c];
-    struct job *j = calloc(1, sizeof *j);
-    if (j) {
-        j->index = c;
-        snprintf(j->id, sizeof j->id, "%s", k->id);
-        snprintf(j->host, sizeof j->host, "%s", l->hosts[k->host].address);
-        hf_lv_spawn(l, hf_lv_remove_thread, j);
+    if (k->state != C_PENDING) { /* a pending one never reached an engine */
+        struct job *j = calloc(1, sizeof *j);
+        if (j) {
+            j->index = c;
+            snprintf(j->id, sizeof j->id, "%s", k->id);
+            snprintf(j->host, sizeof j->host, "%s", l->hosts[k->host].address);
+            hf_lv_spawn(l, hf_lv_remove_thread, j);
+        }
+        release(l, c);
     }
     k->state = C_FREE;
+    place_pending(l);
 }
 
 uint32_t hf_lv_set_replicas(void *backend, uint32_t f, uint32_t n)
@@ -48,52 +116,45 @@ uint32_t hf_lv_set_replicas(void *backend, uint32_t f, uint32_t n)
         return 0;
     struct lfunction *fn = &l->functions[f];
     while (fn->active < n) {
-        int h = emptiest_host(l);
         int c = 0;
         while (c < MAX_CONTAINERS && l->containers[c].state != C_FREE)
             c++;
-        struct job *j = c < MAX_CONTAINERS ? calloc(1, sizeof *j) : NULL;
-        if (!j)
+        if (c == MAX_CONTAINERS)
             break; /* at the container cap: keep what there is */
         uint32_t generation = l->containers[c].generation + 1;
-        l->containers[c] = (struct lcontainer){.state = C_STARTING, .function = f, .generation = generation,
+        l->containers[c] = (struct lcontainer){.state = C_PENDING, .function = f, .generation = generation,
                                                .cpu_limit = fn->cpu_limit, .shared_function = HF_GENERIC,
-                                               .pending_shared = HF_GENERIC, .host = h,
-                                               .requested_at = hf_lv_now(l)};
-        j->index = c;
-        snprintf(j->host, sizeof j->host, "%s", l->hosts[h].address);
-        j->publish = !l->hosts[h].local;
-        snprintf(j->image, sizeof j->image, "%s", l->image);
-        snprintf(j->run_id, sizeof j->run_id, "%s", l->run_id);
-        j->owner = l->owner;
-        j->cpus = fn->cpu_limit;
-        j->memory_bytes = fn->memory_bytes;
-        j->function = f;
-        if (!hf_lv_spawn(l, hf_lv_start_thread, j)) {
-            l->containers[c].state = C_FREE;
-            break;
-        }
+                                               .pending_shared = HF_GENERIC, .requested_at = hf_lv_now(l)};
         fn->active++;
-        l->hosts[h].started++;
+        if (!place(l, c))
+            l->waited_for_room++; /* it waits, pending, until an engine has room */
     }
     while (fn->active > n) {
+        /* The least along goes first: pending, then starting, then the ready one with least in flight. */
         int victim = -1;
         for (int c = 0; c < MAX_CONTAINERS; c++) {
             const struct lcontainer *k = &l->containers[c];
-            if (k->function != f || k->stop_when_ready)
+            if (k->function != f || k->stop_when_ready || k->state == C_FREE)
                 continue;
-            if (k->state == C_STARTING) {
+            if (k->state == C_PENDING) {
                 victim = c;
                 break;
             }
-            if (k->state == C_READY && (victim < 0 || k->in_flight < l->containers[victim].in_flight))
+            if (k->state == C_STARTING && (victim < 0 || l->containers[victim].state != C_STARTING)) {
+                victim = c;
+                continue;
+            }
+            if (k->state == C_READY && (victim < 0 || (l->containers[victim].state == C_READY &&
+                                                       k->in_flight < l->containers[victim].in_flight)))
                 victim = c;
         }
         if (victim < 0)
             break;
         struct lcontainer *k = &l->containers[victim];
         fn->active--;
-        if (k->state == C_STARTING) {
+        if (k->state == C_PENDING) {
+            remove_container(l, victim);
+        } else if (k->state == C_STARTING) {
             k->stop_when_ready = true;
         } else {
             fn->ready--;
@@ -188,9 +249,13 @@ static void on_ready(struct live *l, const struct message *m, hf_time now)
         l->start_failures++;
         if (!k->stop_when_ready)
             l->functions[k->function].active--;
-        if (*k->id)
+        if (*k->id) {
             remove_container(l, m->index);
-        k->state = C_FREE;
+        } else {
+            release(l, m->index);
+            k->state = C_FREE;
+            place_pending(l);
+        }
         return;
     }
     if (k->stop_when_ready) {
@@ -228,10 +293,21 @@ static void on_resized(struct live *l, const struct message *m)
 {
     struct lcontainer *k = &l->containers[m->index];
     k->resizing = false;
-    if (m->ok) {
+    if (k->state == C_FREE) {
+        /* released while resizing: release() gave back what it held */
+    } else if (m->ok) {
         k->cpu_limit = k->pending_limit;
+        k->reserved += k->resize_delta;
+        if (k->resize_delta < 0) { /* a shrink frees its cores now */
+            l->hosts[k->host].cores_free -= k->resize_delta;
+            k->resize_delta = 0;
+            place_pending(l);
+        }
         l->stats.resizes++;
+    } else if (k->resize_delta > 0) {
+        l->hosts[k->host].cores_free += k->resize_delta; /* the engine refused: give it back */
     }
+    k->resize_delta = 0;
     if (k->state != C_FREE)
         hf_policy_host_resized(&l->host, hf_lv_container_id(l, m->index));
 }

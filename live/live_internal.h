@@ -34,7 +34,7 @@
 #define MAX_HOSTS 32
 #define TICK_MS 10 /* longest sleep of the loop: arrivals are issued within about this */
 
-enum cstate { C_FREE, C_STARTING, C_READY, C_STOPPING };
+enum cstate { C_FREE, C_PENDING, C_STARTING, C_READY, C_STOPPING }; /* C_PENDING: no engine has room */
 enum kind {
     MSG_READY = 1, MSG_DONE, MSG_REMOVED, MSG_RESIZED, MSG_SPECIALIZED,
     MSG_CHECKED, /* whether a container that failed a request is still running */
@@ -61,6 +61,8 @@ struct lcontainer {
     int host, port; /* the engine it runs on (index into live.hosts); where its worker answers */
     hf_time requested_at, ready_at;
     hf_time idle_since; /* when in_flight last fell to 0 (or it became ready) */
+    double reserved, reserved_memory_mib; /* held on its host (0 while pending): request (+ resize headroom) */
+    double resize_delta; /* reserved for a resize in flight, given back if the engine refuses it */
     /* The engine's CPU counter and the worker's memory report (latest sample, every interval), and
      * the metrics-server's view of the CPU (pods) */
     bool has_usage, has_scrape, has_metric;
@@ -74,7 +76,8 @@ struct lcontainer {
 struct lhost {
     char address[512];
     struct hf_docker *docker;
-    double cores;       /* the engine machine's (GET /info) */
+    double cores, memory_mib;          /* the engine machine's (GET /info) */
+    double cores_free, memory_free_mib; /* after live.reserve_* and the run's containers' reservations */
     bool local;         /* unix socket: containers reachable at their own address; else published ports */
     uint64_t started;   /* containers started there */
 };
@@ -115,6 +118,7 @@ struct live {
     double start_wall;
     hf_time duration, drain_end, timeout;
     double specialize_ms;
+    double reserve_cores, reserve_memory_mib; /* kept on every engine for the host and the load generator */
     uint32_t concurrency, function_count;
     struct lcontainer containers[MAX_CONTAINERS];
     struct lfunction *functions;
@@ -126,6 +130,7 @@ struct live {
      * (sim/recorder.h) writes timeseries.csv, summary.json and latency_cdf.csv from it, as for hfsim run. */
     struct hf_model_stats stats;
     uint64_t start_failures, outstanding, replaced;
+    uint64_t waited_for_room; /* containers that no engine had room for when asked */
     /* timeseries.csv (outputs.interval_s), as hfsim run writes it */
     hf_time interval, metric_resolution;
     double metric_phase; /* scrapes at (phase + k) x resolution: the simulator's, from the same seed */

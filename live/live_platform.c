@@ -88,9 +88,14 @@ static bool p_resize(void *backend, uint64_t id, double cpus)
     int c = hf_lv_by_id(l, id);
     if (c < 0 || l->containers[c].state != C_READY || l->containers[c].resizing || !(cpus > 0))
         return false;
-    struct hf_container_view v;
-    view_of(l, c, &v);
-    if (cpus - l->containers[c].cpu_limit > v.node_cores_free + 1e-9)
+    struct lcontainer *k = &l->containers[c];
+    const struct lfunction *fn = &l->functions[k->function];
+    if (cpus < fn->cpu_request || cpus == k->cpu_limit)
+        return false;
+    /* As the cluster model: headroom above the function's limit is reserved on the host. A growth
+     * is held at once (and given back if the engine refuses); a shrink frees cores once applied. */
+    double delta = fn->cpu_request + (cpus > fn->cpu_limit ? cpus - fn->cpu_limit : 0) - k->reserved;
+    if (delta > l->hosts[k->host].cores_free + 1e-9)
         return false; /* the host has no cores left to give */
     struct job *j = calloc(1, sizeof *j);
     if (!j)
@@ -99,12 +104,15 @@ static bool p_resize(void *backend, uint64_t id, double cpus)
     j->cpus = cpus;
     snprintf(j->id, sizeof j->id, "%s", l->containers[c].id);
     snprintf(j->host, sizeof j->host, "%s", l->hosts[l->containers[c].host].address);
-    l->containers[c].resizing = true;
-    l->containers[c].pending_limit = cpus;
+    k->resizing = true;
+    k->pending_limit = cpus;
     if (!hf_lv_spawn(l, hf_lv_resize_thread, j)) {
-        l->containers[c].resizing = false;
+        k->resizing = false;
         return false;
     }
+    k->resize_delta = delta;
+    if (delta > 0)
+        l->hosts[k->host].cores_free -= delta;
     return true;
 }
 
@@ -158,13 +166,13 @@ static uint32_t p_pods(void *backend, uint32_t f, struct hf_pod_view *out, uint3
             continue;
         if (n < cap)
             out[n] = (struct hf_pod_view){
-                .scheduled = true,
+                .scheduled = k->state != C_PENDING, /* pending: no engine had room (Pending, no node) */
                 .node = (uint32_t)k->host,
-                .running = k->state != C_STARTING,
+                .running = k->state == C_READY || k->state == C_STOPPING,
                 .ready = k->state == C_READY,
                 .deleting = k->state == C_STOPPING || k->stop_when_ready,
                 .start_time = k->requested_at,
-                .ready_change = k->state == C_STARTING ? k->requested_at : k->ready_at,
+                .ready_change = k->state == C_STARTING || k->state == C_PENDING ? k->requested_at : k->ready_at,
                 .cpu_request_milli = l->functions[f].cpu_request * 1000.0,
                 .has_metric = k->has_metric,
                 .cpu_usage_milli = k->metric_milli,

@@ -55,7 +55,7 @@ void hf_lv_on_sample(struct hf_engine *e, void *ctx, uint64_t arg)
         busy += l->functions[f].in_flight;
     }
     for (int c = 0; c < MAX_CONTAINERS; c++)
-        if (l->containers[c].state != C_FREE) {
+        if (l->containers[c].state != C_FREE && l->containers[c].state != C_PENDING) { /* placed on an engine */
             cores += l->containers[c].cpu_limit;
             double mib = (double)l->functions[l->containers[c].function].memory_bytes / 1048576.0;
             memory_mib += mib;
@@ -111,13 +111,17 @@ json_t *hf_lv_summary(const json_t *scenario, struct live *l)
     json_t *live = json_object();
     json_t *hosts = json_array();
     for (int h = 0; h < l->host_count; h++)
-        json_array_append_new(hosts, json_pack("{s:s, s:f, s:I}", "address", l->hosts[h].address, "cores",
-                                               l->hosts[h].cores, "containers_started",
+        json_array_append_new(hosts, json_pack("{s:s, s:f, s:f, s:f, s:f, s:I}", "address", l->hosts[h].address,
+                                               "cores", l->hosts[h].cores, "memory_mib", l->hosts[h].memory_mib,
+                                               "reserve_cores", l->reserve_cores, "reserve_memory_mib",
+                                               l->reserve_memory_mib, "containers_started",
                                                (json_int_t)l->hosts[h].started));
     json_object_set_new(live, "hosts", hosts);
     json_object_set_new(live, "image", json_string(l->image));
     json_object_set_new(live, "container_start_failures", json_integer((json_int_t)l->start_failures));
     json_object_set_new(live, "containers_replaced", json_integer((json_int_t)l->replaced));
+    /* Containers asked for that no engine had room for (they waited, pending, as unscheduled pods). */
+    json_object_set_new(live, "containers_waited_for_room", json_integer((json_int_t)l->waited_for_room));
     json_object_set_new(live, "lateness_ms", json_pack("{s:f, s:f}", "mean",
                                                        l->stats.ledger.arrived
                                                            ? l->lateness_sum_ms / (double)l->stats.ledger.arrived

@@ -71,9 +71,15 @@ static bool open_hosts(struct live *l, const char *list, struct hf_error *err)
         if (!hf_docker_open(&h->docker, h->address, err))
             return false;
         l->host_count++;
-        if (!hf_docker_ping(h->docker, err) || !hf_docker_cpus(h->docker, &h->cores, err) ||
+        if (!hf_docker_ping(h->docker, err) || !hf_docker_capacity(h->docker, &h->cores, &h->memory_mib, err) ||
             !hf_worker_image_ensure(h->docker, false, err))
             return false;
+        h->cores_free = h->cores - l->reserve_cores;
+        h->memory_free_mib = h->memory_mib - l->reserve_memory_mib;
+        if (h->cores_free <= 0 || h->memory_free_mib <= 0)
+            return hf_fail(err, HF_EXIT_BAD_INPUT, "$.live.reserve_cores/reserve_memory_mib: %s has %g cores and %.0f "
+                           "MiB, nothing left after the reserve (%g cores, %.0f MiB)", h->address, h->cores,
+                           h->memory_mib, l->reserve_cores, l->reserve_memory_mib);
         h->local = hf_docker_is_local(h->docker);
         p += n + (p[n] == ',');
     }
@@ -92,6 +98,8 @@ static bool prepare(struct live *l, const json_t *scenario, const struct hf_live
     l->timeout = hf_time_from_s(hf_json_number_at(scenario, "gateway.timeout_s"));
     l->concurrency = (uint32_t)hf_json_int_at(scenario, "function.concurrency");
     l->specialize_ms = hf_json_number_at(scenario, "function.specialize_ms");
+    l->reserve_cores = hf_json_number_at(scenario, "live.reserve_cores");
+    l->reserve_memory_mib = hf_json_number_at(scenario, "live.reserve_memory_mib");
     l->function_count = (uint32_t)hf_json_int_at(scenario, "workload.functions");
     l->interval = hf_time_from_s(hf_json_number_at(scenario, "outputs.interval_s"));
     l->metric_resolution = hf_time_from_s(hf_json_number_at(scenario, "metrics.resolution_s"));

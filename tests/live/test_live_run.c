@@ -150,6 +150,30 @@ Test(live_run, a_fixed_policy_serves_every_request_on_real_containers, .timeout 
     finish_run(&r);
 }
 
+/* Capacity: the engine's cores less live.reserve_cores are reserved by containers' requests, as the
+ * cluster model reserves a VM's. With room for two containers of 0.5 core, a fixed policy asking for
+ * five gets two started; three wait, pending, and never reach the engine; every request is served. */
+Test(live_run, replicas_beyond_the_engines_capacity_wait_instead_of_starting, .timeout = 600)
+{
+    struct hf_docker *d = live_test_engine_or_skip();
+    double cores, memory_mib;
+    struct hf_error err = {0};
+    cr_assert(hf_docker_capacity(d, &cores, &memory_mib, &err), "%s", err.message);
+    hf_docker_close(d);
+    cr_assert_geq(cores, 1.0);
+    json_t *s = scenario("fixed", 20, 5, 4);
+    json_object_set_new(json_object_get(s, "fixed"), "replicas", json_integer(5));
+    json_object_set_new(json_object_get(s, "live"), "reserve_cores", json_real(cores - 1.0));
+    struct live_result r;
+    run_live(&r, "livecap", s, NULL);
+    cr_assert_eq(summary_at(&r, "live.hosts.0.containers_started"), 2, "1 core of room, 0.5 core each");
+    cr_assert_eq(summary_at(&r, "live.containers_waited_for_room"), 3);
+    cr_assert_eq(summary_at(&r, "cold_starts"), 2);
+    double arrived = summary_at(&r, "requests.arrived");
+    cr_assert_eq(summary_at(&r, "requests.completed"), arrived, "every request served by the two");
+    finish_run(&r);
+}
+
 /* The two containers of live run `pid` (found by its run id), each with a request in flight. */
 struct victims {
     long pid;
@@ -488,8 +512,11 @@ Test(live_run, a_trace_is_replayed_live_on_its_schedule, .timeout = 600)
     engine_or_skip();
     const char *sets[] = {
         "model=\"cluster\"", "policy=\"keepalive\"", PATIENT, "trace.format=\"csv\"",
-        /* room for every request of the trace at once (up to 3 x 256 MB): none is OOM-killed */
+        /* room for every request of the trace at once (up to 3 x 256 MB): none is OOM-killed; and
+         * a small CPU request, so the engine's capacity holds a container per function (keep-alive
+         * keeps them for 10 minutes) */
         "trace.path=\"" HFSIM_SOURCE_DIR "/traces/samples/hand-written.csv\"", "function.memory_mib=1024",
+        "function.cpu_request=0.25",
     };
     struct hf_error err = {0};
     json_t *s = hf_scenario_load(NULL, sets, sizeof sets / sizeof sets[0], &err);
