@@ -8,6 +8,7 @@
 
 #include "app/cli.h"
 #include "app/cli_args.h"
+#include "app/cli_docker_args.h"
 #include "app/cli_trace_args.h"
 #include "app/scenario.h"
 #include "app/scenario_fit.h"
@@ -43,8 +44,9 @@ static const char live_usage[] =
     "                          hfsim run (--trace FORMAT:PATH, --minutes, --time-scale, ...) apply\n"
     "       hfsim live --cleanup [--hosts H,...] [--run ID]  the same as hfsim live cleanup\n"
     "\n"
-    "H is unix:///path or tcp://host[:port] (no TLS). Without --hosts, every command uses the engine\n"
-    "in $DOCKER_HOST, as the docker CLI does, else unix:///var/run/docker.sock.\n"
+    "H is unix:///path or tcp://host[:port]. Without --hosts, every command uses the engine\n"
+    "in $DOCKER_HOST, as the docker CLI does, else unix:///var/run/docker.sock. Every command also takes\n"
+    HF_DOCKER_SECURITY_USAGE
     "Every container hfsim makes carries the label hfsim.run=<run id> (<kind>-<pid>@<host>) and its\n"
     "owner's host, pid and process start time: cleanup removes a run's containers once that process\n"
     "has exited; it keeps those of runs still going and of runs from other machines (say which with\n"
@@ -288,7 +290,10 @@ static int live_run(int argc, char **argv, int first)
         return HF_EXIT_RUN_FAILED;
     }
     for (int i = first; i < argc; i++) {
-        if (hf_arg_value(&i, argc, argv, "--hosts", &value, &err)) {
+        if (hf_arg_docker_security(&i, argc, argv, &err)) {
+            if (err.code)
+                goto fail;
+        } else if (hf_arg_value(&i, argc, argv, "--hosts", &value, &err)) {
             if (!value)
                 goto fail;
             host = value;
@@ -397,7 +402,10 @@ int hf_cmd_live(int argc, char **argv)
     struct calibration cal = {.samples = 10, .out = "calibration.json"};
     struct hf_error err = {0};
     for (int i = 2; i < argc; i++) {
-        if (hf_arg_value(&i, argc, argv, "--hosts", &value, &err)) {
+        if (hf_arg_docker_security(&i, argc, argv, &err)) {
+            if (err.code)
+                return hf_cli_report(&err);
+        } else if (hf_arg_value(&i, argc, argv, "--hosts", &value, &err)) {
             if (!value)
                 return hf_cli_report(&err);
             hosts = value;

@@ -5,6 +5,7 @@
 
 #include "app/cli.h"
 #include "app/cli_args.h"
+#include "app/cli_docker_args.h"
 #include "app/validate.h"
 
 static const char validate_usage[] =
@@ -16,6 +17,7 @@ static const char validate_usage[] =
     "validation.csv), and the latency distributions on one chart. With --profile (from hfsim live\n"
     "calibrate) it also simulates with the calibrated stages and reports that error too.\n"
     "The live run uses the engines of --hosts, else $DOCKER_HOST, else unix:///var/run/docker.sock.\n"
+    HF_DOCKER_SECURITY_USAGE
     "Default DIR: results/validate-<name>-<policy>.\n"
     "\n"
     "exit codes: 0 ok, 1 a run or the engine failed, 2 usage error, 3 bad scenario or profile\n";
@@ -48,6 +50,9 @@ int hf_cmd_validate(int argc, char **argv)
             if (!value)
                 goto fail;
             o.profile = value;
+        } else if (hf_arg_docker_security(&i, argc, argv, &err)) {
+            if (err.code)
+                goto fail;
         } else if (hf_arg_value(&i, argc, argv, "--hosts", &value, &err)) {
             if (!value)
                 goto fail;

@@ -10,9 +10,49 @@
 struct hf_docker {
     char *host;
     char *socket_path; /* unix socket, or NULL for tcp */
-    char base[512];    /* http://localhost or http://host:port */
+    char base[512];    /* http://localhost, http://host:port or https://host:port */
+    bool tls;
+    char ca[1024], cert[1024], key[1024]; /* with tls: the files from DOCKER_CERT_PATH */
     CURL *curl;
 };
+
+static bool set_in_env(const char *name)
+{
+    const char *v = getenv(name);
+    return v && *v;
+}
+
+/* "127.0.0.1", "localhost", "[::1]" and the like: reachable from this machine only. */
+static bool is_loopback(const char *host, size_t n)
+{
+    return (n >= 9 && strncmp(host, "localhost", 9) == 0 && (n == 9 || host[9] == ':')) ||
+           (n >= 4 && strncmp(host, "127.", 4) == 0) || (n >= 5 && strncmp(host, "[::1]", 5) == 0);
+}
+
+/* DOCKER_CERT_PATH's ca.pem, cert.pem and key.pem, each checked readable: a missing one is named. */
+static bool tls_files(struct hf_docker *d, struct hf_error *err)
+{
+    const char *dir = getenv("DOCKER_CERT_PATH"), *home = getenv("HOME");
+    char fallback[960];
+    if (!dir || !*dir) {
+        snprintf(fallback, sizeof fallback, "%.900s/.docker", home ? home : "");
+        dir = fallback;
+    }
+    struct { char *path; const char *name, *what; } files[] = {
+        {d->ca, "ca.pem", "the CA that signed the engine's certificate"},
+        {d->cert, "cert.pem", "this client's certificate"},
+        {d->key, "key.pem", "this client's key"},
+    };
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(files[i].path, sizeof d->ca, "%.1000s/%s", dir, files[i].name);
+        FILE *f = fopen(files[i].path, "r");
+        if (!f)
+            return hf_fail(err, HF_EXIT_USAGE, "docker %s: DOCKER_TLS_VERIFY is set but %s (%s) cannot be read: give "
+                           "DOCKER_CERT_PATH or --tls-cert-path", d->host, files[i].path, files[i].what);
+        fclose(f);
+    }
+    return true;
+}
 
 struct buffer {
     char *data;
@@ -56,7 +96,19 @@ bool hf_docker_open(struct hf_docker **out, const char *host, struct hf_error *e
         size_t n = strcspn(host + 6, "/");
         const char *bracket = memchr(host + 6, ']', n), *after = bracket ? bracket + 1 : host + 6;
         bool has_port = memchr(after, ':', n - (size_t)(after - (host + 6))) != NULL;
-        snprintf(d->base, sizeof d->base, "http://%.*s%s", (int)n, host + 6, has_port ? "" : ":2375");
+        d->tls = set_in_env("DOCKER_TLS_VERIFY");
+        if (d->tls && !tls_files(d, err)) {
+            hf_docker_close(d);
+            return false;
+        }
+        if (!d->tls && !is_loopback(host + 6, n) && !set_in_env("HFSIM_DOCKER_INSECURE")) {
+            hf_docker_close(d);
+            return hf_fail(err, HF_EXIT_USAGE, "docker host \"%s\": plain TCP to another machine gives anyone who "
+                           "reaches it root there; use TLS (DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH, or --tls-verify "
+                           "--tls-cert-path DIR), or --insecure (HFSIM_DOCKER_INSECURE=1) if you mean it", host);
+        }
+        snprintf(d->base, sizeof d->base, "%s://%.*s%s", d->tls ? "https" : "http", (int)n, host + 6,
+                 has_port ? "" : d->tls ? ":2376" : ":2375");
     } else {
         hf_docker_close(d);
         return hf_fail(err, HF_EXIT_USAGE,
@@ -103,6 +155,13 @@ static long call(struct hf_docker *d, const char *method, const char *path, cons
     curl_easy_setopt(c, CURLOPT_URL, url);
     if (d->socket_path)
         curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, d->socket_path);
+    if (d->tls) { /* the engine proves itself against our CA; we present our certificate */
+        curl_easy_setopt(c, CURLOPT_CAINFO, d->ca);
+        curl_easy_setopt(c, CURLOPT_SSLCERT, d->cert);
+        curl_easy_setopt(c, CURLOPT_SSLKEY, d->key);
+        curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+        curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+    }
     curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
@@ -122,8 +181,17 @@ static long call(struct hf_docker *d, const char *method, const char *path, cons
     long status = 0;
     if (rc != CURLE_OK) {
         free(out.data);
-        hf_fail(err, HF_EXIT_RUN_FAILED, "docker %s: %s %.*s: the engine did not answer: %s", d->host, method,
-                (int)strcspn(path, "?"), path, curl_easy_strerror(rc)); /* the query is noise here */
+        /* Over TLS, say which side's certificate the handshake failed on. */
+        const char *tls = !d->tls ? ""
+                          : rc == CURLE_PEER_FAILED_VERIFICATION
+                              ? " (TLS: the engine's certificate is not signed by ca.pem, or not for this address)"
+                          : rc == CURLE_SSL_CERTPROBLEM ? " (TLS: this client's cert.pem or key.pem cannot be used)"
+                          : rc == CURLE_SSL_CONNECT_ERROR || rc == CURLE_RECV_ERROR || rc == CURLE_SEND_ERROR ||
+                                  rc == CURLE_GOT_NOTHING
+                              ? " (TLS: the engine refused the handshake: is cert.pem signed by a CA it trusts?)"
+                              : "";
+        hf_fail(err, HF_EXIT_RUN_FAILED, "docker %s: %s %.*s: the engine did not answer: %s%s", d->host, method,
+                (int)strcspn(path, "?"), path, curl_easy_strerror(rc), tls); /* the query is noise here */
         return 0;
     }
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);

@@ -25,8 +25,15 @@ struct hf_docker;
  * set and not empty, else HF_DOCKER_DEFAULT_HOST. The string is the environment's: do not free. */
 const char *hf_docker_default_host(void);
 
-/* host: "unix:///path" or "tcp://host[:port]" (port 2375, Docker's plain-TCP port, when omitted).
- * Does not connect yet. */
+/* host: "unix:///path" or "tcp://host[:port]". Does not connect yet.
+ *
+ * TLS, as the docker CLI reads it from the environment (so every client of a run, its helper threads
+ * and its reaper, uses the same): with DOCKER_TLS_VERIFY set and not empty, a tcp:// engine is
+ * reached over HTTPS on port 2376 by default, its certificate checked against ca.pem and this client
+ * presenting cert.pem and key.pem, all three from DOCKER_CERT_PATH (default ~/.docker). Without TLS
+ * the port defaults to 2375 and plain TCP is refused (HF_EXIT_USAGE) unless the engine is on a
+ * loopback address or HFSIM_DOCKER_INSECURE is set: an unauthenticated Docker API is root on its host.
+ * `hfsim live --tls-verify --tls-cert-path DIR --insecure` set these variables. */
 bool hf_docker_open(struct hf_docker **out, const char *host, struct hf_error *err);
 void hf_docker_close(struct hf_docker *d);
 const char *hf_docker_host(const struct hf_docker *d);

@@ -366,3 +366,161 @@ Test(docker, an_interrupted_run_leaves_no_containers_behind, .timeout = 180)
 }
 
 int main(int argc, char *argv[]) { return live_test_main(argc, argv); }
+
+/* TLS with client certificates against the real engine: socat terminates TLS in front of the local
+ * socket and requires a client certificate signed by the test's CA (verify=1), as dockerd does with
+ * --tlsverify. The right certificate reaches the engine; a certificate from another CA is refused by
+ * the engine, one missing is refused before connecting, an engine certificate from another CA is
+ * refused by hfsim, and plain HTTP to the TLS port fails; each error says which. */
+static void sh(const char *dir, const char *command)
+{
+    char line[2048];
+    snprintf(line, sizeof line, "cd '%s' && ( %s ) > /dev/null 2>&1", dir, command);
+    cr_assert_eq(system(line), 0, "%s", command);
+}
+
+/* A CA (prefix-ca.pem, prefix-ca-key.pem) and a certificate it signs (prefix-cert.pem, prefix-key.pem). */
+static void make_pki(const char *dir, const char *ca, const char *name, const char *cn, const char *extension)
+{
+    char command[1024];
+    char ca_file[256];
+    snprintf(ca_file, sizeof ca_file, "%s/%s-ca.pem", dir, ca);
+    if (access(ca_file, R_OK) != 0) {
+        snprintf(command, sizeof command,
+                 "openssl req -x509 -newkey rsa:2048 -nodes -keyout %s-ca-key.pem -out %s-ca.pem -days 1 -subj /CN=%s",
+                 ca, ca, ca);
+        sh(dir, command);
+    }
+    snprintf(command, sizeof command, "printf '%s\\n' > %s.ext && openssl req -newkey rsa:2048 -nodes -keyout "
+             "%s-key.pem -out %s.csr -subj /CN=%s && openssl x509 -req -in %s.csr -CA %s-ca.pem -CAkey %s-ca-key.pem "
+             "-CAcreateserial -out %s-cert.pem -days 1 -extfile %s.ext", extension, name, name, name, cn, name, ca, ca,
+             name, name);
+    sh(dir, command);
+}
+
+/* A DOCKER_CERT_PATH directory `sub`: the CA `ca` to check the engine with, and client `client`'s
+ * certificate and key (none when NULL). */
+static void client_dir(const char *dir, const char *sub, const char *ca, const char *client)
+{
+    char command[512];
+    snprintf(command, sizeof command, "mkdir -p %s && cp %s-ca.pem %s/ca.pem", sub, ca, sub);
+    sh(dir, command);
+    if (client) {
+        snprintf(command, sizeof command, "cp %s-cert.pem %s/cert.pem && cp %s-key.pem %s/key.pem", client, sub,
+                 client, sub);
+        sh(dir, command);
+    }
+}
+
+static bool ping_with(const char *host, const char *cert_path, struct hf_error *err)
+{
+    if (cert_path) {
+        setenv("DOCKER_TLS_VERIFY", "1", 1);
+        setenv("DOCKER_CERT_PATH", cert_path, 1);
+    } else {
+        unsetenv("DOCKER_TLS_VERIFY");
+        unsetenv("DOCKER_CERT_PATH");
+    }
+    struct hf_docker *d;
+    bool ok = hf_docker_open(&d, host, err);
+    if (ok) {
+        ok = hf_docker_ping(d, err);
+        hf_docker_close(d);
+    }
+    unsetenv("DOCKER_TLS_VERIFY");
+    unsetenv("DOCKER_CERT_PATH");
+    return ok;
+}
+
+Test(docker, tls_with_client_certificates_admits_the_right_one_and_names_what_is_wrong, .timeout = 120)
+{
+    hf_docker_close(live_test_engine_or_skip());
+    if (system("command -v openssl > /dev/null && command -v socat > /dev/null") != 0)
+        cr_skip_test("openssl or socat is missing");
+    char dir[] = "/tmp/hfsim-test-tls-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    make_pki(dir, "test", "server", "localhost", "subjectAltName=IP:127.0.0.1,DNS:localhost");
+    make_pki(dir, "test", "client", "hfsim-client", "extendedKeyUsage=clientAuth");
+    make_pki(dir, "other", "stranger", "stranger", "extendedKeyUsage=clientAuth");
+    make_pki(dir, "other", "impostor", "localhost", "subjectAltName=IP:127.0.0.1,DNS:localhost");
+    client_dir(dir, "good", "test", "client");
+    client_dir(dir, "wrong-client", "test", "stranger");
+    client_dir(dir, "no-client", "test", NULL);
+    client_dir(dir, "wrong-ca", "other", "client");
+    /* A free port, then socat on it: TLS in front of the engine's socket, client certificate required. */
+    int s = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    cr_assert_eq(bind(s, (struct sockaddr *)&a, sizeof a), 0);
+    cr_assert_eq(getsockname(s, (struct sockaddr *)&a, &len), 0);
+    int port = ntohs(a.sin_port);
+    close(s);
+    const char *socket_path = strncmp(hf_docker_default_host(), "unix://", 7) == 0 ? hf_docker_default_host() + 7
+                                                                                     : "/var/run/docker.sock";
+    char listen[512], connect[512];
+    snprintf(listen, sizeof listen,
+             "OPENSSL-LISTEN:%d,bind=127.0.0.1,reuseaddr,fork,cert=%s/server-cert.pem,key=%s/server-key.pem,"
+             "cafile=%s/test-ca.pem,verify=1",
+             port, dir, dir, dir);
+    snprintf(connect, sizeof connect, "UNIX-CONNECT:%s", socket_path);
+    pid_t relay = fork();
+    cr_assert_geq(relay, 0);
+    if (relay == 0) {
+        if (!freopen("/dev/null", "w", stderr)) /* socat reports each refused handshake: expected here */
+            _exit(126);
+        execlp("socat", "socat", listen, connect, (char *)NULL);
+        _exit(127);
+    }
+    char host[64], path[300];
+    snprintf(host, sizeof host, "tcp://127.0.0.1:%d", port);
+    struct hf_error err = {0};
+    snprintf(path, sizeof path, "%s/good", dir);
+    bool admitted = false;
+    for (int attempt = 0; attempt < 100 && !admitted; attempt++) { /* until socat listens */
+        memset(&err, 0, sizeof err);
+        admitted = ping_with(host, path, &err);
+        if (!admitted)
+            nanosleep(&(struct timespec){0, 50000000}, NULL);
+    }
+    struct hf_error wrong_client = {0}, no_client = {0}, wrong_ca = {0}, plain = {0};
+    snprintf(path, sizeof path, "%s/wrong-client", dir);
+    bool a1 = ping_with(host, path, &wrong_client);
+    snprintf(path, sizeof path, "%s/no-client", dir);
+    bool a2 = ping_with(host, path, &no_client);
+    snprintf(path, sizeof path, "%s/wrong-ca", dir);
+    bool a3 = ping_with(host, path, &wrong_ca);
+    bool a4 = ping_with(host, NULL, &plain); /* loopback: plain TCP is allowed, but this port speaks TLS */
+    kill(relay, SIGTERM);
+    waitpid(relay, NULL, 0);
+    char rm[128];
+    snprintf(rm, sizeof rm, "rm -rf '%s'", dir);
+    cr_assert_eq(system(rm), 0);
+    cr_assert(admitted, "the right client certificate: %s", err.message);
+    cr_assert_not(a1, "a client certificate from another CA was admitted");
+    cr_assert(strstr(wrong_client.message, "the engine refused the handshake"), "%s", wrong_client.message);
+    cr_assert_not(a2, "no client certificate, admitted");
+    cr_assert(strstr(no_client.message, "cert.pem") && strstr(no_client.message, "cannot be read"), "%s",
+              no_client.message);
+    cr_assert_not(a3, "an engine certificate from another CA was trusted");
+    cr_assert(strstr(wrong_ca.message, "not signed by ca.pem"), "%s", wrong_ca.message);
+    cr_assert_not(a4, "plain HTTP reached a TLS port");
+}
+
+Test(docker, plain_tcp_to_another_machine_is_refused_unless_insecure)
+{
+    unsetenv("DOCKER_TLS_VERIFY");
+    unsetenv("HFSIM_DOCKER_INSECURE");
+    struct hf_docker *d;
+    struct hf_error err = {0};
+    cr_assert_not(hf_docker_open(&d, "tcp://192.0.2.7:2375", &err));
+    cr_assert_eq(err.code, HF_EXIT_USAGE);
+    cr_assert(strstr(err.message, "plain TCP to another machine") && strstr(err.message, "--insecure"), "%s",
+              err.message);
+    setenv("HFSIM_DOCKER_INSECURE", "1", 1);
+    cr_assert(hf_docker_open(&d, "tcp://192.0.2.7:2375", &err), "%s", err.message);
+    hf_docker_close(d);
+    unsetenv("HFSIM_DOCKER_INSECURE");
+    cr_assert(hf_docker_open(&d, "tcp://127.0.0.1:2375", &err), "loopback: %s", err.message);
+    hf_docker_close(d);
+}
