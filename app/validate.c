@@ -237,6 +237,11 @@ bool hf_validate(const struct hf_validate_options *o, struct hf_error *err)
                  add_container_counts(sums[i], dir[i], err);
     ok = ok && write_table(&res, sums, calibrated != NULL, err) &&
          write_plot_script(&res, scenario, calibrated != NULL, err);
+    /* What the live side measured about its own machine: the table may not be a fair comparison. */
+    const json_t *warnings = ok ? hf_json_at(sums[2], "live.contention.warnings") : NULL;
+    for (size_t w = 0; w < json_array_size(warnings); w++)
+        fprintf(stderr, "hfsim: validate: warning: the live run was disturbed, the comparison may not be fair: %s\n",
+                json_string_value(json_array_get(warnings, w)));
     if (ok)
         hf_gnuplot_draw(res.tmp_dir, "validation.gp", "validate", o->out_dir);
     ok = ok && hf_results_commit(&res, err);

@@ -220,6 +220,7 @@ static void replace_container(struct live *l, int c)
 /* A round of engine stats for one container: the CPU it used since its last sample. */
 static void on_usage(struct live *l, const struct message *m)
 {
+    hf_contention_api(&l->contention, m->wall_ms);
     struct lcontainer *k = &l->containers[m->index];
     if (!m->ok || k->state == C_FREE || k->generation != m->generation)
         return;

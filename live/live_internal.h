@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "live/contention.h"
 #include "live/docker.h"
 #include "live/owner.h"
 #include "live/reaper.h"
@@ -131,6 +132,7 @@ struct live {
     struct hf_model_stats stats;
     uint64_t start_failures, outstanding, replaced;
     uint64_t waited_for_room; /* containers that no engine had room for when asked */
+    struct hf_contention contention;
     /* timeseries.csv (outputs.interval_s), as hfsim run writes it */
     hf_time interval, metric_resolution;
     double metric_phase; /* scrapes at (phase + k) x resolution: the simulator's, from the same seed */

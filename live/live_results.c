@@ -79,6 +79,7 @@ void hf_lv_on_sample(struct hf_engine *e, void *ctx, uint64_t arg)
     st->vms = (uint32_t)l->host_count;
     st->allocated_cores_now = cores;
     hf_recorder_sample(&l->recorder, hf_engine_now(e), st);
+    hf_contention_sample(&l->contention);
     start_sampling(l);
     if (hf_engine_now(e) + l->interval <= l->drain_end)
         hf_engine_after(e, l->interval, hf_lv_on_sample, l, 0);
@@ -127,6 +128,7 @@ json_t *hf_lv_summary(const json_t *scenario, struct live *l)
                                                            ? l->lateness_sum_ms / (double)l->stats.ledger.arrived
                                                            : 0.0,
                                                        "max", l->lateness_max_ms));
+    json_object_set_new(live, "contention", hf_contention_json(&l->contention, l->lateness_max_ms));
     json_object_set_new(s, "live", live);
     return s;
 }

@@ -147,6 +147,7 @@ static bool prepare(struct live *l, const json_t *scenario, const struct hf_live
         l->stats.requests_log = l->requests_file;
     }
     l->start_wall = hf_wall_seconds();
+    hf_contention_begin(&l->contention);
     gsl_rng *phase = hf_engine_rng(&l->engine, "metrics-phase");
     if (!phase)
         return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");

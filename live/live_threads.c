@@ -149,8 +149,10 @@ void *hf_lv_usage_thread(void *arg)
          * its requests hold, the quantity the simulator's watermarks compare */
         struct hf_docker_usage u;
         struct hf_worker_stats report;
+        double asked = hf_wall_seconds();
         m.ok = hf_docker_stats(engines[it->host], it->id, &u, &err);
         m.at_s = hf_wall_seconds();
+        m.wall_ms = (m.at_s - asked) * 1e3; /* the engine API's latency (summary live.contention) */
         m.cpu_ns = m.ok ? u.cpu_ns : 0;
         m.ok = m.ok && hf_worker_stats(it->ip, it->port, 1000, &report, &err);
         m.memory_bytes = m.ok ? (uint64_t)(report.memory_mb * 1048576.0) : 0;

@@ -174,6 +174,57 @@ Test(live_run, replicas_beyond_the_engines_capacity_wait_instead_of_starting, .t
     finish_run(&r);
 }
 
+/* Beside two CPU-burning loops (bounded: they end with the test, or after 10 minutes): HyperFaaS
+ * scales within the engine's capacity (no runaway container count), every request ends completed or
+ * failed with a reason, and the summary says how disturbed the run was. */
+static void burn(void)
+{
+    time_t end = time(NULL) + 600;
+    volatile unsigned long x = 0;
+    while (time(NULL) < end)
+        x++;
+    _exit(0);
+}
+
+Test(live_run, beside_cpu_hogs_the_container_count_stays_within_capacity, .timeout = 900)
+{
+    struct hf_docker *d = live_test_engine_or_skip();
+    double cores, memory_mib;
+    struct hf_error err = {0};
+    cr_assert(hf_docker_capacity(d, &cores, &memory_mib, &err), "%s", err.message);
+    hf_docker_close(d);
+    pid_t hogs[2];
+    for (int h = 0; h < 2; h++) {
+        hogs[h] = fork();
+        cr_assert_geq(hogs[h], 0);
+        if (hogs[h] == 0)
+            burn();
+    }
+    json_t *s = scenario("hyperfaas", 100, 20, 6);
+    json_object_set_new(s, "workload", json_pack("{s:s, s:f, s:[{s:f, s:f, s:f}], s:{s:s, s:f}, s:i, s:i}", "arrival",
+                                                 "poisson", "rate_per_s", 2.0, "bursts", "start_s", 5.0, "duration_s",
+                                                 10.0, "rate_per_s", 12.0, "service", "dist", "constant", "mean_ms",
+                                                 100.0, "memory_mb", 4, "functions", 1));
+    struct live_result r;
+    run_live(&r, "livehogs", s, NULL);
+    for (int h = 0; h < 2; h++) {
+        kill(hogs[h], SIGKILL);
+        waitpid(hogs[h], NULL, 0);
+    }
+    double arrived = summary_at(&r, "requests.arrived"), completed = summary_at(&r, "requests.completed"),
+           failed = summary_at(&r, "requests.failed.total");
+    cr_assert_eq(arrived, completed + failed, "every request accounted for");
+    double capacity = cores / 0.5; /* the scenario's cpu_request */
+    double started = summary_at(&r, "live.hosts.0.containers_started");
+    cr_assert_leq(started - summary_at(&r, "live.containers_replaced"), capacity + 1e-9,
+                  "%.0f containers started on %.0f cores of 0.5 each", started, cores);
+    cr_assert(json_is_boolean(hf_json_at(r.summary, "live.contention.reliable")));
+    fprintf(stderr, "live beside hogs: %.0f of %.0f completed, %.0f containers started, load max %.2f, %s\n", completed,
+            arrived, started, summary_at(&r, "live.contention.load_avg_1m.max"),
+            json_is_true(hf_json_at(r.summary, "live.contention.reliable")) ? "reliable" : "flagged as disturbed");
+    finish_run(&r);
+}
+
 /* The two containers of live run `pid` (found by its run id), each with a request in flight. */
 struct victims {
     long pid;

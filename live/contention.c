@@ -1,0 +1,92 @@
+#include "live/contention.h"
+
+#include <stdio.h>
+#include <unistd.h>
+
+/* The "cpu" line of /proc/stat: steal and the total of all fields, in jiffies. */
+static bool read_stat(uint64_t *steal, uint64_t *total)
+{
+    FILE *f = fopen("/proc/stat", "r");
+    if (!f)
+        return false;
+    unsigned long long v[10] = {0};
+    int n = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3], &v[4],
+                   &v[5], &v[6], &v[7], &v[8], &v[9]);
+    fclose(f);
+    if (n < 8)
+        return false;
+    *total = 0;
+    for (int i = 0; i < 8; i++) /* guest time is already in user time */
+        *total += v[i];
+    *steal = v[7];
+    return true;
+}
+
+void hf_contention_begin(struct hf_contention *c)
+{
+    *c = (struct hf_contention){0};
+    c->have_stat = read_stat(&c->steal_start, &c->total_start);
+}
+
+void hf_contention_sample(struct hf_contention *c)
+{
+    FILE *f = fopen("/proc/loadavg", "r");
+    double load;
+    if (!f)
+        return;
+    if (fscanf(f, "%lf", &load) == 1) {
+        c->have_load = true;
+        c->load_sum += load;
+        c->load_max = load > c->load_max ? load : c->load_max;
+        c->load_samples++;
+    }
+    fclose(f);
+}
+
+void hf_contention_api(struct hf_contention *c, double ms)
+{
+    c->api_ms_sum += ms;
+    c->api_ms_max = ms > c->api_ms_max ? ms : c->api_ms_max;
+    c->api_calls++;
+}
+
+json_t *hf_contention_json(const struct hf_contention *c, double lateness_max_ms)
+{
+    json_t *o = json_object(), *warnings = json_array();
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    json_object_set_new(o, "cores", json_integer(cores > 0 ? cores : 0));
+    char text[200];
+    if (c->have_load && c->load_samples > 0) {
+        json_object_set_new(o, "load_avg_1m", json_pack("{s:f, s:f}", "mean", c->load_sum / (double)c->load_samples,
+                                                       "max", c->load_max));
+        if (cores > 0 && c->load_max > (double)cores) {
+            snprintf(text, sizeof text, "the load average reached %.2f on %ld cores: work waited for a core", c->load_max,
+                     cores);
+            json_array_append_new(warnings, json_string(text));
+        }
+    }
+    uint64_t steal, total;
+    if (c->have_stat && read_stat(&steal, &total) && total > c->total_start) {
+        double pct = 100.0 * (double)(steal - c->steal_start) / (double)(total - c->total_start);
+        json_object_set_new(o, "cpu_steal_pct", json_real(pct));
+        if (pct > 5) {
+            snprintf(text, sizeof text, "the hypervisor took %.1f %% of the CPU (steal)", pct);
+            json_array_append_new(warnings, json_string(text));
+        }
+    }
+    if (c->api_calls > 0) {
+        json_object_set_new(o, "engine_api_ms", json_pack("{s:f, s:f, s:I}", "mean", c->api_ms_sum / (double)c->api_calls,
+                                                         "max", c->api_ms_max, "calls", (json_int_t)c->api_calls));
+        if (c->api_ms_max > 1000) {
+            snprintf(text, sizeof text, "an engine call took %.0f ms", c->api_ms_max);
+            json_array_append_new(warnings, json_string(text));
+        }
+    }
+    if (lateness_max_ms > 50) {
+        snprintf(text, sizeof text, "an arrival was issued %.0f ms late", lateness_max_ms);
+        json_array_append_new(warnings, json_string(text));
+    }
+    json_object_set_new(o, "reliable", json_boolean(json_array_size(warnings) == 0));
+    json_object_set_new(o, "warnings", warnings);
+    return o;
+}
