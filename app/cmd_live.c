@@ -144,20 +144,25 @@ static int do_calibrate(struct hf_docker *d, void *ctx)
     double resize[20], rtt[50];
     bool ok = sandbox && runtime;
     char keep[65] = "", keep_ip[64] = "";
+    int keep_port = HF_WORKER_PORT;
+    /* On a tcp:// engine the worker is reached at the port the engine publishes, as live runs do. */
+    int publish = hf_docker_is_local(d) ? 0 : HF_WORKER_PORT;
     for (int i = 0; ok && i < n && !hf_interrupt_pending(); i++) {
         json_t *labels = hf_owner_labels(&owner, run_id, "calibrate");
         struct hf_docker_container_spec spec = {.image = ref, .cmd = (const char *const[]){"/worker", NULL},
-                                                .labels = labels, .cpus = 1.0, .memory_bytes = 256ull << 20};
+                                                .labels = labels, .cpus = 1.0, .memory_bytes = 256ull << 20,
+                                                .publish_port = publish};
         char id[65] = "", ip[64] = "";
+        int port = HF_WORKER_PORT;
         double t0 = hf_wall_seconds();
         ok = hf_docker_create(d, &spec, id, &err) && hf_docker_start(d, id, &err);
         json_decref(labels);
         sandbox[i] = ms_since(t0);
         double t1 = hf_wall_seconds();
-        ok = ok && hf_docker_address(d, id, ip, sizeof ip, &err);
+        ok = ok && hf_docker_endpoint(d, id, HF_WORKER_PORT, ip, sizeof ip, &port, &err);
         while (ok && !hf_interrupt_pending()) {
             struct hf_error ping_err = {0};
-            if (hf_worker_ping(ip, HF_WORKER_PORT, 200, &ping_err))
+            if (hf_worker_ping(ip, port, 200, &ping_err))
                 break;
             if (ms_since(t1) > 20000)
                 ok = hf_fail(&err, HF_EXIT_RUN_FAILED, "docker %s: worker not ready after 20 s", hf_docker_host(d));
@@ -168,6 +173,7 @@ static int do_calibrate(struct hf_docker *d, void *ctx)
         if (ok && i == n - 1) {
             strcpy(keep, id);
             strcpy(keep_ip, ip);
+            keep_port = port;
         } else if (*id) {
             struct hf_error rm = {0};
             hf_docker_remove(d, id, &rm);
@@ -180,7 +186,7 @@ static int do_calibrate(struct hf_docker *d, void *ctx)
     }
     for (int i = 0; ok && i < 50 && !hf_interrupt_pending(); i++) {
         double wall, t = hf_wall_seconds();
-        ok = hf_worker_run(keep_ip, HF_WORKER_PORT, 0, 0, -1, 5000, &wall, NULL, &err);
+        ok = hf_worker_run(keep_ip, keep_port, 0, 0, -1, 5000, &wall, NULL, &err);
         rtt[i] = ms_since(t) - wall; /* what the network and connection cost, not the work */
     }
     if (*keep) {
@@ -228,18 +234,22 @@ static int do_smoke(struct hf_docker *d, void *ctx)
     hf_worker_image_reference(ref, sizeof ref);
     hf_run_id(run_id, sizeof run_id, "smoke", owner.pid);
     json_t *labels = hf_owner_labels(&owner, run_id, "smoke");
+    /* On a tcp:// engine the worker is reached at the port the engine publishes, as live runs do:
+     * its bridge address is reachable from the engine's machine only. */
     struct hf_docker_container_spec spec = {.image = ref, .cmd = (const char *const[]){"/worker", NULL},
-                                            .labels = labels, .cpus = 1.0, .memory_bytes = 256ull << 20};
+                                            .labels = labels, .cpus = 1.0, .memory_bytes = 256ull << 20,
+                                            .publish_port = hf_docker_is_local(d) ? 0 : HF_WORKER_PORT};
+    int port = HF_WORKER_PORT;
     double t0 = hf_wall_seconds();
     bool ok = hf_docker_create(d, &spec, id, &err) && hf_docker_start(d, id, &err) &&
-              hf_docker_address(d, id, ip, sizeof ip, &err);
+              hf_docker_endpoint(d, id, HF_WORKER_PORT, ip, sizeof ip, &port, &err);
     json_decref(labels);
     if (ok && !*ip)
         ok = hf_fail(&err, HF_EXIT_RUN_FAILED, "docker %s: the container has no IP address", hf_docker_host(d));
     double ready_s = 0, wall_ms = 0;
     while (ok && !hf_interrupt_pending()) {
         struct hf_error ping_err = {0};
-        if (hf_worker_ping(ip, HF_WORKER_PORT, 500, &ping_err)) {
+        if (hf_worker_ping(ip, port, 500, &ping_err)) {
             ready_s = hf_wall_seconds() - t0;
             break;
         }
@@ -252,7 +262,7 @@ static int do_smoke(struct hf_docker *d, void *ctx)
         nanosleep(&nap, NULL);
     }
     if (ok && !hf_interrupt_pending())
-        ok = hf_worker_run(ip, HF_WORKER_PORT, 100, 16, -1, 10000, &wall_ms, NULL, &err);
+        ok = hf_worker_run(ip, port, 100, 16, -1, 10000, &wall_ms, NULL, &err);
     struct hf_error rm_err = {0};
     if (*id && !hf_docker_remove(d, id, &rm_err))
         hf_cli_report(&rm_err);
