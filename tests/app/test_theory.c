@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "app/run.h"
+#include "support/run_summary.h"
 #include "app/scenario.h"
 #include "sim/results.h"
 #include "sim/schema.h"
@@ -26,22 +27,11 @@ static void setup(void)
 static void teardown(void) { hf_remove_tree(base); }
 TestSuite(theory, .init = setup, .fini = teardown);
 
-static json_t *run_summary(const char *name, const char *const *sets, size_t count)
+static json_t *run_named(const char *name, const char *const *sets, size_t count)
 {
-    struct hf_error err = {0};
-    json_t *s = hf_scenario_load(NULL, sets, count, &err);
-    cr_assert_not_null(s, "%s", err.message);
-    char out[128], path[160];
+    char out[128];
     snprintf(out, sizeof out, "%s/%s", base, name);
-    struct hf_run_options o = {.out_dir = out};
-    struct hf_run_report report;
-    cr_assert(hf_run_scenario(s, &o, &report, &err), "%s", err.message);
-    json_decref(s);
-    snprintf(path, sizeof path, "%s/summary.json", out);
-    json_error_t jerr;
-    json_t *summary = json_load_file(path, 0, &jerr);
-    cr_assert_not_null(summary, "%s", jerr.text);
-    return summary;
+    return run_summary(out, sets, count);
 }
 
 #define LITTLE "duration_s=20000", "drain_s=100", "workload.bursts=[]", "workload.rate_per_s=20", \
@@ -51,7 +41,7 @@ Test(theory, littles_law_holds_on_the_cluster)
 {
     const char *sets[] = {LITTLE, "model=\"cluster\"", "policy=\"fixed\"", "fixed.replicas=60", "cluster.vms=16",
                           "function.concurrency=1", "function.cpu_request=0.25", "cluster.cpu_model=\"none\""};
-    json_t *s = run_summary("cluster", sets, sizeof sets / sizeof sets[0]);
+    json_t *s = run_named("cluster", sets, sizeof sets / sizeof sets[0]);
     double in_service = hf_json_number_at(s, "time_averaged.requests_in_service");
     double busy = hf_json_number_at(s, "time_averaged.busy");
     /* Only the first arrivals wait, for the containers' cold starts at time 0. */
@@ -65,7 +55,7 @@ Test(theory, littles_law_holds_on_the_cluster)
 Test(theory, littles_law_holds_on_the_station)
 {
     const char *sets[] = {LITTLE, "model=\"station\"", "policy=\"fixed\"", "fixed.replicas=60", "station.servers=60"};
-    json_t *s = run_summary("station", sets, sizeof sets / sizeof sets[0]);
+    json_t *s = run_named("station", sets, sizeof sets / sizeof sets[0]);
     double in_service = hf_json_number_at(s, "time_averaged.requests_in_service");
     cr_assert_float_eq(in_service, 10.0, 0.1, "requests in service %.4f, lambda x E[S] = 10", in_service);
     cr_assert_float_eq(hf_json_number_at(s, "time_averaged.idle"), 60 - in_service, 1e-6);
@@ -86,7 +76,7 @@ Test(theory, a_rare_function_is_cold_with_probability_exp_minus_lambda_t)
                           "function.cold_start={\"sandbox\": {\"dist\": \"constant\", \"mean_ms\": 500}, "
                           "\"runtime\": {\"dist\": \"constant\", \"mean_ms\": 0}, "
                           "\"function_init\": {\"dist\": \"constant\", \"mean_ms\": 0}}"};
-    json_t *s = run_summary("rare", sets, sizeof sets / sizeof sets[0]);
+    json_t *s = run_named("rare", sets, sizeof sets / sizeof sets[0]);
     double arrived = (double)hf_json_int_at(s, "requests.arrived");
     double cold = (double)hf_json_int_at(s, "cold_starts");
     cr_assert_gt(arrived, 39000);
@@ -167,7 +157,7 @@ Test(theory, exponential_keep_alive_matches_its_markov_chain)
                           "function.cold_start={\"sandbox\": {\"dist\": \"constant\", \"mean_ms\": 0}, "
                           "\"runtime\": {\"dist\": \"constant\", \"mean_ms\": 0}, "
                           "\"function_init\": {\"dist\": \"constant\", \"mean_ms\": 0}}"};
-    json_t *s = run_summary("ctmc", sets, sizeof sets / sizeof sets[0]);
+    json_t *s = run_named("ctmc", sets, sizeof sets / sizeof sets[0]);
     double arrived = (double)hf_json_int_at(s, "requests.arrived");
     double cold = hf_json_number_at(s, "cold_start_probability");
     /* No cold-start delay: each arrival that finds no idle container starts exactly one. */

@@ -11,6 +11,7 @@
 #include "app/scenario.h"
 #include "sim/results.h"
 #include "sim/schema.h"
+#include "support/run_summary.h"
 #include "traces/function_shapes.h"
 #include "traces/trace_scenario.h"
 
@@ -174,23 +175,14 @@ Test(function_shapes, a_run_allocates_each_function_its_own_memory)
 {
     char base[] = "/tmp/hfsim-test-shapes-XXXXXX";
     cr_assert_not_null(mkdtemp(base));
-    char out[128], path[160];
+    char out[128];
     snprintf(out, sizeof out, "%s/run", base);
     const char *sets[] = {"model=\"cluster\"", "policy=\"fixed\"", "fixed.replicas=1", "workload.functions=2",
                           "workload.rate_per_s=0", "workload.bursts=[]", "duration_s=100", "drain_s=0",
                           "function.image_mib=0", "cluster.vms=2",
                           "function.overrides=[{\"match\": \"f0\", \"memory_mib\": 1024}, "
                           "{\"match\": \"f1\", \"memory_mib\": 3072}]"};
-    struct hf_error err = {0};
-    json_t *s = hf_scenario_load(NULL, sets, sizeof sets / sizeof sets[0], &err);
-    cr_assert_not_null(s, "%s", err.message);
-    struct hf_run_options o = {.out_dir = out};
-    struct hf_run_report report;
-    cr_assert(hf_run_scenario(s, &o, &report, &err), "%s", err.message);
-    json_decref(s);
-    snprintf(path, sizeof path, "%s/summary.json", out);
-    json_t *summary = json_load_file(path, 0, NULL);
-    cr_assert_not_null(summary);
+    json_t *summary = run_summary(out, sets, sizeof sets / sizeof sets[0]);
     double simulated = hf_json_number_at(summary, "simulated_s");
     cr_assert_float_eq(hf_json_number_at(summary, "memory_gb_s"), 4 * simulated, 1e-6);
     /* Ready after their cold starts: idle from then on. */

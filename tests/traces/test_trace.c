@@ -10,6 +10,7 @@
 #include "app/scenario.h"
 #include "sim/results.h"
 #include "sim/schema.h"
+#include "support/run_summary.h"
 #include "traces/trace_scenario.h"
 
 #define SAMPLE HFSIM_SOURCE_DIR "/traces/samples/azure2019/invocations_per_function_md.anon.d01.csv"
@@ -72,16 +73,7 @@ Test(trace, a_run_per_app_issues_every_invocation_and_reports_apps)
     const char *sets[] = {"model=\"cluster\"", "policy=\"keepalive\"", "trace.format=\"azure2019\"",
                           "trace.path=\"" SAMPLE "\"", "trace.unit=\"app\"", "cluster.vms=20",
                           "function.concurrency=4", "trace.to_minute=10"};
-    struct hf_error err = {0};
-    json_t *s = hf_scenario_load(NULL, sets, sizeof sets / sizeof sets[0], &err);
-    cr_assert_not_null(s, "%s", err.message);
-    struct hf_run_options o = {.out_dir = out};
-    struct hf_run_report report;
-    cr_assert(hf_run_scenario(s, &o, &report, &err), "%s", err.message);
-    json_decref(s);
-    snprintf(path, sizeof path, "%s/summary.json", out);
-    json_t *summary = json_load_file(path, 0, NULL);
-    cr_assert_not_null(summary);
+    json_t *summary = run_summary(out, sets, sizeof sets / sizeof sets[0]);
     cr_assert_eq(hf_json_int_at(summary, "trace.check.issued"), hf_json_int_at(summary, "trace.check.expected"));
     cr_assert_str_eq(hf_json_string_at(summary, "trace.unit"), "app");
     json_int_t apps = hf_json_int_at(summary, "trace.apps");
