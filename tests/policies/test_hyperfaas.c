@@ -373,4 +373,5 @@ Test(hyperfaas_sim, both_workers_full_on_one_container, .timeout = 60)
                  json_integer_value(json_object_get(req, "arrived")));
     cr_assert_geq(count(sum, "specializations"), 1, "the burst is shared onto the other function's container");
     json_decref(sum);
+    hf_remove_tree(dir);
 }

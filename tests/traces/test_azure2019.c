@@ -10,6 +10,7 @@
 #include "support/trace_replay.h"
 #include "traces/generator.h"
 #include "traces/trace.h"
+#include "sim/results.h"
 
 static char dir[64];
 static char invocations[PATH_LEN];
@@ -21,7 +22,10 @@ static void make_dir(void)
     snprintf(invocations, sizeof invocations, "%s/invocations_per_function_md.anon.d01.csv", dir);
 }
 
-TestSuite(azure2019, .init = make_dir);
+/* Each test's files go with it. */
+static void remove_dir(void) { hf_remove_tree(dir); }
+
+TestSuite(azure2019, .init = make_dir, .fini = remove_dir);
 
 static bool open_2019(struct hf_trace **t, const char *path, void (*tweak)(struct hf_trace_options *),
                       struct hf_error *err)

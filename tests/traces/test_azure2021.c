@@ -6,6 +6,7 @@
 
 #include "support/trace_replay.h"
 #include "traces/trace.h"
+#include "sim/results.h"
 
 static char dir[64];
 
@@ -15,7 +16,10 @@ static void make_dir(void)
     cr_assert_not_null(mkdtemp(dir));
 }
 
-TestSuite(azure2021, .init = make_dir);
+/* Each test's files go with it. */
+static void remove_dir(void) { hf_remove_tree(dir); }
+
+TestSuite(azure2021, .init = make_dir, .fini = remove_dir);
 
 static bool open_2021(struct hf_trace **t, const char *path, double window, bool skip, struct hf_error *err)
 {

@@ -6,6 +6,7 @@
 
 #include "support/trace_replay.h"
 #include "traces/csv_stream.h"
+#include "sim/results.h"
 
 #include <csv.h>
 #include <stdio.h>
@@ -18,7 +19,10 @@ static void make_dir(void)
     cr_assert_not_null(mkdtemp(dir));
 }
 
-TestSuite(csv_stream, .init = make_dir);
+/* Each test's files go with it. */
+static void remove_dir(void) { hf_remove_tree(dir); }
+
+TestSuite(csv_stream, .init = make_dir, .fini = remove_dir);
 
 Test(csv_stream, rows_lines_crlf_blank_lines_and_quotes)
 {
