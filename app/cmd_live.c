@@ -141,7 +141,7 @@ static int do_calibrate(struct hf_docker *d, void *ctx)
     hf_run_id(run_id, sizeof run_id, "calibrate", owner.pid);
     int n = cal->samples;
     double *sandbox = calloc((size_t)n, sizeof *sandbox), *runtime = calloc((size_t)n, sizeof *runtime);
-    double resize[20], rtt[50];
+    double resize[20], rtt[50], rtt_new[20];
     bool ok = sandbox && runtime;
     char keep[65] = "", keep_ip[64] = "";
     int keep_port = HF_WORKER_PORT;
@@ -162,7 +162,7 @@ static int do_calibrate(struct hf_docker *d, void *ctx)
         ok = ok && hf_docker_endpoint(d, id, HF_WORKER_PORT, ip, sizeof ip, &port, &err);
         while (ok && !hf_interrupt_pending()) {
             struct hf_error ping_err = {0};
-            if (hf_worker_ping(ip, port, 200, &ping_err))
+            if (hf_worker_ping(&(struct hf_worker_address){.ip = ip, .port = port}, 200, &ping_err))
                 break;
             if (ms_since(t1) > 20000)
                 ok = hf_fail(&err, HF_EXIT_RUN_FAILED, "docker %s: worker not ready after 20 s", hf_docker_host(d));
@@ -184,10 +184,26 @@ static int do_calibrate(struct hf_docker *d, void *ctx)
         ok = hf_docker_update(d, keep, i % 2 ? 1.0 : 2.0, 0, &err);
         resize[i] = ms_since(t);
     }
-    for (int i = 0; ok && i < 50 && !hf_interrupt_pending(); i++) {
+    /* Empty requests, as live runs send them: on a kept-alive connection (the first call opens it,
+     * and is not counted), then each on a connection of its own (what every request cost before
+     * connections were kept). What the network and HTTP cost, not the work. */
+    struct hf_worker_connections *pool = hf_worker_connections_new();
+    struct hf_worker_address kept = {.ip = keep_ip, .port = keep_port, .pool = pool, .container = keep};
+    for (int i = -1; ok && pool && i < 50 && !hf_interrupt_pending(); i++) {
         double wall, t = hf_wall_seconds();
-        ok = hf_worker_run(keep_ip, keep_port, 0, 0, -1, 5000, &wall, NULL, &err);
-        rtt[i] = ms_since(t) - wall; /* what the network and connection cost, not the work */
+        ok = hf_worker_run(&kept, 0, 0, -1, 5000, &wall, NULL, &err);
+        if (i >= 0)
+            rtt[i] = ms_since(t) - wall;
+    }
+    struct hf_worker_connection_counts counts = hf_worker_connections_counts(pool);
+    hf_worker_connections_free(pool);
+    if (!pool)
+        ok = hf_fail(&err, HF_EXIT_RUN_FAILED, "out of memory");
+    for (int i = 0; ok && i < 20 && !hf_interrupt_pending(); i++) {
+        double wall, t = hf_wall_seconds();
+        ok = hf_worker_run(&(struct hf_worker_address){.ip = keep_ip, .port = keep_port}, 0, 0, -1, 5000, &wall,
+                           NULL, &err);
+        rtt_new[i] = ms_since(t) - wall;
     }
     if (*keep) {
         struct hf_error rm = {0};
@@ -203,15 +219,18 @@ static int do_calibrate(struct hf_docker *d, void *ctx)
                                  "runtime", empirical(runtime, n), "function_init", "dist", "constant", "mean_ms", 0.0);
         json_t *profile = json_pack("{s:{s:o, s:f, s:f}, s:{s:f}}", "function", "cold_start", cold, "resize_ms",
                                     median(resize, 20), "image_mib", 1.0, "gateway", "ingress_ms", median(rtt, 50) / 2);
-        json_t *meta = json_pack("{s:s, s:i}", "host", hf_docker_host(d), "samples", n);
+        json_t *meta = json_pack("{s:s, s:i, s:{s:f, s:f}}", "host", hf_docker_host(d), "samples", n,
+                                 "request_overhead_ms", "kept_connection", median(rtt, 50), "new_connection",
+                                 median(rtt_new, 20));
         json_object_set_new(profile, "_calibration", meta);
         if (json_dump_file(profile, cal->out, JSON_INDENT(2)) != 0)
             ok = hf_fail(&err, HF_EXIT_RUN_FAILED, "%s: cannot write", cal->out);
         else
             printf("%s: %d containers: sandbox (create+start) median %.0f ms, runtime (to answering) median %.0f ms, "
-                   "resize median %.1f ms, request overhead median %.2f ms -> %s\n",
+                   "resize median %.1f ms, request overhead median %.2f ms on a kept connection (%llu of 51 calls "
+                   "opened one), %.2f ms on a new one -> %s\n",
                    hf_docker_host(d), n, median(sandbox, n), median(runtime, n), median(resize, 20), median(rtt, 50),
-                   cal->out);
+                   (unsigned long long)counts.opened, median(rtt_new, 20), cal->out);
         json_decref(profile);
     }
     if (!ok)
@@ -249,7 +268,7 @@ static int do_smoke(struct hf_docker *d, void *ctx)
     double ready_s = 0, wall_ms = 0;
     while (ok && !hf_interrupt_pending()) {
         struct hf_error ping_err = {0};
-        if (hf_worker_ping(ip, port, 500, &ping_err)) {
+        if (hf_worker_ping(&(struct hf_worker_address){.ip = ip, .port = port}, 500, &ping_err)) {
             ready_s = hf_wall_seconds() - t0;
             break;
         }
@@ -262,7 +281,8 @@ static int do_smoke(struct hf_docker *d, void *ctx)
         nanosleep(&nap, NULL);
     }
     if (ok && !hf_interrupt_pending())
-        ok = hf_worker_run(ip, port, 100, 16, -1, 10000, &wall_ms, NULL, &err);
+        ok = hf_worker_run(&(struct hf_worker_address){.ip = ip, .port = port}, 100, 16, -1, 10000, &wall_ms, NULL,
+                           &err);
     struct hf_error rm_err = {0};
     if (*id && !hf_docker_remove(d, id, &rm_err))
         hf_cli_report(&rm_err);

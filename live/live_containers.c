@@ -103,6 +103,7 @@ static void remove_container(struct live *l, int c)
             snprintf(j->host, sizeof j->host, "%s", l->hosts[k->host].address);
             hf_lv_spawn(l, hf_lv_remove_thread, j);
         }
+        hf_worker_connections_forget(l->connections, k->id);
         release(l, c);
     }
     k->state = C_FREE;
@@ -332,6 +333,7 @@ static void on_done(struct live *l, const struct message *m, hf_time now)
         hf_request_log(&l->stats, q->id, q->function, q->arrival, now, "completed");
         hf_ledger_complete(&l->stats.ledger);
         l->functions[q->function].completed++;
+        l->hosts[q->host].completed++;
         l->stats.interval_completed++;
         l->stats.bin_completed++;
         l->stats.bin_latency_ns += (uint64_t)(now - q->arrival);

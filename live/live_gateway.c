@@ -22,6 +22,7 @@ static void dispatch(struct live *l, uint64_t r, int c)
     struct lrequest *q = &l->requests[r];
     struct lcontainer *k = &l->containers[c];
     q->container = c;
+    q->host = k->host;
     q->generation = k->generation;
     q->shared = k->function != q->function;
     k->in_flight++;
@@ -35,6 +36,7 @@ static void dispatch(struct live *l, uint64_t r, int c)
     }
     j->index = (int)r;
     snprintf(j->ip, sizeof j->ip, "%s", k->ip);
+    snprintf(j->id, sizeof j->id, "%s", k->id);
     j->port = k->port;
     j->cpu_ms = hf_time_to_s(q->work) * 1e3;
     j->memory_mb = q->memory_mb;

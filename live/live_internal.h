@@ -16,6 +16,7 @@
 #include "live/docker.h"
 #include "live/owner.h"
 #include "live/reaper.h"
+#include "live/worker_connections.h"
 #include "sim/engine.h"
 #include "sim/function_stats.h"
 #include "sim/histogram.h"
@@ -81,13 +82,14 @@ struct lhost {
     double cores_free, memory_free_mib; /* after live.reserve_* and the run's containers' reservations */
     bool local;         /* unix socket: containers reachable at their own address; else published ports */
     uint64_t started;   /* containers started there */
+    uint64_t completed; /* requests completed by its containers */
 };
 
 struct lrequest {
     uint64_t id;
     hf_time arrival, work;
     uint32_t function, memory_mb;
-    int container;
+    int container, host; /* where it was dispatched: the container's index, its engine */
     uint32_t generation; /* the container's when dispatched: it may have been replaced since */
     uint64_t target;     /* the container a bounced request is on its way to */
     bool shared;         /* served by the container's second worker */
@@ -148,10 +150,13 @@ struct live {
     double lateness_sum_ms, lateness_max_ms;
     int pipe_fds[2];
     struct hf_reaper reaper;
+    /* kept-alive connections to the workers, for every helper thread's calls (NULL: one per call) */
+    struct hf_worker_connections *connections;
 };
 
 struct job {
     int kind, index, fd, port;
+    struct hf_worker_connections *connections; /* the run's (hf_lv_spawn sets it) */
     bool publish;
     char host[512], image[128], run_id[HF_RUN_ID_MAX], id[65], ip[64];
     struct hf_owner owner;
@@ -163,6 +168,7 @@ struct job {
 /* The engine stats and worker reports of every ready container, for one sampling round. */
 struct usage_job {
     int fd;
+    struct hf_worker_connections *connections;
     size_t count;
     char hosts[MAX_HOSTS][512];
     struct usage_item {

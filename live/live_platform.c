@@ -135,6 +135,7 @@ static bool p_specialize(void *backend, uint64_t id, uint32_t f)
     j->function = f == HF_GENERIC ? -1 : (long)f;
     j->load_ms = l->specialize_ms;
     snprintf(j->ip, sizeof j->ip, "%s", k->ip);
+    snprintf(j->id, sizeof j->id, "%s", k->id);
     j->port = k->port;
     k->specializing = true;
     k->pending_shared = f;

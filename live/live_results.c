@@ -17,6 +17,7 @@ static void start_sampling(struct live *l)
     if (!j)
         return;
     j->fd = l->pipe_fds[1];
+    j->connections = l->connections;
     for (int h = 0; h < l->host_count; h++)
         snprintf(j->hosts[h], sizeof j->hosts[h], "%s", l->hosts[h].address);
     for (int c = 0; c < MAX_CONTAINERS; c++) {
@@ -112,11 +113,12 @@ json_t *hf_lv_summary(const json_t *scenario, struct live *l)
     json_t *live = json_object();
     json_t *hosts = json_array();
     for (int h = 0; h < l->host_count; h++)
-        json_array_append_new(hosts, json_pack("{s:s, s:f, s:f, s:f, s:f, s:I}", "address", l->hosts[h].address,
-                                               "cores", l->hosts[h].cores, "memory_mib", l->hosts[h].memory_mib,
-                                               "reserve_cores", l->reserve_cores, "reserve_memory_mib",
-                                               l->reserve_memory_mib, "containers_started",
-                                               (json_int_t)l->hosts[h].started));
+        json_array_append_new(hosts, json_pack("{s:s, s:f, s:f, s:f, s:f, s:I, s:I}", "address",
+                                               l->hosts[h].address, "cores", l->hosts[h].cores, "memory_mib",
+                                               l->hosts[h].memory_mib, "reserve_cores", l->reserve_cores,
+                                               "reserve_memory_mib", l->reserve_memory_mib, "containers_started",
+                                               (json_int_t)l->hosts[h].started, "requests_completed",
+                                               (json_int_t)l->hosts[h].completed));
     json_object_set_new(live, "hosts", hosts);
     json_object_set_new(live, "image", json_string(l->image));
     json_object_set_new(live, "container_start_failures", json_integer((json_int_t)l->start_failures));
@@ -129,6 +131,11 @@ json_t *hf_lv_summary(const json_t *scenario, struct live *l)
                                                            : 0.0,
                                                        "max", l->lateness_max_ms));
     json_object_set_new(live, "contention", hf_contention_json(&l->contention, l->lateness_max_ms));
+    /* HTTP calls to the workers (requests, reports, specializations) and the TCP connections they
+     * opened: the others went over a kept-alive connection */
+    struct hf_worker_connection_counts calls = hf_worker_connections_counts(l->connections);
+    json_object_set_new(live, "worker_http", json_pack("{s:I, s:I}", "calls", (json_int_t)calls.calls,
+                                                       "connections_opened", (json_int_t)calls.opened));
     json_object_set_new(s, "live", live);
     return s;
 }

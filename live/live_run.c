@@ -121,7 +121,8 @@ static bool prepare(struct live *l, const json_t *scenario, const struct hf_live
     l->owns_policy_state = o->policy_state == NULL;
     hf_policy_host_attach(&l->host, l->policy, o->policy_state ? o->policy_state
                                                                 : calloc(1, l->policy->state_size ? l->policy->state_size : 1));
-    bool ok = l->functions && l->host.state && pipe(l->pipe_fds) == 0 &&
+    l->connections = hf_worker_connections_new();
+    bool ok = l->functions && l->host.state && l->connections && pipe(l->pipe_fds) == 0 &&
               (l->stats_ready = hf_histogram_create(&l->stats.latency)) &&
               hf_histogram_create(&l->stats.interval_latency);
     if (!ok)
@@ -279,6 +280,8 @@ static void destroy(struct live *l)
         free(l->functions[f].waiting);
     free(l->functions);
     free(l->requests);
+    if (!l->outstanding) /* else a helper thread that never came back may still hold a connection */
+        hf_worker_connections_free(l->connections);
     if (l->pipe_fds[0] > 0) {
         close(l->pipe_fds[0]);
         close(l->pipe_fds[1]);

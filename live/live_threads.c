@@ -32,7 +32,8 @@ void *hf_lv_start_thread(void *arg)
         double t0 = hf_wall_seconds();
         while (ok) {
             struct hf_error ping = {0};
-            if (hf_worker_ping(m.ip, m.port, 200, &ping))
+            /* its own connection: the container is not ready yet, and an early refusal breaks it */
+            if (hf_worker_ping(&(struct hf_worker_address){.ip = m.ip, .port = m.port}, 200, &ping))
                 break;
             if (hf_wall_seconds() - t0 > 20)
                 ok = false;
@@ -54,7 +55,8 @@ void *hf_lv_request_thread(void *arg)
     struct job *j = arg;
     struct message m = {.kind = MSG_DONE, .index = j->index};
     struct hf_error err = {0};
-    m.ok = hf_worker_run(j->ip, j->port, j->cpu_ms, j->memory_mb, j->function, 3600 * 1000, &m.wall_ms, &m.status,
+    struct hf_worker_address at = {.ip = j->ip, .port = j->port, .pool = j->connections, .container = j->id};
+    m.ok = hf_worker_run(&at, j->cpu_ms, j->memory_mb, j->function, 3600 * 1000, &m.wall_ms, &m.status,
                          &err);
     post(j->fd, &m);
     free(j);
@@ -79,7 +81,7 @@ void *hf_lv_check_thread(void *arg)
             m.ok = !inspect || json_is_true(json_object_get(json_object_get(inspect, "State"), "Running"));
             json_decref(inspect);
             struct hf_error ping = {0};
-            if (!inspect || !m.ok || hf_worker_ping(j->ip, j->port, 500, &ping) || hf_wall_seconds() - t0 > 10)
+            if (!inspect || !m.ok || hf_worker_ping(&(struct hf_worker_address){.ip = j->ip, .port = j->port}, 500, &ping) || hf_wall_seconds() - t0 > 10)
                 break;
             struct timespec nap = {0, 100000000};
             nanosleep(&nap, NULL);
@@ -126,7 +128,8 @@ void *hf_lv_specialize_thread(void *arg)
     struct job *j = arg;
     struct message m = {.kind = MSG_SPECIALIZED, .index = j->index};
     struct hf_error err = {0};
-    m.ok = hf_worker_specialize(j->ip, j->port, j->function, j->load_ms, 60000, &err);
+    struct hf_worker_address at = {.ip = j->ip, .port = j->port, .pool = j->connections, .container = j->id};
+    m.ok = hf_worker_specialize(&at, j->function, j->load_ms, 60000, &err);
     post(j->fd, &m);
     free(j);
     return NULL;
@@ -154,7 +157,8 @@ void *hf_lv_usage_thread(void *arg)
         m.at_s = hf_wall_seconds();
         m.wall_ms = (m.at_s - asked) * 1e3; /* the engine API's latency (summary live.contention) */
         m.cpu_ns = m.ok ? u.cpu_ns : 0;
-        m.ok = m.ok && hf_worker_stats(it->ip, it->port, 1000, &report, &err);
+        struct hf_worker_address at = {.ip = it->ip, .port = it->port, .pool = j->connections, .container = it->id};
+        m.ok = m.ok && hf_worker_stats(&at, 1000, &report, &err);
         m.memory_bytes = m.ok ? (uint64_t)(report.memory_mb * 1048576.0) : 0;
         post(j->fd, &m);
     }
@@ -168,6 +172,7 @@ void *hf_lv_usage_thread(void *arg)
 bool hf_lv_spawn(struct live *l, void *(*fn)(void *), struct job *j)
 {
     j->fd = l->pipe_fds[1];
+    j->connections = l->connections;
     pthread_t t;
     if (pthread_create(&t, NULL, fn, j) != 0) {
         free(j);

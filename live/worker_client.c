@@ -4,6 +4,7 @@
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 struct body {
     char text[512];
@@ -20,17 +21,29 @@ static size_t collect(char *data, size_t size, size_t count, void *ctx)
     return n;
 }
 
-/* One HTTP call; *status gets the HTTP status, `b` the (truncated) body. */
-static bool call(const char *ip, int port, const char *method, const char *target, int timeout_ms, long *status,
-                 struct body *b, struct hf_error *err)
+/* The worker said it closes the connection after this answer. */
+static size_t header(char *data, size_t size, size_t count, void *ctx)
 {
+    size_t n = size * count;
+    if (n >= 17 && strncasecmp(data, "connection: close", 17) == 0)
+        *(bool *)ctx = true;
+    return n;
+}
+
+/* One HTTP call; *status gets the HTTP status, `b` the (truncated) body. */
+static bool call(const struct hf_worker_address *at, const char *method, const char *target, int timeout_ms,
+                 long *status, struct body *b, struct hf_error *err)
+{
+    const char *ip = at->ip, *container = at->container ? at->container : "";
+    int port = at->port;
     char url[256];
     snprintf(url, sizeof url, "http://%s:%d%s", ip, port, target);
-    CURL *c = curl_easy_init();
+    CURL *c = hf_worker_connection_take(at->pool, container);
     if (!c)
         return hf_fail(err, HF_EXIT_RUN_FAILED, "worker %s:%d: curl_easy_init failed", ip, port);
     b->size = 0;
     b->text[0] = '\0';
+    bool closing = false;
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
     if (strcmp(method, "POST") == 0) {
@@ -39,13 +52,18 @@ static bool call(const char *ip, int port, const char *method, const char *targe
     }
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, b);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, &closing);
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)timeout_ms);
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)(timeout_ms < 3000 ? timeout_ms : 3000));
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_TCP_NODELAY, 1L);
     curl_easy_setopt(c, CURLOPT_PROXY, ""); /* the workers are on the engine's network, never proxied */
     CURLcode rc = curl_easy_perform(c);
+    long opened = 0;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
-    curl_easy_cleanup(c);
+    curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &opened);
+    hf_worker_connection_give(at->pool, container, c, rc == CURLE_OK && !closing, opened);
     if (rc == CURLE_OPERATION_TIMEDOUT)
         return hf_fail(err, HF_EXIT_RUN_FAILED, "worker %s:%d: %s %s: no answer within %d ms", ip, port, method,
                        target, timeout_ms);
@@ -59,25 +77,25 @@ static bool call(const char *ip, int port, const char *method, const char *targe
 }
 
 /* The worker's {"error": ...} for a non-200 answer. */
-static bool refused(const char *ip, int port, long status, const struct body *b, struct hf_error *err)
+static bool refused(const struct hf_worker_address *at, long status, const struct body *b, struct hf_error *err)
 {
     json_t *j = json_loads(b->text, 0, NULL);
     const char *why = json_string_value(json_object_get(j, "error"));
-    hf_fail(err, HF_EXIT_RUN_FAILED, "worker %s:%d: HTTP %ld: %.80s", ip, port, status, why ? why : b->text);
+    hf_fail(err, HF_EXIT_RUN_FAILED, "worker %s:%d: HTTP %ld: %.80s", at->ip, at->port, status, why ? why : b->text);
     json_decref(j);
     return false;
 }
 
-bool hf_worker_ping(const char *ip, int port, int timeout_ms, struct hf_error *err)
+bool hf_worker_ping(const struct hf_worker_address *at, int timeout_ms, struct hf_error *err)
 {
     long status = 0;
     struct body b;
-    if (!call(ip, port, "GET", "/ping", timeout_ms, &status, &b, err))
+    if (!call(at, "GET", "/ping", timeout_ms, &status, &b, err))
         return false;
-    return status == 200 || refused(ip, port, status, &b, err);
+    return status == 200 || refused(at, status, &b, err);
 }
 
-bool hf_worker_run(const char *ip, int port, double cpu_ms, double memory_mb, long function, int timeout_ms,
+bool hf_worker_run(const struct hf_worker_address *at, double cpu_ms, double memory_mb, long function, int timeout_ms,
                    double *wall_ms, long *status_out, struct hf_error *err)
 {
     char target[160];
@@ -86,23 +104,23 @@ bool hf_worker_run(const char *ip, int port, double cpu_ms, double memory_mb, lo
         snprintf(target + n, sizeof target - (size_t)n, "&function=%ld", function);
     long status = 0;
     struct body b;
-    bool answered = call(ip, port, "POST", target, timeout_ms, &status, &b, err);
+    bool answered = call(at, "POST", target, timeout_ms, &status, &b, err);
     if (status_out)
         *status_out = answered ? status : 0;
     if (!answered)
         return false;
     if (status != 200)
-        return refused(ip, port, status, &b, err);
+        return refused(at, status, &b, err);
     json_t *j = json_loads(b.text, 0, NULL);
     json_t *wall = json_object_get(j, "wall_ms");
     bool ok = json_is_number(wall);
     if (ok)
         *wall_ms = json_number_value(wall);
     json_decref(j);
-    return ok || hf_fail(err, HF_EXIT_RUN_FAILED, "worker %s:%d: unexpected answer \"%.60s\"", ip, port, b.text);
+    return ok || hf_fail(err, HF_EXIT_RUN_FAILED, "worker %s:%d: unexpected answer \"%.60s\"", at->ip, at->port, b.text);
 }
 
-bool hf_worker_specialize(const char *ip, int port, long function, double load_ms, int timeout_ms,
+bool hf_worker_specialize(const struct hf_worker_address *at, long function, double load_ms, int timeout_ms,
                           struct hf_error *err)
 {
     char target[96];
@@ -112,19 +130,19 @@ bool hf_worker_specialize(const char *ip, int port, long function, double load_m
         snprintf(target, sizeof target, "/generalize");
     long status = 0;
     struct body b;
-    if (!call(ip, port, "POST", target, timeout_ms, &status, &b, err))
+    if (!call(at, "POST", target, timeout_ms, &status, &b, err))
         return false;
-    return status == 200 || refused(ip, port, status, &b, err);
+    return status == 200 || refused(at, status, &b, err);
 }
 
-bool hf_worker_stats(const char *ip, int port, int timeout_ms, struct hf_worker_stats *out, struct hf_error *err)
+bool hf_worker_stats(const struct hf_worker_address *at, int timeout_ms, struct hf_worker_stats *out, struct hf_error *err)
 {
     long status = 0;
     struct body b;
-    if (!call(ip, port, "GET", "/stats", timeout_ms, &status, &b, err))
+    if (!call(at, "GET", "/stats", timeout_ms, &status, &b, err))
         return false;
     if (status != 200)
-        return refused(ip, port, status, &b, err);
+        return refused(at, status, &b, err);
     json_t *j = json_loads(b.text, 0, NULL);
     json_int_t function, second, in_flight, served;
     bool ok = j && json_unpack(j, "{s:I, s:I, s:I, s:I, s:F, s:F}", "function", &function, "second", &second,
@@ -137,5 +155,5 @@ bool hf_worker_stats(const char *ip, int port, int timeout_ms, struct hf_worker_
         out->served = (long)served;
     }
     json_decref(j);
-    return ok || hf_fail(err, HF_EXIT_RUN_FAILED, "worker %s:%d: unexpected stats \"%.60s\"", ip, port, b.text);
+    return ok || hf_fail(err, HF_EXIT_RUN_FAILED, "worker %s:%d: unexpected stats \"%.60s\"", at->ip, at->port, b.text);
 }

@@ -4,7 +4,11 @@
  * the global scheduler specializes it for another function (container sharing).
  *
  * It listens on TCP port 8080 (argv[1]) for the function given as argv[2] (default 0) and speaks
- * just enough HTTP/1.1 for one request per connection (no bodies in, small JSON bodies out):
+ * just enough HTTP/1.1 for persistent connections (no bodies in, small JSON bodies out): requests on
+ * one connection are answered in turn until the client closes it, sends "Connection: close", or
+ * leaves it idle for IDLE_CLOSE_MS. Only the request line is parsed; the headers are skipped up to
+ * the blank line (the seed's in-container scheduler streams requests the same way), so a request
+ * costs a read and a write once its connection is open:
  *     POST /run?cpu_ms=C&memory_mb=M[&function=F]  -> 200 {"wall_ms":..}: burns C ms of its own
  *          CPU clock, so a CPU quota stretches wall time as the simulator's processor sharing
  *          does, while holding M MiB of touched memory; 409 when F is not loaded here
@@ -15,14 +19,16 @@
  *     GET /stats                                    -> 200 {"function","second","in_flight",
  *          "served","cpu_ms","memory_mb"}: what the ICS reports to the global scheduler (CPU
  *          time burnt by requests since start, memory held by requests now)
- * Each connection is served by a forked child, so requests run concurrently and one that exceeds
- * the memory limit is OOM-killed alone: the parent keeps the connection open, and when it reaps a
- * child killed by a signal it answers 507 (out of memory) on its behalf, so the caller learns why.
+ * Each connection is served by a forked child, so requests on different connections run
+ * concurrently and one that exceeds the memory limit is OOM-killed alone: the parent keeps the
+ * connection open, and when it reaps a child killed by a signal during a request it answers 507 (out
+ * of memory) on its behalf and closes the connection, so the caller learns why.
  * The workers' state, counters and per-connection slots live in shared memory so every process
  * sees them; a killed child's slot (its memory, its place in in_flight) is cleared by the parent. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -30,6 +36,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -45,6 +52,7 @@ static double now_ms(clockid_t clock)
 
 #define GENERIC -1L
 #define MAX_CONNECTIONS 1024
+#define IDLE_CLOSE_MS 60000 /* a kept connection with no request for this long is closed (its child ends) */
 
 /* One connection being served. busy and memory_kib are the child's to set; pid and fd the parent's. */
 struct slot {
@@ -62,17 +70,20 @@ struct workers {
     struct slot slots[MAX_CONNECTIONS];
 };
 
-static void respond(int fd, int status, const char *body)
+/* One answer, head and body in one write (a second small write would wait for the client's delayed
+ * ACK under Nagle's algorithm). keep: the connection stays open for the next request. */
+static void answer(int fd, int status, const char *body, bool keep)
 {
     const char *reason = status == 200 ? "OK" : status == 400 ? "Bad Request" : status == 404 ? "Not Found"
                        : status == 409 ? "Conflict" : status == 507 ? "Insufficient Storage" : "Service Unavailable";
-    char head[160];
-    int n = snprintf(head, sizeof head,
+    char out[512];
+    int n = snprintf(out, sizeof out,
                      "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n"
-                     "Connection: close\r\n\r\n", status, reason, strlen(body));
-    (void)!write(fd, head, (size_t)n);
-    (void)!write(fd, body, strlen(body));
+                     "Connection: %s\r\n\r\n%s", status, reason, strlen(body), keep ? "keep-alive" : "close", body);
+    (void)!write(fd, out, n < (int)sizeof out ? (size_t)n : sizeof out - 1);
 }
+
+static void respond(int fd, int status, const char *body) { answer(fd, status, body, false); }
 
 /* The value of `key` in the query string `q` ("a=1&b=2"), parsed as a number; false when absent or
  * not a plain number. */
@@ -90,24 +101,34 @@ static bool query_number(const char *q, const char *key, double *out)
     return false;
 }
 
-static void run(int fd, const char *query, struct workers *w, struct slot *me)
+/* One client connection, served by its own child process. */
+struct connection {
+    int fd;
+    bool keep;         /* the current request allows the connection to stay open */
+    char buffer[4096]; /* bytes read and not yet consumed (a request head, maybe the start of the next) */
+    size_t held;
+};
+
+static void reply(struct connection *c, int status, const char *body) { answer(c->fd, status, body, c->keep); }
+
+static void run(struct connection *c, const char *query, struct workers *w, struct slot *me)
 {
     double cpu_ms, memory_mb, function;
     bool named = query_number(query, "function", &function);
     if (!query_number(query, "cpu_ms", &cpu_ms) || !query_number(query, "memory_mb", &memory_mb) || cpu_ms < 0 ||
         memory_mb < 0 || cpu_ms > 3.6e6 || memory_mb > 1e6) {
-        respond(fd, 400, "{\"error\":\"bad request\"}");
+        reply(c, 400, "{\"error\":\"bad request\"}");
         return;
     }
     if (named && (long)function != atomic_load(&w->own) && (long)function != atomic_load(&w->second)) {
-        respond(fd, 409, "{\"error\":\"function not loaded\"}");
+        reply(c, 409, "{\"error\":\"function not loaded\"}");
         return;
     }
     double start = now_ms(CLOCK_MONOTONIC);
     size_t bytes = (size_t)(memory_mb * 1024 * 1024);
     char *held = bytes ? malloc(bytes) : NULL;
     if (bytes && !held) {
-        respond(fd, 503, "{\"error\":\"out of memory\"}");
+        reply(c, 503, "{\"error\":\"out of memory\"}");
         return;
     }
     atomic_store(&me->memory_kib, (long)(bytes / 1024));
@@ -123,67 +144,106 @@ static void run(int fd, const char *query, struct workers *w, struct slot *me)
     atomic_store(&me->memory_kib, 0);
     atomic_fetch_add(&w->cpu_us, (long)(burnt * 1e3));
     atomic_fetch_add(&w->served, 1);
+    /* not busy before the answer: a kill after this point must not have the parent write a 507 that
+     * the client would read as the answer to its next request on this connection */
     atomic_store(&me->busy, 0);
     char out[64];
     snprintf(out, sizeof out, "{\"wall_ms\":%.3f}", now_ms(CLOCK_MONOTONIC) - start);
-    respond(fd, 200, out);
+    reply(c, 200, out);
+}
+
+/* Reads the next request head into c->buffer, NUL-terminated at its blank line; returns its length
+ * with the terminator, 0 when the client closed, went idle or sent no valid head. */
+static size_t next_head(struct connection *c)
+{
+    for (;;) {
+        c->buffer[c->held] = '\0';
+        char *end = strstr(c->buffer, "\r\n\r\n");
+        if (end) {
+            end[2] = '\0';
+            return (size_t)(end - c->buffer) + 4;
+        }
+        if (c->held >= sizeof c->buffer - 1)
+            return 0; /* a head this long is not one of ours */
+        struct pollfd p = {.fd = c->fd, .events = POLLIN};
+        if (poll(&p, 1, IDLE_CLOSE_MS) <= 0)
+            return 0;
+        ssize_t got = read(c->fd, c->buffer + c->held, sizeof c->buffer - 1 - c->held);
+        if (got <= 0)
+            return 0;
+        c->held += (size_t)got;
+    }
+}
+
+/* Whether the client asked to close after this request: HTTP/1.0, or a Connection: close header
+ * (the one header looked at). */
+static bool closes(const char *head)
+{
+    if (strstr(head, " HTTP/1.0\r\n"))
+        return true;
+    for (const char *h = strstr(head, "\r\n"); h; h = strstr(h + 2, "\r\n"))
+        if (strncasecmp(h + 2, "connection:", 11) == 0) {
+            const char *v = h + 13;
+            while (*v == ' ')
+                v++;
+            return strncasecmp(v, "close", 5) == 0;
+        }
+    return false;
 }
 
 static void serve(int fd, struct workers *w, struct slot *me)
 {
-    char head[4096];
-    size_t n = 0;
-    while (n < sizeof head - 1) {
-        ssize_t got = read(fd, head + n, sizeof head - 1 - n);
-        if (got <= 0)
-            return;
-        n += (size_t)got;
-        head[n] = '\0';
-        if (strstr(head, "\r\n\r\n"))
-            break;
-    }
-    char method[8], target[1024];
-    if (sscanf(head, "%7s %1023s HTTP/1.", method, target) != 2) {
-        respond(fd, 400, "{\"error\":\"not an HTTP request\"}");
-        return;
-    }
-    char *query = strchr(target, '?');
-    if (query)
-        *query++ = '\0';
-    bool post = strcmp(method, "POST") == 0, get = strcmp(method, "GET") == 0;
-    if (get && strcmp(target, "/ping") == 0) {
-        respond(fd, 200, "{\"ok\":true}");
-    } else if (get && strcmp(target, "/stats") == 0) {
-        long in_flight = 0, memory_kib = 0;
-        for (int i = 0; i < MAX_CONNECTIONS; i++) {
-            in_flight += atomic_load(&w->slots[i].busy);
-            memory_kib += atomic_load(&w->slots[i].memory_kib);
-        }
-        char out[256];
-        snprintf(out, sizeof out,
-                 "{\"function\":%ld,\"second\":%ld,\"in_flight\":%ld,\"served\":%ld,\"cpu_ms\":%.3f,"
-                 "\"memory_mb\":%.3f}",
-                 atomic_load(&w->own), atomic_load(&w->second), in_flight, atomic_load(&w->served),
-                 (double)atomic_load(&w->cpu_us) / 1e3, (double)memory_kib / 1024.0);
-        respond(fd, 200, out);
-    } else if (post && strcmp(target, "/run") == 0) {
-        run(fd, query ? query : "", w, me);
-    } else if (post && strcmp(target, "/specialize") == 0) {
-        double function, load_ms;
-        if (!query || !query_number(query, "function", &function) || !query_number(query, "load_ms", &load_ms) ||
-            function < 0 || load_ms < 0 || load_ms >= 600000) {
-            respond(fd, 400, "{\"error\":\"bad request\"}");
+    struct connection c = {.fd = fd, .keep = true};
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    for (size_t used; c.keep && (used = next_head(&c)) > 0;) {
+        char method[8], target[1024];
+        c.keep = !closes(c.buffer);
+        if (sscanf(c.buffer, "%7s %1023s HTTP/1.", method, target) != 2) {
+            c.keep = false;
+            reply(&c, 400, "{\"error\":\"not an HTTP request\"}");
             return;
         }
-        struct timespec t = {(time_t)(load_ms / 1000), (long)(load_ms * 1e6) % 1000000000L};
-        nanosleep(&t, NULL); /* loading the function's code into the generic worker */
-        atomic_store(&w->second, (long)function);
-        respond(fd, 200, "{\"ok\":true}");
-    } else if (post && strcmp(target, "/generalize") == 0) {
-        atomic_store(&w->second, GENERIC);
-        respond(fd, 200, "{\"ok\":true}");
-    } else {
-        respond(fd, 404, "{\"error\":\"no such endpoint\"}");
+        char *query = strchr(target, '?');
+        if (query)
+            *query++ = '\0';
+        bool post = strcmp(method, "POST") == 0, get = strcmp(method, "GET") == 0;
+        if (get && strcmp(target, "/ping") == 0) {
+            reply(&c, 200, "{\"ok\":true}");
+        } else if (get && strcmp(target, "/stats") == 0) {
+            long in_flight = 0, memory_kib = 0;
+            for (int i = 0; i < MAX_CONNECTIONS; i++) {
+                in_flight += atomic_load(&w->slots[i].busy);
+                memory_kib += atomic_load(&w->slots[i].memory_kib);
+            }
+            char out[256];
+            snprintf(out, sizeof out,
+                     "{\"function\":%ld,\"second\":%ld,\"in_flight\":%ld,\"served\":%ld,\"cpu_ms\":%.3f,"
+                     "\"memory_mb\":%.3f}",
+                     atomic_load(&w->own), atomic_load(&w->second), in_flight, atomic_load(&w->served),
+                     (double)atomic_load(&w->cpu_us) / 1e3, (double)memory_kib / 1024.0);
+            reply(&c, 200, out);
+        } else if (post && strcmp(target, "/run") == 0) {
+            run(&c, query ? query : "", w, me);
+        } else if (post && strcmp(target, "/specialize") == 0) {
+            double function, load_ms;
+            if (!query || !query_number(query, "function", &function) || !query_number(query, "load_ms", &load_ms) ||
+                function < 0 || load_ms < 0 || load_ms >= 600000) {
+                reply(&c, 400, "{\"error\":\"bad request\"}");
+            } else {
+                struct timespec t = {(time_t)(load_ms / 1000), (long)(load_ms * 1e6) % 1000000000L};
+                nanosleep(&t, NULL); /* loading the function's code into the generic worker */
+                atomic_store(&w->second, (long)function);
+                reply(&c, 200, "{\"ok\":true}");
+            }
+        } else if (post && strcmp(target, "/generalize") == 0) {
+            atomic_store(&w->second, GENERIC);
+            reply(&c, 200, "{\"ok\":true}");
+        } else {
+            reply(&c, 404, "{\"error\":\"no such endpoint\"}");
+        }
+        c.held -= used; /* the next request's bytes, if any came with this one */
+        memmove(c.buffer, c.buffer + used, c.held);
     }
 }
 

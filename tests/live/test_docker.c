@@ -48,7 +48,7 @@ static void start_worker(struct hf_docker *d, const char *run, double cpus, char
     cr_assert(*ip, "the container has an address");
     for (int i = 0; i < 500; i++) {
         struct hf_error ping_err = {0};
-        if (hf_worker_ping(ip, HF_WORKER_PORT, 200, &ping_err))
+        if (hf_worker_ping(&(struct hf_worker_address){.ip = ip, .port = HF_WORKER_PORT}, 200, &ping_err))
             return;
         struct timespec nap = {0, 20000000};
         nanosleep(&nap, NULL);
@@ -74,15 +74,16 @@ Test(docker, a_worker_serves_a_request_and_a_resize_stretches_it, .timeout = 120
     char run[64], id[65], ip[64];
     snprintf(run, sizeof run, "test-%ld-a", (long)getpid());
     start_worker(d, run, 1.0, id, ip);
+    struct hf_worker_address at = {.ip = ip, .port = HF_WORKER_PORT};
     struct hf_error err = {0};
     double wall;
-    cr_assert(hf_worker_run(ip, HF_WORKER_PORT, 200, 8, -1, 10000, &wall, NULL, &err), "%s", err.message);
+    cr_assert(hf_worker_run(&at, 200, 8, -1, 10000, &wall, NULL, &err), "%s", err.message);
     /* The worker burns CPU time, so the wall time is at least that; how much more depends on the
      * machine's load, which is no business of a test. */
     cr_assert_geq(wall, 195, "200 ms of CPU at 1 core took %.1f ms", wall);
     /* The live form of a resize: a quarter of a core. 200 ms of CPU now needs about 800 ms. */
     cr_assert(hf_docker_update(d, id, 0.25, 0, &err), "%s", err.message);
-    cr_assert(hf_worker_run(ip, HF_WORKER_PORT, 200, 8, -1, 20000, &wall, NULL, &err), "%s", err.message);
+    cr_assert(hf_worker_run(&at, 200, 8, -1, 20000, &wall, NULL, &err), "%s", err.message);
     cr_assert(wall > 500, "at 0.25 cores 200 ms of CPU took only %.1f ms: the quota was not applied", wall);
     /* (a lower bound: the quota caps the container's CPU however idle the machine is) */
     json_t *inspect = hf_docker_inspect(d, id, &err);
@@ -102,24 +103,25 @@ Test(docker, the_worker_reports_cpu_and_memory_and_refuses_unloaded_functions, .
     char run[64], id[65], ip[64];
     snprintf(run, sizeof run, "test-%ld-s", (long)getpid());
     start_worker(d, run, 1.0, id, ip);
+    struct hf_worker_address at = {.ip = ip, .port = HF_WORKER_PORT};
     struct hf_error err = {0};
     struct hf_worker_stats st;
-    cr_assert(hf_worker_stats(ip, HF_WORKER_PORT, 2000, &st, &err), "%s", err.message);
+    cr_assert(hf_worker_stats(&at, 2000, &st, &err), "%s", err.message);
     cr_assert_eq(st.served, 0);
     cr_assert_eq(st.function, 0);
     cr_assert_eq(st.second, -1, "the second worker starts generic");
     double wall;
-    cr_assert(hf_worker_run(ip, HF_WORKER_PORT, 120, 4, -1, 10000, &wall, NULL, &err), "%s", err.message);
-    cr_assert(hf_worker_stats(ip, HF_WORKER_PORT, 2000, &st, &err), "%s", err.message);
+    cr_assert(hf_worker_run(&at, 120, 4, -1, 10000, &wall, NULL, &err), "%s", err.message);
+    cr_assert(hf_worker_stats(&at, 2000, &st, &err), "%s", err.message);
     cr_assert_eq(st.served, 1);
     cr_assert(st.cpu_ms >= 120 && st.cpu_ms < 200, "the worker reports %.1f ms of CPU for a 120 ms request", st.cpu_ms);
     cr_assert_eq(st.in_flight, 0);
     cr_assert_float_eq(st.memory_mb, 0.0, 1e-9, "memory is released after the request");
-    cr_assert_not(hf_worker_run(ip, HF_WORKER_PORT, 10, 0, 3, 5000, &wall, NULL, &err));
+    cr_assert_not(hf_worker_run(&at, 10, 0, 3, 5000, &wall, NULL, &err));
     cr_assert(strstr(err.message, "HTTP 409") && strstr(err.message, "not loaded"), "%s", err.message);
-    cr_assert(hf_worker_specialize(ip, HF_WORKER_PORT, 3, 5, 5000, &err), "%s", err.message);
-    cr_assert(hf_worker_run(ip, HF_WORKER_PORT, 10, 0, 3, 5000, &wall, NULL, &err), "%s", err.message);
-    cr_assert(hf_worker_stats(ip, HF_WORKER_PORT, 2000, &st, &err), "%s", err.message);
+    cr_assert(hf_worker_specialize(&at, 3, 5, 5000, &err), "%s", err.message);
+    cr_assert(hf_worker_run(&at, 10, 0, 3, 5000, &wall, NULL, &err), "%s", err.message);
+    cr_assert(hf_worker_stats(&at, 2000, &st, &err), "%s", err.message);
     cr_assert_eq(st.second, 3);
     cr_assert_eq(st.served, 2);
     remove_run(d, run);
@@ -134,18 +136,95 @@ Test(docker, a_request_beyond_the_memory_limit_is_killed_alone_with_a_507, .time
     char run[64], id[65], ip[64];
     snprintf(run, sizeof run, "test-%ld-m", (long)getpid());
     start_worker(d, run, 1.0, id, ip);
+    /* on kept connections, as live runs call: the killed request's connection must not be reused */
+    struct hf_worker_connections *pool = hf_worker_connections_new();
+    cr_assert_not_null(pool);
+    struct hf_worker_address at = {.ip = ip, .port = HF_WORKER_PORT, .pool = pool, .container = id};
     struct hf_error err = {0};
     double wall;
     long status = 0;
-    cr_assert_not(hf_worker_run(ip, HF_WORKER_PORT, 10, 400, -1, 20000, &wall, &status, &err));
+    cr_assert_not(hf_worker_run(&at, 10, 400, -1, 20000, &wall, &status, &err));
     cr_assert_eq(status, HF_WORKER_OUT_OF_MEMORY, "%s", err.message);
     cr_assert(strstr(err.message, "out of memory"), "%s", err.message);
     struct hf_worker_stats st;
-    cr_assert(hf_worker_stats(ip, HF_WORKER_PORT, 2000, &st, &err), "%s", err.message);
+    cr_assert(hf_worker_stats(&at, 2000, &st, &err), "%s", err.message);
     cr_assert_eq(st.in_flight, 0, "the killed request is no longer counted");
     cr_assert_float_eq(st.memory_mb, 0.0, 1e-9, "nor its memory");
-    cr_assert(hf_worker_run(ip, HF_WORKER_PORT, 20, 16, -1, 10000, &wall, &status, &err), "%s", err.message);
+    cr_assert(hf_worker_run(&at, 20, 16, -1, 10000, &wall, &status, &err), "%s", err.message);
     cr_assert_eq(status, 200);
+    struct hf_worker_connection_counts n = hf_worker_connections_counts(pool);
+    cr_assert_eq(n.calls, 3);
+    cr_assert_eq(n.opened, 2, "the 507 closed the first connection; the stats call opened the second, kept for the "
+                              "last request (%llu opened)", (unsigned long long)n.opened);
+    hf_worker_connections_free(pool);
+    remove_run(d, run);
+    hf_docker_close(d);
+}
+
+struct pooled_request {
+    struct hf_worker_address at;
+    bool ok;
+    struct hf_error err;
+};
+
+static void *run_pooled_request(void *arg)
+{
+    struct pooled_request *r = arg;
+    double wall;
+    r->ok = hf_worker_run(&r->at, 300, 1, -1, 30000, &wall, NULL, &r->err);
+    return NULL;
+}
+
+/* Persistent connections: calls one after another share one connection (the worker keeps it open
+ * across requests); calls at the same time each get their own, and run concurrently in the worker;
+ * a container forgotten (removed) has its connections closed, so the next call opens one. */
+Test(docker, calls_share_kept_connections_and_concurrent_calls_get_their_own, .timeout = 120)
+{
+    struct hf_docker *d = engine_or_skip();
+    char run[64], id[65], ip[64];
+    snprintf(run, sizeof run, "test-%ld-k", (long)getpid());
+    start_worker(d, run, 2.0, id, ip);
+    struct hf_worker_connections *pool = hf_worker_connections_new();
+    cr_assert_not_null(pool);
+    struct hf_worker_address at = {.ip = ip, .port = HF_WORKER_PORT, .pool = pool, .container = id};
+    struct hf_error err = {0};
+    double wall;
+    for (int i = 0; i < 20; i++)
+        cr_assert(hf_worker_run(&at, 1, 1, -1, 10000, &wall, NULL, &err), "call %d: %s", i, err.message);
+    struct hf_worker_stats st;
+    cr_assert(hf_worker_stats(&at, 2000, &st, &err), "%s", err.message);
+    cr_assert_eq(st.served, 20);
+    struct hf_worker_connection_counts n = hf_worker_connections_counts(pool);
+    cr_assert_eq(n.calls, 21);
+    cr_assert_eq(n.opened, 1, "21 calls in turn over one kept connection (%llu opened)", (unsigned long long)n.opened);
+    /* three at once: the kept connection serves one, two more are opened; the worker runs all three */
+    struct pooled_request reqs[3];
+    pthread_t t[3];
+    for (int i = 0; i < 3; i++) {
+        reqs[i] = (struct pooled_request){.at = at};
+        cr_assert_eq(pthread_create(&t[i], NULL, run_pooled_request, &reqs[i]), 0);
+    }
+    int most = 0;
+    for (int i = 0; i < 3000 && most < 3; i++) {
+        struct hf_worker_stats now;
+        if (hf_worker_stats(&(struct hf_worker_address){.ip = ip, .port = HF_WORKER_PORT}, 2000, &now, &err) &&
+            now.in_flight > most)
+            most = (int)now.in_flight;
+        struct timespec nap = {0, 2000000};
+        nanosleep(&nap, NULL);
+    }
+    for (int i = 0; i < 3; i++) {
+        pthread_join(t[i], NULL);
+        cr_assert(reqs[i].ok, "%s", reqs[i].err.message);
+    }
+    cr_assert_eq(most, 3, "the three requests ran at the same time in the worker (at most %d seen)", most);
+    n = hf_worker_connections_counts(pool);
+    cr_assert_eq(n.opened, 3, "two more connections for the concurrent calls (%llu opened)", (unsigned long long)n.opened);
+    hf_worker_connections_forget(pool, id);
+    cr_assert(hf_worker_run(&at, 1, 1, -1, 10000, &wall, NULL, &err), "%s", err.message);
+    n = hf_worker_connections_counts(pool);
+    cr_assert_eq(n.opened, 4, "a forgotten container's connections are closed");
+    hf_worker_connections_free(pool);
     remove_run(d, run);
     hf_docker_close(d);
 }
@@ -161,7 +240,7 @@ static void *run_long_request(void *arg)
 {
     struct long_request *r = arg;
     double wall;
-    r->ok = hf_worker_run(r->ip, HF_WORKER_PORT, 5000, 1, -1, 30000, &wall, &r->status, &r->err);
+    r->ok = hf_worker_run(&(struct hf_worker_address){.ip = r->ip, .port = HF_WORKER_PORT}, 5000, 1, -1, 30000, &wall, &r->status, &r->err);
     return NULL;
 }
 
@@ -184,7 +263,7 @@ Test(docker, a_container_killed_by_the_engine_fails_its_request_with_a_reason, .
     for (int i = 0; i < 3000 && st.in_flight == 0; i++) {
         struct timespec nap = {0, 10000000};
         nanosleep(&nap, NULL);
-        cr_assert(hf_worker_stats(req.ip, HF_WORKER_PORT, 2000, &st, &err), "%s", err.message);
+        cr_assert(hf_worker_stats(&(struct hf_worker_address){.ip = req.ip, .port = HF_WORKER_PORT}, 2000, &st, &err), "%s", err.message);
     }
     cr_assert_eq(st.in_flight, 1, "the 5 s request reached the worker");
     cr_assert(hf_docker_kill(d, id, &err), "%s", err.message);

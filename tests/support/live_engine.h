@@ -6,7 +6,8 @@
  * Such a test executable defines `int main(int argc, char *argv[]) { return live_test_main(argc,
  * argv); }` and its suites `.fini = live_test_remove_mine`:
  * - where no engine answers, every test that needs one skips itself (live_test_engine_or_skip,
- *   loudly, with the reason) and the executable exits LIVE_TEST_SKIPPED unless a test failed, so
+ *   loudly, with the reason) and the executable exits LIVE_TEST_SKIPPED unless a test failed (also
+ *   when every test skipped itself for a reason of its own, as the two-host tests do), so
  *   ctest (SKIP_RETURN_CODE, tests/CMakeLists.txt) reports it Skipped, never Passed;
  * - a test that fails an assertion still leaves no container: Criterion runs the suite's .fini in
  *   the test's process after a failed assertion, and it removes every container that process owns

@@ -8,5 +8,7 @@
 #include <stddef.h>
 
 json_t *run_summary(const char *out_dir, const char *const *sets, size_t count);
+/* DIR/summary.json of any run (simulated or live), loaded; asserts it loads. The caller owns it. */
+json_t *summary_load(const char *dir);
 
 #endif
