@@ -10,7 +10,7 @@
 #define POSITIVE (HF_F_MIN | HF_F_MIN_EXCL)
 
 static const char *const placements[] = {"first-fit", "best-fit", "spread", "random", "hash", NULL};
-static const char *const cpu_models[] = {"processor-sharing", "none", NULL};
+static const char *const cpu_models[] = {"processor-sharing", "cfs-quota", "none", NULL};
 static const char *const routings[] = {"round-robin", "least-loaded", "warm-first", "least-recently-used",
                                         "newest", "oldest", "random", "hash", NULL};
 
@@ -58,9 +58,15 @@ static const struct hf_field cluster_fields[] = {
      "the VMs, by function).", "\"first-fit\"", 0, 0, 0, placements, NULL},
     {"cpu_model", HF_T_ENUM, "",
      "How a container's requests share its CPU: processor-sharing (n requests each get min(1, cpu_limit/n) "
-     "cores, so load slows them) or none (each runs its duration whatever the load, as simulators that "
-     "ignore contention do: for like-for-like comparisons; CPU resizes then change nothing).",
+     "cores, so load slows them: a fluid share), cfs-quota (as Linux enforces a Docker or Kubernetes CPU "
+     "limit: requests run at up to one core each until the container has used cpu_limit x cfs_period_ms "
+     "of CPU in the period, then it is throttled until the next; the same long-run rate, but a request "
+     "alone at 0.5 cores with 100 ms of work takes 100-150 ms instead of 200; on a contended VM the fair "
+     "share is a fluid one) or none (each runs its duration whatever the load, as simulators that ignore "
+     "contention do: for like-for-like comparisons; CPU resizes then change nothing).",
      "\"processor-sharing\"", 0, 0, 0, cpu_models, NULL},
+    NUM("cfs_period_ms", "ms", "100", POSITIVE | HF_F_MAX, 0, 1000,
+        "The CFS period of cpu_model cfs-quota (cpu.cfs_period_us: Docker and Kubernetes set 100 ms)."),
     NUM("registry_mib_per_s", "MiB/s", "100", POSITIVE, 0, 0,
         "Image pull bandwidth into one VM, shared by its concurrent pulls."),
     {"autoscaling", HF_T_OBJECT, "", "VM autoscaling (cluster-autoscaler-like); cluster.vms is the minimum.",

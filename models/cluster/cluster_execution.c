@@ -5,9 +5,47 @@ static void on_finish(struct hf_engine *engine, void *ctx, uint64_t ci);
 
 /* ---- execution in a container ---- */
 
+static void on_cfs(struct hf_engine *engine, void *ctx, uint64_t ci)
+{
+    (void)engine;
+    struct hf_cluster *c = ctx;
+    c->containers[ci].cfs_at = HF_TIME_NEVER;
+    hf_cl_reschedule_finish(c, (uint32_t)ci); /* which runs the budget's update */
+}
+
+/* cpu_model cfs-quota: the container's rate is its peak (one core per request, up to the VM's
+ * cores) while its period's budget lasts and 0 while throttled (models/cluster/cfs_bandwidth.h). On
+ * a contended VM the fair share from hf_cl_vm_share is a fluid one and no budget is kept. */
+static void apply_cfs(struct hf_cluster *c, uint32_t ci)
+{
+    struct container *k = &c->containers[ci];
+    const struct vm *v = &c->vms[k->vm];
+    hf_time now = hf_cl_now(c), next = HF_TIME_NEVER;
+    hf_ps_advance(&k->cpu, now);
+    if (v->contended) {
+        hf_cfs_init(&k->cfs, c->config.cfs_period, k->cpu_limit, now, k->cpu.busy_core_ns);
+    } else {
+        double peak = (double)k->in_flight < v->cores ? (double)k->in_flight : v->cores;
+        struct hf_cfs_step step =
+            hf_cfs_update(&k->cfs, now, k->cpu.busy_core_ns, k->cpu_limit, k->in_flight, peak);
+        if (step.cores != k->cpu.cores)
+            hf_ps_set_cores(&k->cpu, now, step.cores);
+        next = step.next;
+    }
+    if (next == k->cfs_at)
+        return;
+    if (k->cfs_at != HF_TIME_NEVER)
+        hf_engine_cancel(c->engine, k->cfs_event);
+    k->cfs_at = next;
+    if (next != HF_TIME_NEVER)
+        k->cfs_event = hf_engine_at(c->engine, next, on_cfs, c, ci);
+}
+
 void hf_cl_reschedule_finish(struct hf_cluster *c, uint32_t ci)
 {
     struct container *k = &c->containers[ci];
+    if (c->config.cfs_period > 0 && (k->state == C_READY || k->state == C_STOPPING))
+        apply_cfs(c, ci);
     hf_time at = hf_ps_next_finish(&k->cpu);
     if (at == k->finish_at)
         return;
@@ -66,9 +104,14 @@ void hf_cl_vm_share(struct hf_cluster *c, uint32_t vi)
         }
     }
     v->contended = contended;
+    bool cfs = c->config.cfs_period > 0;
     for (uint32_t i = 0; i < v->member_count; i++) {
         uint32_t ci = v->members[i];
         struct container *k = &c->containers[ci];
+        if (cfs && !contended) {
+            hf_cl_reschedule_finish(c, ci); /* back from a fluid share to its own periods */
+            continue;
+        }
         double cores = contended ? (k->demand < level ? k->demand : level) : k->cpu_limit;
         if (cores != k->cpu.cores) {
             hf_ps_set_cores(&k->cpu, now, cores);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/cluster/cfs_bandwidth.h"
 #include "models/cluster/cluster.h"
 #include "sim/engine.h"
 #include "sim/policy_host.h"
@@ -57,7 +58,10 @@ struct container {
     hf_time scheduled_at, ready_change;
     hf_time idle_since; /* when in_flight last fell to 0 (or it became ready); read while ready and idle */
     hf_time last_freed; /* when it last finished a request (or became ready): least-recently-used routing */
-    /* cold: resizes, sharing, metrics */
+    /* cold: resizes, sharing, metrics, CFS periods (cpu_model cfs-quota) */
+    struct hf_cfs cfs;
+    hf_time cfs_at; /* its next budget event (HF_TIME_NEVER: none) */
+    hf_event_handle cfs_event;
     double pending_limit; /* a resize in flight (applies at resize_event); 0 = none */
     hf_event_handle resize_event;
     uint32_t pending_shared;   /* a specialization in flight (HF_GENERIC = none) */

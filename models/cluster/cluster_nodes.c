@@ -250,6 +250,8 @@ static bool start_container(struct hf_cluster *c, uint32_t fi)
     k->cpu.vtime = 0;
     k->cpu.busy_core_ns = 0;
     k->finish_at = HF_TIME_NEVER;
+    hf_cfs_init(&k->cfs, c->config.cfs_period, k->cpu.cores, hf_cl_now(c), 0);
+    k->cfs_at = HF_TIME_NEVER;
     k->in_flight = 0;
     k->memory_used_mib = 0;
     k->scraped = k->has_metric = false;
@@ -337,6 +339,9 @@ void hf_cl_release(struct hf_cluster *c, uint32_t ci)
     if (k->finish_at != HF_TIME_NEVER)
         hf_engine_cancel(c->engine, k->finish_event);
     k->finish_at = HF_TIME_NEVER;
+    if (k->cfs_at != HF_TIME_NEVER)
+        hf_engine_cancel(c->engine, k->cfs_event);
+    k->cfs_at = HF_TIME_NEVER;
     f->in_flight -= k->in_flight; /* 0 but for a failed run's teardown */
     uint32_t last = f->containers[--f->count];
     f->containers[k->list_pos] = last;

@@ -143,6 +143,8 @@ bool hf_cluster_config_from_scenario(const json_t *s, struct hf_cluster_config *
     out->specialize_latency = hf_time_from_ms(num(s, "function.specialize_ms"));
 
     out->ignore_cpu_contention = strcmp(hf_json_string_at(s, "cluster.cpu_model"), "none") == 0;
+    if (strcmp(hf_json_string_at(s, "cluster.cpu_model"), "cfs-quota") == 0)
+        out->cfs_period = hf_time_from_ms(num(s, "cluster.cfs_period_ms"));
     const char *routing = hf_json_string_at(s, "gateway.routing");
     out->routing = strcmp(routing, "least-loaded") == 0 ? HF_ROUTE_LEAST_LOADED
                  : strcmp(routing, "warm-first") == 0   ? HF_ROUTE_WARM_FIRST

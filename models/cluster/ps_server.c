@@ -98,10 +98,12 @@ void hf_ps_set_cores(struct hf_ps_server *s, hf_time now, double cores)
 
 hf_time hf_ps_next_finish(const struct hf_ps_server *s)
 {
-    double rate = per_request_rate(s);
-    if (s->count == 0 || rate <= 0.0)
+    if (s->count == 0)
         return HF_TIME_NEVER;
     double remaining = s->heap[0].finish_v - s->vtime;
+    double rate = per_request_rate(s);
+    if (rate <= 0.0) /* stopped (a throttled quota): done only if it was done already */
+        return remaining <= DONE_SLACK_NS ? s->updated : HF_TIME_NEVER;
     if (remaining <= 0.0)
         return s->updated;
     double dt = ceil(remaining / rate);

@@ -51,7 +51,8 @@ bool hf_ps_add(struct hf_ps_server *s, hf_time now, double work, uint32_t slot);
 /* Changes the CPU capacity at `now` (vertical scaling, a share of a contended VM). */
 void hf_ps_set_cores(struct hf_ps_server *s, hf_time now, double cores);
 
-/* Real time the earliest request finishes at the current rate; HF_TIME_NEVER when empty. Rounded up
+/* Real time the earliest request finishes at the current rate (now when it is done already, even at
+ * rate 0); HF_TIME_NEVER when empty or stopped. Rounded up
  * to whole ns so that at that time the request is done. */
 hf_time hf_ps_next_finish(const struct hf_ps_server *s);
 

@@ -261,6 +261,41 @@ Test(cluster, containers_on_a_vm_share_its_cores_fairly_up_to_their_limits)
     stop(&b);
 }
 
+/* cpu_model cfs-quota: a limit of 0.5 cores is 50 ms of CPU per 100 ms period, used at up to one core
+ * per request. 100 ms of work alone: from a period's start, 0-50 and 100-150 (150 ms); from 30 ms into
+ * one, 30-80 and 100-150 (120 ms). Two at once: both at one core for 25 ms a period, 200 ms of work
+ * in 4 periods (the fluid share's rate): the last ends 325 ms after they came. */
+Test(cluster, cfs_quota_runs_requests_in_bursts_of_the_containers_quota)
+{
+    struct bench b = {0};
+    base_config(&b.config);
+    b.config.vm_count = 1;
+    b.config.function.cpu_limit = 0.5;
+    b.config.function.cpu_request = 0.5;
+    b.config.cfs_period = hf_time_from_ms(100);
+    start(&b);
+    set_replicas(&b, 1);
+    hf_engine_run_until(&b.engine, hf_time_from_s(5));
+    struct hf_model_stats *st = hf_cluster_stats(b.cluster);
+    hf_engine_at(&b.engine, hf_time_from_s(6), on_arrival, &b, 0);
+    hf_engine_run_until(&b.engine, hf_time_from_s(7));
+    cr_assert_eq(st->ledger.completed, 1u);
+    cr_assert_eq(hf_histogram_quantile(&st->latency, 1.0) / 1000000, 150u, "%llu",
+                 (unsigned long long)hf_histogram_quantile(&st->latency, 1.0));
+    hf_histogram_reset(&st->latency);
+    hf_engine_at(&b.engine, hf_time_from_ms(8030), on_arrival, &b, 0);
+    hf_engine_run_until(&b.engine, hf_time_from_s(9));
+    cr_assert_eq(hf_histogram_quantile(&st->latency, 1.0) / 1000000, 120u);
+    hf_histogram_reset(&st->latency);
+    hf_engine_at(&b.engine, hf_time_from_s(10), on_arrival, &b, 0);
+    hf_engine_at(&b.engine, hf_time_from_s(10), on_arrival, &b, 0);
+    hf_engine_run_until(&b.engine, hf_time_from_s(11));
+    cr_assert_eq(st->ledger.completed, 4u);
+    cr_assert_eq(hf_histogram_quantile(&st->latency, 0.0) / 1000000, 325u);
+    cr_assert_eq(hf_histogram_quantile(&st->latency, 1.0) / 1000000, 325u);
+    stop(&b);
+}
+
 Test(cluster, vm_autoscaling_boots_for_pending_pods_and_stops_idle_vms)
 {
     struct bench b = {0};
@@ -511,6 +546,20 @@ Test(cluster_theory, mm1_ps_mean_response_time, .timeout = 120)
     double got = run_mean_latency_ms(sets, sizeof sets / sizeof sets[0]);
     cr_assert(fabs(got - expected) / expected < 0.03, "M/M/1-PS mean %.1f ms, theory %.1f ms", got,
               expected);
+}
+
+/* cpu_model cfs-quota keeps the limit's long-run rate: at 70 % load the container is saturated as
+ * often as under a fluid share, so the mean response time stays near M/G/1-PS's (the quota's bursts
+ * finish a request sooner when it is alone, later when it waits for the next period). */
+Test(cluster_theory, cfs_quota_keeps_the_limits_rate, .timeout = 120)
+{
+    const char *sets[] = {THEORY_SETS("100000"), "cluster.cpu_model=\"cfs-quota\"", "function.cpu_request=0.5",
+                          "function.cpu_limit=0.5",
+                          "workload.rate_per_s=3.5"};
+    double fluid = 200.0 / (1.0 - 0.7);
+    double got = run_mean_latency_ms(sets, sizeof sets / sizeof sets[0]);
+    cr_assert(fabs(got - fluid) / fluid < 0.15, "cfs-quota mean %.1f ms, fluid M/G/1-PS %.1f ms", got, fluid);
+    fprintf(stderr, "cfs-quota at 70 %% load: mean %.1f ms (fluid PS %.1f ms)\n", got, fluid);
 }
 
 /* Concurrency 1 makes the container FIFO behind the gateway queue: M/G/1 with P-K mean wait
