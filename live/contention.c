@@ -43,6 +43,57 @@ void hf_contention_sample(struct hf_contention *c)
     fclose(f);
 }
 
+void hf_host_load_add(struct hf_host_load *h, double load_1m, unsigned long long cpu_total,
+                      unsigned long long cpu_idle, unsigned long long cpu_steal)
+{
+    if (h->samples == 0) {
+        h->total_first = cpu_total;
+        h->idle_first = cpu_idle;
+        h->steal_first = cpu_steal;
+    }
+    h->total_last = cpu_total;
+    h->idle_last = cpu_idle;
+    h->steal_last = cpu_steal;
+    h->samples++;
+    h->load_sum += load_1m;
+    h->load_max = load_1m > h->load_max ? load_1m : h->load_max;
+}
+
+/* One engine's entry of "hosts", with its warnings. */
+static json_t *host_json(const struct hf_contention_host *host, json_t *warnings)
+{
+    json_t *o = json_pack("{s:s, s:f}", "address", host->address, "cores", host->cores);
+    const struct hf_host_load *h = host->load;
+    if (!h || h->samples == 0)
+        return o;
+    char text[600];
+    double load_mean = h->load_sum / (double)h->samples;
+    json_object_set_new(o, "load_avg_1m", json_pack("{s:f, s:f}", "mean", load_mean, "max", h->load_max));
+    json_object_set_new(o, "samples", json_integer((json_int_t)h->samples));
+    if (host->cores > 0 && h->load_max > host->cores) {
+        snprintf(text, sizeof text, "engine %s: the load average reached %.2f on %.0f cores", host->address,
+                 h->load_max, host->cores);
+        json_array_append_new(warnings, json_string(text));
+    }
+    if (h->total_last > h->total_first) {
+        double span = (double)(h->total_last - h->total_first);
+        double idle = (double)(h->idle_last - h->idle_first), steal = (double)(h->steal_last - h->steal_first);
+        double busy_pct = 100.0 * (span - idle - steal) / span, steal_pct = 100.0 * steal / span;
+        json_object_set_new(o, "cpu_busy_pct", json_real(busy_pct));
+        json_object_set_new(o, "cpu_steal_pct", json_real(steal_pct));
+        if (busy_pct > 90) {
+            snprintf(text, sizeof text, "engine %s: its CPU was busy %.0f %% of the time", host->address, busy_pct);
+            json_array_append_new(warnings, json_string(text));
+        }
+        if (steal_pct > 5) {
+            snprintf(text, sizeof text, "engine %s: the hypervisor took %.1f %% of the CPU (steal)", host->address,
+                     steal_pct);
+            json_array_append_new(warnings, json_string(text));
+        }
+    }
+    return o;
+}
+
 void hf_contention_api(struct hf_contention *c, double ms)
 {
     c->api_ms_sum += ms;
@@ -50,7 +101,8 @@ void hf_contention_api(struct hf_contention *c, double ms)
     c->api_calls++;
 }
 
-json_t *hf_contention_json(const struct hf_contention *c, double lateness_max_ms)
+json_t *hf_contention_json(const struct hf_contention *c, double lateness_max_ms,
+                           const struct hf_contention_host *hosts, size_t host_count)
 {
     json_t *o = json_object(), *warnings = json_array();
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -82,6 +134,10 @@ json_t *hf_contention_json(const struct hf_contention *c, double lateness_max_ms
             json_array_append_new(warnings, json_string(text));
         }
     }
+    json_t *engines = json_array();
+    for (size_t i = 0; i < host_count; i++)
+        json_array_append_new(engines, host_json(&hosts[i], warnings));
+    json_object_set_new(o, "hosts", engines);
     if (lateness_max_ms > 50) {
         snprintf(text, sizeof text, "an arrival was issued %.0f ms late", lateness_max_ms);
         json_array_append_new(warnings, json_string(text));

@@ -5,7 +5,10 @@
  * Use: hf_contention_begin at the start, hf_contention_sample every outputs.interval_s,
  * hf_contention_api for each engine call timed, then hf_contention_json at the end. Reading /proc
  * can fail (not Linux, a container without it): the figures are then left out, never made up.
- * A remote engine's own load is not read. */
+ *
+ * Every engine's machine, remote ones too, is read through its workers: their /stats report the
+ * /proc/loadavg and /proc/stat they see, which inside a container are the machine's (Docker without
+ * lxcfs). hf_host_load_add takes one report per host and sampling round. */
 #ifndef HF_CONTENTION_H
 #define HF_CONTENTION_H
 
@@ -22,13 +25,34 @@ struct hf_contention {
     uint64_t api_calls;
 };
 
+/* One engine's machine as its workers report it. Zero-initialized: nothing reported yet. */
+struct hf_host_load {
+    uint64_t samples;
+    double load_sum, load_max;
+    unsigned long long total_first, idle_first, steal_first; /* jiffies at the first report */
+    unsigned long long total_last, idle_last, steal_last;    /* and at the latest */
+};
+
+void hf_host_load_add(struct hf_host_load *h, double load_1m, unsigned long long cpu_total,
+                      unsigned long long cpu_idle, unsigned long long cpu_steal);
+
+/* One engine of the run, for the report: its address, its cores (GET /info) and its load. */
+struct hf_contention_host {
+    const char *address;
+    double cores;
+    const struct hf_host_load *load;
+};
+
 void hf_contention_begin(struct hf_contention *c);
 void hf_contention_sample(struct hf_contention *c);
 void hf_contention_api(struct hf_contention *c, double ms);
 /* The "contention" object: load (mean, max), cpu_steal_pct, engine_api_ms (mean, max), the cores
- * of this machine, and `reliable` with `warnings` (why the comparison may not be): load above the
- * cores, steal above 5 %, an arrival issued more than 50 ms late (lateness_max_ms), an engine call
- * over 1 s. */
-json_t *hf_contention_json(const struct hf_contention *c, double lateness_max_ms);
+ * of this machine; "hosts", one per engine with what its workers reported (load_avg_1m mean and max,
+ * cpu_busy_pct, cpu_steal_pct, samples; only `address` and `cores` when none was); and `reliable`
+ * with `warnings` (why the comparison may not be): load above the cores (this machine's or an
+ * engine's), steal above 5 %, an engine's CPU busy over 90 % of the run, an arrival issued more than
+ * 50 ms late (lateness_max_ms), an engine call over 1 s. */
+json_t *hf_contention_json(const struct hf_contention *c, double lateness_max_ms,
+                           const struct hf_contention_host *hosts, size_t host_count);
 
 #endif

@@ -221,7 +221,11 @@ static void replace_container(struct live *l, int c)
 /* A round of engine stats for one container: the CPU it used since its last sample. */
 static void on_usage(struct live *l, const struct message *m)
 {
-    hf_contention_api(&l->contention, m->wall_ms);
+    if (m->wall_ms >= 0)
+        hf_contention_api(&l->contention, m->wall_ms);
+    if (m->host_known)
+        hf_host_load_add(&l->hosts[m->host].load, m->host_load_1m, m->host_cpu_total, m->host_cpu_idle,
+                         m->host_cpu_steal);
     struct lcontainer *k = &l->containers[m->index];
     if (!m->ok || k->state == C_FREE || k->generation != m->generation)
         return;

@@ -51,6 +51,11 @@ struct message {
     uint32_t generation;
     double wall_ms, at_s;            /* at_s: when a usage sample was taken (wall clock, s) */
     uint64_t cpu_ns, memory_bytes;   /* MSG_USAGE */
+    /* MSG_USAGE, the first report of its host in a round: that machine's load (host_known) */
+    int host;
+    bool host_known;
+    double host_load_1m;
+    unsigned long long host_cpu_total, host_cpu_idle, host_cpu_steal;
     char id[65], ip[64];
 };
 
@@ -83,6 +88,7 @@ struct lhost {
     bool local;         /* unix socket: containers reachable at their own address; else published ports */
     uint64_t started;   /* containers started there */
     uint64_t completed; /* requests completed by its containers */
+    struct hf_host_load load; /* its machine's load, as its workers report it (live/contention.h) */
 };
 
 struct lrequest {

@@ -130,7 +130,11 @@ json_t *hf_lv_summary(const json_t *scenario, struct live *l)
                                                            ? l->lateness_sum_ms / (double)l->stats.ledger.arrived
                                                            : 0.0,
                                                        "max", l->lateness_max_ms));
-    json_object_set_new(live, "contention", hf_contention_json(&l->contention, l->lateness_max_ms));
+    struct hf_contention_host engines[MAX_HOSTS];
+    for (int h = 0; h < l->host_count; h++)
+        engines[h] = (struct hf_contention_host){l->hosts[h].address, l->hosts[h].cores, &l->hosts[h].load};
+    json_object_set_new(live, "contention",
+                        hf_contention_json(&l->contention, l->lateness_max_ms, engines, (size_t)l->host_count));
     /* HTTP calls to the workers (requests, reports, specializations) and the TCP connections they
      * opened: the others went over a kept-alive connection */
     struct hf_worker_connection_counts calls = hf_worker_connections_counts(l->connections);

@@ -7,7 +7,7 @@
 #include <strings.h>
 
 struct body {
-    char text[512];
+    char text[1024];
     size_t size;
 };
 
@@ -148,6 +148,18 @@ bool hf_worker_stats(const struct hf_worker_address *at, int timeout_ms, struct 
     bool ok = j && json_unpack(j, "{s:I, s:I, s:I, s:I, s:F, s:F}", "function", &function, "second", &second,
                                "in_flight", &in_flight, "served", &served, "cpu_ms", &out->cpu_ms, "memory_mb",
                                &out->memory_mb) == 0;
+    json_t *cgroup = json_object_get(j, "cgroup_cpu_ns");
+    out->cgroup_known = ok && json_is_integer(cgroup) && json_integer_value(cgroup) >= 0;
+    out->cgroup_cpu_ns = out->cgroup_known ? (unsigned long long)json_integer_value(cgroup) : 0;
+    json_int_t total, idle, steal;
+    out->host_known = ok && json_unpack(json_object_get(j, "host"), "{s:F, s:I, s:I, s:I}", "load_1m",
+                                        &out->host_load_1m, "cpu_total", &total, "cpu_idle", &idle, "cpu_steal",
+                                        &steal) == 0;
+    if (out->host_known) {
+        out->host_cpu_total = (unsigned long long)total;
+        out->host_cpu_idle = (unsigned long long)idle;
+        out->host_cpu_steal = (unsigned long long)steal;
+    }
     if (ok) {
         out->function = (long)function;
         out->second = (long)second;

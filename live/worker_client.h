@@ -41,6 +41,14 @@ struct hf_worker_stats {
     long function, second;    /* the own worker's function; the second's, or -1 (generic) */
     long in_flight, served;   /* requests running now / finished since start */
     double cpu_ms, memory_mb; /* CPU time burnt by requests since start; memory they hold now */
+    /* Its container's CPU counter from its cgroup (what the engine's stats report): false when not
+     * reported */
+    bool cgroup_known;
+    unsigned long long cgroup_cpu_ns;
+    /* The machine it runs on, from its /proc (host-wide in a container): false when not reported */
+    bool host_known;
+    double host_load_1m;                                    /* the 1-minute load average */
+    unsigned long long host_cpu_total, host_cpu_idle, host_cpu_steal; /* jiffies since boot (idle: + iowait) */
 };
 bool hf_worker_stats(const struct hf_worker_address *at, int timeout_ms, struct hf_worker_stats *out, struct hf_error *err);
 

@@ -17,8 +17,14 @@
  *     POST /generalize                              -> 200: the second worker is generic again
  *     GET /ping                                     -> 200 (readiness)
  *     GET /stats                                    -> 200 {"function","second","in_flight",
- *          "served","cpu_ms","memory_mb"}: what the ICS reports to the global scheduler (CPU
- *          time burnt by requests since start, memory held by requests now)
+ *          "served","cpu_ms","memory_mb","host"}: what the ICS reports to the global scheduler
+ *          (CPU time burnt by requests since start, memory held by requests now), and "host":
+ *          {"load_1m","cpu_total","cpu_idle","cpu_steal"} from /proc/loadavg and /proc/stat (jiffies),
+ *          which inside a container describe the whole machine: how busy the engine's host is
+ *          (hfsim's contention report for remote engines); absent when /proc cannot be read; and
+ *          "cgroup_cpu_ns", the container's own CPU counter from its cgroup (cgroup v2 cpu.stat,
+ *          v1 cpuacct.usage: what cAdvisor reads for the kubelet), read at once where the engine's
+ *          stats API waits for its next 1 s collection; absent when no cgroup file can be read
  * Each connection is served by a forked child, so requests on different connections run
  * concurrently and one that exceeds the memory limit is OOM-killed alone: the parent keeps the
  * connection open, and when it reaps a child killed by a signal during a request it answers 507 (out
@@ -76,7 +82,7 @@ static void answer(int fd, int status, const char *body, bool keep)
 {
     const char *reason = status == 200 ? "OK" : status == 400 ? "Bad Request" : status == 404 ? "Not Found"
                        : status == 409 ? "Conflict" : status == 507 ? "Insufficient Storage" : "Service Unavailable";
-    char out[512];
+    char out[1024];
     int n = snprintf(out, sizeof out,
                      "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n"
                      "Connection: %s\r\n\r\n%s", status, reason, strlen(body), keep ? "keep-alive" : "close", body);
@@ -97,6 +103,62 @@ static bool query_number(const char *q, const char *key, double *out)
             *out = strtod(p + k + 1, &end);
             return errno == 0 && end != p + k + 1 && (*end == '\0' || *end == '&');
         }
+    }
+    return false;
+}
+
+/* The machine's load and CPU counters (host-wide inside a container), as the "host" member of /stats:
+ * `out` gets "" when /proc cannot be read. */
+static void host_report(char *out, size_t size)
+{
+    out[0] = '\0';
+    double load;
+    unsigned long long v[8] = {0};
+    FILE *f = fopen("/proc/loadavg", "r");
+    bool ok = f && fscanf(f, "%lf", &load) == 1;
+    if (f)
+        fclose(f);
+    f = fopen("/proc/stat", "r");
+    ok = ok && f && fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3], &v[4],
+                           &v[5], &v[6], &v[7]) == 8;
+    if (f)
+        fclose(f);
+    if (!ok)
+        return;
+    unsigned long long total = 0;
+    for (int i = 0; i < 8; i++) /* user nice system idle iowait irq softirq steal (guest is in user) */
+        total += v[i];
+    snprintf(out, size, ",\"host\":{\"load_1m\":%.2f,\"cpu_total\":%llu,\"cpu_idle\":%llu,\"cpu_steal\":%llu}", load,
+             total, v[3] + v[4], v[7]);
+}
+
+/* The container's CPU counter, ns: its cgroup's, as the container sees its own (v2 at the root of
+ * its cgroup namespace, v1 where Docker mounts its cpuacct group). */
+static bool cgroup_cpu_ns(unsigned long long *ns)
+{
+    FILE *f = fopen("/sys/fs/cgroup/cpu.stat", "r");
+    if (f) {
+        char key[64];
+        unsigned long long v;
+        bool found = false;
+        while (!found && fscanf(f, "%63s %llu", key, &v) == 2)
+            found = strcmp(key, "usage_usec") == 0;
+        fclose(f);
+        if (found) {
+            *ns = v * 1000ULL;
+            return true;
+        }
+    }
+    static const char *const v1[] = {"/sys/fs/cgroup/cpuacct/cpuacct.usage", "/sys/fs/cgroup/cpu,cpuacct/cpuacct.usage",
+                                     "/sys/fs/cgroup/cpuacct,cpu/cpuacct.usage"};
+    for (size_t i = 0; i < sizeof v1 / sizeof v1[0]; i++) {
+        f = fopen(v1[i], "r");
+        if (!f)
+            continue;
+        bool ok = fscanf(f, "%llu", ns) == 1;
+        fclose(f);
+        if (ok)
+            return true;
     }
     return false;
 }
@@ -216,12 +278,16 @@ static void serve(int fd, struct workers *w, struct slot *me)
                 in_flight += atomic_load(&w->slots[i].busy);
                 memory_kib += atomic_load(&w->slots[i].memory_kib);
             }
-            char out[256];
+            char out[480], host[200];
+            host_report(host, sizeof host);
+            unsigned long long cpu_ns;
+            if (cgroup_cpu_ns(&cpu_ns))
+                snprintf(host + strlen(host), sizeof host - strlen(host), ",\"cgroup_cpu_ns\":%llu", cpu_ns);
             snprintf(out, sizeof out,
                      "{\"function\":%ld,\"second\":%ld,\"in_flight\":%ld,\"served\":%ld,\"cpu_ms\":%.3f,"
-                     "\"memory_mb\":%.3f}",
+                     "\"memory_mb\":%.3f%s}",
                      atomic_load(&w->own), atomic_load(&w->second), in_flight, atomic_load(&w->served),
-                     (double)atomic_load(&w->cpu_us) / 1e3, (double)memory_kib / 1024.0);
+                     (double)atomic_load(&w->cpu_us) / 1e3, (double)memory_kib / 1024.0, host);
             reply(&c, 200, out);
         } else if (post && strcmp(target, "/run") == 0) {
             run(&c, query ? query : "", w, me);

@@ -16,7 +16,7 @@ Test(contention, a_quiet_run_is_reliable_and_reports_its_figures)
     /* a quiet machine cannot be arranged in a test: judge only what was given */
     c.load_sum = c.load_max = 0.1;
     c.load_samples = 1;
-    json_t *o = hf_contention_json(&c, 2.0);
+    json_t *o = hf_contention_json(&c, 2.0, NULL, 0);
     cr_assert_float_eq(hf_json_number_at(o, "engine_api_ms.mean"), 4, 1e-9);
     cr_assert_float_eq(hf_json_number_at(o, "engine_api_ms.max"), 5, 1e-9);
     cr_assert_gt(hf_json_int_at(o, "cores"), 0);
@@ -29,6 +29,19 @@ Test(contention, a_quiet_run_is_reliable_and_reports_its_figures)
     json_decref(o);
 }
 
+/* An engine none of whose workers reported (no container ran there) is listed with what is known. */
+Test(contention, an_engine_without_reports_gets_no_made_up_figures)
+{
+    struct hf_contention c = {0};
+    struct hf_host_load none = {0};
+    struct hf_contention_host hosts[] = {{"unix:///var/run/docker.sock", 2, &none}};
+    json_t *o = hf_contention_json(&c, 0, hosts, 1);
+    const json_t *h = json_array_get(hf_json_at(o, "hosts"), 0);
+    cr_assert_eq(json_object_size(h), 2, "address and cores only");
+    cr_assert(json_is_true(hf_json_at(o, "reliable")));
+    json_decref(o);
+}
+
 Test(contention, each_disturbance_is_named)
 {
     struct hf_contention c = {0};
@@ -36,12 +49,25 @@ Test(contention, each_disturbance_is_named)
     c.load_sum = c.load_max = 1e6; /* more than any machine's cores */
     c.load_samples = 1;
     hf_contention_api(&c, 2500);
-    json_t *o = hf_contention_json(&c, 400);
+    /* a remote engine whose workers saw its 4 cores loaded 9 deep, 95 % busy and 6 % stolen */
+    struct hf_host_load remote = {0};
+    hf_host_load_add(&remote, 7.0, 1000, 400, 10);
+    hf_host_load_add(&remote, 9.0, 2000, 420, 70);
+    struct hf_contention_host hosts[] = {{"tcp://10.0.0.2:2376", 4, &remote}};
+    json_t *o = hf_contention_json(&c, 400, hosts, 1);
     cr_assert(json_is_false(hf_json_at(o, "reliable")));
     char *text = json_dumps(hf_json_at(o, "warnings"), 0);
     cr_assert(strstr(text, "load average") && strstr(text, "engine call took 2500 ms") &&
                   strstr(text, "issued 400 ms late"),
               "%s", text);
+    cr_assert(strstr(text, "engine tcp://10.0.0.2:2376: the load average reached 9.00 on 4 cores") &&
+                  strstr(text, "engine tcp://10.0.0.2:2376: its CPU was busy 92 %") &&
+                  strstr(text, "engine tcp://10.0.0.2:2376: the hypervisor took 6.0 %"),
+              "%s", text);
+    const json_t *h = json_array_get(hf_json_at(o, "hosts"), 0);
+    cr_assert_float_eq(hf_json_number_at(h, "load_avg_1m.mean"), 8.0, 1e-9);
+    cr_assert_float_eq(hf_json_number_at(h, "cpu_busy_pct"), 92.0, 1e-9, "(1000 - 20 idle - 60 steal) of 1000");
+    cr_assert_float_eq(hf_json_number_at(h, "cpu_steal_pct"), 6.0, 1e-9);
     free(text);
     json_decref(o);
 }

@@ -144,6 +144,12 @@ Test(live_run, a_fixed_policy_serves_every_request_on_real_containers, .timeout 
     cr_assert(opened >= 2 && opened <= calls / 4, "%.0f connections opened for %.0f calls", opened, calls);
     fprintf(stderr, "live fixed: p50 %.1f ms, max lateness %.1f ms, %.0f connections for %.0f calls\n", p50, late,
             opened, calls);
+    /* The engine's machine as its workers saw it (their /proc), once per sampling round. */
+    const json_t *engine = json_array_get(hf_json_at(r.summary, "live.contention.hosts"), 0);
+    cr_assert_not_null(engine);
+    cr_assert_geq(hf_json_number_at(engine, "samples"), 2, "the workers reported their host's load");
+    double busy = hf_json_number_at(engine, "cpu_busy_pct");
+    cr_assert(busy > 0 && busy <= 100, "the host's CPU was busy %.1f %% of the run", busy);
     finish_run(&r);
 }
 
