@@ -43,20 +43,28 @@ void hf_contention_sample(struct hf_contention *c)
     fclose(f);
 }
 
-void hf_host_load_add(struct hf_host_load *h, double load_1m, unsigned long long cpu_total,
+void hf_host_load_add(struct hf_host_load *h, double at_s, double load_1m, unsigned long long cpu_total,
                       unsigned long long cpu_idle, unsigned long long cpu_steal)
 {
     if (h->samples == 0) {
+        h->first_at_s = at_s;
         h->total_first = cpu_total;
         h->idle_first = cpu_idle;
         h->steal_first = cpu_steal;
     }
+    h->last_at_s = at_s;
     h->total_last = cpu_total;
     h->idle_last = cpu_idle;
     h->steal_last = cpu_steal;
     h->samples++;
     h->load_sum += load_1m;
     h->load_max = load_1m > h->load_max ? load_1m : h->load_max;
+}
+
+void hf_host_load_container(struct hf_host_load *h, double since_s, double core_ns)
+{
+    if (h->samples > 0 && since_s >= h->first_at_s)
+        h->containers_core_ns += core_ns;
 }
 
 /* One engine's entry of "hosts", with its warnings. */
@@ -70,19 +78,20 @@ static json_t *host_json(const struct hf_contention_host *host, json_t *warnings
     double load_mean = h->load_sum / (double)h->samples;
     json_object_set_new(o, "load_avg_1m", json_pack("{s:f, s:f}", "mean", load_mean, "max", h->load_max));
     json_object_set_new(o, "samples", json_integer((json_int_t)h->samples));
-    if (host->cores > 0 && h->load_max > host->cores) {
-        snprintf(text, sizeof text, "engine %s: the load average reached %.2f on %.0f cores", host->address,
-                 h->load_max, host->cores);
-        json_array_append_new(warnings, json_string(text));
-    }
-    if (h->total_last > h->total_first) {
+    if (h->total_last > h->total_first && h->last_at_s > h->first_at_s) {
         double span = (double)(h->total_last - h->total_first);
         double idle = (double)(h->idle_last - h->idle_first), steal = (double)(h->steal_last - h->steal_first);
         double busy_pct = 100.0 * (span - idle - steal) / span, steal_pct = 100.0 * steal / span;
+        double containers = h->containers_core_ns / 1e9 / (h->last_at_s - h->first_at_s);
+        double other = busy_pct / 100.0 * host->cores - containers;
         json_object_set_new(o, "cpu_busy_pct", json_real(busy_pct));
         json_object_set_new(o, "cpu_steal_pct", json_real(steal_pct));
-        if (busy_pct > 90) {
-            snprintf(text, sizeof text, "engine %s: its CPU was busy %.0f %% of the time", host->address, busy_pct);
+        json_object_set_new(o, "containers_cores", json_real(containers));
+        json_object_set_new(o, "other_cores", json_real(other > 0 ? other : 0));
+        if (other > 0.1 * host->cores) {
+            snprintf(text, sizeof text,
+                     "engine %s: other work used %.2f of its %.0f cores on average (CPU busy %.0f %%, the run's "
+                     "containers %.2f cores)", host->address, other, host->cores, busy_pct, containers);
             json_array_append_new(warnings, json_string(text));
         }
         if (steal_pct > 5) {
@@ -108,15 +117,9 @@ json_t *hf_contention_json(const struct hf_contention *c, double lateness_max_ms
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     json_object_set_new(o, "cores", json_integer(cores > 0 ? cores : 0));
     char text[200];
-    if (c->have_load && c->load_samples > 0) {
+    if (c->have_load && c->load_samples > 0)
         json_object_set_new(o, "load_avg_1m", json_pack("{s:f, s:f}", "mean", c->load_sum / (double)c->load_samples,
                                                        "max", c->load_max));
-        if (cores > 0 && c->load_max > (double)cores) {
-            snprintf(text, sizeof text, "the load average reached %.2f on %ld cores: work waited for a core", c->load_max,
-                     cores);
-            json_array_append_new(warnings, json_string(text));
-        }
-    }
     uint64_t steal, total;
     if (c->have_stat && read_stat(&steal, &total) && total > c->total_start) {
         double pct = 100.0 * (double)(steal - c->steal_start) / (double)(total - c->total_start);

@@ -28,13 +28,18 @@ struct hf_contention {
 /* One engine's machine as its workers report it. Zero-initialized: nothing reported yet. */
 struct hf_host_load {
     uint64_t samples;
+    double first_at_s, last_at_s; /* wall clock of the first and latest report */
     double load_sum, load_max;
+    double containers_core_ns; /* CPU the run's containers there used between those reports */
     unsigned long long total_first, idle_first, steal_first; /* jiffies at the first report */
     unsigned long long total_last, idle_last, steal_last;    /* and at the latest */
 };
 
-void hf_host_load_add(struct hf_host_load *h, double load_1m, unsigned long long cpu_total,
+void hf_host_load_add(struct hf_host_load *h, double at_s, double load_1m, unsigned long long cpu_total,
                       unsigned long long cpu_idle, unsigned long long cpu_steal);
+/* CPU one of the run's containers there used from `since_s` (its previous sample) on: counted when
+ * that is after the host's first report, so that it and the host's CPU cover the same time. */
+void hf_host_load_container(struct hf_host_load *h, double since_s, double core_ns);
 
 /* One engine of the run, for the report: its address, its cores (GET /info) and its load. */
 struct hf_contention_host {
@@ -48,10 +53,12 @@ void hf_contention_sample(struct hf_contention *c);
 void hf_contention_api(struct hf_contention *c, double ms);
 /* The "contention" object: load (mean, max), cpu_steal_pct, engine_api_ms (mean, max), the cores
  * of this machine; "hosts", one per engine with what its workers reported (load_avg_1m mean and max,
- * cpu_busy_pct, cpu_steal_pct, samples; only `address` and `cores` when none was); and `reliable`
- * with `warnings` (why the comparison may not be): load above the cores (this machine's or an
- * engine's), steal above 5 %, an engine's CPU busy over 90 % of the run, an arrival issued more than
- * 50 ms late (lateness_max_ms), an engine call over 1 s. */
+ * cpu_busy_pct, cpu_steal_pct, other_cores: the cores busy with anything but the run's containers
+ * there, samples; only `address` and `cores` when none was); and `reliable` with `warnings` (why the
+ * comparison may not be): other work on an engine's machine above 10 % of its cores, steal above
+ * 5 % (here or there), an arrival issued more than 50 ms late (lateness_max_ms), an engine call over
+ * 1 s. The load average is reported, not judged: the run's own requests waiting for a core (its
+ * containers may use more cores than the machine has) count in it, and the simulator models that. */
 json_t *hf_contention_json(const struct hf_contention *c, double lateness_max_ms,
                            const struct hf_contention_host *hosts, size_t host_count);
 

@@ -223,13 +223,16 @@ static void on_usage(struct live *l, const struct message *m)
 {
     if (m->wall_ms >= 0)
         hf_contention_api(&l->contention, m->wall_ms);
+    struct hf_host_load *machine = &l->hosts[m->host].load;
     if (m->host_known)
-        hf_host_load_add(&l->hosts[m->host].load, m->host_load_1m, m->host_cpu_total, m->host_cpu_idle,
-                         m->host_cpu_steal);
+        hf_host_load_add(machine, m->at_s, m->host_load_1m, m->host_cpu_total, m->host_cpu_idle, m->host_cpu_steal);
     struct lcontainer *k = &l->containers[m->index];
     if (!m->ok || k->state == C_FREE || k->generation != m->generation)
         return;
-    l->stats.busy_core_ns += (double)(m->cpu_ns - (k->has_usage && m->cpu_ns >= k->usage_cpu_ns ? k->usage_cpu_ns : 0));
+    double used = (double)(m->cpu_ns - (k->has_usage && m->cpu_ns >= k->usage_cpu_ns ? k->usage_cpu_ns : 0));
+    l->stats.busy_core_ns += used;
+    if (k->has_usage)
+        hf_host_load_container(machine, hf_time_to_s(k->usage_at) + l->start_wall, used);
     k->usage_cpu_ns = m->cpu_ns;
     k->usage_at = hf_time_from_s(m->at_s - l->start_wall);
     k->memory_used = m->memory_bytes;
@@ -369,7 +372,11 @@ void hf_lv_handle(struct live *l, const struct message *m)
     hf_time now = hf_lv_now(l);
     switch (m->kind) {
     case MSG_USAGE: on_usage(l, m); break;
-    case MSG_SAMPLED: l->sampling = false; break;
+    case MSG_SAMPLED:
+        l->sampling = false;
+        if (l->scrape_pending)
+            hf_lv_scrape(l);
+        break;
     case MSG_CHECKED: {
         struct lcontainer *k = &l->containers[m->index];
         if (k->generation != m->generation)

@@ -88,12 +88,38 @@ static int container_with_room(struct live *l, uint64_t id, uint32_t f)
     return own || shared ? c : -1;
 }
 
+static void on_bounced(struct hf_engine *e, void *ctx, uint64_t r);
+
+/* The queue's head moves on while there is room for it. A policy that routes (HyperFaaS's global
+ * scheduler) is asked for each, as the cluster model asks it (hf_cl_route_by_policy): its
+ * in-container schedulers' watermarks may keep the request buffered although a worker slot is
+ * free. (Dispatching to any free slot instead, as this did before, emptied the buffer at every
+ * scaler tick, so HyperFaaS's scaler never saw it buffering two ticks in a row: live scale-ups came
+ * 14 s after the simulated ones in validation, and requests piled into a 0.5-core container.) */
 void hf_lv_drain(struct live *l, uint32_t f)
 {
     struct lfunction *fn = &l->functions[f];
-    int c;
-    while (fn->queue.count > 0 && (c = room(l, f)) >= 0) {
-        uint64_t r = fn->waiting[hf_ring_pop(&fn->queue)];
+    bool by_policy = hf_policy_host_routes(&l->host);
+    while (fn->queue.count > 0) {
+        uint64_t r = fn->waiting[fn->queue.head];
+        struct lrequest *q = &l->requests[r];
+        struct hf_route route = {.container = HF_ROUTE_DEFAULT};
+        if (by_policy) {
+            struct hf_request_view view = {q->id, f, q->memory_mb, q->arrival, true, false};
+            route = hf_policy_host_route(&l->host, &view);
+            if (route.container == HF_ROUTE_QUEUE)
+                break;
+        }
+        int c = route.container == HF_ROUTE_DEFAULT ? room(l, f) : container_with_room(l, route.container, f);
+        if (c < 0)
+            break; /* no room, or a stale or full choice: the request waits, as if told to */
+        l->stats.bounces += route.bounces;
+        hf_ring_pop(&fn->queue);
+        if (route.container != HF_ROUTE_DEFAULT && route.delay > 0) {
+            q->target = route.container;
+            if (hf_engine_after(&l->engine, route.delay, on_bounced, l, r))
+                continue;
+        }
         dispatch(l, r, c);
     }
 }

@@ -151,6 +151,7 @@ struct live {
     struct hf_recorder recorder;
     bool recorder_ready, stats_ready;
     bool sampling, results_open;
+    bool scrape_pending; /* the metrics-server scrapes when the sampling round in flight ends */
     bool progress;        /* a progress line on stderr (a terminal, not --quiet) */
     double progress_drawn; /* wall clock of the last draw */
     double lateness_sum_ms, lateness_max_ms;
@@ -209,6 +210,12 @@ void hf_lv_fail_request(struct live *l, uint64_t r, enum hf_fail_reason reason);
 /* Containers (live_containers.c): placement over the engines, set_replicas, removal,
  * replacement of a container the engine reports stopped, and the handling of helper messages. */
 void hf_lv_handle(struct live *l, const struct message *m);
+
+/* Usage sampling (live_results.c): a round of worker reports (CPU counter, memory, the machine's
+ * load) over every ready container, on a helper thread; nothing when a round is in flight. */
+void hf_lv_start_sampling(struct live *l);
+/* The metrics-server's scrape (live_platform.c) from the round that just ended. */
+void hf_lv_scrape(struct live *l);
 uint32_t hf_lv_set_replicas(void *backend, uint32_t f, uint32_t n);
 /* The platform's stop op: removes one ready, idle container (false otherwise). */
 bool hf_lv_stop(void *backend, uint64_t id);

@@ -185,12 +185,24 @@ static uint32_t p_pods(void *backend, uint32_t f, struct hf_pod_view *out, uint3
     return n;
 }
 
-/* The metrics-server: every resolution, each container's CPU rate over the last resolution from
- * the engine's cumulative counter (so a new container needs two scrapes before it has a metric). */
+/* The metrics-server: every resolution, each container's CPU rate over the last resolution from its
+ * cumulative counter (so a new container needs two scrapes before it has a metric). The counters
+ * are read at the scrape: a sampling round starts then, and the rates are taken when it ends (a few
+ * ms later). From the interval's samples instead, up to a second old, the HPA's CPU initialization
+ * rule (a metric must cover time after the pod became ready) dropped a pod the simulated HPA counted,
+ * and the live HPA did not scale at 20 s in two validation runs of three. */
 static void on_scrape(struct hf_engine *e, void *ctx, uint64_t arg)
 {
     (void)arg;
     struct live *l = ctx;
+    l->scrape_pending = true;
+    hf_lv_start_sampling(l); /* nothing if a round is in flight: its end is the scrape */
+    l->scrape_timer = hf_engine_after(e, l->metric_resolution, on_scrape, l, 0);
+}
+
+void hf_lv_scrape(struct live *l)
+{
+    l->scrape_pending = false;
     for (int c = 0; c < MAX_CONTAINERS; c++) {
         struct lcontainer *k = &l->containers[c];
         if (k->state == C_FREE || !k->has_usage)
@@ -205,7 +217,6 @@ static void on_scrape(struct hf_engine *e, void *ctx, uint64_t arg)
         k->scrape_at = k->usage_at;
         k->has_scrape = true;
     }
-    l->scrape_timer = hf_engine_after(e, l->metric_resolution, on_scrape, l, 0);
 }
 
 /* The next scrape on the grid (phase + k) x resolution, as the cluster model schedules it (the

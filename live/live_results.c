@@ -9,7 +9,7 @@
 #include "sim/schema.h"
 #include "version.h"
 
-static void start_sampling(struct live *l)
+void hf_lv_start_sampling(struct live *l)
 {
     if (l->sampling)
         return; /* the previous round is still asking the engines */
@@ -81,7 +81,7 @@ void hf_lv_on_sample(struct hf_engine *e, void *ctx, uint64_t arg)
     st->allocated_cores_now = cores;
     hf_recorder_sample(&l->recorder, hf_engine_now(e), st);
     hf_contention_sample(&l->contention);
-    start_sampling(l);
+    hf_lv_start_sampling(l);
     if (hf_engine_now(e) + l->interval <= l->drain_end)
         hf_engine_after(e, l->interval, hf_lv_on_sample, l, 0);
 }
