@@ -13,6 +13,7 @@
 #include "app/scenario.h"
 #include "app/scenario_fit.h"
 #include "live/cleanup.h"
+#include "live/concurrent_starts.h"
 #include "live/docker.h"
 #include "live/image.h"
 #include "live/live_run.h"
@@ -179,6 +180,21 @@ static int do_calibrate(struct hf_docker *d, void *ctx)
             hf_docker_remove(d, id, &rm);
         }
     }
+    /* Three started at once against one alone: how many sandboxes the engine creates at a time. */
+    struct hf_concurrent_starts together = {0};
+    if (ok && !hf_interrupt_pending()) {
+        double *alone = calloc((size_t)n, sizeof *alone);
+        ok = alone != NULL || hf_fail(&err, HF_EXIT_RUN_FAILED, "out of memory");
+        for (int i = 0; ok && i < n; i++)
+            alone[i] = sandbox[i] + runtime[i];
+        json_t *labels = hf_owner_labels(&owner, run_id, "calibrate");
+        struct hf_docker_container_spec spec = {.image = ref, .cmd = (const char *const[]){"/worker", NULL},
+                                                .labels = labels, .cpus = 1.0, .memory_bytes = 256ull << 20,
+                                                .publish_port = publish};
+        ok = ok && hf_concurrent_starts_measure(hf_docker_host(d), &spec, 3, median(alone, n), &together, &err);
+        json_decref(labels);
+        free(alone);
+    }
     for (int i = 0; ok && i < 20 && !hf_interrupt_pending(); i++) {
         double t = hf_wall_seconds();
         ok = hf_docker_update(d, keep, i % 2 ? 1.0 : 2.0, 0, &err);
@@ -217,20 +233,27 @@ static int do_calibrate(struct hf_docker *d, void *ctx)
     if (ok) {
         json_t *cold = json_pack("{s:s, s:o, s:o, s:{s:s, s:f}}", "preset", "docker", "sandbox", empirical(sandbox, n),
                                  "runtime", empirical(runtime, n), "function_init", "dist", "constant", "mean_ms", 0.0);
-        json_t *profile = json_pack("{s:{s:o, s:f, s:f}, s:{s:f}}", "function", "cold_start", cold, "resize_ms",
-                                    median(resize, 20), "image_mib", 1.0, "gateway", "ingress_ms", median(rtt, 50) / 2);
-        json_t *meta = json_pack("{s:s, s:i, s:{s:f, s:f}}", "host", hf_docker_host(d), "samples", n,
+        json_t *profile = json_pack("{s:{s:o, s:f, s:f}, s:{s:f}, s:{s:i}}", "function", "cold_start", cold,
+                                    "resize_ms", median(resize, 20), "image_mib", 1.0, "gateway", "ingress_ms",
+                                    median(rtt, 50) / 2, "cluster", "sandbox_concurrency", together.concurrency);
+        json_t *ready = json_array();
+        for (int i = 0; i < together.count; i++)
+            json_array_append_new(ready, json_real(together.ready_ms[i]));
+        json_t *meta = json_pack("{s:s, s:i, s:{s:f, s:f}, s:o}", "host", hf_docker_host(d), "samples", n,
                                  "request_overhead_ms", "kept_connection", median(rtt, 50), "new_connection",
-                                 median(rtt_new, 20));
+                                 median(rtt_new, 20), "three_started_together_ready_ms", ready);
         json_object_set_new(profile, "_calibration", meta);
         if (json_dump_file(profile, cal->out, JSON_INDENT(2)) != 0)
             ok = hf_fail(&err, HF_EXIT_RUN_FAILED, "%s: cannot write", cal->out);
         else
             printf("%s: %d containers: sandbox (create+start) median %.0f ms, runtime (to answering) median %.0f ms, "
                    "resize median %.1f ms, request overhead median %.2f ms on a kept connection (%llu of 51 calls "
-                   "opened one), %.2f ms on a new one -> %s\n",
+                   "opened one), %.2f ms on a new one; three started together answered after %.0f, %.0f and %.0f ms: "
+                   "sandbox concurrency %d%s -> %s\n",
                    hf_docker_host(d), n, median(sandbox, n), median(runtime, n), median(resize, 20), median(rtt, 50),
-                   (unsigned long long)counts.opened, median(rtt_new, 20), cal->out);
+                   (unsigned long long)counts.opened, median(rtt_new, 20), together.ready_ms[0], together.ready_ms[1],
+                   together.ready_ms[2], together.concurrency, together.concurrency ? "" : " (no limit seen)",
+                   cal->out);
         json_decref(profile);
     }
     if (!ok)

@@ -106,6 +106,7 @@ struct hf_cluster_config {
     bool ignore_cpu_contention; /* cluster.cpu_model "none": each request at 1 core whatever the load */
     hf_time cfs_period; /* cluster.cpu_model "cfs-quota": CFS bandwidth periods of this length; 0: a fluid share */
     double registry_mib_per_s; /* bandwidth of image pulls into one VM, shared by its pulls */
+    uint32_t sandbox_concurrency; /* sandboxes one VM creates at once (cluster.sandbox_concurrency); 0: any */
     uint32_t function_count;
     struct hf_function_spec function; /* shared by every function; its cpu and memory are the default shape */
     const struct hf_function_shape *shapes; /* per function (function_count), borrowed; NULL: function's */

@@ -54,8 +54,11 @@ struct container {
     double demand;     /* min(limit, in_flight), as counted in its VM's demand */
     double cpu_limit;  /* cores: the function spec's, or what a resize set */
     double reserved;   /* cores reserved on its VM: the spec's request plus any resize above the spec's limit */
-    hf_event_handle ready_event;
+    hf_event_handle ready_event; /* its sandbox is created (SANDBOX_CREATING), or it is ready */
     hf_time scheduled_at, ready_change;
+    /* cluster.sandbox_concurrency: its sandbox waits for, or holds, one of its VM's creation slots */
+    enum { SANDBOX_NONE, SANDBOX_WAITING, SANDBOX_CREATING } sandbox;
+    hf_time sandbox_ns, after_sandbox_ns, sandbox_asked; /* the stages' draws; when it asked */
     hf_time idle_since; /* when in_flight last fell to 0 (or it became ready); read while ready and idle */
     hf_time last_freed; /* when it last finished a request (or became ready): least-recently-used routing */
     /* cold: resizes, sharing, metrics, CFS periods (cpu_model cfs-quota) */
@@ -122,6 +125,7 @@ struct vm {
     double demand;     /* sum over members of min(limit, requests in flight): cores they could use */
     bool contended;    /* demand > cores: members run at water-filled fair shares, not their limits */
     struct hf_ps_server pulls; /* registry link shared by concurrent pulls: PS at 1 "core" */
+    uint32_t creating; /* sandboxes its runtime is creating (cluster.sandbox_concurrency) */
     hf_event_handle pull_event;
     hf_time pull_at;
 };

@@ -62,12 +62,64 @@ static int64_t pick_vm(struct hf_cluster *c, uint32_t fi)
     return best;
 }
 
+static void on_sandboxed(struct hf_engine *engine, void *ctx, uint64_t ci);
+
+static void create_sandbox(struct hf_cluster *c, uint32_t ci)
+{
+    struct container *k = &c->containers[ci];
+    k->sandbox = SANDBOX_CREATING;
+    c->vms[k->vm].creating++;
+    k->ready_event = hf_engine_after(c->engine, k->sandbox_ns, on_sandboxed, c, ci);
+}
+
+/* Free creation slots of VM vi go to its waiting sandboxes, first come first served. */
+static void create_waiting_sandboxes(struct hf_cluster *c, uint32_t vi)
+{
+    struct vm *v = &c->vms[vi];
+    while (v->creating < c->config.sandbox_concurrency) {
+        uint32_t first = UINT32_MAX;
+        for (uint32_t i = 0; i < v->member_count; i++) {
+            const struct container *k = &c->containers[v->members[i]];
+            if (k->state == C_STARTING && k->sandbox == SANDBOX_WAITING &&
+                (first == UINT32_MAX || k->sandbox_asked < c->containers[first].sandbox_asked ||
+                 (k->sandbox_asked == c->containers[first].sandbox_asked && v->members[i] < first)))
+                first = v->members[i];
+        }
+        if (first == UINT32_MAX)
+            return;
+        create_sandbox(c, first);
+    }
+}
+
+static void on_sandboxed(struct hf_engine *engine, void *ctx, uint64_t ci)
+{
+    struct hf_cluster *c = ctx;
+    struct container *k = &c->containers[ci];
+    k->sandbox = SANDBOX_NONE;
+    c->vms[k->vm].creating--;
+    k->ready_event = hf_engine_after(engine, k->after_sandbox_ns, on_ready, c, ci);
+    create_waiting_sandboxes(c, k->vm);
+}
+
+/* The cold start's stages: the sandbox (through one of the VM's creation slots when they are
+ * limited), then the runtime and the function's init. */
 static void begin_stages(struct hf_cluster *c, uint32_t ci)
 {
     struct container *k = &c->containers[ci];
     k->state = C_STARTING;
-    hf_time delay = hf_cold_start_draw(&c->config.function.cold_start, c->cold_rng);
-    k->ready_event = hf_engine_after(c->engine, delay, on_ready, c, ci);
+    hf_time stages[HF_STAGE_COUNT];
+    hf_cold_start_draw_stages(&c->config.function.cold_start, c->cold_rng, stages);
+    if (c->config.sandbox_concurrency == 0) {
+        k->ready_event = hf_engine_after(c->engine, stages[HF_STAGE_SANDBOX] + stages[HF_STAGE_RUNTIME] +
+                                                        stages[HF_STAGE_FUNCTION_INIT],
+                                         on_ready, c, ci);
+        return;
+    }
+    k->sandbox_ns = stages[HF_STAGE_SANDBOX];
+    k->after_sandbox_ns = stages[HF_STAGE_RUNTIME] + stages[HF_STAGE_FUNCTION_INIT];
+    k->sandbox_asked = hf_cl_now(c);
+    k->sandbox = SANDBOX_WAITING;
+    create_waiting_sandboxes(c, k->vm);
 }
 
 static void reschedule_pull(struct hf_cluster *c, uint32_t vi)
@@ -252,6 +304,7 @@ static bool start_container(struct hf_cluster *c, uint32_t fi)
     k->finish_at = HF_TIME_NEVER;
     hf_cfs_init(&k->cfs, c->config.cfs_period, k->cpu.cores, hf_cl_now(c), 0);
     k->cfs_at = HF_TIME_NEVER;
+    k->sandbox = SANDBOX_NONE;
     k->in_flight = 0;
     k->memory_used_mib = 0;
     k->scraped = k->has_metric = false;
@@ -331,8 +384,12 @@ void hf_cl_release(struct hf_cluster *c, uint32_t ci)
     const struct hf_function_shape *spec = hf_cl_shape(c, k->function);
     bool placed = k->state != C_UNSCHEDULED;
     hf_cl_close_idle(c, k);
-    if (k->state == C_STARTING)
+    bool freed_slot = k->state == C_STARTING && k->sandbox == SANDBOX_CREATING;
+    if (k->state == C_STARTING && k->sandbox != SANDBOX_WAITING)
         hf_engine_cancel(c->engine, k->ready_event);
+    if (freed_slot)
+        c->vms[k->vm].creating--;
+    k->sandbox = SANDBOX_NONE;
     if (k->pending_shared != HF_GENERIC)
         hf_engine_cancel(c->engine, k->specialize_event);
     k->pending_shared = k->shared_function = HF_GENERIC;

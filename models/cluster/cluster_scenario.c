@@ -97,6 +97,7 @@ bool hf_cluster_config_from_scenario(const json_t *s, struct hf_cluster_config *
                    : strcmp(placement, "hash") == 0     ? HF_PLACE_HASH
                                                         : HF_PLACE_FIRST_FIT;
     out->registry_mib_per_s = num(s, "cluster.registry_mib_per_s");
+    out->sandbox_concurrency = (uint32_t)hf_json_int_at(s, "cluster.sandbox_concurrency");
     out->function_count = (uint32_t)hf_json_int_at(s, "workload.functions");
 
     struct hf_function_spec *f = &out->function;

@@ -49,10 +49,17 @@ bool hf_cold_start_preset(struct hf_cold_start *cs, const char *name)
     return false;
 }
 
+void hf_cold_start_draw_stages(const struct hf_cold_start *cs, gsl_rng *rng, hf_time out[HF_STAGE_COUNT])
+{
+    for (int s = 0; s < HF_STAGE_COUNT; s++)
+        out[s] = hf_distribution_draw(&cs->stage[s], rng);
+}
+
 hf_time hf_cold_start_draw(const struct hf_cold_start *cs, gsl_rng *rng)
 {
-    hf_time total = 0;
+    hf_time stages[HF_STAGE_COUNT], total = 0;
+    hf_cold_start_draw_stages(cs, rng, stages);
     for (int s = 0; s < HF_STAGE_COUNT; s++)
-        total += hf_distribution_draw(&cs->stage[s], rng);
+        total += stages[s];
     return total;
 }

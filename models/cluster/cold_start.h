@@ -29,5 +29,7 @@ bool hf_cold_start_preset(struct hf_cold_start *cs, const char *name);
 
 /* Total time of the stages after the pull, one draw per stage. */
 hf_time hf_cold_start_draw(const struct hf_cold_start *cs, gsl_rng *rng);
+/* The same draws, stage by stage (in the same order, so the streams stay as they were). */
+void hf_cold_start_draw_stages(const struct hf_cold_start *cs, gsl_rng *rng, hf_time out[HF_STAGE_COUNT]);
 
 #endif

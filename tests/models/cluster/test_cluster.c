@@ -296,6 +296,49 @@ Test(cluster, cfs_quota_runs_requests_in_bursts_of_the_containers_quota)
     stop(&b);
 }
 
+static uint32_t ready_pods(struct bench *b)
+{
+    struct hf_pod_view v[16];
+    uint32_t n = pods(b, v, 16), ready = 0;
+    for (uint32_t i = 0; i < n && i < 16; i++)
+        ready += v[i].ready;
+    return ready;
+}
+
+/* cluster.sandbox_concurrency 1: a VM's runtime creates one sandbox at a time, first come first
+ * served. Three containers after one shared 1 s pull: sandboxes 1.0-1.1, 1.1-1.2 and 1.2-1.3 s, each
+ * then 500 ms of runtime and init: ready at 1.6, 1.7 and 1.8 s (all at 1.6 s without the limit). A
+ * container removed while its sandbox waits or is being created gives its turn or slot on. */
+Test(cluster, sandbox_concurrency_serializes_a_vms_container_creation)
+{
+    struct bench b = {0};
+    base_config(&b.config);
+    b.config.vm_count = 1;
+    b.config.function.cpu_request = 0.5;
+    b.config.sandbox_concurrency = 1;
+    start(&b);
+    set_replicas(&b, 3);
+    const hf_time at_ms[] = {1590, 1650, 1750, 1850};
+    const uint32_t expected[] = {0, 1, 2, 3};
+    for (int i = 0; i < 4; i++) {
+        hf_engine_run_until(&b.engine, hf_time_from_ms((double)at_ms[i]));
+        cr_assert_eq(ready_pods(&b), expected[i], "at %lld ms", (long long)at_ms[i]);
+    }
+    /* scale to zero while none waits, then to 3 and back to 1 during the first creation: the two
+     * removed never block the one kept */
+    set_replicas(&b, 0);
+    hf_engine_run_until(&b.engine, hf_time_from_s(3));
+    set_replicas(&b, 3);
+    hf_engine_run_until(&b.engine, hf_time_from_ms(3050));
+    set_replicas(&b, 1);
+    hf_engine_run_until(&b.engine, hf_time_from_s(5));
+    cr_assert_eq(ready_pods(&b), 1);
+    set_replicas(&b, 2);
+    hf_engine_run_until(&b.engine, hf_time_from_ms(5610)); /* 5.0 + 0.1 + 0.5 s */
+    cr_assert_eq(ready_pods(&b), 2, "the slot was given back: the next creation did not wait");
+    stop(&b);
+}
+
 Test(cluster, vm_autoscaling_boots_for_pending_pods_and_stops_idle_vms)
 {
     struct bench b = {0};
