@@ -191,7 +191,8 @@ static int do_calibrate(struct hf_docker *d, void *ctx)
         struct hf_docker_container_spec spec = {.image = ref, .cmd = (const char *const[]){"/worker", NULL},
                                                 .labels = labels, .cpus = 1.0, .memory_bytes = 256ull << 20,
                                                 .publish_port = publish};
-        ok = ok && hf_concurrent_starts_measure(hf_docker_host(d), &spec, 3, median(alone, n), &together, &err);
+        ok = ok && hf_concurrent_starts_measure(hf_docker_host(d), &spec, 3, 3, median(alone, n), &together,
+                                                &err);
         json_decref(labels);
         free(alone);
     }
@@ -242,13 +243,15 @@ static int do_calibrate(struct hf_docker *d, void *ctx)
         json_t *meta = json_pack("{s:s, s:i, s:{s:f, s:f}, s:o}", "host", hf_docker_host(d), "samples", n,
                                  "request_overhead_ms", "kept_connection", median(rtt, 50), "new_connection",
                                  median(rtt_new, 20), "three_started_together_ready_ms", ready);
+        json_object_set_new(meta, "three_started_together_trials", json_integer(together.trials));
         json_object_set_new(profile, "_calibration", meta);
         if (json_dump_file(profile, cal->out, JSON_INDENT(2)) != 0)
             ok = hf_fail(&err, HF_EXIT_RUN_FAILED, "%s: cannot write", cal->out);
         else
             printf("%s: %d containers: sandbox (create+start) median %.0f ms, runtime (to answering) median %.0f ms, "
                    "resize median %.1f ms, request overhead median %.2f ms on a kept connection (%llu of 51 calls "
-                   "opened one), %.2f ms on a new one; three started together answered after %.0f, %.0f and %.0f ms: "
+                   "opened one), %.2f ms on a new one; three started together answered after %.0f, %.0f and %.0f ms "
+                   "(the median of 3 trials): "
                    "sandbox concurrency %d%s -> %s\n",
                    hf_docker_host(d), n, median(sandbox, n), median(runtime, n), median(resize, 20), median(rtt, 50),
                    (unsigned long long)counts.opened, median(rtt_new, 20), together.ready_ms[0], together.ready_ms[1],

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 
 #include "live/worker_client.h"
@@ -15,6 +16,12 @@ struct starter {
     bool ok;
     struct hf_error err;
 };
+
+static int by_value(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
 
 static void *start_one(void *arg)
 {
@@ -44,12 +51,10 @@ static void *start_one(void *arg)
     return NULL;
 }
 
-bool hf_concurrent_starts_measure(const char *host, const struct hf_docker_container_spec *spec, int count,
-                                  double alone_ms, struct hf_concurrent_starts *out, struct hf_error *err)
+/* One round: `count` started together; ready_ms sorted. */
+static bool round_of(const char *host, const struct hf_docker_container_spec *spec, int count, double *ready_ms,
+                     struct hf_error *err)
 {
-    if (count < 2 || count > HF_CONCURRENT_STARTS_MAX || !(alone_ms > 0))
-        return hf_fail(err, HF_EXIT_USAGE, "concurrent starts: count 2 to %d and a time alone are needed",
-                       HF_CONCURRENT_STARTS_MAX);
     struct starter starters[HF_CONCURRENT_STARTS_MAX];
     pthread_t threads[HF_CONCURRENT_STARTS_MAX];
     int running = 0;
@@ -61,18 +66,43 @@ bool hf_concurrent_starts_measure(const char *host, const struct hf_docker_conta
         running++;
     }
     bool ok = running == count || hf_fail(err, HF_EXIT_RUN_FAILED, "concurrent starts: cannot start a thread");
-    *out = (struct hf_concurrent_starts){.count = count};
     for (int i = 0; i < running; i++) {
         pthread_join(threads[i], NULL);
         if (ok && !starters[i].ok) {
             *err = starters[i].err;
             ok = false;
         }
-        out->ready_ms[i] = starters[i].ready_ms;
-        out->makespan_ms = fmax(out->makespan_ms, starters[i].ready_ms);
+        ready_ms[i] = starters[i].ready_ms;
     }
-    if (!ok)
-        return false;
+    qsort(ready_ms, (size_t)running, sizeof *ready_ms, by_value);
+    return ok;
+}
+
+bool hf_concurrent_starts_measure(const char *host, const struct hf_docker_container_spec *spec, int count,
+                                  int trials, double alone_ms, struct hf_concurrent_starts *out,
+                                  struct hf_error *err)
+{
+    if (count < 2 || count > HF_CONCURRENT_STARTS_MAX || trials < 1 || trials > 9 || !(alone_ms > 0))
+        return hf_fail(err, HF_EXIT_USAGE, "concurrent starts: count 2 to %d, 1 to 9 trials and a time alone "
+                       "are needed", HF_CONCURRENT_STARTS_MAX);
+    double ready[9][HF_CONCURRENT_STARTS_MAX];
+    int order[9];
+    for (int t = 0; t < trials; t++) {
+        if (!round_of(host, spec, count, ready[t], err))
+            return false;
+        order[t] = t;
+    }
+    /* the trial whose last container answered at the median time */
+    for (int i = 1; i < trials; i++)
+        for (int j = i; j > 0 && ready[order[j]][count - 1] < ready[order[j - 1]][count - 1]; j--) {
+            int swap = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = swap;
+        }
+    const double *median = ready[order[trials / 2]];
+    *out = (struct hf_concurrent_starts){.count = count, .trials = trials, .makespan_ms = median[count - 1]};
+    for (int i = 0; i < count; i++)
+        out->ready_ms[i] = median[i];
     double estimate = round((double)count * alone_ms / out->makespan_ms);
     out->concurrency = estimate >= count ? 0 : estimate < 1 ? 1 : (int)estimate;
     return true;

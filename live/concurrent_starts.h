@@ -17,16 +17,19 @@
 #define HF_CONCURRENT_STARTS_MAX 8
 
 struct hf_concurrent_starts {
-    int count;
-    double ready_ms[HF_CONCURRENT_STARTS_MAX]; /* each container: asked to answering, ms */
-    double makespan_ms;                       /* the last of them */
+    int count, trials;
+    double ready_ms[HF_CONCURRENT_STARTS_MAX]; /* the median trial's containers: asked to answering,
+                                                  ms, in increasing order */
+    double makespan_ms;                       /* the last of them (the median over the trials) */
     /* round(count x alone / makespan), at least 1; 0 when it is count or more (no limit seen) */
     int concurrency;
 };
 
 /* `host`: the engine's address (each thread opens its own client); alone_ms: one container's
- * create-to-answering time measured alone. */
+ * create-to-answering time measured alone; `trials` rounds of `count` (one round varied: 2 in 3 of
+ * 14 calibrations on an idle machine), the median round kept. */
 bool hf_concurrent_starts_measure(const char *host, const struct hf_docker_container_spec *spec, int count,
-                                  double alone_ms, struct hf_concurrent_starts *out, struct hf_error *err);
+                                  int trials, double alone_ms, struct hf_concurrent_starts *out,
+                                  struct hf_error *err);
 
 #endif

@@ -1,6 +1,7 @@
 #include "live/contention.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 /* The "cpu" line of /proc/stat: steal and the total of all fields, in jiffies. */
@@ -68,8 +69,27 @@ void hf_host_load_container(struct hf_host_load *h, double since_s, double core_
 }
 
 /* One engine's entry of "hosts", with its warnings. */
-static json_t *host_json(const struct hf_contention_host *host, json_t *warnings)
+/* The cores the run's containers used on average on engine i's machine: its own, and those of the
+ * engines that share the machine (the same boot id), each over its own reporting window. */
+static double containers_on_machine(const struct hf_contention_host *hosts, size_t count, size_t i, json_t *shared)
 {
+    double cores = 0;
+    for (size_t j = 0; j < count; j++) {
+        bool same = j == i || (hosts[i].machine && *hosts[i].machine && hosts[j].machine &&
+                               strcmp(hosts[i].machine, hosts[j].machine) == 0);
+        const struct hf_host_load *h = hosts[j].load;
+        if (!same || !h || h->last_at_s <= h->first_at_s)
+            continue;
+        cores += h->containers_core_ns / 1e9 / (h->last_at_s - h->first_at_s);
+        if (j != i)
+            json_array_append_new(shared, json_string(hosts[j].address));
+    }
+    return cores;
+}
+
+static json_t *host_json(const struct hf_contention_host *hosts, size_t count, size_t i, json_t *warnings)
+{
+    const struct hf_contention_host *host = &hosts[i];
     json_t *o = json_pack("{s:s, s:f}", "address", host->address, "cores", host->cores);
     const struct hf_host_load *h = host->load;
     if (!h || h->samples == 0)
@@ -82,7 +102,12 @@ static json_t *host_json(const struct hf_contention_host *host, json_t *warnings
         double span = (double)(h->total_last - h->total_first);
         double idle = (double)(h->idle_last - h->idle_first), steal = (double)(h->steal_last - h->steal_first);
         double busy_pct = 100.0 * (span - idle - steal) / span, steal_pct = 100.0 * steal / span;
-        double containers = h->containers_core_ns / 1e9 / (h->last_at_s - h->first_at_s);
+        json_t *shared = json_array();
+        double containers = containers_on_machine(hosts, count, i, shared);
+        if (json_array_size(shared) > 0)
+            json_object_set_new(o, "shares_machine_with", shared);
+        else
+            json_decref(shared);
         double other = busy_pct / 100.0 * host->cores - containers;
         json_object_set_new(o, "cpu_busy_pct", json_real(busy_pct));
         json_object_set_new(o, "cpu_steal_pct", json_real(steal_pct));
@@ -139,7 +164,7 @@ json_t *hf_contention_json(const struct hf_contention *c, double lateness_max_ms
     }
     json_t *engines = json_array();
     for (size_t i = 0; i < host_count; i++)
-        json_array_append_new(engines, host_json(&hosts[i], warnings));
+        json_array_append_new(engines, host_json(hosts, host_count, i, warnings));
     json_object_set_new(o, "hosts", engines);
     if (lateness_max_ms > 50) {
         snprintf(text, sizeof text, "an arrival was issued %.0f ms late", lateness_max_ms);

@@ -46,6 +46,8 @@ struct hf_contention_host {
     const char *address;
     double cores;
     const struct hf_host_load *load;
+    const char *machine; /* its machine's boot id ("" or NULL: unknown): engines with the same one share
+                            a machine, and each one's containers are not "other work" for the others */
 };
 
 void hf_contention_begin(struct hf_contention *c);
@@ -53,8 +55,8 @@ void hf_contention_sample(struct hf_contention *c);
 void hf_contention_api(struct hf_contention *c, double ms);
 /* The "contention" object: load (mean, max), cpu_steal_pct, engine_api_ms (mean, max), the cores
  * of this machine; "hosts", one per engine with what its workers reported (load_avg_1m mean and max,
- * cpu_busy_pct, cpu_steal_pct, other_cores: the cores busy with anything but the run's containers
- * there, samples; only `address` and `cores` when none was); and `reliable` with `warnings` (why the
+ * cpu_busy_pct, cpu_steal_pct, containers_cores and other_cores: the cores busy with anything but the
+ * run's containers on that machine (of every engine there), samples, shares_machine_with; only `address` and `cores` when none was); and `reliable` with `warnings` (why the
  * comparison may not be): other work on an engine's machine above 10 % of its cores, steal above
  * 5 % (here or there), an arrival issued more than 50 ms late (lateness_max_ms), an engine call over
  * 1 s. The load average is reported, not judged: the run's own requests waiting for a core (its

@@ -224,8 +224,10 @@ static void on_usage(struct live *l, const struct message *m)
     if (m->wall_ms >= 0)
         hf_contention_api(&l->contention, m->wall_ms);
     struct hf_host_load *machine = &l->hosts[m->host].load;
-    if (m->host_known)
+    if (m->host_known) {
         hf_host_load_add(machine, m->at_s, m->host_load_1m, m->host_cpu_total, m->host_cpu_idle, m->host_cpu_steal);
+        snprintf(l->hosts[m->host].boot_id, sizeof l->hosts[m->host].boot_id, "%s", m->host_boot_id);
+    }
     struct lcontainer *k = &l->containers[m->index];
     if (!m->ok || k->state == C_FREE || k->generation != m->generation)
         return;

@@ -56,6 +56,7 @@ struct message {
     bool host_known;
     double host_load_1m;
     unsigned long long host_cpu_total, host_cpu_idle, host_cpu_steal;
+    char host_boot_id[40];
     char id[65], ip[64];
 };
 
@@ -89,6 +90,7 @@ struct lhost {
     uint64_t started;   /* containers started there */
     uint64_t completed; /* requests completed by its containers */
     struct hf_host_load load; /* its machine's load, as its workers report it (live/contention.h) */
+    char boot_id[40];         /* its machine's boot id, as its workers report it ("" until then) */
 };
 
 struct lrequest {

@@ -132,7 +132,8 @@ json_t *hf_lv_summary(const json_t *scenario, struct live *l)
                                                        "max", l->lateness_max_ms));
     struct hf_contention_host engines[MAX_HOSTS];
     for (int h = 0; h < l->host_count; h++)
-        engines[h] = (struct hf_contention_host){l->hosts[h].address, l->hosts[h].cores, &l->hosts[h].load};
+        engines[h] = (struct hf_contention_host){l->hosts[h].address, l->hosts[h].cores, &l->hosts[h].load,
+                                                 l->hosts[h].boot_id};
     json_object_set_new(live, "contention",
                         hf_contention_json(&l->contention, l->lateness_max_ms, engines, (size_t)l->host_count));
     /* HTTP calls to the workers (requests, reports, specializations) and the TCP connections they

@@ -182,6 +182,7 @@ void *hf_lv_usage_thread(void *arg)
             m.host_cpu_total = report.host_cpu_total;
             m.host_cpu_idle = report.host_cpu_idle;
             m.host_cpu_steal = report.host_cpu_steal;
+            snprintf(m.host_boot_id, sizeof m.host_boot_id, "%s", report.host_boot_id);
         }
         post(j->fd, &m);
     }

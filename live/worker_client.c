@@ -155,7 +155,10 @@ bool hf_worker_stats(const struct hf_worker_address *at, int timeout_ms, struct 
     out->host_known = ok && json_unpack(json_object_get(j, "host"), "{s:F, s:I, s:I, s:I}", "load_1m",
                                         &out->host_load_1m, "cpu_total", &total, "cpu_idle", &idle, "cpu_steal",
                                         &steal) == 0;
+    out->host_boot_id[0] = '\0';
     if (out->host_known) {
+        const char *boot = json_string_value(json_object_get(json_object_get(j, "host"), "boot_id"));
+        snprintf(out->host_boot_id, sizeof out->host_boot_id, "%s", boot ? boot : "");
         out->host_cpu_total = (unsigned long long)total;
         out->host_cpu_idle = (unsigned long long)idle;
         out->host_cpu_steal = (unsigned long long)steal;

@@ -49,6 +49,7 @@ struct hf_worker_stats {
     bool host_known;
     double host_load_1m;                                    /* the 1-minute load average */
     unsigned long long host_cpu_total, host_cpu_idle, host_cpu_steal; /* jiffies since boot (idle: + iowait) */
+    char host_boot_id[40]; /* the machine's boot id ("" when not reported): engines on one machine share it */
 };
 bool hf_worker_stats(const struct hf_worker_address *at, int timeout_ms, struct hf_worker_stats *out, struct hf_error *err);
 

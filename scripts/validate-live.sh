@@ -7,22 +7,30 @@
 # 10 %, p99 within 20 %, the same maximum of containers, cold starts within 1).
 #
 # A benchmark, not a test: live timings vary with the machine. Run it on an idle machine; each run
-# takes about 100 s of wall time (70 s of arrivals and the drain), so the default takes ~10 minutes.
+# takes 70-100 s of wall time (70 s of arrivals, then the drain), so the default takes ~10 minutes.
 #
 # usage: scripts/validate-live.sh OUT_DIR [RUNS] [HFSIM] [-- hfsim validate options (--hosts ...)]
+#   RUNS 1 to 20 (default 3); HFSIM default: build/hfsim of this checkout; exit 2 on a bad argument
 # writes OUT_DIR/calibration.json, OUT_DIR/<policy>-<run>/ (each validation) and OUT_DIR/table.csv.
 # OUT_DIR must not exist or be empty.
 set -euo pipefail
-out=${1:?usage: scripts/validate-live.sh OUT_DIR [RUNS] [HFSIM] [-- validate options]}
+usage="usage: scripts/validate-live.sh OUT_DIR [RUNS] [HFSIM] [-- hfsim validate options]"
+[ $# -ge 1 ] || { echo "$usage" >&2; exit 2; }
+out=$1
 shift
-runs=3 hfsim=build/hfsim
+root="$(cd "$(dirname "$0")/.." && pwd)"
+runs=3 hfsim="$root/build/hfsim"
 [ $# -gt 0 ] && [ "$1" != -- ] && { runs=$1; shift; }
 [ $# -gt 0 ] && [ "$1" != -- ] && { hfsim=$1; shift; }
 [ $# -gt 0 ] && [ "$1" = -- ] && shift
-root="$(cd "$(dirname "$0")/.." && pwd)"
 scenario="$root/scenarios/live-burst.json"
-if [ -e "$out" ] && [ -n "$(ls -A "$out")" ]; then
-    echo "validate-live: $out exists and is not empty; give a new directory" >&2
+if ! [[ $runs =~ ^[1-9][0-9]*$ ]] || [ "$runs" -gt 20 ]; then
+    echo "validate-live: RUNS must be a whole number from 1 to 20, not \"$runs\"" >&2
+    exit 2
+fi
+[ -x "$hfsim" ] || { echo "validate-live: $hfsim is not an executable (build first, or give HFSIM)" >&2; exit 2; }
+if [ -e "$out" ] && { [ ! -d "$out" ] || [ -n "$(ls -A "$out")" ]; }; then
+    echo "validate-live: $out exists and is not an empty directory; give a new one" >&2
     exit 2
 fi
 mkdir -p "$out"

@@ -217,8 +217,26 @@ int hf_out_dir_sweep_stale(const char *parent, const char *base)
 bool hf_out_file_check(const char *path, const char *flag, const char *signature, struct hf_error *err)
 {
     struct stat st;
-    if (lstat(path, &st) != 0)
-        return errno == ENOENT || hf_fail(err, HF_EXIT_USAGE, "%s %s: %s", flag, path, strerror(errno));
+    if (!*path)
+        return hf_fail(err, HF_EXIT_USAGE, "%s: an empty path", flag);
+    if (lstat(path, &st) != 0) {
+        if (errno != ENOENT)
+            return hf_fail(err, HF_EXIT_USAGE, "%s %s: %s", flag, path, strerror(errno));
+        /* absent: it will be made in its directory, which must be there and writable (checked now,
+         * not after the work that produces the file) */
+        char dir[4096];
+        snprintf(dir, sizeof dir, "%s", path);
+        char *slash = strrchr(dir, '/');
+        if (!slash)
+            snprintf(dir, sizeof dir, ".");
+        else if (slash == dir)
+            dir[1] = '\0';
+        else
+            *slash = '\0';
+        if (access(dir, W_OK | X_OK) != 0)
+            return hf_fail(err, HF_EXIT_USAGE, "%s %s: cannot write in %s: %s", flag, path, dir, strerror(errno));
+        return true;
+    }
     if (!S_ISREG(st.st_mode))
         return hf_fail(err, HF_EXIT_USAGE, "%s %s: exists and is not a regular file; hfsim will not replace it",
                        flag, path);

@@ -54,8 +54,8 @@ bool hf_out_dir_is_marked(const char *dir);
  * hold the marker; returns how many it removed. */
 int hf_out_dir_sweep_stale(const char *parent, const char *base);
 
-/* For a single output file (a calibration profile): absent, or an existing regular file whose
- * text contains `signature`. */
+/* For a single output file (a calibration profile): absent in a writable directory, or an existing
+ * regular file whose text contains `signature`. */
 bool hf_out_file_check(const char *path, const char *flag, const char *signature, struct hf_error *err);
 
 #endif

@@ -19,7 +19,8 @@
  *     GET /stats                                    -> 200 {"function","second","in_flight",
  *          "served","cpu_ms","memory_mb","host"}: what the ICS reports to the global scheduler
  *          (CPU time burnt by requests since start, memory held by requests now), and "host":
- *          {"load_1m","cpu_total","cpu_idle","cpu_steal"} from /proc/loadavg and /proc/stat (jiffies),
+ *          {"load_1m","cpu_total","cpu_idle","cpu_steal","boot_id"} from /proc/loadavg, /proc/stat
+ *          (jiffies) and the kernel's boot id (which tells engines on one machine apart from others),
  *          which inside a container describe the whole machine: how busy the engine's host is
  *          (hfsim's contention report for remote engines); absent when /proc cannot be read; and
  *          "cgroup_cpu_ns", the container's own CPU counter from its cgroup (cgroup v2 cpu.stat,
@@ -128,8 +129,17 @@ static void host_report(char *out, size_t size)
     unsigned long long total = 0;
     for (int i = 0; i < 8; i++) /* user nice system idle iowait irq softirq steal (guest is in user) */
         total += v[i];
-    snprintf(out, size, ",\"host\":{\"load_1m\":%.2f,\"cpu_total\":%llu,\"cpu_idle\":%llu,\"cpu_steal\":%llu}", load,
-             total, v[3] + v[4], v[7]);
+    char boot[64] = "";
+    f = fopen("/proc/sys/kernel/random/boot_id", "r"); /* the machine's, not the container's */
+    if (f) {
+        if (!fgets(boot, sizeof boot, f))
+            boot[0] = '\0';
+        fclose(f);
+        boot[strcspn(boot, "\n\"\\")] = '\0';
+    }
+    snprintf(out, size,
+             ",\"host\":{\"load_1m\":%.2f,\"cpu_total\":%llu,\"cpu_idle\":%llu,\"cpu_steal\":%llu,\"boot_id\":\"%s\"}",
+             load, total, v[3] + v[4], v[7], boot);
 }
 
 /* The container's CPU counter, ns: its cgroup's, as the container sees its own (v2 at the root of
@@ -278,7 +288,7 @@ static void serve(int fd, struct workers *w, struct slot *me)
                 in_flight += atomic_load(&w->slots[i].busy);
                 memory_kib += atomic_load(&w->slots[i].memory_kib);
             }
-            char out[480], host[200];
+            char out[640], host[320];
             host_report(host, sizeof host);
             unsigned long long cpu_ns;
             if (cgroup_cpu_ns(&cpu_ns))

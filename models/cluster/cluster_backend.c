@@ -65,13 +65,14 @@ static const struct hf_field cluster_fields[] = {
      "share is a fluid one) or none (each runs its duration whatever the load, as simulators that ignore "
      "contention do: for like-for-like comparisons; CPU resizes then change nothing).",
      "\"processor-sharing\"", 0, 0, 0, cpu_models, NULL},
-    NUM("cfs_period_ms", "ms", "100", POSITIVE | HF_F_MAX, 0, 1000,
-        "The CFS period of cpu_model cfs-quota (cpu.cfs_period_us: Docker and Kubernetes set 100 ms)."),
+    NUM("cfs_period_ms", "ms", "100", HF_F_MIN | HF_F_MAX, 1, 1000,
+        "The CFS period of cpu_model cfs-quota (cpu.cfs_period_us, which Linux takes from 1 ms to 1 s: "
+        "Docker and Kubernetes set 100 ms)."),
     INT("sandbox_concurrency", "count", "0", HF_F_MIN, 0, 0,
         "Sandboxes (the cold start's first stage) one VM's container runtime creates at once; more wait, "
-        "first come first served (0: no limit). Docker serializes them: three containers started at once "
-        "were answering after 0.95, 1.64 and 1.65 s where one alone took 0.55 s (hfsim live calibrate "
-        "measures it)."),
+        "first come first served (0: no limit). Docker creates about one at a time: three containers "
+        "started together took 2 to 3 times as long as one alone on the development VM (hfsim live "
+        "calibrate measures it)."),
     NUM("registry_mib_per_s", "MiB/s", "100", POSITIVE, 0, 0,
         "Image pull bandwidth into one VM, shared by its concurrent pulls."),
     {"autoscaling", HF_T_OBJECT, "", "VM autoscaling (cluster-autoscaler-like); cluster.vms is the minimum.",

@@ -8,9 +8,11 @@
 #
 # usage: second_engine.sh start DIR   prints the engine's address (tcp://10.213.X.2:2376); the
 #                                      client's ca.pem, cert.pem and key.pem are in DIR/client
-#        second_engine.sh stop DIR    stops the engine, removes the namespace, the veth pair, the
-#                                      cgroups and DIR
-# exit codes: 0 ok; 77 cannot run here (not root, a program missing), or the engine would not start:
+#        second_engine.sh stop DIR    stops the engine (and anything left in its namespace or
+#                                      cgroups), removes the namespace, the veth pair, the cgroups and
+#                                      DIR; a DIR that start did not make is left alone (exit 2)
+# START's DIR must not exist or be empty.
+# exit codes: 0 ok; 2 a DIR refused; 77 cannot run here (not root, a program missing), or the engine would not start:
 # the reason is on stderr, and start has already cleaned up after itself.
 set -uo pipefail
 
@@ -19,11 +21,17 @@ cannot() {
   exit 77
 }
 
+MARK=.hfsim-second-engine
+
 stop() {
   local dir=$1
-  [[ -f $dir/name ]] || { rm -rf "$dir"; return 0; }
+  [[ -e $dir ]] || return 0
+  if [[ ! -f $dir/$MARK ]]; then
+    echo "second engine: $dir was not made by second_engine.sh start: left alone" >&2
+    exit 2
+  fi
   local name
-  name=$(cat "$dir/name")
+  name=$(cat "$dir/name" 2>/dev/null) || { rm -rf "$dir"; return 0; }
   if [[ -f $dir/dockerd.pid ]]; then
     local pid
     pid=$(cat "$dir/dockerd.pid")
@@ -31,8 +39,15 @@ stop() {
     for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
     kill -9 "$pid" 2>/dev/null
   fi
-  # whatever it left running in the namespace (its containerd, shims, port proxies)
+  # whatever it left running: in the namespace (its containerd, shims, port proxies), and in its
+  # cgroups (containers have network namespaces of their own; after dockerd died they run on)
   for pid in $(ip netns pids "$name" 2>/dev/null); do kill -9 "$pid" 2>/dev/null; done
+  for _ in 1 2 3; do
+    for procs in $(find /sys/fs/cgroup/*/"$name" /sys/fs/cgroup/"$name" -name cgroup.procs 2>/dev/null); do
+      for pid in $(cat "$procs" 2>/dev/null); do kill -9 "$pid" 2>/dev/null; done
+    done
+    sleep 0.3
+  done
   sleep 0.5
   # mounts under DIR (the exec root's netns and shm mounts), innermost first
   awk -v d="$dir" 'index($2, d) == 1 {print $2}' /proc/mounts | sort -r | while read -r m; do
@@ -72,8 +87,13 @@ start() {
   for tool in dockerd ip nsenter openssl; do
     command -v "$tool" >/dev/null || cannot "$tool is not installed"
   done
+  if [[ -e $dir && ( ! -d $dir || -n $(ls -A "$dir") ) ]]; then
+    echo "second engine: $dir exists and is not an empty directory: give a new one" >&2
+    exit 2
+  fi
   mkdir -p "$dir" || cannot "cannot make $dir"
   dir=$(cd "$dir" && pwd)
+  : >"$dir/$MARK"
   # a /30 of 10.213.0.0/16 that no interface of this machine uses
   local n name ip
   for try in $(seq 50); do
