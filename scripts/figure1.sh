@@ -33,10 +33,16 @@ if command -v gnuplot >/dev/null; then
 set terminal $term
 set output "$out/figure1.$ext"
 set datafile separator ","
-set key top right
+# The legend outside the data (it covered the hpa curve); fixed margins keep the panels' time axes
+# aligned whatever the legend's width.
+set key outside right top
 set lmargin 12
+set rmargin 22
 set multiplot layout 3,1 title "8x burst (seed $seed): time to stabilize hpa ${hpa_t} s, hpa-tuned ${tuned_t} s, hyperfaas ${hf_t} s"
+# from a minute before the burst to 30 s after it, but not past the data (the run may end sooner)
 set xrange [$burst_start - 60 : $burst_end + 30]
+stats "$out/hpa/timeseries.csv" using 1 every ::1 nooutput
+if (STATS_max < $burst_end + 30) { set xrange [$burst_start - 60 : STATS_max] }
 set object 1 rect from $burst_start, graph 0 to $burst_end, graph 1 fc rgb "#eeeeee" fs solid noborder behind
 set ylabel "mean response time (ms)"
 set logscale y

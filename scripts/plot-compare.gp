@@ -18,6 +18,8 @@ set datafile separator ","
 set key outside right top
 set grid
 set lmargin 12
+# Time axes end at the data (autoscaled to a tic they ran 100 s past a 600 s run).
+set autoscale xfix
 n = words(policies)
 ts(i) = word(policies, i).'/timeseries.csv'
 cdf(i) = word(policies, i).'/latency_cdf.csv'
@@ -38,11 +40,16 @@ plot for [i=1:n] ts(i) using 1:($20 > 0 ? $20 : 1/0) every ::1 with lines lw 2 l
      for [i=1:n] ts(i) using 1:($21 > 0 ? $21 : 1/0) every ::1 with lines lw 1 dt 2 lc i title word(policies, i).' p99'
 unset logscale y
 
+# Asked for is drawn first as a wide pale band and ready as a thin line on it: where they agree the
+# line runs inside the band (a dashed "asked for" line used to vanish under the solid "ready" one).
+# The pale colours are gnuplot's default line colours 1-8 with alpha.
+line_colours = "9400d3 009e73 56b4e9 e69f00 f0e442 0072b2 e51e10 000000"
+pale(i) = sprintf("#A0%s", word(line_colours, (i - 1) % 8 + 1))
 set output 'containers.'.ext
-set title sprintf("%s: containers (ready solid, asked for dashed)", scenario)
+set title sprintf("%s: containers (asked for: wide pale band; ready: line)", scenario)
 set ylabel "containers"
-plot for [i=1:n] ts(i) using 1:9 every ::1 with steps lw 2 lc i title word(policies, i).' ready', \
-     for [i=1:n] ts(i) using 1:8 every ::1 with steps lw 1 dt 2 lc i title word(policies, i).' asked for'
+plot for [i=1:n] ts(i) using 1:8 every ::1 with steps lw 7 lc rgb pale(i) title word(policies, i).' asked for', \
+     for [i=1:n] ts(i) using 1:9 every ::1 with steps lw 1.5 lc i title word(policies, i).' ready'
 
 set output 'cpu.'.ext
 set title sprintf("%s: CPU allocated (solid) vs used (dashed)", scenario)
@@ -50,7 +57,21 @@ set ylabel "cores"
 plot for [i=1:n] ts(i) using 1:14 every ::1 with steps lw 2 lc i title word(policies, i).' allocated', \
      for [i=1:n] ts(i) using 1:19 every ::1 with lines lw 1 dt 2 lc i title word(policies, i).' used'
 
+# Series that stay at zero are left out (and so are their legend entries: 12 entries, most flat at
+# zero, crowded the panel), and a fixed right margin keeps the two panels' time axes aligned.
+array resized[n]
+array specialized[n]
+array bounced[n]
+do for [i=1:n] {
+    stats ts(i) using 16 every ::1 nooutput
+    resized[i] = STATS_max
+    stats ts(i) using 17 every ::1 nooutput
+    specialized[i] = STATS_max
+    stats ts(i) using 18 every ::1 nooutput
+    bounced[i] = STATS_max
+}
 set output 'actions.'.ext
+set rmargin 32
 set multiplot layout 2,1 title sprintf("%s: scaling actions over time (cumulative)", scenario)
 set title "cold starts"
 set ylabel "count"
@@ -58,10 +79,20 @@ unset xlabel
 plot for [i=1:n] ts(i) using 1:15 every ::1 with steps lw 2 lc i title word(policies, i)
 set title "HyperFaaS phase actions: resizes (solid), specializations (dashed), bounces (dotted)"
 set xlabel xlabel_text
-plot for [i=1:n] ts(i) using 1:16 every ::1 with steps lw 2 lc i title word(policies, i).' resizes', \
-     for [i=1:n] ts(i) using 1:17 every ::1 with steps lw 2 dt 2 lc i title word(policies, i).' specializations', \
-     for [i=1:n] ts(i) using 1:18 every ::1 with steps lw 1 dt 3 lc i title word(policies, i).' bounces'
+any_action = 0
+do for [i=1:n] { any_action = any_action + resized[i] + specialized[i] + bounced[i] }
+if (any_action == 0) {
+    plot ts(1) using 1:(0) every ::1 with lines lc rgb "#999999" title 'none by any policy'
+} else {
+plot for [i=1:n] ts(i) using 1:(resized[i] > 0 ? $16 : 1/0) every ::1 with steps lw 2 lc i \
+         title (resized[i] > 0 ? word(policies, i).' resizes' : ''), \
+     for [i=1:n] ts(i) using 1:(specialized[i] > 0 ? $17 : 1/0) every ::1 with steps lw 2 dt 2 lc i \
+         title (specialized[i] > 0 ? word(policies, i).' specializations' : ''), \
+     for [i=1:n] ts(i) using 1:(bounced[i] > 0 ? $18 : 1/0) every ::1 with steps lw 1 dt 3 lc i \
+         title (bounced[i] > 0 ? word(policies, i).' bounces' : '')
+}
 unset multiplot
+unset rmargin
 
 unset object 1
 set output 'latency_cdf.'.ext
