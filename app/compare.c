@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "app/gnuplot.h"
+#include "app/plot_compare.h"
 #include "app/policy_list.h"
 #include "app/run.h"
 #include "app/scenario.h"
@@ -19,7 +20,6 @@
 #include "sim/schema.h"
 
 extern const char hf_compare_default_scenario_json[];
-extern const char hf_compare_plot_script[];
 
 
 const char *hf_compare_default_scenario_text(void) { return hf_compare_default_scenario_json; }
@@ -86,25 +86,20 @@ static bool precheck(const struct hf_compare_options *o, const char *const *name
     return ok;
 }
 
-/* plot.gp: the comparison's own values first, then the embedded script, so that `gnuplot plot.gp`
- * in the results directory redraws the plots later exactly as hfsim drew them. */
-static bool write_plot_script(struct hf_results *res, const char *policy_words, const json_t *scenario,
-                              struct hf_error *err)
+/* plot.gp: the comparison's own values first, then the embedded script (app/plot_compare.h). */
+static bool write_plot_script(struct hf_results *res, const char *const *names, int n, const json_t *scenario,
+                              struct hf_plot_compare_info *info, struct hf_error *err)
 {
     FILE *f = hf_results_open(res, "plot.gp", err);
     if (!f)
         return false;
-    const json_t *burst = hf_json_at(scenario, "workload.bursts.0");
-    double start = burst ? hf_json_number_at(burst, "start_s") : -1;
-    double end = burst ? start + hf_json_number_at(burst, "duration_s") : -1;
-    fprintf(f, "# This comparison (hfsim compare): redraw with `gnuplot plot.gp` here (ext='svg' for SVG).\n");
-    fprintf(f, "policies = '%s'\nscenario = '", policy_words);
-    for (const char *c = hf_json_string_at(scenario, "name"); *c; c++)
-        if (*c != '\'' && *c != '\n')
-            fputc(*c, f);
-    fprintf(f, "'\nwindow = %.17g\nburst_start = %.17g\nburst_end = %.17g\n\n",
-            hf_json_number_at(scenario, "outputs.stabilize_window_s"), start, end);
-    fputs(hf_compare_plot_script, f);
+    struct hf_plot_run runs[HF_POLICY_LIST_MAX];
+    for (int p = 0; p < n; p++)
+        runs[p] = (struct hf_plot_run){.name = names[p], .dir = names[p]};
+    if (!hf_plot_compare_write(f, res->tmp_dir, runs, n, scenario, info, err)) {
+        fclose(f);
+        return false;
+    }
     return hf_results_close(res, f, "plot.gp", err);
 }
 
@@ -173,7 +168,7 @@ bool hf_compare(const struct hf_compare_options *o, char *written, size_t writte
     json_t *summaries[HF_POLICY_LIST_MAX] = {0};
     bool ok = precheck(o, names, n, err) && hf_out_dir_check_outside(out, "--out", err) &&
               hf_results_begin_kind(&res, out, HF_OUT_KIND_COMPARISON, err);
-    char words[1024] = "";
+    struct hf_plot_compare_info plot_info;
     for (int p = 0; ok && p < n; p++) {
         json_t *scenario = load_scenario(o, names[p], err);
         ok = scenario != NULL;
@@ -193,12 +188,8 @@ bool hf_compare(const struct hf_compare_options *o, char *written, size_t writte
             if (!summaries[p])
                 ok = hf_fail(err, HF_EXIT_RUN_FAILED, "%s: %s", path, jerr.text);
         }
-        if (strlen(words) + strlen(names[p]) + 2 < sizeof words) {
-            strcat(words, p ? " " : "");
-            strcat(words, names[p]);
-        }
     }
-    ok = ok && write_csv(&res, names, n, summaries, err) && write_plot_script(&res, words, base, err);
+    ok = ok && write_csv(&res, names, n, summaries, err) && write_plot_script(&res, names, n, base, &plot_info, err);
     if (ok && o->plots)
         hf_gnuplot_draw(res.tmp_dir, "plot.gp", "compare", out);
     ok = ok && hf_results_commit(&res, err);

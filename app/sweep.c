@@ -13,11 +13,12 @@
 #include <unistd.h>
 
 #include "app/compare.h"
-#include "app/gnuplot.h"
+#include "app/csv_field.h"
 #include "app/policy_list.h"
 #include "app/run.h"
 #include "app/scenario_fit.h"
 #include "app/summary_columns.h"
+#include "app/sweep_plot.h"
 #include "app/worker_pool.h"
 #include "sim/interrupt.h"
 #include "sim/out_dir.h"
@@ -30,13 +31,16 @@ struct sweep {
     struct hf_policy_list list;
     uint64_t points, jobs;
     char out[PATH_MAX];
-    bool has_values[64]; /* per summary column: some run has it (else there is nothing to plot) */
 };
+
+void hf_sweep_run_dir(const char *out, const char *policy, uint64_t point, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s/runs/%s/p%06llu", out, policy, (unsigned long long)point);
+}
 
 static void job_dir(const struct sweep *s, uint64_t job, char *buf, size_t size)
 {
-    snprintf(buf, size, "%s/runs/%s/p%06llu", s->out, s->list.names[job % (uint64_t)s->list.count],
-             (unsigned long long)(job / (uint64_t)s->list.count));
+    hf_sweep_run_dir(s->out, s->list.names[job % (uint64_t)s->list.count], job / (uint64_t)s->list.count, buf, size);
 }
 
 static bool finished(const struct sweep *s, uint64_t job)
@@ -142,22 +146,6 @@ static bool run_pending(const struct sweep *s, const uint64_t *pending, uint64_t
     return true;
 }
 
-/* A CSV field: quoted when it holds a comma, quote or newline. */
-static void csv_field(FILE *f, const char *text)
-{
-    if (!strpbrk(text, ",\"\n")) {
-        fputs(text, f);
-        return;
-    }
-    fputc('"', f);
-    for (const char *c = text; *c; c++) {
-        if (*c == '"')
-            fputc('"', f);
-        fputc(*c, f);
-    }
-    fputc('"', f);
-}
-
 static bool write_csv(struct sweep *s, struct hf_error *err)
 {
     char path[PATH_MAX + 32], tmp[PATH_MAX + 48];
@@ -169,7 +157,7 @@ static bool write_csv(struct sweep *s, struct hf_error *err)
     fputs("point,policy", f);
     for (size_t a = 0; a < s->grid->axis_count; a++) {
         fputc(',', f);
-        csv_field(f, s->grid->axes[a].path);
+        hf_csv_field(f, s->grid->axes[a].path);
     }
     for (size_t c = 0; c < hf_summary_column_count; c++)
         fprintf(f, ",%s", hf_summary_columns[c].name);
@@ -189,14 +177,13 @@ static bool write_csv(struct sweep *s, struct hf_error *err)
         fprintf(f, "%llu,%s", (unsigned long long)point, s->list.names[job % (uint64_t)s->list.count]);
         for (size_t a = 0; a < s->grid->axis_count; a++) {
             fputc(',', f);
-            csv_field(f, hf_sweep_grid_value(s->grid, point, a));
+            hf_csv_field(f, hf_sweep_grid_value(s->grid, point, a));
         }
         for (size_t c = 0; c < hf_summary_column_count; c++) {
             bool present;
             double v = hf_summary_value(summary, &hf_summary_columns[c], &present);
             if (present) {
                 fprintf(f, ",%.6g", v);
-                s->has_values[c] = true;
             } else {
                 fputc(',', f);
             }
@@ -213,54 +200,14 @@ static bool write_csv(struct sweep *s, struct hf_error *err)
     return ok;
 }
 
-/* sweep.gp: each metric against each numeric swept parameter, a line per policy. */
+/* sweep_stats.csv, sweep.gp and the plots (app/sweep_plot.h); a failure to plot does not fail the
+ * sweep, whose sweep.csv stands. */
 static void plot(const struct sweep *s)
 {
-    static const char *const metrics[] = {"p50_ms", "p99_ms", "time_to_stabilize_s", "failed",
-                                          "cpu_allocated_core_s", "memory_gb_s", "cold_starts"};
-    char path[PATH_MAX + 32];
-    snprintf(path, sizeof path, "%s/sweep.gp", s->out);
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return;
-    fprintf(f, "# Plots of sweep.csv: each metric against each numeric swept parameter, a line per policy.\n"
-               "# hfsim sweep runs it in this directory: gnuplot -e \"ext='png'\" sweep.gp\n"
-               "if (!exists(\"ext\")) ext = 'png'\n"
-               "if (ext eq 'svg') { set terminal svg size 900,520 dynamic font 'sans,11' } "
-               "else { set terminal pngcairo size 900,520 font 'sans,10' }\n"
-               "set termoption noenhanced\nset datafile separator ','\nset key outside right top\nset grid\n"
-               "set offsets graph 0.05, graph 0.05, graph 0.05, graph 0.05\n");
-    fprintf(f, "policies = '");
-    for (int p = 0; p < s->list.count; p++)
-        fprintf(f, "%s%s", p ? " " : "", s->list.names[p]);
-    fprintf(f, "'\n");
-    int plotted = 0;
-    for (size_t a = 0; a < s->grid->axis_count; a++) {
-        char *end;
-        strtod(s->grid->axes[a].values[0], &end);
-        if (*end || s->grid->axes[a].count < 2)
-            continue; /* not a number, or not varied: nothing to plot against */
-        for (size_t m = 0; m < sizeof metrics / sizeof metrics[0]; m++) {
-            size_t metric_col = 0;
-            for (size_t c = 0; c < hf_summary_column_count; c++)
-                if (strcmp(hf_summary_columns[c].name, metrics[m]) == 0 && s->has_values[c])
-                    metric_col = 3 + s->grid->axis_count + c;
-            if (metric_col == 0)
-                continue; /* no run has it (no burst: no time to stabilize) */
-            fprintf(f,
-                    "set output '%s-vs-%s.'.ext\nset title '%s against %s (each point of the grid)'\n"
-                    "set xlabel '%s'\nset ylabel '%s'\n"
-                    "plot for [p in policies] 'sweep.csv' using %zu:(stringcolumn(2) eq p ? column(%zu) : 1/0) "
-                    "every ::1 with points pt 7 ps 1.2 title p\n",
-                    metrics[m], s->grid->axes[a].path, metrics[m], s->grid->axes[a].path, s->grid->axes[a].path,
-                    metrics[m], 3 + a, metric_col);
-            plotted++;
-        }
-    }
-    fclose(f);
-    if (!plotted)
-        return;
-    hf_gnuplot_draw(s->out, "sweep.gp", "sweep", s->out);
+    struct hf_sweep_plot_info info;
+    struct hf_error err = {0};
+    if (!hf_sweep_plot(s->out, true, &info, &err))
+        fprintf(stderr, "hfsim: sweep: no plots: %s\n", err.message);
 }
 
 /* sweep.json: what a cluster (or --merge) needs to reproduce this grid exactly. */

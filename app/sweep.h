@@ -53,4 +53,7 @@ bool hf_sweep(const struct hf_sweep_options *options, char *written, size_t writ
 bool hf_sweep_load_manifest(const char *dir, struct hf_sweep_grid *grid, char **scenario_path, char **policies,
                             struct hf_error *err);
 
+/* The directory of run (policy, point) in sweep directory `out`: out/runs/<policy>/p<NNNNNN>. */
+void hf_sweep_run_dir(const char *out, const char *policy, uint64_t point, char *buf, size_t size);
+
 #endif

@@ -1,13 +1,26 @@
-# Plots of an `hfsim compare` directory. hfsim compare writes this script into the directory as
-# plot.gp, after the comparison's own values (policies, scenario, window, burst_start, burst_end),
-# and runs it there once per format; to redraw by hand, in that directory: `gnuplot plot.gp`
-# (PNG) or `gnuplot -e "ext='svg'" plot.gp`.
-# Each policy's run is in the subdirectory of its name (timeseries.csv, latency_cdf.csv; columns in
-# docs/results.md). Writes latency, containers, cpu, latency_cdf and actions .png or .svg.
+# Plots of several runs side by side: an `hfsim compare` directory (a run per policy) or the runs
+# given to `hfsim plot DIR... --out OUT`. hfsim writes this script as plot.gp after the values it
+# needs (run_dir and run_name arrays, n, scenario, window, interval, burst_start, burst_end,
+# startup_end, startup_runs, and the metric labels L_*), and runs it once per format; to redraw by
+# hand, in that directory: `gnuplot plot.gp` (PNG) or `gnuplot -e "ext='svg'" plot.gp`.
+# Each run's directory holds timeseries.csv and latency_cdf.csv (columns in docs/results.md).
+# Writes latency, containers, cpu, latency_cdf and actions .png or .svg.
+#
+# The rules every plot here keeps (R2.5):
+# - axes cover the data and nothing more (time axes end at the data);
+# - the legend sits outside the data;
+# - a series that is zero throughout is left out, with its legend entry;
+# - panels of one figure share their margins, so that their time axes line up;
+# - smoothing, where there is any, is stated in the title;
+# - axes are named from one table of metric labels (app/metric_labels.c, the L_* values);
+# - the start-up transient (each policy scaling from its initial containers to the steady load,
+#   app/startup_transient.h) is hatched and said in the caption, not passed off as the experiment.
 if (!exists("ext")) ext = 'png'
 if (!exists("burst_start")) burst_start = -1
 if (!exists("burst_end")) burst_end = -1
 if (!exists("window")) window = 5
+if (!exists("interval")) interval = 1
+if (!exists("startup_end")) startup_end = 0
 if (ext eq 'svg') {
     set terminal svg size 1100,560 dynamic font 'sans,11'
 } else {
@@ -18,26 +31,26 @@ set datafile separator ","
 set key outside right top
 set grid
 set lmargin 12
-# Time axes end at the data (autoscaled to a tic they ran 100 s past a 600 s run).
+set rmargin 30
 set autoscale xfix
-n = words(policies)
-ts(i) = word(policies, i).'/timeseries.csv'
-cdf(i) = word(policies, i).'/latency_cdf.csv'
+ts(i) = run_dir[i].'/timeseries.csv'
+cdf(i) = run_dir[i].'/latency_cdf.csv'
 burst = burst_start >= 0
 if (burst) {
     set object 1 rect from burst_start, graph 0 to burst_end, graph 1 fc rgb "#e8e8e8" fs solid noborder behind
-    xlabel_text = "time (s); shaded: the burst"
-} else {
-    xlabel_text = "time (s)"
 }
+if (startup_end > 0) {
+    set object 2 rect from graph 0, graph 0 to startup_end, graph 1 fc rgb "#c8c8c8" fs pattern 4 noborder behind
+}
+xlabel_text = L_time_s.(burst ? "; shaded: the burst" : "").(startup_end > 0 ? "; hatched: start-up, scaling to the first load (".startup_runs.")" : "")
 
 set output 'latency.'.ext
-set title sprintf("%s: response time over a trailing %g s window (p50 solid, p99 dashed)", scenario, window)
+set title sprintf("%s: response time, each point over the trailing %g s (p50 solid, p99 dashed)", scenario, window)
 set xlabel xlabel_text
 set ylabel "response time (ms), log scale"
 set logscale y
-plot for [i=1:n] ts(i) using 1:($20 > 0 ? $20 : 1/0) every ::1 with lines lw 2 lc i title word(policies, i).' p50', \
-     for [i=1:n] ts(i) using 1:($21 > 0 ? $21 : 1/0) every ::1 with lines lw 1 dt 2 lc i title word(policies, i).' p99'
+plot for [i=1:n] ts(i) using 1:($20 > 0 ? $20 : 1/0) every ::1 with lines lw 2 lc i title run_name[i].' p50', \
+     for [i=1:n] ts(i) using 1:($21 > 0 ? $21 : 1/0) every ::1 with lines lw 1 dt 2 lc i title run_name[i].' p99'
 unset logscale y
 
 # Asked for is drawn first as a wide pale band and ready as a thin line on it: where they agree the
@@ -48,17 +61,29 @@ pale(i) = sprintf("#A0%s", word(line_colours, (i - 1) % 8 + 1))
 set output 'containers.'.ext
 set title sprintf("%s: containers (asked for: wide pale band; ready: line)", scenario)
 set ylabel "containers"
-plot for [i=1:n] ts(i) using 1:8 every ::1 with steps lw 7 lc rgb pale(i) title word(policies, i).' asked for', \
-     for [i=1:n] ts(i) using 1:9 every ::1 with steps lw 1.5 lc i title word(policies, i).' ready'
+plot for [i=1:n] ts(i) using 1:8 every ::1 with steps lw 7 lc rgb pale(i) title run_name[i].' asked for', \
+     for [i=1:n] ts(i) using 1:9 every ::1 with steps lw 1.5 lc i title run_name[i].' ready'
 
+# CPU left idle: allocated minus used cores, the waste a policy causes. Allocated alone repeated the
+# containers plot, and the per-interval "used" lines (the same work under every policy) formed a
+# noise band; the difference, averaged over the trailing window, is what tells policies apart.
+window_rows = window / interval < 1 ? 1 : int(window / interval + 0.5)
+array trailing[window_rows]
+trailing_n = 0
+trailing_push(x) = (trailing_n = trailing_n + 1, trailing[(trailing_n - 1) % window_rows + 1] = x, 0)
+trailing_held(n) = n < window_rows ? n : window_rows
+trailing_mean(x) = (trailing_push(x), sum [j=1:trailing_held(trailing_n)] trailing[j] / trailing_held(trailing_n))
+# Each run's series starts again at the first interval: time going back means a new run.
+previous_t = 1e300
+new_run(t) = (t <= previous_t ? trailing_n = 0 : 0, previous_t = t, 0)
 set output 'cpu.'.ext
-set title sprintf("%s: CPU allocated (solid) vs used (dashed)", scenario)
-set ylabel "cores"
-plot for [i=1:n] ts(i) using 1:14 every ::1 with steps lw 2 lc i title word(policies, i).' allocated', \
-     for [i=1:n] ts(i) using 1:19 every ::1 with lines lw 1 dt 2 lc i title word(policies, i).' used'
+set title sprintf("%s: CPU allocated but idle, mean over the trailing %g s", scenario, window)
+set ylabel L_cores_idle
+plot for [i=1:n] ts(i) using 1:(new_run($1), trailing_mean($14 - $19)) \
+         every ::1 with lines lw 2 lc i title run_name[i]
 
 # Series that stay at zero are left out (and so are their legend entries: 12 entries, most flat at
-# zero, crowded the panel), and a fixed right margin keeps the two panels' time axes aligned.
+# zero, crowded the panel); the fixed margins keep the two panels' time axes aligned.
 array resized[n]
 array specialized[n]
 array bounced[n]
@@ -71,12 +96,11 @@ do for [i=1:n] {
     bounced[i] = STATS_max
 }
 set output 'actions.'.ext
-set rmargin 32
 set multiplot layout 2,1 title sprintf("%s: scaling actions over time (cumulative)", scenario)
 set title "cold starts"
 set ylabel "count"
 unset xlabel
-plot for [i=1:n] ts(i) using 1:15 every ::1 with steps lw 2 lc i title word(policies, i)
+plot for [i=1:n] ts(i) using 1:15 every ::1 with steps lw 2 lc i title run_name[i]
 set title "HyperFaaS phase actions: resizes (solid), specializations (dashed), bounces (dotted)"
 set xlabel xlabel_text
 any_action = 0
@@ -85,21 +109,30 @@ if (any_action == 0) {
     plot ts(1) using 1:(0) every ::1 with lines lc rgb "#999999" title 'none by any policy'
 } else {
 plot for [i=1:n] ts(i) using 1:(resized[i] > 0 ? $16 : 1/0) every ::1 with steps lw 2 lc i \
-         title (resized[i] > 0 ? word(policies, i).' resizes' : ''), \
+         title (resized[i] > 0 ? run_name[i].' resizes' : ''), \
      for [i=1:n] ts(i) using 1:(specialized[i] > 0 ? $17 : 1/0) every ::1 with steps lw 2 dt 2 lc i \
-         title (specialized[i] > 0 ? word(policies, i).' specializations' : ''), \
+         title (specialized[i] > 0 ? run_name[i].' specializations' : ''), \
      for [i=1:n] ts(i) using 1:(bounced[i] > 0 ? $18 : 1/0) every ::1 with steps lw 1 dt 3 lc i \
-         title (bounced[i] > 0 ? word(policies, i).' bounces' : '')
+         title (bounced[i] > 0 ? run_name[i].' bounces' : '')
 }
 unset multiplot
-unset rmargin
 
+# The distribution over the whole run, start-up included (the caption says so). The x axis covers
+# the data with a margin and 1-2-5 tics, not the decades around it.
 unset object 1
+unset object 2
+lo = 1e300; hi = 0
+do for [i=1:n] {
+    stats cdf(i) using 2 every ::1 nooutput
+    lo = STATS_min < lo ? STATS_min : lo; hi = STATS_max > hi ? STATS_max : hi
+}
 set output 'latency_cdf.'.ext
-set title sprintf("%s: response-time distribution of completed requests", scenario)
+set title sprintf("%s: response-time distribution of the completed requests (whole run)", scenario)
 set xlabel "response time (ms), log scale"
-set ylabel "fraction of requests"
+set ylabel L_latency_cdf
 set logscale x
+set xrange [lo / 1.25 : hi * 1.25]
+set xtics (0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, \
+           100000, 200000, 500000, 1000000)
 set yrange [0:1]
-set key inside right bottom
-plot for [i=1:n] cdf(i) using 2:1 every ::1 with lines lw 2 lc i title word(policies, i)
+plot for [i=1:n] cdf(i) using 2:1 every ::1 with lines lw 2 lc i title run_name[i]

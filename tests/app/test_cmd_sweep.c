@@ -86,7 +86,7 @@ Test(cmd_sweep, the_same_csv_whatever_the_number_of_jobs, .timeout = 120)
     free(b);
     cr_assert(exists("one/runs/hyperfaas/p000003/summary.json"));
     if (system("command -v gnuplot >/dev/null 2>&1") == 0)
-        cr_assert(exists("two/p99_ms-vs-cluster.vms.png"));
+        cr_assert(exists("two/p99_ms-vs-gateway.timeout_s.png"));
 }
 
 Test(cmd_sweep, resumes_after_a_killed_worker_and_never_trusts_half_written_points, .timeout = 180)

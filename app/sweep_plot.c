@@ -1,0 +1,464 @@
+#include "app/sweep_plot.h"
+
+#include <errno.h>
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_statistics_double.h>
+#include <jansson.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/csv_field.h"
+#include "app/gnuplot.h"
+#include "app/metric_labels.h"
+#include "app/plot_compare.h"
+#include "app/policy_list.h"
+#include "app/summary_columns.h"
+#include "app/sweep.h"
+#include "app/sweep_grid.h"
+
+/* The metrics a sweep plots, by comparison.csv column name. */
+static const char *const plotted_metrics[] = {"p50_ms", "p99_ms", "time_to_stabilize_s", "failed",
+                                              "cpu_allocated_core_s", "memory_gb_s", "cold_starts"};
+#define METRIC_COUNT (sizeof plotted_metrics / sizeof plotted_metrics[0])
+
+/* How the grid maps onto a figure. The x axis is the first varied parameter (a numeric one when
+ * there is one), the lines are the values of the next (and any beyond a third, combined), the
+ * panels the values of a third; the seed axis is averaged over. Without a varied parameter the
+ * policies are the x axis. */
+struct layout {
+    const struct hf_sweep_grid *grid;
+    int policies;
+    int x_axis;       /* -1: the policies are the x axis */
+    bool x_numeric;
+    int facet_axis;   /* -1: one panel */
+    int group_axes[HF_SWEEP_MAX_AXES];
+    int group_count;
+    int seed_axis;    /* -1: no seeds averaged */
+    size_t x_count, facet_count, group_combinations;
+    uint64_t stride[HF_SWEEP_MAX_AXES]; /* points between successive values of an axis */
+};
+
+static bool is_number(const char *text)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end);
+    return end != text && *end == '\0' && errno == 0 && isfinite(v);
+}
+
+static void plan_layout(struct layout *l, const struct hf_sweep_grid *g, int policies)
+{
+    memset(l, 0, sizeof *l);
+    l->grid = g;
+    l->policies = policies;
+    l->x_axis = l->facet_axis = l->seed_axis = -1;
+    uint64_t stride = 1;
+    for (size_t a = g->axis_count; a-- > 0;) {
+        l->stride[a] = stride;
+        stride *= g->axes[a].count;
+    }
+    int varied[HF_SWEEP_MAX_AXES], varied_count = 0;
+    for (size_t a = 0; a < g->axis_count; a++) {
+        if (g->axes[a].count < 2)
+            continue;
+        if (strcmp(g->axes[a].path, "seed") == 0)
+            l->seed_axis = (int)a;
+        else
+            varied[varied_count++] = (int)a;
+    }
+    for (int v = 0; v < varied_count && l->x_axis < 0; v++) {
+        bool numeric = true;
+        for (size_t k = 0; k < g->axes[varied[v]].count; k++)
+            numeric = numeric && is_number(g->axes[varied[v]].values[k]);
+        if (numeric) {
+            l->x_axis = varied[v];
+            l->x_numeric = true;
+        }
+    }
+    if (l->x_axis < 0 && varied_count > 0)
+        l->x_axis = varied[0];
+    int rest = 0;
+    for (int v = 0; v < varied_count; v++) {
+        if (varied[v] == l->x_axis)
+            continue;
+        if (rest++ == 1)
+            l->facet_axis = varied[v];
+        else
+            l->group_axes[l->group_count++] = varied[v];
+    }
+    l->x_count = l->x_axis >= 0 ? g->axes[l->x_axis].count : (size_t)policies;
+    l->facet_count = l->facet_axis >= 0 ? g->axes[l->facet_axis].count : 1;
+    l->group_combinations = 1;
+    for (int i = 0; i < l->group_count; i++)
+        l->group_combinations *= g->axes[l->group_axes[i]].count;
+}
+
+static size_t value_index(const struct layout *l, uint64_t point, int axis)
+{
+    return (size_t)((point / l->stride[axis]) % l->grid->axes[axis].count);
+}
+
+static size_t group_index(const struct layout *l, uint64_t point)
+{
+    size_t g = 0;
+    for (int i = 0; i < l->group_count; i++)
+        g = g * l->grid->axes[l->group_axes[i]].count + value_index(l, point, l->group_axes[i]);
+    return g;
+}
+
+/* Cells in figure order: panel, line (policy within group), x. */
+static size_t series_count(const struct layout *l)
+{
+    return l->group_combinations * (size_t)(l->x_axis >= 0 ? l->policies : 1);
+}
+
+static size_t cell_of(const struct layout *l, uint64_t point, int policy)
+{
+    size_t facet = l->facet_axis >= 0 ? value_index(l, point, l->facet_axis) : 0;
+    size_t series = group_index(l, point) * (size_t)(l->x_axis >= 0 ? l->policies : 1) +
+                    (size_t)(l->x_axis >= 0 ? policy : 0);
+    size_t x = l->x_axis >= 0 ? value_index(l, point, l->x_axis) : (size_t)policy;
+    return (facet * series_count(l) + series) * l->x_count + x;
+}
+
+/* The text of group combination g: "path=value, path=value". */
+static void group_label(const struct layout *l, size_t g, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    for (int i = l->group_count; i-- > 0;) {
+        const struct hf_sweep_axis *axis = &l->grid->axes[l->group_axes[i]];
+        size_t k = g % axis->count;
+        g /= axis->count;
+        char part[256];
+        snprintf(part, sizeof part, "%s=%s%s%s", axis->path, axis->values[k], buf[0] ? ", " : "", buf);
+        snprintf(buf, size, "%s", part);
+    }
+}
+
+struct cell_stats {
+    size_t n;
+    double mean, low, high;
+};
+
+/* Mean and 95 % interval of the values of one cell (Student's t over n seeds). */
+static struct cell_stats summarize(const double *values, size_t n)
+{
+    struct cell_stats s = {.n = n, .mean = NAN, .low = NAN, .high = NAN};
+    if (n == 0)
+        return s;
+    s.mean = gsl_stats_mean(values, 1, n);
+    double half = 0;
+    if (n >= 2)
+        half = gsl_cdf_tdist_Pinv(0.975, (double)(n - 1)) * gsl_stats_sd_m(values, 1, n, s.mean) / sqrt((double)n);
+    s.low = s.mean - half;
+    s.high = s.mean + half;
+    return s;
+}
+
+struct sweep_data {
+    struct hf_sweep_grid grid;
+    struct hf_policy_list list;
+    uint64_t points;
+    double *values; /* [job * hf_summary_column_count + column]; NAN where absent */
+};
+
+static bool load_runs(const char *dir, struct sweep_data *d, struct hf_error *err)
+{
+    char *scenario = NULL, *policies = NULL;
+    bool ok = hf_sweep_load_manifest(dir, &d->grid, &scenario, &policies, err) &&
+              hf_policy_list_parse(&d->list, policies, err);
+    free(scenario);
+    free(policies);
+    if (!ok)
+        return false;
+    d->points = hf_sweep_grid_points(&d->grid);
+    uint64_t jobs = d->points * (uint64_t)d->list.count;
+    d->values = malloc(jobs * hf_summary_column_count * sizeof *d->values);
+    if (!d->values)
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
+    for (uint64_t job = 0; ok && job < jobs; job++) {
+        char run[PATH_MAX + 64], path[PATH_MAX + 96];
+        hf_sweep_run_dir(dir, d->list.names[job % (uint64_t)d->list.count], job / (uint64_t)d->list.count, run,
+                         sizeof run);
+        snprintf(path, sizeof path, "%s/summary.json", run);
+        json_error_t jerr;
+        json_t *summary = json_load_file(path, 0, &jerr);
+        if (!summary) {
+            ok = hf_fail(err, HF_EXIT_BAD_INPUT, "%s: %s (the sweep is not complete: run it again to finish)",
+                         path, jerr.text);
+            break;
+        }
+        for (size_t c = 0; c < hf_summary_column_count; c++) {
+            bool present;
+            double v = hf_summary_value(summary, &hf_summary_columns[c], &present);
+            d->values[job * hf_summary_column_count + c] = present ? v : NAN;
+        }
+        json_decref(summary);
+    }
+    return ok;
+}
+
+static size_t column_of(const char *name)
+{
+    for (size_t c = 0; c < hf_summary_column_count; c++)
+        if (strcmp(hf_summary_columns[c].name, name) == 0)
+            return c;
+    return 0;
+}
+
+/* The per-cell statistics of one metric; false when no run has the metric. */
+static bool metric_stats(const struct sweep_data *d, const struct layout *l, size_t column,
+                         struct cell_stats *cells, size_t cell_count, double *scratch, size_t *cell_jobs_start,
+                         const uint64_t *cell_jobs)
+{
+    bool any = false;
+    for (size_t c = 0; c < cell_count; c++) {
+        size_t n = 0;
+        for (size_t j = cell_jobs_start[c]; j < cell_jobs_start[c + 1]; j++) {
+            double v = d->values[cell_jobs[j] * hf_summary_column_count + column];
+            if (!isnan(v))
+                scratch[n++] = v;
+        }
+        cells[c] = summarize(scratch, n);
+        any = any || n > 0;
+    }
+    (void)l;
+    return any;
+}
+
+static void gnuplot_term(FILE *gp, int width, int height)
+{
+    fprintf(gp, "if (ext eq 'svg') { set terminal svg size %d,%d dynamic noenhanced font 'sans,11' } "
+                "else { set terminal pngcairo size %d,%d noenhanced font 'sans,10' }\n",
+            width, height, width, height);
+}
+
+/* The figure of one metric: a datablock per panel and line, then the plot commands. */
+static void write_figure(FILE *gp, const struct sweep_data *d, const struct layout *l, const char *metric,
+                         const struct cell_stats *cells, struct hf_sweep_plot_info *info, int seeds)
+{
+    const char *x_name = l->x_axis >= 0 ? d->grid.axes[l->x_axis].path : "policy";
+    size_t series = series_count(l);
+    int index = info->plot_count;
+    /* Datablocks: $m<index>_<facet>_<series>, rows "x mean low high". */
+    const char *spread = seeds > 1 ? "mean over %d seeds, bars: 95 %% confidence interval (Student t)"
+                                   : "one run per point";
+    char spread_text[192];
+    snprintf(spread_text, sizeof spread_text, spread, seeds);
+    /* With error bars, the lines' markers are nudged sideways (1.2 % of the x span apart) so that
+     * bars at the same x do not hide each other; the caption says so. */
+    double x_min = 0, x_max = (double)l->x_count - 1, y_max = 0;
+    if (l->x_numeric) {
+        x_min = x_max = strtod(d->grid.axes[l->x_axis].values[0], NULL);
+        for (size_t x = 0; x < l->x_count; x++) {
+            double v = strtod(d->grid.axes[l->x_axis].values[x], NULL);
+            x_min = v < x_min ? v : x_min;
+            x_max = v > x_max ? v : x_max;
+        }
+    }
+    double nudge = seeds > 1 && series > 1 ? 0.012 * (x_max > x_min ? x_max - x_min : 1) : 0;
+    if (nudge > 0)
+        snprintf(spread_text + strlen(spread_text), sizeof spread_text - strlen(spread_text),
+                 "; markers nudged sideways to keep bars apart");
+    for (size_t f = 0; f < l->facet_count; f++)
+        for (size_t s = 0; s < series; s++) {
+            fprintf(gp, "$m%d_%zu_%zu << EOD\n", index, f, s);
+            double shift = nudge * ((double)s - (double)(series - 1) / 2);
+            for (size_t x = 0; x < l->x_count; x++) {
+                const struct cell_stats *c = &cells[(f * series + s) * l->x_count + x];
+                if (c->n == 0)
+                    continue;
+                double at = l->x_numeric ? strtod(d->grid.axes[l->x_axis].values[x], NULL) : (double)x;
+                fprintf(gp, "%.10g %.10g %.10g %.10g\n", at + shift, c->mean, c->low, c->high);
+                y_max = c->high > y_max ? c->high : y_max;
+            }
+            fputs("EOD\n", gp);
+        }
+    int columns = l->facet_count <= 3 ? (int)l->facet_count : 3;
+    int rows = (int)((l->facet_count + 2) / 3);
+    gnuplot_term(gp, l->facet_count == 1 ? 1000 : 520 * columns, l->facet_count == 1 ? 560 : 480 * rows);
+    snprintf(info->file[index], sizeof info->file[index], "%s-%s%s", metric, l->x_axis >= 0 ? "vs-" : "by-", x_name);
+    fprintf(gp, "set output '%s.'.ext\n", info->file[index]);
+    if (l->x_numeric) {
+        /* The x axis spans the swept values and a margin, not the tics around them. */
+        fputs("set autoscale xfix\nset xtics autofreq\nset offsets graph 0.05, graph 0.05, graph 0.08, 0\n", gp);
+    } else {
+        fprintf(gp, "set xrange [-0.5:%zu.5]\nset offsets 0, 0, graph 0.08, 0\nset xtics (", l->x_count - 1);
+        for (size_t x = 0; x < l->x_count; x++) {
+            fputs(x ? ", " : "", gp);
+            hf_gnuplot_quote(gp, l->x_axis >= 0 ? d->grid.axes[l->x_axis].values[x] : d->list.names[x]);
+            fprintf(gp, " %zu", x);
+        }
+        fputs(")\n", gp);
+    }
+    /* Every plotted metric is a count, a time or an amount: none is negative, so the y axis starts at
+     * 0 (a wide interval's lower bar stops there; sweep_stats.csv has its value). */
+    /* Small multiples share one y scale, so that panels compare at a glance. */
+    if (l->facet_count > 1 && y_max > 0)
+        fprintf(gp, "set yrange [0:%.6g]\nset xlabel ", y_max * 1.08);
+    else
+        fputs("set yrange [0:*]\nset xlabel ", gp);
+    hf_gnuplot_quote(gp, x_name);
+    fputs("\nset ylabel ", gp);
+    hf_gnuplot_quote(gp, hf_metric_label(metric));
+    fputc('\n', gp);
+    /* Two title lines: what is plotted, then how the points were made. */
+    char title[512];
+    snprintf(title, sizeof title, "%s against %s", hf_metric_label(metric), x_name);
+    fputs(l->facet_count > 1 ? "set key outside bottom center horizontal\n" : "set key outside right top vertical\n", gp);
+    fputs("figure_title = ", gp);
+    hf_gnuplot_quote(gp, title);
+    fputs(".\"\\n\".", gp);
+    hf_gnuplot_quote(gp, spread_text);
+    fputc('\n', gp);
+    if (l->facet_count > 1)
+        fprintf(gp, "set multiplot layout %d,%d title figure_title\n", rows, columns);
+    else
+        fputs("set title figure_title\n", gp);
+    for (size_t f = 0; f < l->facet_count; f++) {
+        if (l->facet_count > 1) {
+            char panel[256];
+            snprintf(panel, sizeof panel, "%s = %s", d->grid.axes[l->facet_axis].path,
+                     d->grid.axes[l->facet_axis].values[f]);
+            fputs("set title ", gp);
+            hf_gnuplot_quote(gp, panel);
+            fputc('\n', gp);
+        }
+        fputs("plot ", gp);
+        for (size_t s = 0; s < series; s++) {
+            int policy = l->x_axis >= 0 ? (int)(s % (size_t)l->policies) : 0;
+            size_t group = l->x_axis >= 0 ? s / (size_t)l->policies : s;
+            char name[512] = "", groups[384];
+            group_label(l, group, groups, sizeof groups);
+            if (l->x_axis >= 0 && (l->policies > 1 || !groups[0]))
+                snprintf(name, sizeof name, "%s", d->list.names[policy]);
+            if (groups[0])
+                snprintf(name + strlen(name), sizeof name - strlen(name), "%s%s", name[0] ? ", " : "", groups);
+            if (!name[0])
+                snprintf(name, sizeof name, "runs");
+            /* Colour by line value when there are several, else by policy; dashes and markers by
+             * policy, so both can be read off in print. */
+            int colour = l->group_combinations > 1 ? (int)group + 1 : policy + 1;
+            fprintf(gp, "%s$m%d_%zu_%zu using 1:2%s with %s lw 2 lc %d dt %d pt %d ps 1.2 title ", s ? ", \\\n     " : "",
+                    index, f, s, seeds > 1 ? ":3:4" : "", seeds > 1 ? "yerrorlines" : "linespoints", colour,
+                    policy + 1, (int[]){7, 5, 9, 11, 13, 15, 4, 6}[policy % 8]);
+            hf_gnuplot_quote(gp, name);
+        }
+        fputc('\n', gp);
+    }
+    if (l->facet_count > 1)
+        fputs("unset multiplot\n", gp);
+    fputs("unset title\n\n", gp);
+    snprintf(info->caption[index], sizeof info->caption[index], "%s against %s%s%s%s%s; %s.", hf_metric_label(metric),
+             x_name, l->group_count ? ", a line per value of " : "",
+             l->group_count ? d->grid.axes[l->group_axes[0]].path : "", l->facet_axis >= 0 ? ", a panel per value of " : "",
+             l->facet_axis >= 0 ? d->grid.axes[l->facet_axis].path : "", spread_text);
+    info->plot_count++;
+}
+
+static int compare_cell_jobs(const void *a, const void *b)
+{
+    const uint64_t *x = a, *y = b;
+    if (x[0] != y[0])
+        return x[0] < y[0] ? -1 : 1;
+    return x[1] < y[1] ? -1 : x[1] > y[1];
+}
+
+/* sweep_stats.csv: a row per metric, policy and cell. */
+static void write_stats_row(FILE *csv, const struct sweep_data *d, const struct layout *l, const char *metric,
+                            size_t cell, const struct cell_stats *c)
+{
+    size_t series = series_count(l);
+    size_t x = cell % l->x_count, s = (cell / l->x_count) % series, f = cell / l->x_count / series;
+    int policy = l->x_axis >= 0 ? (int)(s % (size_t)l->policies) : (int)x;
+    size_t group = l->x_axis >= 0 ? s / (size_t)l->policies : s;
+    char groups[384];
+    group_label(l, group, groups, sizeof groups);
+    fprintf(csv, "%s,%s,", metric, d->list.names[policy]);
+    hf_csv_field(csv, l->x_axis >= 0 ? d->grid.axes[l->x_axis].values[x] : "");
+    fputc(',', csv);
+    hf_csv_field(csv, groups);
+    fputc(',', csv);
+    hf_csv_field(csv, l->facet_axis >= 0 ? d->grid.axes[l->facet_axis].values[f] : "");
+    fprintf(csv, ",%zu", c->n);
+    if (c->n)
+        fprintf(csv, ",%.6g,%.6g,%.6g\n", c->mean, c->low, c->high);
+    else
+        fputs(",,,\n", csv);
+}
+
+bool hf_sweep_plot(const char *dir, bool draw, struct hf_sweep_plot_info *info, struct hf_error *err)
+{
+    memset(info, 0, sizeof *info);
+    struct sweep_data d = {0};
+    struct layout l;
+    bool ok = load_runs(dir, &d, err);
+    uint64_t jobs = d.points * (uint64_t)d.list.count;
+    uint64_t(*order)[2] = NULL;
+    size_t cell_count = 0, *start = NULL;
+    uint64_t *cell_jobs = NULL;
+    double *scratch = NULL;
+    struct cell_stats *cells = NULL;
+    if (ok) {
+        plan_layout(&l, &d.grid, d.list.count);
+        info->seeds = l.seed_axis >= 0 ? (int)d.grid.axes[l.seed_axis].count : 1;
+        cell_count = l.facet_count * series_count(&l) * l.x_count;
+        order = malloc(jobs * sizeof *order);
+        start = calloc(cell_count + 1, sizeof *start);
+        cell_jobs = malloc(jobs * sizeof *cell_jobs);
+        scratch = malloc(jobs * sizeof *scratch);
+        cells = malloc(cell_count * sizeof *cells);
+        ok = (order && start && cell_jobs && scratch && cells) || hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
+    }
+    if (ok) {
+        /* Jobs grouped by cell, in job order within a cell (the seeds' order). */
+        for (uint64_t job = 0; job < jobs; job++) {
+            order[job][0] = cell_of(&l, job / (uint64_t)d.list.count, (int)(job % (uint64_t)d.list.count));
+            order[job][1] = job;
+        }
+        qsort(order, jobs, sizeof *order, compare_cell_jobs);
+        for (uint64_t j = 0; j < jobs; j++) {
+            cell_jobs[j] = order[j][1];
+            start[order[j][0] + 1]++;
+        }
+        for (size_t c = 0; c < cell_count; c++)
+            start[c + 1] += start[c];
+    }
+    char path[PATH_MAX + 32], gp_path[PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s/sweep_stats.csv", dir);
+    snprintf(gp_path, sizeof gp_path, "%s/sweep.gp", dir);
+    FILE *csv = ok ? fopen(path, "w") : NULL, *gp = ok ? fopen(gp_path, "w") : NULL;
+    if (ok && (!csv || !gp))
+        ok = hf_fail(err, HF_EXIT_RUN_FAILED, "%s: %s", !csv ? path : gp_path, strerror(errno));
+    if (ok) {
+        fputs("metric,policy,x,lines,panel,runs,mean,ci95_low,ci95_high\n", csv);
+        fprintf(gp, "# Plots of this sweep (hfsim sweep / hfsim plot), data inline: redraw with\n"
+                    "# `gnuplot sweep.gp` here (-e \"ext='svg'\" for SVG). sweep_stats.csv holds the same numbers.\n"
+                    "if (!exists(\"ext\")) ext = 'png'\n"
+                    "set grid\nset bars small\n\n");
+        for (size_t m = 0; m < METRIC_COUNT && info->plot_count < HF_SWEEP_PLOT_MAX; m++) {
+            if (!metric_stats(&d, &l, column_of(plotted_metrics[m]), cells, cell_count, scratch, start, cell_jobs))
+                continue; /* no run has it (no burst: no time to stabilize) */
+            for (size_t c = 0; c < cell_count; c++)
+                write_stats_row(csv, &d, &l, plotted_metrics[m], c, &cells[c]);
+            write_figure(gp, &d, &l, plotted_metrics[m], cells, info, info->seeds);
+        }
+    }
+    if (csv && fclose(csv) != 0 && ok)
+        ok = hf_fail(err, HF_EXIT_RUN_FAILED, "%s: write failed", path);
+    if (gp && fclose(gp) != 0 && ok)
+        ok = hf_fail(err, HF_EXIT_RUN_FAILED, "%s: write failed", gp_path);
+    if (ok && draw && info->plot_count)
+        hf_gnuplot_draw(dir, "sweep.gp", "sweep", dir);
+    free(order);
+    free(start);
+    free(cell_jobs);
+    free(scratch);
+    free(cells);
+    free(d.values);
+    hf_sweep_grid_free(&d.grid);
+    return ok;
+}
