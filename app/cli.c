@@ -15,6 +15,8 @@ static const char usage[] =
     "  compare [SCENARIO]    run a scenario once per policy and plot them side by side (the\n"
     "                        Figure 1 burst if none; `hfsim compare --help`)\n"
     "  sweep [SCENARIO]      run a parameter grid per policy in parallel, resumable (`hfsim sweep --help`)\n"
+    "  plot DIR...           redraw the plots and report.html of a comparison, sweep or validation,\n"
+    "                        or put several runs on one chart (`hfsim plot --help`)\n"
     "  run [SCENARIO.json]   simulate a scenario (the embedded default if none) and write a\n"
     "                        results directory; `hfsim run --help` lists its options\n"
     "  bench                 measure the simulator's own speed (event queue, engine)\n"
@@ -73,6 +75,8 @@ int hf_cli_main(int argc, char **argv)
         return hf_cmd_live(argc, argv); /* its argv[1] is "calibrate", as after `live` */
     if (strcmp(cmd, "sweep") == 0)
         return hf_cmd_sweep(argc - 1, argv + 1);
+    if (strcmp(cmd, "plot") == 0)
+        return hf_cmd_plot(argc - 1, argv + 1);
     if (strcmp(cmd, "trace") == 0)
         return hf_cmd_trace(argc - 1, argv + 1);
     if (strcmp(cmd, "policies") == 0)

@@ -17,6 +17,7 @@ int hf_cmd_compare(int argc, char **argv);
 int hf_cmd_sweep(int argc, char **argv);
 int hf_cmd_live(int argc, char **argv);
 int hf_cmd_validate(int argc, char **argv);
+int hf_cmd_plot(int argc, char **argv);
 
 /* Prints "hfsim: <message>" to stderr and returns the error's exit code. */
 int hf_cli_report(const struct hf_error *err);

@@ -6,8 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/csv_field.h"
 #include "app/gnuplot.h"
 #include "app/plot_compare.h"
+#include "app/report.h"
+#include "app/study.h"
+#include "version.h"
 #include "app/policy_list.h"
 #include "app/run.h"
 #include "app/scenario.h"
@@ -86,21 +90,74 @@ static bool precheck(const struct hf_compare_options *o, const char *const *name
     return ok;
 }
 
-/* plot.gp: the comparison's own values first, then the embedded script (app/plot_compare.h). */
-static bool write_plot_script(struct hf_results *res, const char *const *names, int n, const json_t *scenario,
-                              struct hf_plot_compare_info *info, struct hf_error *err)
+bool hf_compare_redraw(const char *dir, const char *shown_dir, bool draw, struct hf_error *err)
 {
-    FILE *f = hf_results_open(res, "plot.gp", err);
-    if (!f)
+    struct hf_study study;
+    if (!hf_study_load(dir, &study, err))
         return false;
-    struct hf_plot_run runs[HF_POLICY_LIST_MAX];
+    if (strcmp(study.kind, HF_OUT_KIND_COMPARISON) != 0 || study.run_count == 0)
+        return hf_fail(err, HF_EXIT_BAD_INPUT, "%s/study.json: not a comparison with runs", shown_dir);
+    /* The plots' parameters (window, interval, burst) are the runs' own, from their resolved scenario. */
+    char path[2 * PATH_MAX + 64];
+    const char *first = study.runs[0].dir;
+    snprintf(path, sizeof path, first[0] == '/' ? "%s/config.json" : "%s/%s/config.json", first[0] == '/' ? first : dir,
+             first);
+    json_error_t jerr;
+    json_t *scenario = json_load_file(path, 0, &jerr);
+    if (!scenario)
+        return hf_fail(err, HF_EXIT_BAD_INPUT, "%s:%d: %s", path, jerr.line, jerr.text);
+    struct hf_plot_run runs[HF_STUDY_MAX_RUNS];
+    for (size_t r = 0; r < study.run_count; r++)
+        runs[r] = (struct hf_plot_run){.name = study.runs[r].name, .dir = study.runs[r].dir};
+    snprintf(path, sizeof path, "%s/plot.gp", dir);
+    FILE *f = fopen(path, "w");
+    struct hf_plot_compare_info info;
+    bool ok = f ? hf_plot_compare_write(f, dir, runs, (int)study.run_count, scenario, &info, err)
+                : hf_fail(err, HF_EXIT_RUN_FAILED, "%s: cannot write", path);
+    if (f && fclose(f) != 0 && ok)
+        ok = hf_fail(err, HF_EXIT_RUN_FAILED, "%s: write failed", path);
+    if (ok && draw)
+        hf_gnuplot_draw(dir, "plot.gp", "plot", shown_dir);
+    struct hf_report_plot plots[HF_PLOT_COMPARE_PLOTS];
+    char captions[HF_PLOT_COMPARE_PLOTS][768];
+    size_t plot_count = ok ? hf_plot_compare_captions(&info, scenario, plots, captions) : 0;
+    struct hf_report_fact facts[HF_STUDY_MAX_FACTS];
+    for (size_t i = 0; i < study.fact_count; i++)
+        facts[i] = (struct hf_report_fact){.name = study.facts[i].name, .value = study.facts[i].value};
+    struct hf_report report = {.title = study.title, .facts = facts, .fact_count = study.fact_count,
+                               .table_file = "comparison.csv", .table_transposed = true, .plots = plots, .plot_count = plot_count};
+    ok = ok && hf_report_write(dir, &report, err);
+    json_decref(scenario);
+    return ok;
+}
+
+/* study.json: what report.html says was run, and the runs that hfsim plot redraws. */
+static bool write_study(const char *dir, const struct hf_compare_options *o, const char *const *names, int n,
+                        const json_t *scenario, struct hf_error *err)
+{
+    struct hf_study study = {.kind = HF_OUT_KIND_COMPARISON};
+    snprintf(study.title, sizeof study.title, "hfsim compare: %s, seed %lld", hf_json_string_at(scenario, "name"),
+             hf_json_int_at(scenario, "seed"));
+    const char *description = hf_json_string_at(scenario, "description");
+    hf_study_fact(&study, "Scenario", "%s%s%s", hf_json_string_at(scenario, "name"), description[0] ? ": " : "",
+                  description);
+    hf_study_fact(&study, "Scenario file", "%s",
+                  o->scenario_path ? o->scenario_path : "embedded (scenarios/figure1-hpa-burst.json)");
+    char sets[1024] = "";
+    for (size_t i = 0; i < o->override_count; i++)
+        snprintf(sets + strlen(sets), sizeof sets - strlen(sets), "%s--set %s", i ? " " : "", o->overrides[i]);
+    hf_study_fact(&study, "Changes to it", "%s", sets[0] ? sets : "none");
+    char policies[1024] = "";
     for (int p = 0; p < n; p++)
-        runs[p] = (struct hf_plot_run){.name = names[p], .dir = names[p]};
-    if (!hf_plot_compare_write(f, res->tmp_dir, runs, n, scenario, info, err)) {
-        fclose(f);
-        return false;
-    }
-    return hf_results_close(res, f, "plot.gp", err);
+        snprintf(policies + strlen(policies), sizeof policies - strlen(policies), "%s%s", p ? ", " : "", names[p]);
+    hf_study_fact(&study, "Policies", "%s (one run each, same workload)", policies);
+    hf_study_fact(&study, "Seed", "%lld", hf_json_int_at(scenario, "seed"));
+    hf_study_fact(&study, "Arrivals", "%g s, then up to %g s to drain", hf_json_number_at(scenario, "duration_s"),
+                  hf_json_number_at(scenario, "drain_s"));
+    hf_study_fact(&study, "hfsim", "%s", HF_VERSION);
+    for (int p = 0; p < n; p++)
+        hf_study_run(&study, names[p], names[p]);
+    return hf_study_save(dir, &study, err);
 }
 
 static void print_table(const char *const *names, int n, json_t **summaries)
@@ -123,17 +180,14 @@ static void print_table(const char *const *names, int n, json_t **summaries)
     }
 }
 
-static bool write_csv(struct hf_results *res, const char *const *names, int n, json_t **summaries, struct hf_error *err)
+void hf_compare_write_table(FILE *f, const char *const *names, int n, json_t *const *summaries)
 {
-    FILE *f = hf_results_open(res, "comparison.csv", err);
-    if (!f)
-        return false;
     fputs("policy", f);
     for (size_t c = 0; c < hf_summary_column_count; c++)
         fprintf(f, ",%s", hf_summary_columns[c].name);
     fputc('\n', f);
     for (int p = 0; p < n; p++) {
-        fputs(names[p], f);
+        hf_csv_field(f, names[p]);
         for (size_t c = 0; c < hf_summary_column_count; c++) {
             bool present;
             double v = hf_summary_value(summaries[p], &hf_summary_columns[c], &present);
@@ -144,6 +198,14 @@ static bool write_csv(struct hf_results *res, const char *const *names, int n, j
         }
         fputc('\n', f);
     }
+}
+
+static bool write_csv(struct hf_results *res, const char *const *names, int n, json_t **summaries, struct hf_error *err)
+{
+    FILE *f = hf_results_open(res, "comparison.csv", err);
+    if (!f)
+        return false;
+    hf_compare_write_table(f, names, n, summaries);
     return hf_results_close(res, f, "comparison.csv", err);
 }
 
@@ -168,7 +230,6 @@ bool hf_compare(const struct hf_compare_options *o, char *written, size_t writte
     json_t *summaries[HF_POLICY_LIST_MAX] = {0};
     bool ok = precheck(o, names, n, err) && hf_out_dir_check_outside(out, "--out", err) &&
               hf_results_begin_kind(&res, out, HF_OUT_KIND_COMPARISON, err);
-    struct hf_plot_compare_info plot_info;
     for (int p = 0; ok && p < n; p++) {
         json_t *scenario = load_scenario(o, names[p], err);
         ok = scenario != NULL;
@@ -189,9 +250,8 @@ bool hf_compare(const struct hf_compare_options *o, char *written, size_t writte
                 ok = hf_fail(err, HF_EXIT_RUN_FAILED, "%s: %s", path, jerr.text);
         }
     }
-    ok = ok && write_csv(&res, names, n, summaries, err) && write_plot_script(&res, names, n, base, &plot_info, err);
-    if (ok && o->plots)
-        hf_gnuplot_draw(res.tmp_dir, "plot.gp", "compare", out);
+    ok = ok && write_csv(&res, names, n, summaries, err) && write_study(res.tmp_dir, o, names, n, base, err) &&
+         hf_compare_redraw(res.tmp_dir, out, o->plots, err);
     ok = ok && hf_results_commit(&res, err);
     if (!ok)
         hf_results_abort(&res);

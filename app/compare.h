@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include <jansson.h>
 
@@ -40,5 +41,14 @@ json_t *hf_compare_scenario(const char *path, const char *const *overrides, size
 /* Runs the comparison; prints the table on stdout. `written` (PATH_MAX) gets the directory. */
 bool hf_compare(const struct hf_compare_options *options, char *written, size_t written_size,
                 struct hf_error *err);
+
+/* comparison.csv's text: a header, then a row per run (app/summary_columns.h). */
+void hf_compare_write_table(FILE *out, const char *const *names, int count, json_t *const *summaries);
+
+/* Redraws comparison directory DIR from its study.json and runs: plot.gp, the plots (when `draw`
+ * and gnuplot is installed) and report.html. What hf_compare does last, and hfsim plot DIR.
+ * `shown_dir` names the directory in messages. Errors: a missing or bad study.json or run
+ * (HF_EXIT_BAD_INPUT), a write failure (HF_EXIT_RUN_FAILED). */
+bool hf_compare_redraw(const char *dir, const char *shown_dir, bool draw, struct hf_error *err);
 
 #endif

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "app/metric_labels.h"
+#include "app/report.h"
 #include "app/startup_transient.h"
 #include "app/timeseries_columns.h"
 #include "sim/schema.h"
@@ -92,4 +93,30 @@ bool hf_plot_compare_write(FILE *out, const char *plot_dir, const struct hf_plot
     if (!ok)
         return hf_fail(err, HF_EXIT_USAGE, "a run's name or directory holds a newline: it cannot be plotted");
     return true;
+}
+
+size_t hf_plot_compare_captions(const struct hf_plot_compare_info *info, const json_t *scenario,
+                                struct hf_report_plot *plots, char captions[HF_PLOT_COMPARE_PLOTS][768])
+{
+    double window = hf_json_number_at(scenario, "outputs.stabilize_window_s");
+    char marks[400] = "";
+    if (hf_json_at(scenario, "workload.bursts.0"))
+        snprintf(marks, sizeof marks, "; shaded: the burst");
+    if (info->startup_end_s > 0)
+        snprintf(marks + strlen(marks), sizeof marks - strlen(marks),
+                 "; hatched: the start-up, each policy scaling from its initial containers to the first load (%s)",
+                 info->startup_runs);
+    snprintf(captions[0], 768, "Response time over time: p50 (solid) and p99 (dashed), each point over the trailing %g s%s.",
+             window, marks);
+    snprintf(captions[1], 768, "Containers asked for (pale band) and ready (line): where the line lags the band, "
+                               "containers are starting%s.", marks);
+    snprintf(captions[2], 768, "Cores allocated but idle (allocated minus used), mean over the trailing %g s: the CPU "
+                               "each policy holds without using it%s.", window, marks);
+    snprintf(captions[3], 768, "Distribution of the response times of all completed requests, start-up included.");
+    snprintf(captions[4], 768, "Cumulative cold starts (top) and HyperFaaS phase actions (bottom); series that stay "
+                               "at zero are left out%s.", marks);
+    static const char *const files[] = {"latency", "containers", "cpu", "latency_cdf", "actions"};
+    for (size_t i = 0; i < HF_PLOT_COMPARE_PLOTS; i++)
+        plots[i] = (struct hf_report_plot){.file = files[i], .caption = captions[i]};
+    return HF_PLOT_COMPARE_PLOTS;
 }

@@ -34,6 +34,13 @@ struct hf_plot_compare_info {
 bool hf_plot_compare_write(FILE *out, const char *plot_dir, const struct hf_plot_run *runs, int count,
                            const json_t *scenario, struct hf_plot_compare_info *info, struct hf_error *err);
 
+/* The five plots the script draws, with one-line captions for report.html (app/report.h);
+ * `captions` holds their text. Returns how many (5). */
+#define HF_PLOT_COMPARE_PLOTS 5
+struct hf_report_plot;
+size_t hf_plot_compare_captions(const struct hf_plot_compare_info *info, const json_t *scenario,
+                                struct hf_report_plot *plots, char captions[HF_PLOT_COMPARE_PLOTS][768]);
+
 /* Writes `text` as a gnuplot single-quoted string ('' for a quote). False for a newline. */
 bool hf_gnuplot_quote(FILE *out, const char *text);
 

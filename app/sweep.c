@@ -200,13 +200,12 @@ static bool write_csv(struct sweep *s, struct hf_error *err)
     return ok;
 }
 
-/* sweep_stats.csv, sweep.gp and the plots (app/sweep_plot.h); a failure to plot does not fail the
+/* sweep_stats.csv, sweep.gp, the plots and report.html (app/sweep_plot.h); a failure to plot does not fail the
  * sweep, whose sweep.csv stands. */
 static void plot(const struct sweep *s)
 {
-    struct hf_sweep_plot_info info;
     struct hf_error err = {0};
-    if (!hf_sweep_plot(s->out, true, &info, &err))
+    if (!hf_sweep_redraw(s->out, s->o->plots, &err))
         fprintf(stderr, "hfsim: sweep: no plots: %s\n", err.message);
 }
 
@@ -456,7 +455,7 @@ bool hf_sweep(const struct hf_sweep_options *o, char *written, size_t written_si
         ok = run_one_job(s, err);
     } else if (ok && o->mode == HF_SWEEP_MERGE) {
         ok = check_complete(s, err) && write_csv(s, err);
-        if (ok && o->plots)
+        if (ok)
             plot(s);
     } else if (ok) {
         ok = check_jobs(s, err) && hf_mkdirs(s->out, err) && hf_out_dir_mark(s->out, HF_OUT_KIND_SWEEP, err) &&
@@ -465,7 +464,7 @@ bool hf_sweep(const struct hf_sweep_options *o, char *written, size_t written_si
             ok = ok && emit(s, err);
         } else {
             ok = ok && run_unfinished(s, err) && write_csv(s, err);
-            if (ok && o->plots)
+            if (ok)
                 plot(s);
         }
     }

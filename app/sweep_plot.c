@@ -15,9 +15,13 @@
 #include "app/metric_labels.h"
 #include "app/plot_compare.h"
 #include "app/policy_list.h"
+#include "app/report.h"
+#include "app/study.h"
 #include "app/summary_columns.h"
 #include "app/sweep.h"
 #include "app/sweep_grid.h"
+#include "sim/schema.h"
+#include "version.h"
 
 /* The metrics a sweep plots, by comparison.csv column name. */
 static const char *const plotted_metrics[] = {"p50_ms", "p99_ms", "time_to_stabilize_s", "failed",
@@ -461,4 +465,71 @@ bool hf_sweep_plot(const char *dir, bool draw, struct hf_sweep_plot_info *info, 
     free(d.values);
     hf_sweep_grid_free(&d.grid);
     return ok;
+}
+
+/* What was swept, for report.html: the manifest's axes and policies, and the scenario as the first
+ * run resolved it. */
+static bool sweep_facts(const char *dir, struct hf_study *study, struct hf_error *err)
+{
+    struct hf_sweep_grid grid = {0};
+    char *scenario_path = NULL, *policies = NULL;
+    if (!hf_sweep_load_manifest(dir, &grid, &scenario_path, &policies, err))
+        return false;
+    struct hf_policy_list list;
+    bool ok = hf_policy_list_parse(&list, policies, err);
+    char run[PATH_MAX + 64], path[PATH_MAX + 96];
+    json_t *scenario = NULL;
+    if (ok) {
+        hf_sweep_run_dir(dir, list.names[0], 0, run, sizeof run);
+        snprintf(path, sizeof path, "%s/config.json", run);
+        json_error_t jerr;
+        scenario = json_load_file(path, 0, &jerr);
+        ok = scenario || hf_fail(err, HF_EXIT_BAD_INPUT, "%s:%d: %s", path, jerr.line, jerr.text);
+    }
+    if (ok) {
+        snprintf(study->title, sizeof study->title, "hfsim sweep: %s", hf_json_string_at(scenario, "name"));
+        const char *description = hf_json_string_at(scenario, "description");
+        hf_study_fact(study, "Scenario", "%s%s%s", hf_json_string_at(scenario, "name"), description[0] ? ": " : "",
+                      description);
+        hf_study_fact(study, "Scenario file", "%s",
+                      scenario_path ? scenario_path : "embedded (scenarios/figure1-hpa-burst.json)");
+        bool seeds = false;
+        for (size_t a = 0; a < grid.axis_count; a++) {
+            char values[1024] = "";
+            for (size_t v = 0; v < grid.axes[a].count; v++)
+                snprintf(values + strlen(values), sizeof values - strlen(values), "%s%s", v ? ", " : "",
+                         grid.axes[a].values[v]);
+            hf_study_fact(study, grid.axes[a].path, "%s", values);
+            seeds = seeds || strcmp(grid.axes[a].path, "seed") == 0;
+        }
+        if (!seeds)
+            hf_study_fact(study, "seed", "%lld (the same for every point)", hf_json_int_at(scenario, "seed"));
+        hf_study_fact(study, "Policies", "%s", policies);
+        hf_study_fact(study, "Runs", "%llu points x %d policies",
+                      (unsigned long long)hf_sweep_grid_points(&grid), list.count);
+        hf_study_fact(study, "hfsim", "%s", HF_VERSION);
+    }
+    json_decref(scenario);
+    free(scenario_path);
+    free(policies);
+    hf_sweep_grid_free(&grid);
+    return ok;
+}
+
+bool hf_sweep_redraw(const char *dir, bool draw, struct hf_error *err)
+{
+    struct hf_sweep_plot_info info;
+    struct hf_study study = {.kind = "sweep"};
+    if (!hf_sweep_plot(dir, draw, &info, err) || !sweep_facts(dir, &study, err))
+        return false;
+    struct hf_report_fact facts[HF_STUDY_MAX_FACTS];
+    for (size_t i = 0; i < study.fact_count; i++)
+        facts[i] = (struct hf_report_fact){.name = study.facts[i].name, .value = study.facts[i].value};
+    struct hf_report_plot plots[HF_SWEEP_PLOT_MAX];
+    for (int i = 0; i < info.plot_count; i++)
+        plots[i] = (struct hf_report_plot){.file = info.file[i], .caption = info.caption[i]};
+    struct hf_report report = {.title = study.title, .facts = facts, .fact_count = study.fact_count,
+                               .table_file = "sweep.csv", .table_max_rows = 50, .plots = plots,
+                               .plot_count = (size_t)info.plot_count};
+    return hf_report_write(dir, &report, err);
 }

@@ -30,4 +30,9 @@ struct hf_sweep_plot_info {
 
 bool hf_sweep_plot(const char *dir, bool draw, struct hf_sweep_plot_info *info, struct hf_error *err);
 
+/* hf_sweep_plot, then DIR/report.html (app/report.h): what was swept (from sweep.json and the first
+ * run's scenario), sweep.csv as the table (its first 50 rows), the plots with captions. What a sweep
+ * and its --merge do last, and hfsim plot DIR. */
+bool hf_sweep_redraw(const char *dir, bool draw, struct hf_error *err);
+
 #endif

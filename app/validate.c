@@ -10,8 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "app/gnuplot.h"
+#include "app/report.h"
+#include "app/study.h"
 #include "app/profile.h"
 #include "app/run.h"
 #include "app/scenario.h"
@@ -19,6 +22,7 @@
 #include "live/live_run.h"
 #include "sim/results.h"
 #include "sim/schema.h"
+#include "version.h"
 
 static const struct {
     const char *name, *path;
@@ -122,11 +126,8 @@ static bool write_table(struct hf_results *res, json_t *const sums[3], bool cali
 }
 
 /* validation.gp: the latency CDFs and the timeline (containers, p99) of the runs side by side. */
-static bool write_plot_script(struct hf_results *res, const json_t *scenario, bool calibrated, struct hf_error *err)
+static void write_plot_script(FILE *gp, const json_t *scenario, bool calibrated)
 {
-    FILE *gp = hf_results_open(res, "validation.gp", err);
-    if (!gp)
-        return false;
     fprintf(gp, "# Latency distributions: simulated vs live. Run in this directory:\n"
                 "#   gnuplot -e \"ext='png'\" validation.gp\n"
                 "if (!exists(\"ext\")) ext = 'png'\n"
@@ -174,7 +175,80 @@ static bool write_plot_script(struct hf_results *res, const json_t *scenario, bo
                          "title 'simulated, calibrated'" : "",
             calibrated ? ", 'sim-calibrated/timeseries.csv' using 1:21 every ::1 with lines lw 2 dt 2 "
                          "title 'simulated, calibrated'" : "");
-    return hf_results_close(res, gp, "validation.gp", err);
+}
+
+bool hf_validate_redraw(const char *dir, const char *shown_dir, bool draw, struct hf_error *err)
+{
+    struct hf_study study;
+    if (!hf_study_load(dir, &study, err))
+        return false;
+    if (strcmp(study.kind, HF_OUT_KIND_VALIDATION) != 0)
+        return hf_fail(err, HF_EXIT_BAD_INPUT, "%s/study.json: not a validation", shown_dir);
+    char path[PATH_MAX + 64];
+    snprintf(path, sizeof path, "%s/sim-calibrated", dir);
+    struct stat st;
+    bool calibrated = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+    json_t *scenario = load_json(dir, "sim/config.json", err);
+    json_t *live = scenario ? load_json(dir, "live/summary.json", err) : NULL;
+    if (!live) {
+        json_decref(scenario);
+        return false;
+    }
+    snprintf(path, sizeof path, "%s/validation.gp", dir);
+    FILE *gp = fopen(path, "w");
+    bool ok = gp || hf_fail(err, HF_EXIT_RUN_FAILED, "%s: cannot write", path);
+    if (gp) {
+        write_plot_script(gp, scenario, calibrated);
+        ok = fclose(gp) == 0 || hf_fail(err, HF_EXIT_RUN_FAILED, "%s: write failed", path);
+    }
+    if (ok && draw)
+        hf_gnuplot_draw(dir, "validation.gp", "validate", shown_dir);
+    /* What the live side measured about its own machine goes above the plots. */
+    const json_t *warnings = hf_json_at(live, "live.contention.warnings");
+    const char *notes[8];
+    size_t note_count = 0;
+    for (size_t w = 0; w < json_array_size(warnings) && note_count < 8; w++)
+        notes[note_count++] = json_string_value(json_array_get(warnings, w));
+    struct hf_report_fact facts[HF_STUDY_MAX_FACTS];
+    for (size_t i = 0; i < study.fact_count; i++)
+        facts[i] = (struct hf_report_fact){.name = study.facts[i].name, .value = study.facts[i].value};
+    const struct hf_report_plot plots[] = {
+        {"latency_cdf", calibrated ? "Response-time distributions: simulated, simulated with the calibrated profile "
+                                     "(dashed) and live."
+                                   : "Response-time distributions: simulated and live."},
+        {"timeline", "Over time, simulated and live: containers asked for (top) and the p99 response time over the "
+                     "trailing window (bottom)."},
+    };
+    struct hf_report report = {.title = study.title, .facts = facts, .fact_count = study.fact_count,
+                               .table_file = "validation.csv", .notes = notes, .note_count = note_count,
+                               .plots = plots, .plot_count = 2};
+    ok = ok && hf_report_write(dir, &report, err);
+    json_decref(live);
+    json_decref(scenario);
+    return ok;
+}
+
+/* study.json: what report.html says was run. */
+static bool write_study(const char *dir, const struct hf_validate_options *o, const json_t *scenario,
+                        const char *hosts, struct hf_error *err)
+{
+    struct hf_study study = {.kind = HF_OUT_KIND_VALIDATION};
+    snprintf(study.title, sizeof study.title, "hfsim validate: %s, policy %s", hf_json_string_at(scenario, "name"),
+             hf_json_string_at(scenario, "policy"));
+    const char *description = hf_json_string_at(scenario, "description");
+    hf_study_fact(&study, "Scenario", "%s%s%s", hf_json_string_at(scenario, "name"), description[0] ? ": " : "",
+                  description);
+    hf_study_fact(&study, "Scenario file", "%s", o->scenario_path);
+    char sets[1024] = "";
+    for (size_t i = 0; i < o->override_count; i++)
+        snprintf(sets + strlen(sets), sizeof sets - strlen(sets), "%s--set %s", i ? " " : "", o->overrides[i]);
+    hf_study_fact(&study, "Changes to it", "%s", sets[0] ? sets : "none");
+    hf_study_fact(&study, "Policy", "%s", hf_json_string_at(scenario, "policy"));
+    hf_study_fact(&study, "Seed", "%lld", hf_json_int_at(scenario, "seed"));
+    hf_study_fact(&study, "Live engines", "%s", hosts);
+    hf_study_fact(&study, "Calibration profile", "%s", o->profile ? o->profile : "none");
+    hf_study_fact(&study, "hfsim", "%s", HF_VERSION);
+    return hf_study_save(dir, &study, err);
 }
 
 /* The calibrated scenario: the profile's fields, then the same overrides. */
@@ -250,15 +324,13 @@ bool hf_validate(const struct hf_validate_options *o, struct hf_error *err)
         if (i != 1 || calibrated)
             ok = (sums[i] = load_json(dir[i], "summary.json", err)) != NULL &&
                  add_container_counts(sums[i], dir[i], err);
-    ok = ok && write_table(&res, sums, calibrated != NULL, err) &&
-         write_plot_script(&res, scenario, calibrated != NULL, err);
+    ok = ok && write_table(&res, sums, calibrated != NULL, err) && write_study(res.tmp_dir, o, scenario, hosts, err);
     /* What the live side measured about its own machine: the table may not be a fair comparison. */
     const json_t *warnings = ok ? hf_json_at(sums[2], "live.contention.warnings") : NULL;
     for (size_t w = 0; w < json_array_size(warnings); w++)
         fprintf(stderr, "hfsim: validate: warning: the live run was disturbed, the comparison may not be fair: %s\n",
                 json_string_value(json_array_get(warnings, w)));
-    if (ok)
-        hf_gnuplot_draw(res.tmp_dir, "validation.gp", "validate", o->out_dir);
+    ok = ok && hf_validate_redraw(res.tmp_dir, o->out_dir, true, err);
     ok = ok && hf_results_commit(&res, err);
     if (!ok && open)
         hf_results_abort(&res);

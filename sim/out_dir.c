@@ -105,6 +105,11 @@ static void marker_kind(const char *dir, char *kind, size_t size)
     fclose(f);
 }
 
+void hf_out_dir_kind(const char *dir, char *kind, size_t size)
+{
+    marker_kind(dir, kind, size);
+}
+
 bool hf_out_dir_check_kind(const char *path, const char *flag, const char *kind, struct hf_error *err)
 {
     if (!hf_out_dir_check(path, flag, err))

@@ -18,6 +18,7 @@
 #define HF_OUT_DIR_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "sim/error.h"
 
@@ -46,6 +47,9 @@ bool hf_out_dir_check_outside(const char *path, const char *flag, struct hf_erro
 
 /* Writes the marker into an existing directory; `kind` says what made it ("run", "sweep", ...). */
 bool hf_out_dir_mark(const char *dir, const char *kind, struct hf_error *err);
+
+/* The kind DIR's marker names (HF_OUT_KIND_*), or "" when it has no marker or names none. */
+void hf_out_dir_kind(const char *dir, char *kind, size_t size);
 
 /* True when the directory holds the marker. */
 bool hf_out_dir_is_marked(const char *dir);
