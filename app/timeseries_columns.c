@@ -25,11 +25,11 @@ bool hf_timeseries_columns_load(const char *path, const char *const *names, size
     out->count = count;
     struct hf_csv_row row;
     int got = hf_csv_next(r, &row, err);
-    bool ok = got > 0 || (got == 0 && hf_fail(err, HF_EXIT_RUN_FAILED, "%s: empty (no header)", path));
+    bool ok = got > 0 || (got == 0 && hf_fail(err, HF_EXIT_BAD_INPUT, "%s: empty (no header)", path));
     int field[HF_TIMESERIES_MAX_COLUMNS];
     for (size_t c = 0; ok && c < count; c++)
         if ((field[c] = hf_csv_column(&row, names[c])) < 0)
-            ok = hf_fail(err, HF_EXIT_RUN_FAILED, "%s: no column '%s' in the header", path, names[c]);
+            ok = hf_fail(err, HF_EXIT_BAD_INPUT, "%s: no column '%s' in the header", path, names[c]);
     size_t cap = 0;
     while (ok && (got = hf_csv_next(r, &row, err)) > 0) {
         if (out->rows == cap) {

@@ -2,9 +2,9 @@
  * or live: docs/results.md), for the plots and checks that need a run's values over time.
  *
  * Ownership: hf_timeseries_columns_load allocates `values` (column-major: values[c][row]); free with
- * hf_timeseries_columns_free. Errors: false with err set (HF_EXIT_RUN_FAILED): a file that cannot
- * be read, a column that is missing (named), a field that is not a number (file and line), out of
- * memory. */
+ * hf_timeseries_columns_free. Errors: false with err set, HF_EXIT_BAD_INPUT for a file that cannot
+ * be read, a column that is missing (named) or a field that is not a number (file and line);
+ * HF_EXIT_RUN_FAILED when out of memory. */
 #ifndef HF_TIMESERIES_COLUMNS_H
 #define HF_TIMESERIES_COLUMNS_H
 

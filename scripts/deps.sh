@@ -6,7 +6,8 @@
 #   scripts/deps.sh --test   that and what only the tests need (scripts/test.sh, .ci/run): Criterion,
 #                            clang and its runtime (fuzzing, scripts/fuzz.sh), Slurm and munge (the
 #                            Slurm sweep test), socat (the two-engine live test), xz (fuzz seeds),
-#                            iproute2 and openssl (the second engine of the two-host test)
+#                            iproute2 and openssl (the second engine of the two-host test),
+#                            chromium-headless-shell (report.html rendered in a real browser)
 # The main build does not need Criterion: quickstart configures with -DHFSIM_TESTS=OFF.
 # apt-get's output goes to build/deps.log; on failure its path and tail are printed.
 set -euo pipefail
@@ -14,7 +15,8 @@ cd "$(dirname "$0")/.."
 packages=(build-essential cmake pkg-config libgsl-dev libjansson-dev libcsv-dev libcurl4-openssl-dev
           zlib1g-dev liblzma-dev gnuplot-nox python3)
 case "${1:-}" in
-  --test) packages+=(libcriterion-dev clang libclang-rt-14-dev slurm-wlm munge socat xz-utils iproute2 openssl) ;;
+  --test) packages+=(libcriterion-dev clang libclang-rt-14-dev slurm-wlm munge socat xz-utils iproute2 openssl
+                  chromium-headless-shell) ;;
   "") ;;
   *) echo "usage: scripts/deps.sh [--test]" >&2; exit 2 ;;
 esac

@@ -1,0 +1,146 @@
+/* hfsim plot: redraws comparison and sweep directories in place; puts runs, comparisons and
+ * validations on one chart in a new directory; refuses what it must not touch, with exit codes. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "sim/results.h"
+#include "support/cli_run.h"
+
+static char base[64];
+static struct cli_result r;
+
+static void setup(void)
+{
+    strcpy(base, "/tmp/hfsim-test-plot-XXXXXX");
+    cr_assert_not_null(mkdtemp(base));
+}
+static void teardown(void) { hf_remove_tree(base); }
+
+TestSuite(cmd_plot, .init = setup, .fini = teardown);
+
+#define SHORT "--set duration_s=80 --set drain_s=30 --set workload.bursts.0.start_s=40 " \
+              "--set workload.bursts.0.duration_s=40 -q"
+#define SCENARIO HFSIM_SOURCE_DIR "/scenarios/figure1-hpa-burst.json"
+
+static bool exists(const char *rel)
+{
+    char p[300];
+    struct stat st;
+    snprintf(p, sizeof p, "%s/%s", base, rel);
+    return stat(p, &st) == 0;
+}
+
+static char *slurp(const char *rel)
+{
+    char p[300];
+    snprintf(p, sizeof p, "%s/%s", base, rel);
+    FILE *f = fopen(p, "r");
+    cr_assert_not_null(f, "%s", p);
+    char *buf = calloc(1, 1 << 20);
+    buf[fread(buf, 1, (1 << 20) - 1, f)] = '\0';
+    fclose(f);
+    return buf;
+}
+
+static bool gnuplot(void) { return system("command -v gnuplot >/dev/null 2>&1") == 0; }
+
+Test(cmd_plot, several_runs_on_one_chart, .timeout = 120)
+{
+    cli_run(HFSIM_BIN, base, "run " SCENARIO " --out one " SHORT, &r);
+    cr_assert_eq(r.code, 0, "%s", r.err);
+    cli_run(HFSIM_BIN, base, "compare --policies hyperfaas,kpa --out cmp " SHORT, &r);
+    cr_assert_eq(r.code, 0, "%s", r.err);
+    cli_run(HFSIM_BIN, base, "plot one cmp --out chart", &r);
+    cr_assert_eq(r.code, 0, "%s", r.err);
+    char *csv = slurp("chart/comparison.csv");
+    cr_assert(strstr(csv, "\none,") && strstr(csv, "\ncmp/hyperfaas,") && strstr(csv, "\ncmp/kpa,"),
+              "a row per run, named by directory: %s", csv);
+    free(csv);
+    char *gp = slurp("chart/plot.gp");
+    cr_assert(strstr(gp, "run_name[2] = 'cmp/hyperfaas'"), "legend names: %s", gp);
+    free(gp);
+    cr_assert(exists("chart/report.html"));
+    cr_assert_not(exists("chart/hyperfaas"), "the runs are not copied");
+    if (gnuplot())
+        cr_assert(exists("chart/latency.png") && exists("chart/latency.svg"));
+    /* Names of one's own, and the chart redrawn from its study.json alone. */
+    cli_run(HFSIM_BIN, base, "plot one cmp --names HPA,HyperFaaS,KPA --out chart", &r);
+    cr_assert_eq(r.code, 0, "%s", r.err);
+    csv = slurp("chart/comparison.csv");
+    cr_assert(strstr(csv, "\nHyperFaaS,"), "%s", csv);
+    free(csv);
+    cli_run(HFSIM_BIN, base, "plot chart", &r);
+    cr_assert_eq(r.code, 0, "%s", r.err);
+}
+
+Test(cmd_plot, redraws_in_place, .timeout = 120)
+{
+    cli_run(HFSIM_BIN, base, "sweep --set cluster.vms=4,8 --policies hpa --out s --no-plots " SHORT, &r);
+    cr_assert_eq(r.code, 0, "%s", r.err);
+    cr_assert_not(exists("s/p99_ms-vs-cluster.vms.png"), "--no-plots draws nothing");
+    cr_assert(exists("s/report.html") && exists("s/sweep.gp"));
+    cli_run(HFSIM_BIN, base, "plot s", &r);
+    cr_assert_eq(r.code, 0, "%s", r.err);
+    if (gnuplot())
+        cr_assert(exists("s/p99_ms-vs-cluster.vms.png"), "hfsim plot drew the sweep");
+    cli_run(HFSIM_BIN, base, "compare --policies hpa --out c --no-plots " SHORT, &r);
+    cr_assert_eq(r.code, 0, "%s", r.err);
+    cli_run(HFSIM_BIN, base, "plot c", &r);
+    cr_assert_eq(r.code, 0, "%s", r.err);
+    if (gnuplot())
+        cr_assert(exists("c/actions.svg"));
+}
+
+Test(cmd_plot, refuses_what_it_must_not_touch, .timeout = 120)
+{
+    cli_run(HFSIM_BIN, base, "run " SCENARIO " --out one " SHORT, &r);
+    cr_assert_eq(r.code, 0, "%s", r.err);
+    cli_run(HFSIM_BIN, base, "run " SCENARIO " --set policy=\\\"hyperfaas\\\" --out two " SHORT, &r);
+    cr_assert_eq(r.code, 0, "%s", r.err);
+    cli_run(HFSIM_BIN, base, "compare --policies hpa --out cmp " SHORT, &r);
+    cr_assert_eq(r.code, 0, "%s", r.err);
+    cli_run(HFSIM_BIN, base, "sweep --set cluster.vms=4,8 --policies hpa --out s --no-plots " SHORT, &r);
+    cr_assert_eq(r.code, 0, "%s", r.err);
+    char mine[300];
+    snprintf(mine, sizeof mine, "mkdir -p %s/mine && touch %s/mine/notes.txt", base, base);
+    cr_assert_eq(system(mine), 0);
+
+    struct {
+        const char *args, *says;
+    } refused[] = {
+        {"plot one --out two", "an hfsim results directory"},       /* would replace a run */
+        {"plot one --out cmp", "holds its own runs"},               /* a comparison's runs */
+        {"plot one two --out mine", "--out"},  /* a user's directory */
+        {"plot one one --out x", "two runs are called 'one'"},
+        {"plot one two --names a --out x", "--names"},
+        {"plot one s --out x", "a sweep has too many runs"},
+        {"plot mine --out x", "not a directory hfsim made"},
+        {"plot one", "is one run"},
+        {"plot one two", "give --out"},
+        {"plot", "which directory"},
+        {"plot cmp --bogus", "unknown option"},
+        {"plot cmp/hpa/.. --names x", "give --out"},
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        cli_run(HFSIM_BIN, base, refused[i].args, &r);
+        cr_assert_eq(r.code, 2, "%s: exit %d: %s", refused[i].args, r.code, r.err);
+        cr_assert(strstr(r.err, refused[i].says), "%s: %s", refused[i].args, r.err);
+    }
+    cr_assert(exists("two/summary.json") && exists("cmp/hpa/summary.json"), "nothing was replaced");
+    cr_assert_not(exists("x"), "no directory after a refusal");
+    cr_assert(exists("mine/notes.txt"), "a user's directory is left alone");
+
+    /* A run with a file missing: bad input, named. */
+    cr_assert_eq(remove(strcat(strcpy((char[300]){0}, base), "/two/timeseries.csv")), 0);
+    cli_run(HFSIM_BIN, base, "plot one two --out x", &r);
+    cr_assert_eq(r.code, 3, "%s", r.err);
+    cr_assert(strstr(r.err, "two/timeseries.csv"), "%s", r.err);
+    cr_assert_not(exists("x"));
+
+    cli_run(HFSIM_BIN, base, "plot --help", &r);
+    cr_assert_eq(r.code, 0);
+    cr_assert(strstr(r.out, "RUN... --out DIR"));
+}
