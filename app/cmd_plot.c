@@ -6,6 +6,7 @@
 #include "app/cli.h"
 #include "app/cli_args.h"
 #include "app/compare.h"
+#include "app/metric_labels.h"
 #include "app/plot_runs.h"
 #include "app/sweep_plot.h"
 #include "app/validate.h"
@@ -25,6 +26,8 @@ static const char plot_usage[] =
     "                        validation (its simulated and live sides); the runs stay where they are\n"
     "  --names A,B,...       legend names, one per run in order (default: the directory names)\n"
     "  --no-plots            write the plot scripts and report.html, without running gnuplot\n"
+    "  --labels              print the metric labels as gnuplot variables (L_<column> = 'label'), for\n"
+    "                        scripts that draw hfsim's outputs themselves (scripts/figure1.sh)\n"
     "\n"
     "Plots are PNG and SVG (gnuplot); report.html holds the SVGs inline and needs nothing else.\n"
     "\n"
@@ -41,6 +44,11 @@ int hf_cmd_plot(int argc, char **argv)
         return HF_EXIT_RUN_FAILED;
     if (hf_args_want_help(argc, argv)) {
         fputs(plot_usage, stdout);
+        free(dirs);
+        return HF_EXIT_OK;
+    }
+    if (argc == 2 && hf_arg_flag(argv[1], "--labels")) {
+        hf_metric_labels_gnuplot(stdout);
         free(dirs);
         return HF_EXIT_OK;
     }

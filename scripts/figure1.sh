@@ -26,12 +26,15 @@ burst_start=$(summary hpa start_s)
 burst_end=$(summary hpa end_s)
 
 if command -v gnuplot >/dev/null; then
+    # Axis names from hfsim's one table of metric labels (app/metric_labels.c).
+    labels=$("$hfsim" plot --labels)
     for term in "pngcairo size 1100,950 font ',10'" "svg size 1100,950"; do
         ext=png
         [[ $term == svg* ]] && ext=svg
         gnuplot <<GNUPLOT
-set terminal $term
+set terminal $term noenhanced
 set output "$out/figure1.$ext"
+$labels
 set datafile separator ","
 # The legend outside the data (it covered the hpa curve); fixed margins keep the panels' time axes
 # aligned whatever the legend's width.
@@ -44,18 +47,18 @@ set xrange [$burst_start - 60 : $burst_end + 30]
 stats "$out/hpa/timeseries.csv" using 1 every ::1 nooutput
 if (STATS_max < $burst_end + 30) { set xrange [$burst_start - 60 : STATS_max] }
 set object 1 rect from $burst_start, graph 0 to $burst_end, graph 1 fc rgb "#eeeeee" fs solid noborder behind
-set ylabel "mean response time (ms)"
+set ylabel L_latency_mean_ms
 set logscale y
 plot "$out/hpa/timeseries.csv" using 1:(\$11 > 0 ? \$11 : 1/0) every ::1 with lines lw 2 title "hpa (defaults)", \
      "$out/hpa-tuned/timeseries.csv" using 1:(\$11 > 0 ? \$11 : 1/0) every ::1 with lines lw 2 title "hpa-tuned", \
      "$out/hyperfaas/timeseries.csv" using 1:(\$11 > 0 ? \$11 : 1/0) every ::1 with lines lw 2 title "hyperfaas"
 unset logscale y
-set ylabel "containers (ready)"
+set ylabel L_ready
 plot "$out/hpa/timeseries.csv" using 1:9 every ::1 with steps lw 2 title "hpa", \
      "$out/hpa-tuned/timeseries.csv" using 1:9 every ::1 with steps lw 2 title "hpa-tuned", \
      "$out/hyperfaas/timeseries.csv" using 1:9 every ::1 with steps lw 2 title "hyperfaas"
-set ylabel "allocated cores"
-set xlabel "time (s); shaded: the burst"
+set ylabel L_cores_allocated
+set xlabel L_time_s."; shaded: the burst"
 plot "$out/hpa/timeseries.csv" using 1:14 every ::1 with steps lw 2 title "hpa", \
      "$out/hpa-tuned/timeseries.csv" using 1:14 every ::1 with steps lw 2 title "hpa-tuned", \
      "$out/hyperfaas/timeseries.csv" using 1:14 every ::1 with steps lw 2 title "hyperfaas"
