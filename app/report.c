@@ -168,8 +168,13 @@ static bool write_table(FILE *out, const char *dir, const struct hf_report *r, s
         fputs("</tr></thead>\n<tbody>\n", out);
         for (size_t row = 1; row < t.rows; row++) {
             fputs("<tr>", out);
-            for (size_t f = 0; f < t.widths[row]; f++)
-                data_cell(out, t.cells[row][f]);
+            for (size_t f = 0; f < t.widths[row]; f++) {
+                /* A row per metric (validation.csv): its name, labelled, heads the row. */
+                if (f == 0 && strcmp(hf_metric_label(t.cells[row][0]), t.cells[row][0]) != 0)
+                    header_cell(out, t.cells[row][0], "th");
+                else
+                    data_cell(out, t.cells[row][f]);
+            }
             fputs("</tr>\n", out);
         }
     }

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "app/gnuplot.h"
+#include "app/metric_labels.h"
 #include "app/report.h"
 #include "app/study.h"
 #include "app/profile.h"
@@ -128,6 +129,7 @@ static bool write_table(struct hf_results *res, json_t *const sums[3], bool cali
 /* validation.gp: the latency CDFs and the timeline (containers, p99) of the runs side by side. */
 static void write_plot_script(FILE *gp, const json_t *scenario, bool calibrated)
 {
+    hf_metric_labels_gnuplot(gp);
     fprintf(gp, "# Latency distributions: simulated vs live. Run in this directory:\n"
                 "#   gnuplot -e \"ext='png'\" validation.gp\n"
                 "if (!exists(\"ext\")) ext = 'png'\n"
@@ -147,7 +149,7 @@ static void write_plot_script(FILE *gp, const json_t *scenario, bool calibrated)
                 "50000, 100000, 200000, 500000, 1000000)\n"
                 "set output 'latency_cdf.'.ext\n"
                 "set title '%s, policy %s: simulated vs live response times'\n"
-                "set xlabel 'response time (ms), log scale'\nset ylabel 'fraction of requests'\n"
+                "set xlabel 'response time (ms), log scale'\nset ylabel L_latency_cdf\n"
                 "set logscale x\nset yrange [0:1]\n"
                 "plot 'sim/latency_cdf.csv' using 2:1 every ::1 with lines lw 2 title 'simulated'%s, "
                 "'live/latency_cdf.csv' using 2:1 every ::1 with lines lw 2 title 'live'\n",
@@ -161,12 +163,12 @@ static void write_plot_script(FILE *gp, const json_t *scenario, bool calibrated)
     /* The legend sits outside the data (it covered the p99 curves), and both panels keep the same
      * left margin so that their time axes line up. */
     fprintf(gp, "\nunset logscale x\nset autoscale\nset xtics autofreq\nset autoscale xfix\n"
-                "set offsets 0, 0, graph 0.1, 0\nset key outside right top\nset lmargin 10\nset xlabel 'time (s)'\n"
+                "set offsets 0, 0, graph 0.1, 0\nset key outside right top\nset lmargin 10\nset xlabel L_time_s\n"
                 "set output 'timeline.'.ext\nset multiplot layout 2,1 title '%s, policy %s: simulated vs live'\n"
-                "set title 'containers asked for'\nset ylabel 'containers'\nset yrange [0:*]\n"
+                "set title L_replicas\nset ylabel 'containers'\nset yrange [0:*]\n"
                 "plot 'sim/timeseries.csv' using 1:8 every ::1 with steps lw 2 title 'simulated'%s, "
                 "'live/timeseries.csv' using 1:8 every ::1 with steps lw 2 title 'live'\n"
-                "set title 'p99 response time over the trailing window'\nset ylabel 'ms'\n"
+                "set title L_latency_p99_rolling_ms\nset ylabel 'ms'\n"
                 "plot 'sim/timeseries.csv' using 1:21 every ::1 with lines lw 2 title 'simulated'%s, "
                 "'live/timeseries.csv' using 1:21 every ::1 with lines lw 2 title 'live'\n"
                 "unset multiplot\n",

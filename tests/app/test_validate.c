@@ -86,6 +86,23 @@ Test(validate, simulated_calibrated_and_live_side_by_side, .timeout = 600)
     cr_assert_eq(stat(path, &st), 0);
     snprintf(path, sizeof path, "%s/sim-calibrated/summary.json", out);
     cr_assert_eq(stat(path, &st), 0);
+    /* report.html: what was run and the table, and hfsim plot redraws the same page. */
+    snprintf(path, sizeof path, "%s/report.html", out);
+    static char page[1 << 22], again[1 << 22];
+    f = fopen(path, "r");
+    cr_assert_not_null(f, "no report.html");
+    page[fread(page, 1, sizeof page - 1, f)] = '\0';
+    fclose(f);
+    cr_assert(strstr(page, "<dt>Calibration profile</dt><dd>") && strstr(page, "p99 response time (ms)"),
+              "the report names the profile and labels the metrics");
+    char cmd[700];
+    snprintf(cmd, sizeof cmd, "%s plot %s 2>/dev/null", HFSIM_BIN, out);
+    cr_assert_eq(system(cmd), 0);
+    f = fopen(path, "r");
+    cr_assert_not_null(f);
+    again[fread(again, 1, sizeof again - 1, f)] = '\0';
+    fclose(f);
+    cr_assert(strcmp(page, again) == 0, "hfsim plot changed the validation's report.html");
     hf_remove_tree(dir);
 }
 
