@@ -33,3 +33,6 @@ out=$(sed -n 's/^hfsim: compare: \(.*\) (comparison.csv.*/\1/p' "$errors" | tail
 if [ -n "$out" ] && ls "$out"/*.png >/dev/null 2>&1; then
   say "plots: $(cd "$out" && ls ./*.png | sed 's|^\./||' | tr '\n' ' ')(and .svg) in $out/"
 fi
+if [ -n "$out" ] && [ -f "$out/report.html" ]; then
+  say "report (table and plots on one page, open it in a browser): $out/report.html"
+fi
