@@ -78,7 +78,7 @@ int hf_cmd_compare(int argc, char **argv)
     char written[PATH_MAX];
     if (!hf_compare(&o, written, sizeof written, &err))
         goto fail;
-    fprintf(stderr, "hfsim: compare: %s (comparison.csv, one run per policy, plots, report.html)\n", written);
+    fprintf(stderr, "hfsim: compare: %s (comparison.csv, one run per policy, report.html)\n", written);
     goto done;
 fail:
     rc = hf_cli_report(&err);

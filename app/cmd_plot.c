@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "app/cli.h"
 #include "app/cli_args.h"
@@ -70,8 +71,9 @@ int hf_cmd_plot(int argc, char **argv)
     if (ok && o.names && !o.out_dir)
         ok = hf_fail(&err, HF_EXIT_USAGE, "plot: --names names the runs of a new chart: give --out DIR too");
     const char *written = o.out_dir;
+    bool drawn = false;
     if (ok && o.out_dir) {
-        ok = hf_plot_runs(&o, &err);
+        ok = hf_plot_runs(&o, &drawn, &err);
     } else if (ok && o.dir_count > 1) {
         ok = hf_fail(&err, HF_EXIT_USAGE, "plot: several directories go on one chart in a new directory: give --out DIR");
     } else if (ok) {
@@ -79,11 +81,13 @@ int hf_cmd_plot(int argc, char **argv)
         written = dirs[0];
         hf_out_dir_kind(dirs[0], kind, sizeof kind);
         if (strcmp(kind, HF_OUT_KIND_COMPARISON) == 0)
-            ok = hf_compare_redraw(dirs[0], dirs[0], o.draw, &err);
+            ok = hf_compare_redraw(dirs[0], dirs[0], o.draw, &drawn, &err);
         else if (strcmp(kind, HF_OUT_KIND_SWEEP) == 0)
-            ok = hf_sweep_redraw(dirs[0], o.draw, &err);
+            ok = hf_sweep_redraw(dirs[0], o.draw, &drawn, &err);
         else if (strcmp(kind, HF_OUT_KIND_VALIDATION) == 0)
-            ok = hf_validate_redraw(dirs[0], dirs[0], o.draw, &err);
+            ok = hf_validate_redraw(dirs[0], dirs[0], o.draw, &drawn, &err);
+        else if (access(dirs[0], F_OK) != 0)
+            ok = hf_fail(&err, HF_EXIT_BAD_INPUT, "plot: %s: no such directory", dirs[0]);
         else if (strcmp(kind, HF_OUT_KIND_RESULTS) == 0)
             ok = hf_fail(&err, HF_EXIT_USAGE, "plot: %s is one run: draw it with --out NEWDIR (alone or beside "
                                               "other runs)", dirs[0]);
@@ -96,6 +100,7 @@ int hf_cmd_plot(int argc, char **argv)
         hf_error_prefix(&err, "plot");
     if (!ok)
         return hf_cli_report(&err);
-    fprintf(stderr, "hfsim: plot: %s (report.html%s)\n", written, o.draw ? " and plots" : "; plots not drawn");
+    fprintf(stderr, "hfsim: plot: %s (report.html%s)\n", written,
+            drawn ? " and plots" : o.draw ? "; no plots drawn, see above" : "; plots not drawn: --no-plots");
     return HF_EXIT_OK;
 }

@@ -5,10 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "app/csv_field.h"
 #include "app/gnuplot.h"
 #include "app/plot_compare.h"
+#include "app/replace_file.h"
 #include "app/report.h"
 #include "app/study.h"
 #include "version.h"
@@ -22,6 +24,8 @@
 #include "sim/out_dir.h"
 #include "sim/results.h"
 #include "sim/schema.h"
+#include "sim/json_file.h"
+#include "traces/csv_stream.h"
 
 extern const char hf_compare_default_scenario_json[];
 
@@ -90,44 +94,83 @@ static bool precheck(const struct hf_compare_options *o, const char *const *name
     return ok;
 }
 
-bool hf_compare_redraw(const char *dir, const char *shown_dir, bool draw, struct hf_error *err)
+/* A comparison made before study.json existed: its runs are the rows of comparison.csv, each in the
+ * subdirectory of its policy's name; what was run is read from the first run's scenario. */
+static bool legacy_study(const char *dir, const char *shown_dir, struct hf_study *study, struct hf_error *err)
 {
-    struct hf_study study;
-    if (!hf_study_load(dir, &study, err))
+    char path[PATH_MAX + 64];
+    snprintf(path, sizeof path, "%s/comparison.csv", dir);
+    struct hf_csv_reader *csv;
+    if (!hf_csv_open(&csv, path, err))
         return false;
-    if (strcmp(study.kind, HF_OUT_KIND_COMPARISON) != 0 || study.run_count == 0)
-        return hf_fail(err, HF_EXIT_BAD_INPUT, "%s/study.json: not a comparison with runs", shown_dir);
-    /* The plots' parameters (window, interval, burst) are the runs' own, from their resolved scenario. */
-    char path[2 * PATH_MAX + 64];
-    const char *first = study.runs[0].dir;
-    snprintf(path, sizeof path, first[0] == '/' ? "%s/config.json" : "%s/%s/config.json", first[0] == '/' ? first : dir,
-             first);
-    json_error_t jerr;
-    json_t *scenario = json_load_file(path, 0, &jerr);
+    struct hf_csv_row row;
+    int got;
+    bool ok = true;
+    for (uint64_t line = 0; ok && (got = hf_csv_next(csv, &row, err)) > 0; line++)
+        if (line > 0 && row.count > 0)
+            ok = hf_study_run(study, row.fields[0], row.fields[0]) ||
+                 hf_fail(err, HF_EXIT_BAD_INPUT, "%s: more than %d runs", path, HF_STUDY_MAX_RUNS);
+    hf_csv_close(csv);
+    if (!ok || got < 0)
+        return false;
+    if (study->run_count == 0)
+        return hf_fail(err, HF_EXIT_BAD_INPUT, "%s: no runs", path);
+    snprintf(path, sizeof path, "%s/%s/config.json", dir, study->runs[0].dir);
+    json_t *scenario = hf_json_load_file(path, err);
     if (!scenario)
-        return hf_fail(err, HF_EXIT_BAD_INPUT, "%s:%d: %s", path, jerr.line, jerr.text);
-    struct hf_plot_run runs[HF_STUDY_MAX_RUNS];
-    for (size_t r = 0; r < study.run_count; r++)
-        runs[r] = (struct hf_plot_run){.name = study.runs[r].name, .dir = study.runs[r].dir};
-    snprintf(path, sizeof path, "%s/plot.gp", dir);
-    FILE *f = fopen(path, "w");
-    struct hf_plot_compare_info info;
-    bool ok = f ? hf_plot_compare_write(f, dir, runs, (int)study.run_count, scenario, &info, err)
-                : hf_fail(err, HF_EXIT_RUN_FAILED, "%s: cannot write", path);
-    if (f && fclose(f) != 0 && ok)
-        ok = hf_fail(err, HF_EXIT_RUN_FAILED, "%s: write failed", path);
-    if (ok && draw)
-        hf_gnuplot_draw(dir, "plot.gp", "plot", shown_dir);
-    struct hf_report_plot plots[HF_PLOT_COMPARE_PLOTS];
-    char captions[HF_PLOT_COMPARE_PLOTS][768];
-    size_t plot_count = ok ? hf_plot_compare_captions(&info, scenario, plots, captions) : 0;
-    struct hf_report_fact facts[HF_STUDY_MAX_FACTS];
-    for (size_t i = 0; i < study.fact_count; i++)
-        facts[i] = (struct hf_report_fact){.name = study.facts[i].name, .value = study.facts[i].value};
-    struct hf_report report = {.title = study.title, .facts = facts, .fact_count = study.fact_count,
-                               .table_file = "comparison.csv", .table_transposed = true, .plots = plots, .plot_count = plot_count};
-    ok = ok && hf_report_write(dir, &report, err);
+        return false;
+    snprintf(study->kind, sizeof study->kind, "%s", HF_OUT_KIND_COMPARISON);
+    snprintf(study->title, sizeof study->title, "hfsim compare: %s, seed %lld", hf_json_string_at(scenario, "name"),
+             hf_json_int_at(scenario, "seed"));
+    hf_study_fact(study, "Scenario", "%s", hf_json_string_at(scenario, "name"));
+    char policies[1024] = "";
+    for (size_t r = 0; r < study->run_count; r++)
+        snprintf(policies + strlen(policies), sizeof policies - strlen(policies), "%s%s", r ? ", " : "",
+                 study->runs[r].name);
+    hf_study_fact(study, "Policies", "%s", policies);
+    hf_study_fact(study, "Seed", "%lld", hf_json_int_at(scenario, "seed"));
+    hf_study_fact(study, "hfsim", "%s (runs: %s; %s has no study.json, made by an earlier hfsim)", HF_VERSION,
+                  hf_json_string_at(scenario, "hfsim_version"), shown_dir);
     json_decref(scenario);
+    return true;
+}
+
+bool hf_compare_redraw(const char *dir, const char *shown_dir, bool draw, bool *drawn, struct hf_error *err)
+{
+    if (drawn)
+        *drawn = false;
+    struct hf_study *study = calloc(1, sizeof *study);
+    if (!study)
+        return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
+    char path[PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s/study.json", dir);
+    struct stat st;
+    bool ok = stat(path, &st) == 0 ? hf_study_load(dir, study, err) : legacy_study(dir, shown_dir, study, err);
+    if (ok && (strcmp(study->kind, HF_OUT_KIND_COMPARISON) != 0 || study->run_count == 0))
+        ok = hf_fail(err, HF_EXIT_BAD_INPUT, "%s/study.json: not a comparison with runs", shown_dir);
+    struct hf_plot_run runs[HF_STUDY_MAX_RUNS];
+    for (size_t r = 0; ok && r < study->run_count; r++)
+        runs[r] = (struct hf_plot_run){.name = study->runs[r].name, .dir = study->runs[r].dir};
+    /* plot.gp is replaced only when complete: a failed redraw keeps the one that worked. */
+    struct hf_replace_file gp;
+    struct hf_plot_compare_info info;
+    FILE *f = ok ? hf_replace_file_open(&gp, dir, "plot.gp", err) : NULL;
+    ok = f && hf_replace_file_commit(&gp, hf_plot_compare_write(f, dir, runs, (int)study->run_count, &info, err),
+                                     err);
+    bool plotted = ok && draw && hf_gnuplot_draw(dir, "plot.gp", "plot", shown_dir);
+    if (drawn)
+        *drawn = plotted;
+    struct hf_report_plot plots[HF_PLOT_COMPARE_PLOTS];
+    static char captions[HF_PLOT_COMPARE_PLOTS][1536];
+    size_t plot_count = ok ? hf_plot_compare_captions(&info, plots, captions) : 0;
+    struct hf_report_fact facts[HF_STUDY_MAX_FACTS];
+    for (size_t i = 0; ok && i < study->fact_count; i++)
+        facts[i] = (struct hf_report_fact){.name = study->facts[i].name, .value = study->facts[i].value};
+    struct hf_report report = {.title = study->title, .facts = facts, .fact_count = study->fact_count,
+                               .table_file = "comparison.csv", .table_transposed = true, .plots = plots,
+                               .plot_count = plot_count};
+    ok = ok && hf_report_write(dir, &report, err);
+    free(study);
     return ok;
 }
 
@@ -251,7 +294,7 @@ bool hf_compare(const struct hf_compare_options *o, char *written, size_t writte
         }
     }
     ok = ok && write_csv(&res, names, n, summaries, err) && write_study(res.tmp_dir, o, names, n, base, err) &&
-         hf_compare_redraw(res.tmp_dir, out, o->plots, err);
+         hf_compare_redraw(res.tmp_dir, out, o->plots, NULL, err);
     ok = ok && hf_results_commit(&res, err);
     if (!ok)
         hf_results_abort(&res);

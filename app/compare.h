@@ -46,9 +46,11 @@ bool hf_compare(const struct hf_compare_options *options, char *written, size_t 
 void hf_compare_write_table(FILE *out, const char *const *names, int count, json_t *const *summaries);
 
 /* Redraws comparison directory DIR from its study.json and runs: plot.gp, the plots (when `draw`
- * and gnuplot is installed) and report.html. What hf_compare does last, and hfsim plot DIR.
- * `shown_dir` names the directory in messages. Errors: a missing or bad study.json or run
- * (HF_EXIT_BAD_INPUT), a write failure (HF_EXIT_RUN_FAILED). */
-bool hf_compare_redraw(const char *dir, const char *shown_dir, bool draw, struct hf_error *err);
+ * and gnuplot is installed; *drawn says whether they were, when not NULL) and report.html. What
+ * hf_compare does last, and hfsim plot DIR. A comparison made before study.json existed is read
+ * from its comparison.csv. `shown_dir` names the directory in messages. Errors: a bad study.json,
+ * a missing or malformed run (HF_EXIT_BAD_INPUT), a write failure (HF_EXIT_RUN_FAILED); a failed
+ * redraw leaves plot.gp and report.html as they were. */
+bool hf_compare_redraw(const char *dir, const char *shown_dir, bool draw, bool *drawn, struct hf_error *err);
 
 #endif

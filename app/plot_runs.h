@@ -7,9 +7,13 @@
  * (each of its runs, "<name>/<policy>") or a validation ("<name>/sim", "<name>/live", ...). A
  * sweep holds too many runs for one chart and is refused with what to do instead.
  *
+ * An existing --out is replaced only when it is such a chart holding nothing else.
+ *
  * Ownership: options borrowed. Errors: HF_EXIT_USAGE for an argument hfsim did not make, a sweep,
- * duplicate names, --names of the wrong length, or an --out hfsim may not write (sim/out_dir.h);
- * HF_EXIT_BAD_INPUT for a run without its summary or timeseries; HF_EXIT_RUN_FAILED for I/O. */
+ * the same run twice, names that do not tell the runs apart, --names of the wrong length, or an
+ * --out hfsim may not write (sim/out_dir.h) or that holds a run or anything but a chart;
+ * HF_EXIT_BAD_INPUT for a missing run or one without its summary, timeseries, latency CDF or
+ * scenario; HF_EXIT_RUN_FAILED for I/O. */
 #ifndef HF_PLOT_RUNS_H
 #define HF_PLOT_RUNS_H
 
@@ -26,6 +30,7 @@ struct hf_plot_runs_options {
     bool draw;         /* run gnuplot (when installed) */
 };
 
-bool hf_plot_runs(const struct hf_plot_runs_options *options, struct hf_error *err);
+/* *drawn: whether gnuplot drew the plots (NULL: not asked). */
+bool hf_plot_runs(const struct hf_plot_runs_options *options, bool *drawn, struct hf_error *err);
 
 #endif

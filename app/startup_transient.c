@@ -25,9 +25,12 @@ static double steady_level(const double *time_s, const double *p99_ms, size_t ro
 }
 
 double hf_startup_transient_end(const double *time_s, const double *p99_ms, size_t rows, double reference_end_s,
-                                double calm_s)
+                                double after_from_s, double after_to_s, double calm_s)
 {
     double level = steady_level(time_s, p99_ms, rows, reference_end_s / 2, reference_end_s);
+    double after = after_to_s > after_from_s ? steady_level(time_s, p99_ms, rows, after_from_s, after_to_s) : 0;
+    if (after > 0 && (level <= 0 || after < level))
+        level = after;
     if (level <= 0)
         return 0;
     double end = 0, calm_since = 0;

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sim/json_file.h"
+
 void hf_study_fact(struct hf_study *s, const char *name, const char *format, ...)
 {
     if (s->fact_count >= HF_STUDY_MAX_FACTS)
@@ -58,10 +60,9 @@ bool hf_study_load(const char *dir, struct hf_study *s, struct hf_error *err)
     memset(s, 0, sizeof *s);
     char path[PATH_MAX + 32];
     snprintf(path, sizeof path, "%s/study.json", dir);
-    json_error_t jerr;
-    json_t *doc = json_load_file(path, 0, &jerr);
+    json_t *doc = hf_json_load_file(path, err);
     if (!doc)
-        return hf_fail(err, HF_EXIT_BAD_INPUT, "%s:%d: %s", path, jerr.line, jerr.text);
+        return false;
     bool ok = copy_string(doc, "kind", s->kind, sizeof s->kind) && copy_string(doc, "title", s->title, sizeof s->title);
     const json_t *facts = json_object_get(doc, "facts"), *runs = json_object_get(doc, "runs"), *item;
     size_t i;

@@ -205,7 +205,7 @@ static bool write_csv(struct sweep *s, struct hf_error *err)
 static void plot(const struct sweep *s)
 {
     struct hf_error err = {0};
-    if (!hf_sweep_redraw(s->out, s->o->plots, &err))
+    if (!hf_sweep_redraw(s->out, s->o->plots, NULL, &err))
         fprintf(stderr, "hfsim: sweep: no plots: %s\n", err.message);
 }
 

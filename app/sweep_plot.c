@@ -15,12 +15,16 @@
 #include "app/metric_labels.h"
 #include "app/plot_compare.h"
 #include "app/policy_list.h"
+#include "app/replace_file.h"
 #include "app/report.h"
+#include "app/scenario.h"
 #include "app/study.h"
 #include "app/summary_columns.h"
 #include "app/sweep.h"
 #include "app/sweep_grid.h"
+#include "sim/json_file.h"
 #include "sim/schema.h"
+#include <sys/stat.h>
 #include "version.h"
 
 /* The metrics a sweep plots, by comparison.csv column name. */
@@ -188,11 +192,13 @@ static bool load_runs(const char *dir, struct sweep_data *d, struct hf_error *er
         hf_sweep_run_dir(dir, d->list.names[job % (uint64_t)d->list.count], job / (uint64_t)d->list.count, run,
                          sizeof run);
         snprintf(path, sizeof path, "%s/summary.json", run);
-        json_error_t jerr;
-        json_t *summary = json_load_file(path, 0, &jerr);
+        struct stat st;
+        json_t *summary = stat(path, &st) == 0 ? hf_json_load_file(path, err) : NULL;
         if (!summary) {
-            ok = hf_fail(err, HF_EXIT_BAD_INPUT, "%s: %s (the sweep is not complete: run it again to finish)",
-                         path, jerr.text);
+            if (stat(path, &st) != 0)
+                hf_fail(err, HF_EXIT_BAD_INPUT, "%s: missing (the sweep is not complete: run it again to finish)",
+                        path);
+            ok = false;
             break;
         }
         for (size_t c = 0; c < hf_summary_column_count; c++) {
@@ -216,15 +222,17 @@ static size_t column_of(const char *name)
 /* The per-cell statistics of one metric; false when no run has the metric. */
 static bool metric_stats(const struct sweep_data *d, const struct layout *l, size_t column,
                          struct cell_stats *cells, size_t cell_count, double *scratch, size_t *cell_jobs_start,
-                         const uint64_t *cell_jobs)
+                         const uint64_t *cell_jobs, bool *all_zero)
 {
     bool any = false;
     for (size_t c = 0; c < cell_count; c++) {
         size_t n = 0;
         for (size_t j = cell_jobs_start[c]; j < cell_jobs_start[c + 1]; j++) {
             double v = d->values[cell_jobs[j] * hf_summary_column_count + column];
-            if (!isnan(v))
+            if (!isnan(v)) {
                 scratch[n++] = v;
+                *all_zero = *all_zero && v == 0;
+            }
         }
         cells[c] = summarize(scratch, n);
         any = any || n > 0;
@@ -240,38 +248,101 @@ static void gnuplot_term(FILE *gp, int width, int height)
             width, height, width, height);
 }
 
+/* A swept parameter's name on an axis: its path, and its unit from the scenario schema. */
+static void parameter_label(const struct hf_field *schema, const char *path, char *buf, size_t size)
+{
+    const struct hf_field *f = hf_schema_find(schema, path);
+    if (f && f->unit && f->unit[0] && strcmp(f->unit, "count") != 0)
+        snprintf(buf, size, "%s (%s)", path, f->unit);
+    else
+        snprintf(buf, size, "%s", path);
+}
+
+/* The x values in drawing order: numeric ones ascending (a line drawn in the order the values were
+ * given zigzags), others as given. */
+static void x_order(const struct sweep_data *d, const struct layout *l, size_t *order)
+{
+    for (size_t x = 0; x < l->x_count; x++)
+        order[x] = x;
+    if (!l->x_numeric)
+        return;
+    const struct hf_sweep_axis *axis = &d->grid.axes[l->x_axis];
+    for (size_t i = 1; i < l->x_count; i++) /* insertion sort: a handful of values */
+        for (size_t j = i; j > 0 && strtod(axis->values[order[j]], NULL) < strtod(axis->values[order[j - 1]], NULL);
+             j--) {
+            size_t t = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = t;
+        }
+}
+
+static const int marker_types[] = {7, 5, 9, 11, 13, 15, 4, 6};
+
+/* One line's colour: by its value of the second parameter when there are several (distinct
+ * palette up to 12, evenly spaced hues beyond, never a repeat), else by policy. */
+static void series_colour(const struct layout *l, size_t group, int policy, char *buf, size_t size)
+{
+    static const char *const palette[] = {"9400d3", "009e73", "56b4e9", "e69f00", "0072b2", "e51e10",
+                                          "000000", "cc79a7", "8c564b", "7f7f7f", "bcbd22", "17becf"};
+    size_t index = l->group_combinations > 1 ? group : (size_t)policy;
+    size_t count = l->group_combinations > 1 ? l->group_combinations : (size_t)l->policies;
+    if (count <= 12) {
+        snprintf(buf, size, "#%s", palette[index]);
+        return;
+    }
+    /* HSV to RGB, hue spread over 0.9 of the circle, saturation 0.85, value 0.8 */
+    double h = (double)index / (double)count * 0.9 * 6, v = 0.8, sat = 0.85;
+    int sector = (int)h;
+    double f = h - sector, p = v * (1 - sat), q = v * (1 - sat * f), t = v * (1 - sat * (1 - f));
+    double rgb[6][3] = {{v, t, p}, {q, v, p}, {p, v, t}, {p, q, v}, {t, p, v}, {v, p, q}};
+    snprintf(buf, size, "#%02x%02x%02x", (int)(rgb[sector % 6][0] * 255), (int)(rgb[sector % 6][1] * 255),
+             (int)(rgb[sector % 6][2] * 255));
+}
+
 /* The figure of one metric: a datablock per panel and line, then the plot commands. */
 static void write_figure(FILE *gp, const struct sweep_data *d, const struct layout *l, const char *metric,
-                         const struct cell_stats *cells, struct hf_sweep_plot_info *info, int seeds)
+                         const struct cell_stats *cells, struct hf_sweep_plot_info *info, int seeds,
+                         const struct hf_field *schema)
 {
-    const char *x_name = l->x_axis >= 0 ? d->grid.axes[l->x_axis].path : "policy";
+    char x_name[300];
+    if (l->x_axis >= 0)
+        parameter_label(schema, d->grid.axes[l->x_axis].path, x_name, sizeof x_name);
+    else
+        snprintf(x_name, sizeof x_name, "policy");
     size_t series = series_count(l);
     int index = info->plot_count;
-    /* Datablocks: $m<index>_<facet>_<series>, rows "x mean low high". */
     const char *spread = seeds > 1 ? "mean over %d seeds, bars: 95 %% confidence interval (Student t)"
                                    : "one run per point";
     char spread_text[192];
     snprintf(spread_text, sizeof spread_text, spread, seeds);
-    /* With error bars, the lines' markers are nudged sideways (1.2 % of the x span apart) so that
-     * bars at the same x do not hide each other; the caption says so. */
-    double x_min = 0, x_max = (double)l->x_count - 1, y_max = 0;
+    size_t order[4096];
+    size_t x_count = l->x_count < 4096 ? l->x_count : 4096;
+    x_order(d, l, order);
+    /* With error bars and several lines, markers are nudged sideways so that bars at the same x do
+     * not hide each other: all of a point's lines within an eighth of the gap to the nearest other x
+     * value, so no marker strays towards another value. The title says so. */
+    double gap = 1;
     if (l->x_numeric) {
-        x_min = x_max = strtod(d->grid.axes[l->x_axis].values[0], NULL);
-        for (size_t x = 0; x < l->x_count; x++) {
-            double v = strtod(d->grid.axes[l->x_axis].values[x], NULL);
-            x_min = v < x_min ? v : x_min;
-            x_max = v > x_max ? v : x_max;
+        gap = INFINITY;
+        for (size_t i = 1; i < x_count; i++) {
+            double g = strtod(d->grid.axes[l->x_axis].values[order[i]], NULL) -
+                       strtod(d->grid.axes[l->x_axis].values[order[i - 1]], NULL);
+            gap = g > 0 && g < gap ? g : gap;
         }
+        gap = isfinite(gap) ? gap : 1;
     }
-    double nudge = seeds > 1 && series > 1 ? 0.012 * (x_max > x_min ? x_max - x_min : 1) : 0;
+    double nudge = seeds > 1 && series > 1 ? 0.12 * gap / (double)(series - 1) : 0;
     if (nudge > 0)
         snprintf(spread_text + strlen(spread_text), sizeof spread_text - strlen(spread_text),
                  "; markers nudged sideways to keep bars apart");
+    double y_max = 0;
+    /* Datablocks: $m<index>_<facet>_<series>, rows "x mean low high". */
     for (size_t f = 0; f < l->facet_count; f++)
         for (size_t s = 0; s < series; s++) {
             fprintf(gp, "$m%d_%zu_%zu << EOD\n", index, f, s);
             double shift = nudge * ((double)s - (double)(series - 1) / 2);
-            for (size_t x = 0; x < l->x_count; x++) {
+            for (size_t k = 0; k < x_count; k++) {
+                size_t x = order[k];
                 const struct cell_stats *c = &cells[(f * series + s) * l->x_count + x];
                 if (c->n == 0)
                     continue;
@@ -281,16 +352,21 @@ static void write_figure(FILE *gp, const struct sweep_data *d, const struct layo
             }
             fputs("EOD\n", gp);
         }
-    int columns = l->facet_count <= 3 ? (int)l->facet_count : 3;
-    int rows = (int)((l->facet_count + 2) / 3);
-    gnuplot_term(gp, l->facet_count == 1 ? 1000 : 520 * columns, l->facet_count == 1 ? 560 : 480 * rows);
-    snprintf(info->file[index], sizeof info->file[index], "%s-%s%s", metric, l->x_axis >= 0 ? "vs-" : "by-", x_name);
+    /* Panels side by side, three to a row, and a last one for the legend alone: one legend for all
+     * (repeated under every panel it crowded them), the same size as the panels. */
+    bool facets = l->facet_count > 1;
+    size_t panels = l->facet_count + (facets ? 1 : 0);
+    int columns = panels <= 3 ? (int)panels : 3;
+    int rows = (int)((panels + 2) / 3);
+    gnuplot_term(gp, facets ? 480 * columns : 1000, facets ? 440 * rows : 560);
+    snprintf(info->file[index], sizeof info->file[index], "%s-%s%s", metric, l->x_axis >= 0 ? "vs-" : "by-",
+             l->x_axis >= 0 ? d->grid.axes[l->x_axis].path : "policy");
     fprintf(gp, "set output '%s.'.ext\n", info->file[index]);
     if (l->x_numeric) {
         /* The x axis spans the swept values and a margin, not the tics around them. */
-        fputs("set autoscale xfix\nset xtics autofreq\nset offsets graph 0.05, graph 0.05, graph 0.08, 0\n", gp);
+        fputs("set autoscale xfix\nset xtics autofreq\nset offsets graph 0.05, graph 0.05, 0, 0\n", gp);
     } else {
-        fprintf(gp, "set xrange [-0.5:%zu.5]\nset offsets 0, 0, graph 0.08, 0\nset xtics (", l->x_count - 1);
+        fprintf(gp, "set xrange [-0.5:%zu.5]\nset offsets 0, 0, 0, 0\nset xtics (", l->x_count - 1);
         for (size_t x = 0; x < l->x_count; x++) {
             fputs(x ? ", " : "", gp);
             hf_gnuplot_quote(gp, l->x_axis >= 0 ? d->grid.axes[l->x_axis].values[x] : d->list.names[x]);
@@ -298,13 +374,10 @@ static void write_figure(FILE *gp, const struct sweep_data *d, const struct layo
         }
         fputs(")\n", gp);
     }
-    /* Every plotted metric is a count, a time or an amount: none is negative, so the y axis starts at
-     * 0 (a wide interval's lower bar stops there; sweep_stats.csv has its value). */
-    /* Small multiples share one y scale, so that panels compare at a glance. */
-    if (l->facet_count > 1 && y_max > 0)
-        fprintf(gp, "set yrange [0:%.6g]\nset xlabel ", y_max * 1.08);
-    else
-        fputs("set yrange [0:*]\nset xlabel ", gp);
+    /* Every plotted metric is a count, a time or an amount: none is negative, so the y axis starts
+     * at 0 (a wide interval's lower bar stops there; sweep_stats.csv has its value) and ends above
+     * the highest bar; panels share it, so that they compare at a glance. */
+    fprintf(gp, "set yrange [0:%.6g]\nset xlabel ", y_max > 0 ? y_max * 1.08 : 1);
     hf_gnuplot_quote(gp, x_name);
     fputs("\nset ylabel ", gp);
     hf_gnuplot_quote(gp, hf_metric_label(metric));
@@ -312,19 +385,28 @@ static void write_figure(FILE *gp, const struct sweep_data *d, const struct layo
     /* Two title lines: what is plotted, then how the points were made. */
     char title[512];
     snprintf(title, sizeof title, "%s against %s", hf_metric_label(metric), x_name);
-    fputs(l->facet_count > 1 ? "set key outside bottom center horizontal\n" : "set key outside right top vertical\n", gp);
     fputs("figure_title = ", gp);
     hf_gnuplot_quote(gp, title);
     fputs(".\"\\n\".", gp);
     hf_gnuplot_quote(gp, spread_text);
     fputc('\n', gp);
-    if (l->facet_count > 1)
-        fprintf(gp, "set multiplot layout %d,%d title figure_title\n", rows, columns);
+    if (facets)
+        fprintf(gp, "set key off\nset multiplot layout %d,%d title figure_title\n", rows, columns);
     else
-        fputs("set title figure_title\n", gp);
-    for (size_t f = 0; f < l->facet_count; f++) {
-        if (l->facet_count > 1) {
-            char panel[256];
+        fputs("set key outside right top vertical\nset title figure_title\n", gp);
+    /* Lines join the points of an ordered parameter; the policies (a seed-only sweep) are not a
+     * trend, so their points stand alone. */
+    const char *style = l->x_axis >= 0 ? "lines" : "points";
+    for (size_t f = 0; f <= l->facet_count; f++) {
+        bool legend_panel = f == l->facet_count;
+        if (legend_panel && !facets)
+            break;
+        if (legend_panel) {
+            /* The legend's own panel: the same series with no data in view, axes hidden. */
+            fputs("unset title\nset key inside center center vertical\nset border 0\nunset tics\nunset xlabel\n"
+                  "unset ylabel\nset yrange [-1:-0.5]\n", gp);
+        } else if (facets) {
+            char panel[512];
             snprintf(panel, sizeof panel, "%s = %s", d->grid.axes[l->facet_axis].path,
                      d->grid.axes[l->facet_axis].values[f]);
             fputs("set title ", gp);
@@ -335,31 +417,42 @@ static void write_figure(FILE *gp, const struct sweep_data *d, const struct layo
         for (size_t s = 0; s < series; s++) {
             int policy = l->x_axis >= 0 ? (int)(s % (size_t)l->policies) : 0;
             size_t group = l->x_axis >= 0 ? s / (size_t)l->policies : s;
-            char name[512] = "", groups[384];
+            char name[512] = "", groups[384], colour[16];
             group_label(l, group, groups, sizeof groups);
             if (l->x_axis >= 0 && (l->policies > 1 || !groups[0]))
                 snprintf(name, sizeof name, "%s", d->list.names[policy]);
             if (groups[0])
                 snprintf(name + strlen(name), sizeof name - strlen(name), "%s%s", name[0] ? ", " : "", groups);
             if (!name[0])
-                snprintf(name, sizeof name, "runs");
-            /* Colour by line value when there are several, else by policy; dashes and markers by
-             * policy, so both can be read off in print. */
-            int colour = l->group_combinations > 1 ? (int)group + 1 : policy + 1;
-            fprintf(gp, "%s$m%d_%zu_%zu using 1:2%s with %s lw 2 lc %d dt %d pt %d ps 1.2 title ", s ? ", \\\n     " : "",
-                    index, f, s, seeds > 1 ? ":3:4" : "", seeds > 1 ? "yerrorlines" : "linespoints", colour,
-                    policy + 1, (int[]){7, 5, 9, 11, 13, 15, 4, 6}[policy % 8]);
+                snprintf(name, sizeof name, seeds > 1 ? "mean over the seeds" : "each policy's run");
+            series_colour(l, group, policy, colour, sizeof colour);
+            size_t panel = legend_panel ? 0 : f;
+            /* The bars in solid strokes first, then the line (dashed per policy) with its markers on
+             * top (an error-bar plot draws a hollow marker of its own, whatever its size). */
+            if (seeds > 1 && !legend_panel)
+                fprintf(gp, "%s$m%d_%zu_%zu using 1:2:3:4 with yerrorbars lw 1.5 lc rgb '%s' dt 1 pt %d ps 1.2 "
+                            "notitle",
+                        s ? ", \\\n     " : "", index, panel, s, colour, marker_types[policy % 8]);
+            fprintf(gp, "%s$m%d_%zu_%zu using 1:2 with %s%s lw 2 lc rgb '%s' dt %d pt %d ps 1.2 title ",
+                    s || (seeds > 1 && !legend_panel) ? ", \\\n     " : "", index, panel, s, style,
+                    l->x_axis >= 0 ? "points" : "", colour, policy + 1, marker_types[policy % 8]);
             hf_gnuplot_quote(gp, name);
         }
         fputc('\n', gp);
     }
-    if (l->facet_count > 1)
-        fputs("unset multiplot\n", gp);
-    fputs("unset title\n\n", gp);
-    snprintf(info->caption[index], sizeof info->caption[index], "%s against %s%s%s%s%s; %s.", hf_metric_label(metric),
-             x_name, l->group_count ? ", a line per value of " : "",
-             l->group_count ? d->grid.axes[l->group_axes[0]].path : "", l->facet_axis >= 0 ? ", a panel per value of " : "",
-             l->facet_axis >= 0 ? d->grid.axes[l->facet_axis].path : "", spread_text);
+    if (facets)
+        fputs("unset multiplot\nset border\nset tics\n", gp);
+    fputs("unset title\nset key on\n\n", gp);
+    char lines[400] = "", panels_text[400] = "";
+    if (l->group_count) {
+        char group_name[300];
+        parameter_label(schema, d->grid.axes[l->group_axes[0]].path, group_name, sizeof group_name);
+        snprintf(lines, sizeof lines, ", a line per value of %s%s", group_name, l->group_count > 1 ? " (and beyond)" : "");
+    }
+    if (l->facet_axis >= 0)
+        snprintf(panels_text, sizeof panels_text, ", a panel per value of %s", d->grid.axes[l->facet_axis].path);
+    snprintf(info->caption[index], sizeof info->caption[index], "%s against %s%s%s; %s.", hf_metric_label(metric),
+             x_name, lines, panels_text, spread_text);
     info->plot_count++;
 }
 
@@ -386,7 +479,10 @@ static void write_stats_row(FILE *csv, const struct sweep_data *d, const struct 
     fputc(',', csv);
     hf_csv_field(csv, groups);
     fputc(',', csv);
-    hf_csv_field(csv, l->facet_axis >= 0 ? d->grid.axes[l->facet_axis].values[f] : "");
+    char panel[600] = "";
+    if (l->facet_axis >= 0)
+        snprintf(panel, sizeof panel, "%s=%s", d->grid.axes[l->facet_axis].path, d->grid.axes[l->facet_axis].values[f]);
+    hf_csv_field(csv, panel);
     fprintf(csv, ",%zu", c->n);
     if (c->n)
         fprintf(csv, ",%.6g,%.6g,%.6g\n", c->mean, c->low, c->high);
@@ -431,32 +527,41 @@ bool hf_sweep_plot(const char *dir, bool draw, struct hf_sweep_plot_info *info, 
         for (size_t c = 0; c < cell_count; c++)
             start[c + 1] += start[c];
     }
-    char path[PATH_MAX + 32], gp_path[PATH_MAX + 32];
-    snprintf(path, sizeof path, "%s/sweep_stats.csv", dir);
-    snprintf(gp_path, sizeof gp_path, "%s/sweep.gp", dir);
-    FILE *csv = ok ? fopen(path, "w") : NULL, *gp = ok ? fopen(gp_path, "w") : NULL;
-    if (ok && (!csv || !gp))
-        ok = hf_fail(err, HF_EXIT_RUN_FAILED, "%s: %s", !csv ? path : gp_path, strerror(errno));
+    /* Both files are replaced only when complete: a failed redraw keeps the ones that worked. */
+    struct hf_replace_file csv_file, gp_file;
+    FILE *csv = ok ? hf_replace_file_open(&csv_file, dir, "sweep_stats.csv", err) : NULL;
+    FILE *gp = csv ? hf_replace_file_open(&gp_file, dir, "sweep.gp", err) : NULL;
+    ok = ok && csv && gp;
+    static struct hf_scenario_schema schema;
     if (ok) {
+        hf_scenario_schema_init(&schema);
         fputs("metric,policy,x,lines,panel,runs,mean,ci95_low,ci95_high\n", csv);
         fprintf(gp, "# Plots of this sweep (hfsim sweep / hfsim plot), data inline: redraw with\n"
                     "# `gnuplot sweep.gp` here (-e \"ext='svg'\" for SVG). sweep_stats.csv holds the same numbers.\n"
                     "if (!exists(\"ext\")) ext = 'png'\n"
                     "set grid\nset bars small\n\n");
         for (size_t m = 0; m < METRIC_COUNT && info->plot_count < HF_SWEEP_PLOT_MAX; m++) {
-            if (!metric_stats(&d, &l, column_of(plotted_metrics[m]), cells, cell_count, scratch, start, cell_jobs))
+            bool all_zero = true;
+            if (!metric_stats(&d, &l, column_of(plotted_metrics[m]), cells, cell_count, scratch, start, cell_jobs,
+                              &all_zero))
                 continue; /* no run has it (no burst: no time to stabilize) */
             for (size_t c = 0; c < cell_count; c++)
                 write_stats_row(csv, &d, &l, plotted_metrics[m], c, &cells[c]);
-            write_figure(gp, &d, &l, plotted_metrics[m], cells, info, info->seeds);
+            if (all_zero) { /* a flat line at zero says nothing a sentence cannot */
+                size_t used = strlen(info->not_plotted);
+                snprintf(info->not_plotted + used, sizeof info->not_plotted - used, "%s%s", used ? ", " : "",
+                         hf_metric_label(plotted_metrics[m]));
+                continue;
+            }
+            write_figure(gp, &d, &l, plotted_metrics[m], cells, info, info->seeds, schema.fields);
         }
     }
-    if (csv && fclose(csv) != 0 && ok)
-        ok = hf_fail(err, HF_EXIT_RUN_FAILED, "%s: write failed", path);
-    if (gp && fclose(gp) != 0 && ok)
-        ok = hf_fail(err, HF_EXIT_RUN_FAILED, "%s: write failed", gp_path);
+    if (csv)
+        ok = hf_replace_file_commit(&csv_file, ok, err) && ok;
+    if (gp)
+        ok = hf_replace_file_commit(&gp_file, ok, err) && ok;
     if (ok && draw && info->plot_count)
-        hf_gnuplot_draw(dir, "sweep.gp", "sweep", dir);
+        info->drawn = hf_gnuplot_draw(dir, "sweep.gp", "sweep", dir);
     free(order);
     free(start);
     free(cell_jobs);
@@ -482,9 +587,8 @@ static bool sweep_facts(const char *dir, struct hf_study *study, struct hf_error
     if (ok) {
         hf_sweep_run_dir(dir, list.names[0], 0, run, sizeof run);
         snprintf(path, sizeof path, "%s/config.json", run);
-        json_error_t jerr;
-        scenario = json_load_file(path, 0, &jerr);
-        ok = scenario || hf_fail(err, HF_EXIT_BAD_INPUT, "%s:%d: %s", path, jerr.line, jerr.text);
+        scenario = hf_json_load_file(path, err);
+        ok = scenario != NULL;
     }
     if (ok) {
         snprintf(study->title, sizeof study->title, "hfsim sweep: %s", hf_json_string_at(scenario, "name"));
@@ -504,9 +608,12 @@ static bool sweep_facts(const char *dir, struct hf_study *study, struct hf_error
         }
         if (!seeds)
             hf_study_fact(study, "seed", "%lld (the same for every point)", hf_json_int_at(scenario, "seed"));
-        hf_study_fact(study, "Policies", "%s", policies);
-        hf_study_fact(study, "Runs", "%llu points x %d policies",
-                      (unsigned long long)hf_sweep_grid_points(&grid), list.count);
+        char spaced[1100] = "";
+        for (const char *c = policies; *c && strlen(spaced) + 3 < sizeof spaced; c++)
+            strncat(spaced, *c == ',' ? ", " : (char[2]){*c, 0}, sizeof spaced - strlen(spaced) - 1);
+        hf_study_fact(study, "Policies", "%s", spaced);
+        hf_study_fact(study, "Runs", "%llu point%s x %d polic%s", (unsigned long long)hf_sweep_grid_points(&grid),
+                      hf_sweep_grid_points(&grid) == 1 ? "" : "s", list.count, list.count == 1 ? "y" : "ies");
         hf_study_fact(study, "hfsim", "%s", HF_VERSION);
     }
     json_decref(scenario);
@@ -516,11 +623,16 @@ static bool sweep_facts(const char *dir, struct hf_study *study, struct hf_error
     return ok;
 }
 
-bool hf_sweep_redraw(const char *dir, bool draw, struct hf_error *err)
+bool hf_sweep_redraw(const char *dir, bool draw, bool *drawn, struct hf_error *err)
 {
-    struct hf_sweep_plot_info info;
-    struct hf_study study = {.kind = "sweep"};
-    if (!hf_sweep_plot(dir, draw, &info, err) || !sweep_facts(dir, &study, err))
+    static struct hf_sweep_plot_info info;
+    static struct hf_study study;
+    memset(&study, 0, sizeof study);
+    snprintf(study.kind, sizeof study.kind, "sweep");
+    bool ok = hf_sweep_plot(dir, draw, &info, err);
+    if (drawn)
+        *drawn = ok && info.drawn;
+    if (!ok || !sweep_facts(dir, &study, err))
         return false;
     struct hf_report_fact facts[HF_STUDY_MAX_FACTS];
     for (size_t i = 0; i < study.fact_count; i++)
@@ -528,8 +640,18 @@ bool hf_sweep_redraw(const char *dir, bool draw, struct hf_error *err)
     struct hf_report_plot plots[HF_SWEEP_PLOT_MAX];
     for (int i = 0; i < info.plot_count; i++)
         plots[i] = (struct hf_report_plot){.file = info.file[i], .caption = info.caption[i]};
+    char notes[2][400];
+    const char *note_list[2];
+    size_t note_count = 0;
+    if (info.seeds > 1)
+        snprintf(notes[note_count++], sizeof notes[0], "The table has a row per run; the plots show the mean over "
+                 "the %d seeds of each point with a 95 %% confidence interval, which sweep_stats.csv lists.", info.seeds);
+    if (info.not_plotted[0])
+        snprintf(notes[note_count++], sizeof notes[0], "Not plotted, being zero in every run: %s.", info.not_plotted);
+    for (size_t i = 0; i < note_count; i++)
+        note_list[i] = notes[i];
     struct hf_report report = {.title = study.title, .facts = facts, .fact_count = study.fact_count,
-                               .table_file = "sweep.csv", .table_max_rows = 50, .plots = plots,
-                               .plot_count = (size_t)info.plot_count};
+                               .table_file = "sweep.csv", .table_max_rows = 50, .notes = note_list,
+                               .note_count = note_count, .plots = plots, .plot_count = (size_t)info.plot_count};
     return hf_report_write(dir, &report, err);
 }

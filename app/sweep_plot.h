@@ -26,13 +26,15 @@ struct hf_sweep_plot_info {
     char file[HF_SWEEP_PLOT_MAX][160];    /* without the extension */
     char caption[HF_SWEEP_PLOT_MAX][512];
     int seeds;                            /* runs averaged per cell: the seed axis's length, else 1 */
+    bool drawn;                           /* gnuplot drew the plots */
+    char not_plotted[256];                /* metrics left out for being zero in every run */
 };
 
 bool hf_sweep_plot(const char *dir, bool draw, struct hf_sweep_plot_info *info, struct hf_error *err);
 
 /* hf_sweep_plot, then DIR/report.html (app/report.h): what was swept (from sweep.json and the first
  * run's scenario), sweep.csv as the table (its first 50 rows), the plots with captions. What a sweep
- * and its --merge do last, and hfsim plot DIR. */
-bool hf_sweep_redraw(const char *dir, bool draw, struct hf_error *err);
+ * and its --merge do last, and hfsim plot DIR. *drawn (when not NULL): gnuplot drew the plots. */
+bool hf_sweep_redraw(const char *dir, bool draw, bool *drawn, struct hf_error *err);
 
 #endif

@@ -14,6 +14,7 @@
 
 #include "app/gnuplot.h"
 #include "app/metric_labels.h"
+#include "app/replace_file.h"
 #include "app/report.h"
 #include "app/study.h"
 #include "app/profile.h"
@@ -179,8 +180,10 @@ static void write_plot_script(FILE *gp, const json_t *scenario, bool calibrated)
                          "title 'simulated, calibrated'" : "");
 }
 
-bool hf_validate_redraw(const char *dir, const char *shown_dir, bool draw, struct hf_error *err)
+bool hf_validate_redraw(const char *dir, const char *shown_dir, bool draw, bool *drawn, struct hf_error *err)
 {
+    if (drawn)
+        *drawn = false;
     struct hf_study study;
     if (!hf_study_load(dir, &study, err))
         return false;
@@ -196,15 +199,13 @@ bool hf_validate_redraw(const char *dir, const char *shown_dir, bool draw, struc
         json_decref(scenario);
         return false;
     }
-    snprintf(path, sizeof path, "%s/validation.gp", dir);
-    FILE *gp = fopen(path, "w");
-    bool ok = gp || hf_fail(err, HF_EXIT_RUN_FAILED, "%s: cannot write", path);
-    if (gp) {
+    struct hf_replace_file replace;
+    FILE *gp = hf_replace_file_open(&replace, dir, "validation.gp", err);
+    if (gp)
         write_plot_script(gp, scenario, calibrated);
-        ok = fclose(gp) == 0 || hf_fail(err, HF_EXIT_RUN_FAILED, "%s: write failed", path);
-    }
-    if (ok && draw)
-        hf_gnuplot_draw(dir, "validation.gp", "validate", shown_dir);
+    bool ok = gp && hf_replace_file_commit(&replace, true, err);
+    if (ok && draw && hf_gnuplot_draw(dir, "validation.gp", "validate", shown_dir) && drawn)
+        *drawn = true;
     /* What the live side measured about its own machine goes above the plots. */
     const json_t *warnings = hf_json_at(live, "live.contention.warnings");
     const char *notes[8];
@@ -332,7 +333,7 @@ bool hf_validate(const struct hf_validate_options *o, struct hf_error *err)
     for (size_t w = 0; w < json_array_size(warnings); w++)
         fprintf(stderr, "hfsim: validate: warning: the live run was disturbed, the comparison may not be fair: %s\n",
                 json_string_value(json_array_get(warnings, w)));
-    ok = ok && hf_validate_redraw(res.tmp_dir, o->out_dir, true, err);
+    ok = ok && hf_validate_redraw(res.tmp_dir, o->out_dir, true, NULL, err);
     ok = ok && hf_results_commit(&res, err);
     if (!ok && open)
         hf_results_abort(&res);

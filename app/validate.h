@@ -28,8 +28,8 @@ struct hf_validate_options {
 bool hf_validate(const struct hf_validate_options *o, struct hf_error *err);
 
 /* Redraws validation directory DIR from its runs and study.json: validation.gp, the plots (when
- * `draw` and gnuplot is installed) and report.html. What hf_validate does last, and hfsim plot DIR.
+ * `draw` and gnuplot is installed; *drawn, when not NULL, says whether they were) and report.html. What hf_validate does last, and hfsim plot DIR.
  * Errors: a missing study.json or run file (HF_EXIT_BAD_INPUT), a write failure. */
-bool hf_validate_redraw(const char *dir, const char *shown_dir, bool draw, struct hf_error *err);
+bool hf_validate_redraw(const char *dir, const char *shown_dir, bool draw, bool *drawn, struct hf_error *err);
 
 #endif

@@ -49,7 +49,7 @@ if (STATS_max < $burst_end + 30) { set xrange [$burst_start - 60 : STATS_max] }
 set object 1 rect from $burst_start, graph 0 to $burst_end, graph 1 fc rgb "#eeeeee" fs solid noborder behind
 set ylabel L_latency_mean_ms
 set logscale y
-plot "$out/hpa/timeseries.csv" using 1:(\$11 > 0 ? \$11 : 1/0) every ::1 with lines lw 2 title "hpa (defaults)", \
+plot "$out/hpa/timeseries.csv" using 1:(\$11 > 0 ? \$11 : 1/0) every ::1 with lines lw 2 title "hpa", \
      "$out/hpa-tuned/timeseries.csv" using 1:(\$11 > 0 ? \$11 : 1/0) every ::1 with lines lw 2 title "hpa-tuned", \
      "$out/hyperfaas/timeseries.csv" using 1:(\$11 > 0 ? \$11 : 1/0) every ::1 with lines lw 2 title "hyperfaas"
 unset logscale y

@@ -292,6 +292,29 @@ void hf_schema_write_markdown(FILE *out, const struct hf_field *fields)
     markdown_rows(out, fields, "");
 }
 
+const struct hf_field *hf_schema_find(const struct hf_field *fields, const char *dotted_path)
+{
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", dotted_path);
+    const struct hf_field *found = NULL;
+    char *save = NULL;
+    for (char *part = strtok_r(buf, ".", &save); part; part = strtok_r(NULL, ".", &save)) {
+        if (found && found->type == HF_T_ARRAY) { /* an index: the item schema */
+            found = found->fields;
+            continue;
+        }
+        if (found)
+            fields = found->type == HF_T_OBJECT ? found->fields : NULL;
+        found = NULL;
+        for (const struct hf_field *f = fields; f && f->key; f++)
+            if (strcmp(f->key, part) == 0)
+                found = f;
+        if (!found)
+            return NULL;
+    }
+    return found;
+}
+
 const json_t *hf_json_at(const json_t *doc, const char *dotted_path)
 {
     char buf[256];

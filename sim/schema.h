@@ -55,6 +55,10 @@ double hf_schema_max(const struct hf_field *f, const char **why);
 
 json_t *hf_schema_resolve(const struct hf_field *fields, const json_t *doc, struct hf_error *err);
 
+/* The field a dotted path names ("cluster.vms", "workload.bursts.0.rate_per_s": an array index
+ * stands for the item schema), or NULL when the schema has none. */
+const struct hf_field *hf_schema_find(const struct hf_field *fields, const char *dotted_path);
+
 /* Writes the field reference as a Markdown table: path, type, unit, default, constraint, meaning. */
 void hf_schema_write_markdown(FILE *out, const struct hf_field *fields);
 

@@ -112,9 +112,11 @@ Test(cmd_plot, refuses_what_it_must_not_touch, .timeout = 120)
         const char *args, *says;
     } refused[] = {
         {"plot one --out two", "an hfsim results directory"},       /* would replace a run */
-        {"plot one --out cmp", "holds its own runs"},               /* a comparison's runs */
+        {"plot one --out cmp", "holds hpa"},                        /* a comparison's runs */
         {"plot one two --out mine", "--out"},  /* a user's directory */
-        {"plot one one --out x", "two runs are called 'one'"},
+        {"plot one one --out x", "the same run twice"},
+        {"plot one cmp/hpa --names a,a --out x", "--names: 'a' twice"},
+        {"plot one two --names a,b,c --out x", "2 runs to name, and the list has 3 names"},
         {"plot one two --names a --out x", "--names"},
         {"plot one s --out x", "a sweep has too many runs"},
         {"plot mine --out x", "not a directory hfsim made"},
@@ -130,10 +132,38 @@ Test(cmd_plot, refuses_what_it_must_not_touch, .timeout = 120)
         cr_assert(strstr(r.err, refused[i].says), "%s: %s", refused[i].args, r.err);
     }
     cr_assert(exists("two/summary.json") && exists("cmp/hpa/summary.json"), "nothing was replaced");
+    cli_run(HFSIM_BIN, base, "plot missing --out x", &r);
+    cr_assert_eq(r.code, 3, "a run that is not there is bad input: %s", r.err);
+    cr_assert(strstr(r.err, "missing: no such run directory"), "%s", r.err);
     cr_assert_not(exists("x"), "no directory after a refusal");
     cr_assert(exists("mine/notes.txt"), "a user's directory is left alone");
 
-    /* A run with a file missing: bad input, named. */
+    /* A run put into a chart hfsim plot made: the chart is not replaced over it. */
+    cli_run(HFSIM_BIN, base, "plot one two --out chart", &r);
+    cr_assert_eq(r.code, 0, "%s", r.err);
+    snprintf(mine, sizeof mine, "cp -a %s/one %s/chart/kept", base, base);
+    cr_assert_eq(system(mine), 0);
+    cli_run(HFSIM_BIN, base, "plot one two --out chart", &r);
+    cr_assert_eq(r.code, 2, "%s", r.err);
+    cr_assert(strstr(r.err, "holds kept"), "%s", r.err);
+    cr_assert(exists("chart/kept/summary.json"));
+
+    /* A run with a file missing: bad input, named; a failed redraw keeps the plot script that worked. */
+    cr_assert_eq(rename(strcat(strcpy((char[300]){0}, base), "/two/latency_cdf.csv"),
+                        strcat(strcpy((char[300]){0}, base), "/two/latency_cdf.keep")), 0);
+    cli_run(HFSIM_BIN, base, "plot one two --out y", &r);
+    cr_assert_eq(r.code, 3, "%s", r.err);
+    cr_assert(strstr(r.err, "two/latency_cdf.csv"), "%s", r.err);
+    cr_assert_not(exists("y"));
+    char *before = slurp("chart/plot.gp");
+    cli_run(HFSIM_BIN, base, "plot chart", &r);
+    cr_assert_eq(r.code, 3, "%s", r.err);
+    char *after = slurp("chart/plot.gp");
+    cr_assert_str_eq(before, after, "a failed redraw changed plot.gp");
+    free(before);
+    free(after);
+    cr_assert_eq(rename(strcat(strcpy((char[300]){0}, base), "/two/latency_cdf.keep"),
+                        strcat(strcpy((char[300]){0}, base), "/two/latency_cdf.csv")), 0);
     cr_assert_eq(remove(strcat(strcpy((char[300]){0}, base), "/two/timeseries.csv")), 0);
     cli_run(HFSIM_BIN, base, "plot one two --out x", &r);
     cr_assert_eq(r.code, 3, "%s", r.err);
@@ -143,4 +173,48 @@ Test(cmd_plot, refuses_what_it_must_not_touch, .timeout = 120)
     cli_run(HFSIM_BIN, base, "plot --help", &r);
     cr_assert_eq(r.code, 0);
     cr_assert(strstr(r.out, "RUN... --out DIR"));
+}
+
+/* Runs of different scenarios on one chart: the result does not depend on their order; a burst that
+ * only some runs have is not shaded, and the caption says so. */
+Test(cmd_plot, runs_of_different_scenarios_in_either_order, .timeout = 120)
+{
+    cli_run(HFSIM_BIN, base, "run " SCENARIO " --out burst " SHORT, &r);
+    cr_assert_eq(r.code, 0, "%s", r.err);
+    cli_run(HFSIM_BIN, base, "run " SCENARIO " --set workload.bursts=[] --set duration_s=80 --set drain_s=30 "
+                             "--out steady -q", &r);
+    cr_assert_eq(r.code, 0, "%s", r.err);
+    cli_run(HFSIM_BIN, base, "plot burst steady --out ab", &r);
+    cr_assert_eq(r.code, 0, "%s", r.err);
+    cli_run(HFSIM_BIN, base, "plot steady burst --out ba", &r);
+    cr_assert_eq(r.code, 0, "%s", r.err);
+    char *ab = slurp("ab/plot.gp"), *ba = slurp("ba/plot.gp");
+    cr_assert(strstr(ab, "burst_start = -1") && strstr(ba, "burst_start = -1"), "a burst only one run has");
+    const char *a = strstr(ab, "startup_end ="), *b = strstr(ba, "startup_end =");
+    cr_assert(a && b && strncmp(a, b, strcspn(a, "\n")) == 0, "the start-up depends on the order");
+    free(ab);
+    free(ba);
+    char *html = slurp("ab/report.html");
+    cr_assert(strstr(html, "the runs' bursts differ, so none is shaded"), "the caption says why");
+    free(html);
+}
+
+/* A comparison made before study.json existed is redrawn from its comparison.csv; a directory name
+ * with a quote is drawn too. */
+Test(cmd_plot, redraws_an_older_comparison_and_odd_names, .timeout = 120)
+{
+    cli_run(HFSIM_BIN, base, "compare --policies hpa,hyperfaas --out \"it's\" --no-plots " SHORT, &r);
+    cr_assert_eq(r.code, 0, "%s", r.err);
+    char path[300];
+    snprintf(path, sizeof path, "%s/it's/study.json", base);
+    cr_assert_eq(remove(path), 0);
+    cli_run(HFSIM_BIN, base, "plot \"it's\"", &r);
+    cr_assert_eq(r.code, 0, "%s", r.err);
+    char *html = slurp("it's/report.html");
+    cr_assert(strstr(html, "made by an earlier hfsim"), "the report says where its facts come from");
+    free(html);
+    if (gnuplot()) {
+        cr_assert(exists("it's/latency.svg"), "a quote in the directory name: %s", r.err);
+        cr_assert(strstr(r.err, "and plots"), "%s", r.err);
+    }
 }

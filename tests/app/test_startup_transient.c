@@ -20,7 +20,7 @@ static void steady(double level)
 Test(startup_transient, a_settled_run_has_none)
 {
     steady(300);
-    cr_assert_eq(hf_startup_transient_end(t, p99, ROWS, 300, 10), 0);
+    cr_assert_eq(hf_startup_transient_end(t, p99, ROWS, 300, 0, 0, 10), 0);
 }
 
 Test(startup_transient, ends_with_the_first_disturbed_stretch)
@@ -29,21 +29,33 @@ Test(startup_transient, ends_with_the_first_disturbed_stretch)
     p99[0] = 0; /* nothing completed in the first second */
     for (int i = 1; i < 80; i++)
         p99[i] = 5000;
-    cr_assert_eq(hf_startup_transient_end(t, p99, ROWS, 300, 10), 80);
+    cr_assert_eq(hf_startup_transient_end(t, p99, ROWS, 300, 0, 0, 10), 80);
     /* A lone spike long after is not the start-up. */
     p99[199] = 9000;
-    cr_assert_eq(hf_startup_transient_end(t, p99, ROWS, 300, 10), 80);
+    cr_assert_eq(hf_startup_transient_end(t, p99, ROWS, 300, 0, 0, 10), 80);
     /* A short calm gap (under calm_s) does not end it. */
     p99[84] = 5000;
-    cr_assert_eq(hf_startup_transient_end(t, p99, ROWS, 300, 10), 85);
+    cr_assert_eq(hf_startup_transient_end(t, p99, ROWS, 300, 0, 0, 10), 85);
+}
+
+/* A burst that starts while the run is still scaling: the level after the burst is the reference. */
+Test(startup_transient, a_burst_during_the_start_up_takes_the_level_after_it)
+{
+    steady(300);
+    for (int i = 0; i < 60; i++)
+        p99[i] = 5000; /* start-up to 60 s, burst at 40 s: before it, nothing is settled */
+    for (int i = 40; i < 100; i++)
+        p99[i] = 8000; /* the burst, 40-100 s */
+    cr_assert_eq(hf_startup_transient_end(t, p99, ROWS, 40, 0, 0, 10), 0, "the reference before the burst is all start-up");
+    cr_assert_eq(hf_startup_transient_end(t, p99, ROWS, 40, 120, 400, 10), 40, "hatched up to the burst's start");
 }
 
 Test(startup_transient, needs_a_reference_level)
 {
     steady(0); /* nothing ever completed */
-    cr_assert_eq(hf_startup_transient_end(t, p99, ROWS, 300, 10), 0);
+    cr_assert_eq(hf_startup_transient_end(t, p99, ROWS, 300, 0, 0, 10), 0);
     steady(300);
-    cr_assert_eq(hf_startup_transient_end(t, p99, 0, 300, 10), 0, "no rows");
+    cr_assert_eq(hf_startup_transient_end(t, p99, 0, 300, 0, 0, 10), 0, "no rows");
 }
 
 Test(startup_transient, property_random_runs_with_a_known_start_up)
@@ -63,7 +75,7 @@ Test(startup_transient, property_random_runs_with_a_known_start_up)
             int at = disturbed + (int)calm + 2 + (int)gsl_rng_uniform_int(rng, ROWS - disturbed - (int)calm - 2);
             p99[at] = 10000;
         }
-        double end = hf_startup_transient_end(t, p99, ROWS, ROWS, calm);
+        double end = hf_startup_transient_end(t, p99, ROWS, ROWS, 0, 0, calm);
         cr_assert_eq(end, disturbed, "trial %d: start-up of %d rows (calm %g) found as %g", trial, disturbed, calm,
                      end);
     }

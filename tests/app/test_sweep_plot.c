@@ -130,8 +130,8 @@ Test(sweep_plot, a_line_per_second_parameter_and_a_panel_per_third, .timeout = 1
     panel = column(&stats, "panel");
     bool one = false, two = false;
     for (size_t i = 1; i < stats.rows; i++) {
-        one = one || strcmp(stats.cell[i][panel], "1") == 0;
-        two = two || strcmp(stats.cell[i][panel], "2") == 0;
+        one = one || strcmp(stats.cell[i][panel], "gateway.ingress_ms=1") == 0;
+        two = two || strcmp(stats.cell[i][panel], "gateway.ingress_ms=2") == 0;
     }
     cr_assert(one && two, "a panel per value of the third parameter");
     unload(&stats);
@@ -142,7 +142,8 @@ Test(sweep_plot, a_line_per_second_parameter_and_a_panel_per_third, .timeout = 1
     static char text[1 << 20];
     text[fread(text, 1, sizeof text - 1, f)] = '\0';
     fclose(f);
-    cr_assert(strstr(text, "set multiplot layout 1,2"), "small multiples side by side");
+    cr_assert(strstr(text, "set multiplot layout 1,3"), "small multiples side by side, and the legend's panel");
+    cr_assert(strstr(text, "set key inside center center"), "one legend, in a panel of its own");
     cr_assert(strstr(text, "with linespoints"), "one seed: no error bars");
     cr_assert(strstr(text, "'gateway.ingress_ms = 2'"), "panel titles name the value");
 }
@@ -184,4 +185,64 @@ Test(sweep_plot, property_every_run_in_exactly_one_cell, .timeout = 300)
         unload(&stats);
     }
     gsl_rng_free(rng);
+}
+
+/* x values drawn in ascending order whatever order they were given in, and markers nudged apart by
+ * less than an eighth of the gap to the next value (they strayed onto other values). */
+Test(sweep_plot, x_in_order_and_markers_stay_near_their_value, .timeout = 120)
+{
+    cli_run(HFSIM_BIN, base, "sweep --set cluster.vms=8,4,6,5 --set gateway.timeout_s=20,30,40 --set seed=1,2 "
+                             "--policies hpa,hyperfaas --out o " SHORT, &r);
+    cr_assert_eq(r.code, 0, "%s", r.err);
+    char path[300];
+    snprintf(path, sizeof path, "%s/o/sweep.gp", base);
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f);
+    char line[512];
+    bool in_block = false;
+    double previous = -1;
+    int rows = 0;
+    while (fgets(line, sizeof line, f)) {
+        if (strstr(line, "<< EOD")) {
+            in_block = true;
+            previous = -1;
+            continue;
+        }
+        if (strncmp(line, "EOD", 3) == 0) {
+            in_block = false;
+            continue;
+        }
+        if (!in_block)
+            continue;
+        double x = atof(line);
+        cr_assert_gt(x, previous, "x values out of order: %g after %g", x, previous);
+        previous = x;
+        double nearest = 1e9;
+        for (int v = 4; v <= 8; v++)
+            nearest = fabs(x - v) < fabs(nearest) ? x - v : nearest;
+        cr_assert_lt(fabs(nearest), 1.0 / 8 + 1e-9, "a marker at %g strays from its value (gap 1)", x);
+        rows++;
+    }
+    fclose(f);
+    cr_assert_gt(rows, 0);
+}
+
+Test(sweep_plot, a_metric_zero_in_every_run_is_said_not_drawn, .timeout = 120)
+{
+    cli_run(HFSIM_BIN, base, "sweep --set cluster.vms=4,8 --policies hyperfaas --out z " SHORT, &r);
+    cr_assert_eq(r.code, 0, "%s", r.err);
+    char path[300];
+    snprintf(path, sizeof path, "%s/z/sweep.gp", base);
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f);
+    static char text[1 << 20];
+    text[fread(text, 1, sizeof text - 1, f)] = '\0';
+    fclose(f);
+    cr_assert_null(strstr(text, "failed-vs-"), "no request failed: no plot of a flat zero");
+    snprintf(path, sizeof path, "%s/z/report.html", base);
+    f = fopen(path, "r");
+    cr_assert_not_null(f);
+    text[fread(text, 1, sizeof text - 1, f)] = '\0';
+    fclose(f);
+    cr_assert(strstr(text, "Not plotted, being zero in every run: failed requests"), "the report says so");
 }
