@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "app/bench_plain_heap.h"
 #include "app/run.h"
 #include "app/scenario.h"
 #include "models/station/station.h"
@@ -26,7 +27,8 @@ static void noop(struct hf_engine *engine, void *ctx, uint64_t arg)
     (void)arg;
 }
 
-bool hf_bench_hold(const char *queue_kind, uint64_t pending, uint64_t holds, struct hf_bench_hold *out)
+bool hf_bench_hold(const char *queue_kind, uint64_t pending, uint64_t holds, struct hf_bench_hold *out,
+                   struct hf_bench_hold *plain)
 {
     struct hf_event_queue q;
     if (!hf_event_queue_create(&q, queue_kind, pending))
@@ -61,10 +63,12 @@ bool hf_bench_hold(const char *queue_kind, uint64_t pending, uint64_t holds, str
     }
     out->seconds = hf_wall_seconds() - start;
     out->holds_per_s = out->seconds > 0 ? (double)holds / out->seconds : 0;
+    hf_event_queue_destroy(&q);
+    /* The plain heap on the same increments, right after, on the same core. */
+    bool ok = !plain || hf_bench_plain_hold(pending, holds, inc, INCREMENTS, plain);
     gsl_rng_free(rng);
     free(inc);
-    hf_event_queue_destroy(&q);
-    return true;
+    return ok;
 }
 
 bool hf_bench_engine(const char *queue_kind, uint64_t invocations, struct hf_bench_engine *out)

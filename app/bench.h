@@ -28,7 +28,9 @@ struct hf_bench_engine {
     uint64_t invocations;
 };
 
-bool hf_bench_hold(const char *queue_kind, uint64_t pending, uint64_t holds, struct hf_bench_hold *out);
+/* `plain` (NULL: skipped): the same holds on the plain heap of app/bench_plain_heap.h. */
+bool hf_bench_hold(const char *queue_kind, uint64_t pending, uint64_t holds, struct hf_bench_hold *out,
+                   struct hf_bench_hold *plain);
 bool hf_bench_engine(const char *queue_kind, uint64_t invocations, struct hf_bench_engine *out);
 
 /* The full cluster model as `hfsim run` runs it (placement, cold starts, processor sharing,

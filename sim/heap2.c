@@ -16,3 +16,4 @@ const struct hf_event_queue_ops hf_heap2_ops = {
 };
 
 void *hf_heap2_create(size_t capacity_hint) { return heap2_create(capacity_hint); }
+void hf_heap2_set_seq_limit(void *impl, uint64_t limit) { heap2_set_seq_limit(impl, limit); }

@@ -18,3 +18,4 @@ const struct hf_event_queue_ops hf_heap4_ops = {
 };
 
 void *hf_heap4_create(size_t capacity_hint) { return heap4_create(capacity_hint); }
+void hf_heap4_set_seq_limit(void *impl, uint64_t limit) { heap4_set_seq_limit(impl, limit); }

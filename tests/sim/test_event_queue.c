@@ -1,9 +1,11 @@
 /* Event queue: order, ties, cancel and stale handles, for every implementation, and a randomized
  * comparison against a sorted reference. */
 #include <criterion/criterion.h>
+#include <string.h>
 #include <stdlib.h>
 
 #include "sim/event_queue.h"
+#include "sim/event_queue_impl.h"
 
 static void mark(struct hf_engine *e, void *ctx, uint64_t arg)
 {
@@ -159,6 +161,53 @@ static void check_random_pushes_pops_and_cancels_match_a_sorted_reference(struct
 }
 
 Test(event_queue, random_pushes_pops_and_cancels_match_a_sorted_reference) { for_each_kind(check_random_pushes_pops_and_cancels_match_a_sorted_reference); }
+
+/* Holds, ties and cancels across many renumberings of the sequence (every 64 pushes here, every 2^32
+ * in a run): the order is still (time, push order), checked against a reference that scans. */
+static void check_order_survives_renumbering(struct hf_event_queue *q, const char *kind)
+{
+    if (strcmp(kind, "heap4") == 0)
+        hf_heap4_set_seq_limit(q->impl, 64);
+    else
+        hf_heap2_set_seq_limit(q->impl, 64);
+    enum { OPS = 30000, MAX_LIVE = 4096 };
+    struct ref *refs = calloc(OPS, sizeof *refs);
+    hf_event_handle *handles = calloc(OPS, sizeof *handles);
+    uint64_t pushed = 0, live = 0;
+    hf_time now = 0;
+    srand(11);
+    for (int op = 0; op < OPS; op++) {
+        int r = rand() % 10;
+        if ((r < 5 || live == 0) && pushed < OPS && live < MAX_LIVE) {
+            refs[pushed] = (struct ref){now + rand() % 8, pushed, true}; /* few distinct times: many ties */
+            struct hf_event e = ev_at(refs[pushed].time, pushed);
+            handles[pushed] = hf_eq_push(q, &e);
+            pushed++, live++;
+        } else if (r < 6 && live > 0) {
+            uint64_t victim = (uint64_t)rand() % pushed;
+            bool ok = hf_eq_cancel(q, handles[victim]);
+            cr_assert_eq(ok, refs[victim].live, "%s: cancel of %llu", kind, (unsigned long long)victim);
+            if (ok)
+                refs[victim].live = false, live--;
+        } else if (live > 0) {
+            uint64_t best = UINT64_MAX;
+            for (uint64_t i = 0; i < pushed; i++)
+                if (refs[i].live && (best == UINT64_MAX || cmp_ref(&refs[i], &refs[best]) < 0))
+                    best = i;
+            struct hf_event out;
+            cr_assert(hf_eq_pop_min(q, &out));
+            cr_assert_eq(out.arg, best, "%s: op %d: popped %llu, expected %llu", kind, op,
+                         (unsigned long long)out.arg, (unsigned long long)best);
+            refs[best].live = false, live--;
+            now = refs[best].time;
+        }
+    }
+    cr_assert_eq(hf_eq_size(q), live);
+    free(refs);
+    free(handles);
+}
+
+Test(event_queue, order_survives_renumbering_of_the_sequence) { for_each_kind(check_order_survives_renumbering); }
 
 Test(event_queue, unknown_kind_is_refused)
 {
