@@ -32,7 +32,7 @@ static const char plot_usage[] =
     "\n"
     "Plots are PNG and SVG (gnuplot); report.html holds the SVGs inline and needs nothing else.\n"
     "\n"
-    "exit codes: 0 ok, 1 a write failed, 2 usage error (a directory hfsim did not make, an --out it\n"
+    "exit codes: 0 ok, 1 a write failed or gnuplot drew no plots, 2 usage error (a directory hfsim did not make, an --out it\n"
     "may not write), 3 a run's files are missing or malformed\n";
 
 int hf_cmd_plot(int argc, char **argv)
@@ -57,6 +57,8 @@ int hf_cmd_plot(int argc, char **argv)
     for (int i = 1; ok && i < argc; i++) {
         if (hf_arg_flag(argv[i], "--no-plots"))
             o.draw = false;
+        else if (hf_arg_flag(argv[i], "-q") || hf_arg_flag(argv[i], "--quiet"))
+            continue; /* as on every command; plot prints one line only */
         else if (hf_arg_value(&i, argc, argv, "--out", &value, &err))
             ok = (o.out_dir = value) != NULL;
         else if (hf_arg_value(&i, argc, argv, "--names", &value, &err))
@@ -96,11 +98,15 @@ int hf_cmd_plot(int argc, char **argv)
                                               "(no %s marker naming one)", dirs[0], HF_OUT_MARKER);
     }
     free(dirs);
+    /* Drawing is what this command is for: when gnuplot was asked and failed (or is missing), the
+     * report is written, and the exit code says the plots are not. */
+    if (ok && o.draw && !drawn)
+        ok = hf_fail(&err, HF_EXIT_RUN_FAILED, "plot: %s: report.html written, but no plots were drawn (above)",
+                     written);
     if (!ok && strncmp(err.message, "plot:", 5) != 0)
         hf_error_prefix(&err, "plot");
     if (!ok)
         return hf_cli_report(&err);
-    fprintf(stderr, "hfsim: plot: %s (report.html%s)\n", written,
-            drawn ? " and plots" : o.draw ? "; no plots drawn, see above" : "; plots not drawn: --no-plots");
+    fprintf(stderr, "hfsim: plot: %s (report.html%s)\n", written, drawn ? " and plots" : "; plots not drawn: --no-plots");
     return HF_EXIT_OK;
 }

@@ -53,6 +53,14 @@ static bool read_run(const char *plot_dir, const struct hf_plot_run *run, struct
         if (stat(path, &st) != 0)
             return hf_fail(err, HF_EXIT_BAD_INPUT, "%s: missing (run %s is incomplete)", path, run->name);
     }
+    /* The latency distribution must hold a curve: an empty or garbled one would lose a run's line. */
+    run_path(path, sizeof path, plot_dir, run->dir, "latency_cdf.csv");
+    static const char *const cdf_columns[] = {"quantile", "latency_ms"};
+    struct hf_timeseries_columns cdf;
+    if (!hf_timeseries_columns_load(path, cdf_columns, 2, &cdf, err))
+        return false;
+    size_t cdf_rows = cdf.rows;
+    hf_timeseries_columns_free(&cdf);
     run_path(path, sizeof path, plot_dir, run->dir, "config.json");
     json_t *scenario = hf_json_load_file(path, err);
     if (!scenario)
@@ -68,6 +76,11 @@ static bool read_run(const char *plot_dir, const struct hf_plot_run *run, struct
     if (!(f->interval > 0) || !(f->window > 0))
         return hf_fail(err, HF_EXIT_BAD_INPUT, "%s: no outputs.interval_s or outputs.stabilize_window_s (not a "
                                                "run's resolved scenario)", path);
+    if (cdf_rows == 0) {
+        run_path(path, sizeof path, plot_dir, run->dir, "latency_cdf.csv");
+        return hf_fail(err, HF_EXIT_BAD_INPUT, "%s: no rows (run %s completed no request, or the file is cut)", path,
+                       run->name);
+    }
     return true;
 }
 
@@ -82,6 +95,10 @@ static bool run_startup_end(const char *plot_dir, const char *run_dir, const str
     struct hf_timeseries_columns t;
     if (!hf_timeseries_columns_load(path, columns, 2, &t, err))
         return false;
+    if (t.rows == 0) {
+        hf_timeseries_columns_free(&t);
+        return hf_fail(err, HF_EXIT_BAD_INPUT, "%s: no rows (a cut file?)", path);
+    }
     /* A start-up no longer than the trailing window is the window filling, not worth a mark; a
      * stretch ends after 2 windows (at least 10 rows) with no disturbed row. */
     double calm = 2 * f->window > 10 * f->interval ? 2 * f->window : 10 * f->interval;

@@ -109,8 +109,8 @@ static bool rename_runs(struct hf_study *runs, const char *names, struct hf_erro
         memcpy(runs->runs[r].name, name, len + 1);
     }
     if (r != runs->run_count)
-        return hf_fail(err, HF_EXIT_USAGE, "--names: %zu runs to name, and the list has %zu names", runs->run_count,
-                       r);
+        return hf_fail(err, HF_EXIT_USAGE, "--names: %zu runs to name, and the list has %zu name%s", runs->run_count,
+                       r, r == 1 ? "" : "s");
     return true;
 }
 
@@ -179,6 +179,10 @@ bool hf_plot_runs(const struct hf_plot_runs_options *o, bool *drawn, struct hf_e
     bool ok = true;
     for (size_t i = 0; ok && i < o->dir_count; i++)
         ok = expand(study, o->dirs[i], err);
+    /* Beyond 20 runs the legend no longer fits beside the plots (and the colours blur into hues). */
+    if (ok && study->run_count > 20)
+        ok = hf_fail(err, HF_EXIT_USAGE, "%zu runs on one chart: at most 20 fit its legend; chart fewer",
+                     study->run_count);
     ok = ok && (!o->names || rename_runs(study, o->names, err)) && names_differ(study, o->names != NULL, err);
     json_t *summaries[HF_STUDY_MAX_RUNS] = {0};
     const char *names[HF_STUDY_MAX_RUNS];

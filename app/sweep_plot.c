@@ -313,7 +313,7 @@ static void write_figure(FILE *gp, const struct sweep_data *d, const struct layo
     int index = info->plot_count;
     const char *spread = seeds > 1 ? "mean over %d seeds, bars: 95 %% confidence interval (Student t)"
                                    : "one run per point";
-    char spread_text[192];
+    char spread_text[384];
     snprintf(spread_text, sizeof spread_text, spread, seeds);
     size_t order[4096];
     size_t x_count = l->x_count < 4096 ? l->x_count : 4096;
@@ -332,11 +332,13 @@ static void write_figure(FILE *gp, const struct sweep_data *d, const struct layo
         gap = isfinite(gap) ? gap : 1;
     }
     double nudge = seeds > 1 && series > 1 ? 0.12 * gap / (double)(series - 1) : 0;
+    char notes[256] = ""; /* a third title line: how to read what is drawn */
     if (nudge > 0)
-        snprintf(spread_text + strlen(spread_text), sizeof spread_text - strlen(spread_text),
-                 "; markers nudged sideways to keep bars apart");
+        snprintf(notes, sizeof notes, "markers nudged sideways to keep bars apart");
     double y_max = 0;
-    /* Datablocks: $m<index>_<facet>_<series>, rows "x mean low high". */
+    bool fewer = false, cut = false;
+    /* Datablocks: $m<index>_<facet>_<series>, rows "x mean low high"; a cell without a value (no
+     * run has the metric there) is a blank line, which breaks the line instead of bridging it. */
     for (size_t f = 0; f < l->facet_count; f++)
         for (size_t s = 0; s < series; s++) {
             fprintf(gp, "$m%d_%zu_%zu << EOD\n", index, f, s);
@@ -344,14 +346,24 @@ static void write_figure(FILE *gp, const struct sweep_data *d, const struct layo
             for (size_t k = 0; k < x_count; k++) {
                 size_t x = order[k];
                 const struct cell_stats *c = &cells[(f * series + s) * l->x_count + x];
-                if (c->n == 0)
+                fewer = fewer || (int)c->n < seeds;
+                if (c->n == 0) {
+                    fputc('\n', gp);
                     continue;
+                }
+                cut = cut || c->low < 0;
                 double at = l->x_numeric ? strtod(d->grid.axes[l->x_axis].values[x], NULL) : (double)x;
                 fprintf(gp, "%.10g %.10g %.10g %.10g\n", at + shift, c->mean, c->low, c->high);
                 y_max = c->high > y_max ? c->high : y_max;
             }
             fputs("EOD\n", gp);
         }
+    if (fewer && seeds > 1)
+        snprintf(spread_text + strlen(spread_text), sizeof spread_text - strlen(spread_text),
+                 ", fewer where a run has no value");
+    if (cut)
+        snprintf(notes + strlen(notes), sizeof notes - strlen(notes), "%sbars below 0 cut at the axis",
+                 notes[0] ? "; " : "");
     /* Panels side by side, three to a row, and a last one for the legend alone: one legend for all
      * (repeated under every panel it crowded them), the same size as the panels. */
     bool facets = l->facet_count > 1;
@@ -364,7 +376,16 @@ static void write_figure(FILE *gp, const struct sweep_data *d, const struct layo
     fprintf(gp, "set output '%s.'.ext\n", info->file[index]);
     if (l->x_numeric) {
         /* The x axis spans the swept values and a margin, not the tics around them. */
-        fputs("set autoscale xfix\nset xtics autofreq\nset offsets graph 0.05, graph 0.05, 0, 0\n", gp);
+        fputs("set autoscale xfix\nset offsets graph 0.05, graph 0.05, 0, 0\n", gp);
+        /* A few swept values: the tics are those values (autofreq put 4.5 VMs between 4 and 8). */
+        if (x_count <= 12) {
+            fputs("set xtics (", gp);
+            for (size_t k = 0; k < x_count; k++)
+                fprintf(gp, "%s%s", k ? ", " : "", d->grid.axes[l->x_axis].values[order[k]]);
+            fputs(")\n", gp);
+        } else {
+            fputs("set xtics autofreq\n", gp);
+        }
     } else {
         fprintf(gp, "set xrange [-0.5:%zu.5]\nset offsets 0, 0, 0, 0\nset xtics (", l->x_count - 1);
         for (size_t x = 0; x < l->x_count; x++) {
@@ -389,6 +410,10 @@ static void write_figure(FILE *gp, const struct sweep_data *d, const struct layo
     hf_gnuplot_quote(gp, title);
     fputs(".\"\\n\".", gp);
     hf_gnuplot_quote(gp, spread_text);
+    if (notes[0]) {
+        fputs(".\"\\n\".", gp);
+        hf_gnuplot_quote(gp, notes);
+    }
     fputc('\n', gp);
     if (facets)
         fprintf(gp, "set key off\nset multiplot layout %d,%d title figure_title\n", rows, columns);
@@ -396,7 +421,7 @@ static void write_figure(FILE *gp, const struct sweep_data *d, const struct layo
         fputs("set key outside right top vertical\nset title figure_title\n", gp);
     /* Lines join the points of an ordered parameter; the policies (a seed-only sweep) are not a
      * trend, so their points stand alone. */
-    const char *style = l->x_axis >= 0 ? "lines" : "points";
+    const char *style = l->x_numeric ? "lines" : "points";
     for (size_t f = 0; f <= l->facet_count; f++) {
         bool legend_panel = f == l->facet_count;
         if (legend_panel && !facets)
@@ -435,7 +460,7 @@ static void write_figure(FILE *gp, const struct sweep_data *d, const struct layo
                         s ? ", \\\n     " : "", index, panel, s, colour, marker_types[policy % 8]);
             fprintf(gp, "%s$m%d_%zu_%zu using 1:2 with %s%s lw 2 lc rgb '%s' dt %d pt %d ps 1.2 title ",
                     s || (seeds > 1 && !legend_panel) ? ", \\\n     " : "", index, panel, s, style,
-                    l->x_axis >= 0 ? "points" : "", colour, policy + 1, marker_types[policy % 8]);
+                    l->x_numeric ? "points" : "", colour, policy + 1, marker_types[policy % 8]);
             hf_gnuplot_quote(gp, name);
         }
         fputc('\n', gp);
@@ -451,8 +476,8 @@ static void write_figure(FILE *gp, const struct sweep_data *d, const struct layo
     }
     if (l->facet_axis >= 0)
         snprintf(panels_text, sizeof panels_text, ", a panel per value of %s", d->grid.axes[l->facet_axis].path);
-    snprintf(info->caption[index], sizeof info->caption[index], "%s against %s%s%s; %s.", hf_metric_label(metric),
-             x_name, lines, panels_text, spread_text);
+    snprintf(info->caption[index], sizeof info->caption[index], "%s against %s%s%s; %s%s%s.",
+             hf_metric_label(metric), x_name, lines, panels_text, spread_text, notes[0] ? "; " : "", notes);
     info->plot_count++;
 }
 
@@ -631,7 +656,7 @@ bool hf_sweep_redraw(const char *dir, bool draw, bool *drawn, struct hf_error *e
     snprintf(study.kind, sizeof study.kind, "sweep");
     bool ok = hf_sweep_plot(dir, draw, &info, err);
     if (drawn)
-        *drawn = ok && info.drawn;
+        *drawn = ok && (info.drawn || info.plot_count == 0);
     if (!ok || !sweep_facts(dir, &study, err))
         return false;
     struct hf_report_fact facts[HF_STUDY_MAX_FACTS];

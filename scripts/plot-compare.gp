@@ -64,8 +64,8 @@ do for [i=1:n] {
     }
 }
 if (hi > 0) { set yrange [lo / 1.5 : hi * 1.5] }
-plot for [i=1:n] ts(i) using 1:($20 > 0 ? $20 : 1/0) every ::1 with lines lw 2 lc rgb colour(i) title run_name[i].' p50', \
-     for [i=1:n] ts(i) using 1:($21 > 0 ? $21 : 1/0) every ::1 with lines lw 1 dt 2 lc rgb colour(i) title run_name[i].' p99'
+plot for [i=1:n] ts(i) using 1:($20 > 0 ? $20 : 1/0) every ::1 with lines lw 2 lc rgb colour(i) title run_name[i], \
+     for [i=1:n] ts(i) using 1:($21 > 0 ? $21 : 1/0) every ::1 with lines lw 1 dt 2 lc rgb colour(i) notitle
 unset logscale y
 set autoscale y
 

@@ -3,6 +3,7 @@
 
 #include "sim/out_dir.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <ftw.h>
 #include <libgen.h>
@@ -122,6 +123,57 @@ bool hf_results_write_json(struct hf_results *r, const char *name, const json_t 
     return encoded || hf_fail(err, HF_EXIT_RUN_FAILED, "%s/%s: cannot encode JSON", r->final_dir, name);
 }
 
+/* Whether an entry of an hfsim results directory is hfsim's own: a file it writes (a run's,
+ * a comparison's, a sweep's or a validation's, their plots and pages) or a directory bearing the
+ * marker. Anything else was put there by someone and is carried over into the new result. */
+static bool made_by_hfsim(const char *dir, const char *name)
+{
+    static const char *const files[] = {
+        HF_OUT_MARKER, "config.json", "summary.json", "timeseries.csv", "perf.json", "requests.csv",
+        "functions.csv", "latency_cdf.csv", "comparison.csv", "validation.csv", "sweep.csv", "sweep_stats.csv",
+        "sweep.json", "study.json", "report.html", "plot.gp", "validation.gp", "sweep.gp", "gnuplot.log", NULL};
+    for (const char *const *f = files; *f; f++)
+        if (strcmp(name, *f) == 0)
+            return true;
+    static const char *const plots[] = {"latency", "containers", "cpu", "latency_cdf", "actions", "timeline", NULL};
+    const char *dot = strrchr(name, '.');
+    if (dot && (strcmp(dot, ".png") == 0 || strcmp(dot, ".svg") == 0)) {
+        for (const char *const *p = plots; *p; p++)
+            if ((size_t)(dot - name) == strlen(*p) && strncmp(name, *p, strlen(*p)) == 0)
+                return true;
+        if (strstr(name, "-vs-") || strstr(name, "-by-policy."))
+            return true; /* a sweep's <metric>-vs-<parameter> */
+    }
+    char path[PATH_MAX * 2];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return hf_out_dir_is_marked(path);
+}
+
+/* Moves what is not hfsim's from the result being replaced into the new one (never over a file
+ * the new result has): replacing a result never deletes someone's notes. Returns how many. */
+static int carry_over(const char *old_dir, const char *new_dir)
+{
+    DIR *d = opendir(old_dir);
+    if (!d)
+        return 0;
+    int moved = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 || made_by_hfsim(old_dir, e->d_name))
+            continue;
+        char from[PATH_MAX * 2], to[PATH_MAX * 2];
+        struct stat st;
+        snprintf(from, sizeof from, "%s/%s", old_dir, e->d_name);
+        snprintf(to, sizeof to, "%s/%s", new_dir, e->d_name);
+        if (lstat(to, &st) != 0 && rename(from, to) == 0) {
+            fprintf(stderr, "hfsim: kept %s, which hfsim did not write, in the new result\n", e->d_name);
+            moved++;
+        }
+    }
+    closedir(d);
+    return moved;
+}
+
 bool hf_results_commit(struct hf_results *r, struct hf_error *err)
 {
     if (!r->open)
@@ -133,6 +185,7 @@ bool hf_results_commit(struct hf_results *r, struct hf_error *err)
         /* Checked at begin; checked again since something may have appeared there meanwhile. */
         if (!hf_out_dir_check_kind(r->final_dir, "--out", r->kind, err))
             return false;
+        carry_over(r->final_dir, r->tmp_dir);
         /* Swap the old result aside first; rename() cannot replace a non-empty directory. */
         snprintf(old, sizeof old, "%s.old-%ld", r->tmp_dir, (long)getpid());
         if (rename(r->final_dir, old) != 0)

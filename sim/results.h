@@ -4,7 +4,8 @@
  * to its final name only when everything was written and closed. A killed or failed run therefore
  * never leaves a directory that looks finished: at worst a hidden .tmp directory, which the next run
  * of the same name removes. An existing directory of the final name is replaced (runs are
- * deterministic, so a re-run rewrites the same result).
+ * deterministic, so a re-run rewrites the same result); entries of it that hfsim does not write
+ * (someone's notes) are moved into the new result, never deleted, and named on stderr.
  *
  * Ownership: the caller owns the struct; FILE*s from hf_results_open must be closed with
  * hf_results_close before commit. Errors: HF_EXIT_RUN_FAILED with the path and errno text. */

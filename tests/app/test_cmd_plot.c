@@ -218,3 +218,30 @@ Test(cmd_plot, redraws_an_older_comparison_and_odd_names, .timeout = 120)
         cr_assert(strstr(r.err, "and plots"), "%s", r.err);
     }
 }
+
+/* A garbled run file is bad input; plots gnuplot could not draw make hfsim plot fail (exit 1), with
+ * report.html written; a re-run keeps a file someone put in the directory. */
+Test(cmd_plot, garbled_runs_and_failed_drawing, .timeout = 120)
+{
+    cli_run(HFSIM_BIN, base, "compare --policies hpa,hyperfaas --out c " SHORT, &r);
+    cr_assert_eq(r.code, 0, "%s", r.err);
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "echo 'quantile,latency_ms' > %s/c/hpa/latency_cdf.csv && echo notes > %s/c/notes.txt",
+             base, base);
+    cr_assert_eq(system(cmd), 0);
+    cli_run(HFSIM_BIN, base, "plot c", &r);
+    cr_assert_eq(r.code, 3, "%s", r.err);
+    cr_assert(strstr(r.err, "c/hpa/latency_cdf.csv: no rows"), "%s", r.err);
+    cli_run(HFSIM_BIN, base, "compare --policies hpa,hyperfaas --out c " SHORT, &r);
+    cr_assert_eq(r.code, 0, "%s", r.err);
+    cr_assert(exists("c/notes.txt"), "a re-run deleted a file hfsim did not write");
+    cr_assert(strstr(r.err, "kept notes.txt"), "%s", r.err);
+    if (!gnuplot())
+        return;
+    snprintf(cmd, sizeof cmd, "rm %s/c/latency.png && mkdir %s/c/latency.png", base, base);
+    cr_assert_eq(system(cmd), 0);
+    cli_run(HFSIM_BIN, base, "plot c", &r);
+    cr_assert_eq(r.code, 1, "gnuplot could not write latency.png: %s", r.err);
+    cr_assert(strstr(r.err, "no plots were drawn"), "%s", r.err);
+    cr_assert(exists("c/report.html"));
+}

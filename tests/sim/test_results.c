@@ -75,15 +75,23 @@ Test(results, abort_leaves_nothing)
     hf_remove_tree(base);
 }
 
-Test(results, commit_replaces_an_earlier_result_whole)
+/* A re-run replaces what hfsim wrote (a requests.csv of an earlier run would not match the new
+ * summary) and keeps what someone else put there. */
+Test(results, commit_replaces_an_earlier_result_and_keeps_what_is_not_hfsims)
 {
     make_base();
-    char final[256], stale[300], fresh[300];
+    char final[256], stale[300], fresh[300], notes[300], mine[300];
     snprintf(final, sizeof final, "%s/run-3", base);
-    snprintf(stale, sizeof stale, "%s/stale.txt", final);
+    snprintf(stale, sizeof stale, "%s/requests.csv", final);
     snprintf(fresh, sizeof fresh, "%s/summary.json", final);
+    snprintf(notes, sizeof notes, "%s/notes.txt", final);
+    snprintf(mine, sizeof mine, "%s/my-analysis", final);
     cr_assert_eq(mkdir(final, 0777), 0);
+    cr_assert_eq(mkdir(mine, 0777), 0);
     FILE *f = fopen(stale, "w");
+    fclose(f);
+    f = fopen(notes, "w");
+    fputs("keep me\n", f);
     fclose(f);
     struct hf_error mark_err;
     cr_assert(hf_out_dir_mark(final, "results", &mark_err)); /* the earlier result was hfsim's */
@@ -96,6 +104,7 @@ Test(results, commit_replaces_an_earlier_result_whole)
     cr_assert(hf_results_commit(&r, &err), "%s", err.message);
     cr_assert(exists(fresh));
     cr_assert_not(exists(stale), "a file of the old result survived");
+    cr_assert(exists(notes) && exists(mine), "someone's file or directory was deleted");
     cr_assert_eq(count_prefixed(base, "."), 2, "swap-aside directory left behind");
     hf_remove_tree(base);
 }
