@@ -96,6 +96,55 @@ void hf_histogram_merge(struct hf_histogram *into, const struct hf_histogram *fr
         into->highest_used = from->highest_used;
 }
 
+void hf_histogram_subtract(struct hf_histogram *into, const struct hf_histogram *from)
+{
+    if (from->total == 0)
+        return;
+    for (uint32_t b = from->lowest_used; b <= from->highest_used; b++)
+        into->counts[b] -= from->counts[b];
+    into->total -= from->total;
+    into->sum -= from->sum;
+}
+
+/* The value reported for bucket b: its midpoint, never beyond the exact extremes. */
+static double bucket_value(const struct hf_histogram *h, uint32_t b)
+{
+    double mid = (double)hf_histogram_bucket_low(b) + (double)(hf_histogram_bucket_width(b) - 1) / 2.0;
+    if (mid < (double)h->min)
+        mid = (double)h->min;
+    if (mid > (double)h->max)
+        mid = (double)h->max;
+    return mid;
+}
+
+void hf_histogram_quantiles(const struct hf_histogram *h, const double *q, size_t count, double *out)
+{
+    size_t i = 0;
+    for (; i < count && (h->total == 0 || q[i] <= 0); i++)
+        out[i] = h->total == 0 ? 0 : (double)h->min;
+    uint64_t seen = 0; /* the counts of the buckets before b */
+    uint32_t b = h->lowest_used;
+    for (; i < count && q[i] < 1; i++) {
+        uint64_t rank = (uint64_t)ceil(q[i] * (double)h->total); /* nearest rank, 1-based */
+        rank = rank ? rank : 1;
+        /* Whole blocks of 8 buckets first (one compare per block; most buckets are empty), then
+         * bucket by bucket; each quantile resumes where the last stopped. */
+        while (b + 8 <= h->highest_used + 1) {
+            const uint64_t *c = &h->counts[b];
+            uint64_t block = c[0] + c[1] + c[2] + c[3] + c[4] + c[5] + c[6] + c[7];
+            if (seen + block >= rank)
+                break;
+            seen += block;
+            b += 8;
+        }
+        while (b <= h->highest_used && seen + h->counts[b] < rank)
+            seen += h->counts[b++];
+        out[i] = b <= h->highest_used ? bucket_value(h, b) : (double)h->max;
+    }
+    for (; i < count; i++)
+        out[i] = (double)h->max;
+}
+
 double hf_histogram_quantile(const struct hf_histogram *h, double q)
 {
     if (h->total == 0)
@@ -110,16 +159,8 @@ double hf_histogram_quantile(const struct hf_histogram *h, double q)
     uint64_t seen = 0;
     for (uint32_t b = h->lowest_used; b <= h->highest_used; b++) {
         seen += h->counts[b];
-        if (seen >= rank) {
-            double mid = (double)hf_histogram_bucket_low(b) +
-                         (double)(hf_histogram_bucket_width(b) - 1) / 2.0;
-            /* The exact extremes are known: never report beyond them. */
-            if (mid < (double)h->min)
-                mid = (double)h->min;
-            if (mid > (double)h->max)
-                mid = (double)h->max;
-            return mid;
-        }
+        if (seen >= rank)
+            return bucket_value(h, b); /* the exact extremes are known: never beyond them */
     }
     return (double)h->max;
 }

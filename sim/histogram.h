@@ -12,6 +12,7 @@
 #define HF_HISTOGRAM_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define HF_HIST_SUB_BITS 7
@@ -33,8 +34,15 @@ void hf_histogram_add(struct hf_histogram *h, uint64_t value);
 /* Adds every count of `from` into `into`. */
 void hf_histogram_merge(struct hf_histogram *into, const struct hf_histogram *from);
 
+/* Takes every count of `from` out of `into` (which must hold them: `from` was merged into it).
+ * Counts and total are exact; sum may drift by rounding, and min, max and the touched range still
+ * cover the removed values: a caller that needs them exact sets them (app: the rolling window). */
+void hf_histogram_subtract(struct hf_histogram *into, const struct hf_histogram *from);
+
 /* q in [0, 1]; returns 0 for an empty histogram. q = 0 gives the exact min, q = 1 the exact max. */
 double hf_histogram_quantile(const struct hf_histogram *h, double q);
+/* The same for `count` quantiles in ascending order, in one pass over the buckets. */
+void hf_histogram_quantiles(const struct hf_histogram *h, const double *q, size_t count, double *out);
 double hf_histogram_mean(const struct hf_histogram *h);
 
 /* Bucket mapping, exposed for tests. */

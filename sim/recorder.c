@@ -65,16 +65,45 @@ void hf_recorder_fini(struct hf_recorder *rec)
     rec->created = 0;
 }
 
+/* The trailing window's histogram, kept as a running sum: the outgoing interval's counts come out
+ * and the new one's go in (two passes over their touched buckets, where summing the whole window
+ * afresh took one per interval of it). Its extremes and touched range are taken from the window's
+ * intervals, as a fresh sum would have them, so its quantiles are the same to the bit. */
+static void roll_window(struct hf_recorder *rec, struct hf_histogram *interval)
+{
+    struct hf_histogram *outgoing = &rec->rolling[rec->rolling_next];
+    rec->rolling_next = (rec->rolling_next + 1) % rec->rolling_count;
+    struct hf_histogram *merged = &rec->rolling_merged;
+    hf_histogram_subtract(merged, outgoing);
+    /* The interval's histogram becomes the window's newest slot; the outgoing slot's storage goes
+     * back to the model, which resets it before the next interval (hf_recorder_sample's end). */
+    struct hf_histogram swap = *outgoing;
+    *outgoing = *interval;
+    *interval = swap;
+    hf_histogram_merge(merged, outgoing);
+    merged->min = UINT64_MAX;
+    merged->max = 0;
+    merged->lowest_used = HF_HIST_BUCKETS - 1;
+    merged->highest_used = 0;
+    for (int i = 0; i < rec->rolling_count; i++) {
+        const struct hf_histogram *h = &rec->rolling[i];
+        if (h->total == 0)
+            continue;
+        merged->min = h->min < merged->min ? h->min : merged->min;
+        merged->max = h->max > merged->max ? h->max : merged->max;
+        merged->lowest_used = h->lowest_used < merged->lowest_used ? h->lowest_used : merged->lowest_used;
+        merged->highest_used = h->highest_used > merged->highest_used ? h->highest_used : merged->highest_used;
+    }
+}
+
 void hf_recorder_sample(struct hf_recorder *rec, hf_time now, struct hf_model_stats *st)
 {
-    const struct hf_histogram *lat = &st->interval_latency;
-    struct hf_histogram *slot = &rec->rolling[rec->rolling_next];
-    rec->rolling_next = (rec->rolling_next + 1) % rec->rolling_count;
-    hf_histogram_reset(slot);
-    hf_histogram_merge(slot, lat);
-    hf_histogram_reset(&rec->rolling_merged);
-    for (int i = 0; i < rec->rolling_count; i++)
-        hf_histogram_merge(&rec->rolling_merged, &rec->rolling[i]);
+    roll_window(rec, &st->interval_latency);
+    const struct hf_histogram *lat = &rec->rolling[(rec->rolling_next + rec->rolling_count - 1) % rec->rolling_count];
+    static const double p50_p99[2] = {0.50, 0.99};
+    double interval_q[2], window_q[2];
+    hf_histogram_quantiles(lat, p50_p99, 2, interval_q);
+    hf_histogram_quantiles(&rec->rolling_merged, p50_p99, 2, window_q);
     double row[HF_RUN_SERIES_COLUMNS] = {
         (double)st->interval_arrived,
         (double)st->interval_completed,
@@ -86,16 +115,16 @@ void hf_recorder_sample(struct hf_recorder *rec, hf_time now, struct hf_model_st
         (double)st->ready,
         (double)st->vms,
         hf_histogram_mean(lat) / 1e6,
-        hf_histogram_quantile(lat, 0.50) / 1e6,
-        hf_histogram_quantile(lat, 0.99) / 1e6,
+        interval_q[0] / 1e6,
+        interval_q[1] / 1e6,
         st->allocated_cores_now,
         (double)st->cold_starts,
         (double)st->resizes,
         (double)st->specializations,
         (double)st->bounces,
         (st->busy_core_ns - rec->sampled_busy_core_ns) / (double)rec->interval,
-        hf_histogram_quantile(&rec->rolling_merged, 0.50) / 1e6,
-        hf_histogram_quantile(&rec->rolling_merged, 0.99) / 1e6,
+        window_q[0] / 1e6,
+        window_q[1] / 1e6,
     };
     rec->sampled_busy_core_ns = st->busy_core_ns;
     if (!hf_timeseries_row(&rec->series, hf_time_to_s(now), row))

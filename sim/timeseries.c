@@ -1,10 +1,18 @@
 #include "sim/timeseries.h"
 
+#include <string.h>
+
+#include "sim/number_format.h"
+
 bool hf_timeseries_begin(struct hf_timeseries *ts, FILE *out, const char *const *names, size_t count)
 {
+    if (count > HF_RUN_SERIES_MAX_COLUMNS)
+        return false;
     ts->out = out;
     ts->columns = count;
     ts->rows = 0;
+    /* A large buffer: a long run writes millions of rows (the stream's own I/O, before any). */
+    setvbuf(out, NULL, _IOFBF, 1 << 20);
     fputs("time_s", out);
     for (size_t i = 0; i < count; i++)
         fprintf(out, ",%s", names[i]);
@@ -13,11 +21,16 @@ bool hf_timeseries_begin(struct hf_timeseries *ts, FILE *out, const char *const 
 
 bool hf_timeseries_row(struct hf_timeseries *ts, double time_s, const double *values)
 {
-    fprintf(ts->out, "%.9g", time_s);
-    for (size_t i = 0; i < ts->columns; i++)
-        fprintf(ts->out, ",%.9g", values[i]);
+    /* The row is built in one buffer and written at once; numbers as %.9g, without printf. */
+    char row[(HF_RUN_SERIES_MAX_COLUMNS + 1) * HF_NUMBER_G9_MAX + 2];
+    size_t n = hf_format_g9(row, time_s);
+    for (size_t i = 0; i < ts->columns && i < HF_RUN_SERIES_MAX_COLUMNS; i++) {
+        row[n++] = ',';
+        n += hf_format_g9(row + n, values[i]);
+    }
+    row[n++] = '\n';
     ts->rows++;
-    return fputc('\n', ts->out) != EOF;
+    return fwrite(row, 1, n, ts->out) == n;
 }
 
 const char *const hf_run_series_columns[HF_RUN_SERIES_COLUMNS] = {

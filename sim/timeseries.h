@@ -1,8 +1,10 @@
 /* A fixed-interval time series streamed to CSV: one header line, then one row per interval, written
  * as the run goes so memory stays bounded however long the run.
  *
- * Values are printed with %.9g, which is exact for counts below 10^9 and deterministic for the same
- * double, so the file is byte-identical for the same scenario and seed.
+ * Values are printed as %.9g would print them (sim/number_format.h, without printf), which is exact
+ * for counts below 10^9 and deterministic for the same double, so the file is byte-identical for
+ * the same scenario and seed. The stream gets a 1 MiB buffer. At most HF_RUN_SERIES_MAX_COLUMNS
+ * values per row.
  *
  * Ownership: the series borrows `out` (an open file); it never closes it.
  * Errors: hf_timeseries_row returns false when the write fails (disk full). */
@@ -27,6 +29,7 @@ bool hf_timeseries_row(struct hf_timeseries *ts, double time_s, const double *va
 /* The columns of every run's timeseries.csv after time_s, in order (docs/results.md): the simulated
  * and the live backends write the same. */
 #define HF_RUN_SERIES_COLUMNS 20
+#define HF_RUN_SERIES_MAX_COLUMNS 32
 extern const char *const hf_run_series_columns[HF_RUN_SERIES_COLUMNS];
 
 #endif
