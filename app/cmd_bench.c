@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "app/bench.h"
+#include "app/bench_outputs.h"
 #include "app/cli.h"
 #include "app/cli_args.h"
 #include "version.h"
@@ -18,6 +19,9 @@ static const char bench_usage[] =
     "  cluster_*         the full cluster model with HPA: 1,000 functions, results written\n"
     "  trace_*           a synthetic Azure 2019 trace replayed with keepalive (scenarios/azure-replay.json's\n"
     "                    cluster): 5,000 functions, 2 h, 10 million invocations, reading included\n"
+    "\n"
+    "  outputs_overhead  a 10^6 s run of the default scenario with 1 s timeseries rows over the same\n"
+    "                    with 3600 s rows (fastest of 3 each; --quick: 10^5 s, 2 each)\n"
     "\n"
     "  --json    one JSON object on stdout instead of a table\n"
     "  --quick   a tenth of the work (a smoke test, less precise)\n"
@@ -105,6 +109,11 @@ int hf_cmd_bench(int argc, char **argv)
     }
     rows[7] = (struct row){"trace_invocations_per_s", tr.invocations_per_s, tr_base.invocations_per_s};
     rows[8] = (struct row){"trace_events_per_s", tr.events_per_s, tr_base.events_per_s};
+    struct hf_bench_outputs outputs;
+    if (!hf_bench_outputs(quick ? 1e5 : 1e6, quick ? 2 : 3, &outputs)) {
+        fprintf(stderr, "hfsim: bench: outputs benchmark failed\n");
+        return HF_EXIT_RUN_FAILED;
+    }
 
     if (json) {
         json_t *o = json_object();
@@ -123,6 +132,10 @@ int hf_cmd_bench(int argc, char **argv)
             json_object_set_new(plain_ratio, plain[i].key, json_real(plain[i].value / plain[i].baseline));
         }
         json_object_set_new(o, "plain_heap", plain_o);
+        json_object_set_new(o, "outputs_overhead",
+                            json_pack("{s:f, s:f, s:f, s:I, s:f}", "ratio", outputs.ratio, "seconds_1s_rows",
+                                      outputs.fine_s, "seconds_3600s_rows", outputs.coarse_s, "rows",
+                                      (json_int_t)outputs.rows, "timeseries_mb", outputs.megabytes));
         json_object_set_new(o, "ratio_vs_plain_heap", plain_ratio);
         json_object_set_new(o, "hfsim_version", json_string(HF_VERSION));
         json_object_set_new(o, "quick", json_boolean(quick));
@@ -141,6 +154,10 @@ int hf_cmd_bench(int argc, char **argv)
                plain[i].value / plain[i].baseline);
     printf("(plain heap: a textbook 4-ary heap of (double time, uint32 id), the same holds and increments;\n"
            " it has no tie order, cancel or payload: what holding events costs at the least)\n\n");
+    printf("%-26s %16.2f %16.2f %7.2fx\n", "outputs_overhead (s)", outputs.fine_s, outputs.coarse_s, outputs.ratio);
+    printf("(the default scenario for %.0e s: 1 s timeseries rows (%llu rows, %.0f MB) over 3600 s rows; the\n"
+           " fastest of each; target: at most 1.15x)\n\n",
+           quick ? 1e5 : 1e6, (unsigned long long)outputs.rows, outputs.megabytes);
     printf("(one core; invocations: Poisson arrivals, 10 ms constant service, %llu invocations;\n"
            " cluster: the full model with HPA, 1,000 functions, %llu invocations;\n"
            " trace: Azure 2019 format, 5,000 functions, keepalive, %llu invocations)\n",

@@ -34,26 +34,62 @@ uint64_t hf_histogram_bucket_width(uint32_t bucket)
     return UINT64_C(1) << ((bucket - (uint32_t)LINEAR_LIMIT) / SUB_COUNT + 1);
 }
 
+#define DENSE (HF_HIST_TRACKED + 1)
+
 bool hf_histogram_create(struct hf_histogram *h)
 {
     memset(h, 0, sizeof *h);
     h->counts = calloc(HF_HIST_BUCKETS, sizeof *h->counts);
+    h->used = malloc(HF_HIST_TRACKED * sizeof *h->used);
     hf_histogram_reset(h);
-    return h->counts != NULL;
+    return h->counts != NULL && h->used != NULL;
 }
 
 void hf_histogram_destroy(struct hf_histogram *h)
 {
     free(h->counts);
+    free(h->used);
     h->counts = NULL;
+    h->used = NULL;
 }
+
+/* Bucket b went from zero to nonzero. */
+static inline void note_used(struct hf_histogram *h, uint32_t b)
+{
+    if (h->used_count < HF_HIST_TRACKED)
+        h->used[h->used_count++] = b;
+    else
+        h->used_count = DENSE;
+}
+
+/* Calls `visit` for every nonzero bucket of h: from the list when it has one, else over the range. */
+#define FOR_EACH_USED(h, b, body)                                                                          \
+    do {                                                                                                 \
+        if ((h)->used_count != DENSE) {                                                                  \
+            for (uint32_t i_ = 0; i_ < (h)->used_count; i_++) {                                          \
+                uint32_t b = (h)->used[i_];                                                              \
+                body;                                                                                    \
+            }                                                                                            \
+        } else {                                                                                         \
+            for (uint32_t b = (h)->lowest_used; b <= (h)->highest_used; b++)                              \
+                if ((h)->counts[b])                                                                      \
+                    body;                                                                                \
+        }                                                                                                \
+    } while (0)
 
 void hf_histogram_reset(struct hf_histogram *h)
 {
-    /* Clear only the touched range: per-interval histograms are reset every interval. */
-    if (h->counts && h->total > 0)
-        memset(h->counts + h->lowest_used, 0,
-               (h->highest_used - h->lowest_used + 1) * sizeof *h->counts);
+    /* Clear only what was used: per-interval histograms are reset every interval. */
+    if (h->counts && h->used_count != DENSE) {
+        for (uint32_t i = 0; i < h->used_count; i++) {
+            h->counts[h->used[i]] = 0;
+            h->groups[h->used[i] / HF_HIST_GROUP] = 0;
+        }
+    } else if (h->counts && h->total > 0) {
+        memset(h->counts + h->lowest_used, 0, (h->highest_used - h->lowest_used + 1) * sizeof *h->counts);
+        memset(h->groups, 0, sizeof h->groups);
+    }
+    h->used_count = 0;
     h->total = 0;
     h->sum = 0;
     h->min = UINT64_MAX;
@@ -65,7 +101,9 @@ void hf_histogram_reset(struct hf_histogram *h)
 void hf_histogram_add(struct hf_histogram *h, uint64_t value)
 {
     uint32_t b = hf_histogram_bucket(value);
-    h->counts[b]++;
+    if (h->counts[b]++ == 0)
+        note_used(h, b);
+    h->groups[b / HF_HIST_GROUP]++;
     h->total++;
     h->sum += (double)value;
     if (value < h->min)
@@ -82,8 +120,12 @@ void hf_histogram_merge(struct hf_histogram *into, const struct hf_histogram *fr
 {
     if (from->total == 0)
         return;
-    for (uint32_t b = from->lowest_used; b <= from->highest_used; b++)
+    FOR_EACH_USED(from, b, {
+        if (into->counts[b] == 0)
+            note_used(into, b);
         into->counts[b] += from->counts[b];
+        into->groups[b / HF_HIST_GROUP] += from->counts[b];
+    });
     into->total += from->total;
     into->sum += from->sum;
     if (from->min < into->min)
@@ -100,8 +142,13 @@ void hf_histogram_subtract(struct hf_histogram *into, const struct hf_histogram 
 {
     if (from->total == 0)
         return;
-    for (uint32_t b = from->lowest_used; b <= from->highest_used; b++)
+    FOR_EACH_USED(from, b, {
         into->counts[b] -= from->counts[b];
+        into->groups[b / HF_HIST_GROUP] -= from->counts[b];
+    });
+    /* Buckets emptied here would stay listed, and be listed again when refilled: `into` stops
+     * listing and works over its range from now on (the running sum of a window). */
+    into->used_count = DENSE;
     into->total -= from->total;
     into->sum -= from->sum;
 }
@@ -122,13 +169,20 @@ void hf_histogram_quantiles(const struct hf_histogram *h, const double *q, size_
     size_t i = 0;
     for (; i < count && (h->total == 0 || q[i] <= 0); i++)
         out[i] = h->total == 0 ? 0 : (double)h->min;
-    uint64_t seen = 0; /* the counts of the buckets before b */
+    uint64_t seen = 0; /* the counts of the buckets before the current one */
     uint32_t b = h->lowest_used;
     for (; i < count && q[i] < 1; i++) {
         uint64_t rank = (uint64_t)ceil(q[i] * (double)h->total); /* nearest rank, 1-based */
         rank = rank ? rank : 1;
-        /* Whole blocks of 8 buckets first (one compare per block; most buckets are empty), then
-         * bucket by bucket; each quantile resumes where the last stopped. */
+        /* Whole groups first, then blocks of 8 buckets (one compare each; most buckets are empty),
+         * then bucket by bucket; each quantile resumes where the last stopped. */
+        if (b % HF_HIST_GROUP == 0 || b == h->lowest_used) { /* nothing of b's group lies below b */
+            uint32_t g = b / HF_HIST_GROUP;
+            while ((g + 1) * HF_HIST_GROUP <= h->highest_used && seen + h->groups[g] < rank) {
+                seen += h->groups[g++];
+                b = g * HF_HIST_GROUP;
+            }
+        }
         while (b + 8 <= h->highest_used + 1) {
             const uint64_t *c = &h->counts[b];
             uint64_t block = c[0] + c[1] + c[2] + c[3] + c[4] + c[5] + c[6] + c[7];
@@ -147,22 +201,9 @@ void hf_histogram_quantiles(const struct hf_histogram *h, const double *q, size_
 
 double hf_histogram_quantile(const struct hf_histogram *h, double q)
 {
-    if (h->total == 0)
-        return 0;
-    if (q <= 0)
-        return (double)h->min;
-    if (q >= 1)
-        return (double)h->max;
-    uint64_t rank = (uint64_t)ceil(q * (double)h->total); /* nearest rank, 1-based */
-    if (rank == 0)
-        rank = 1;
-    uint64_t seen = 0;
-    for (uint32_t b = h->lowest_used; b <= h->highest_used; b++) {
-        seen += h->counts[b];
-        if (seen >= rank)
-            return bucket_value(h, b); /* the exact extremes are known: never beyond them */
-    }
-    return (double)h->max;
+    double out;
+    hf_histogram_quantiles(h, &q, 1, &out);
+    return out;
 }
 
 double hf_histogram_mean(const struct hf_histogram *h)

@@ -3,6 +3,8 @@
 #include <gsl/gsl_randist.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_rng.h>
 
 #include "sim/histogram.h"
 #include "sim/rng.h"
@@ -100,4 +102,89 @@ Test(histogram, reset_and_merge)
     cr_assert_eq(hf_histogram_quantile(&a, 0.5), 7);
     hf_histogram_destroy(&a);
     hf_histogram_destroy(&b);
+}
+
+/* The quantiles of histograms built by random adds, merges, subtractions and resets, sparse (a few
+ * buckets, listed) and dense (more buckets than are listed), against the raw values kept aside:
+ * the nearest-rank value's bucket midpoint, within the exact extremes. */
+struct raw {
+    uint64_t *v;
+    size_t n;
+};
+
+static double expected_quantile(const struct raw *r, double q)
+{
+    if (r->n == 0)
+        return 0;
+    uint64_t *s = malloc(r->n * sizeof *s);
+    memcpy(s, r->v, r->n * sizeof *s);
+    qsort(s, r->n, sizeof *s, cmp_u64);
+    double result;
+    if (q <= 0) {
+        result = (double)s[0];
+    } else if (q >= 1) {
+        result = (double)s[r->n - 1];
+    } else {
+        uint64_t rank = (uint64_t)ceil(q * (double)r->n);
+        rank = rank ? rank : 1;
+        uint32_t b = hf_histogram_bucket(s[rank - 1]);
+        result = (double)hf_histogram_bucket_low(b) + (double)(hf_histogram_bucket_width(b) - 1) / 2.0;
+        result = result < (double)s[0] ? (double)s[0] : result > (double)s[r->n - 1] ? (double)s[r->n - 1] : result;
+    }
+    free(s);
+    return result;
+}
+
+Test(histogram, property_quantiles_after_random_adds_merges_subtractions_and_resets, .timeout = 120)
+{
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    static const double qs[] = {0, 0.001, 0.01, 0.25, 0.5, 0.9, 0.99, 0.999, 1};
+    for (int trial = 0; trial < 300; trial++) {
+        gsl_rng_set(rng, (unsigned long)trial + 1);
+        struct hf_histogram sum, part;
+        cr_assert(hf_histogram_create(&sum) && hf_histogram_create(&part));
+        struct raw rs = {malloc(100000 * sizeof(uint64_t)), 0}, rp = {malloc(100000 * sizeof(uint64_t)), 0};
+        bool dense = trial % 2;
+        for (int step = 0; step < 6; step++) {
+            /* part: a few values (sparse) or thousands over a wide range (dense) */
+            hf_histogram_reset(&part);
+            rp.n = 0;
+            int count = dense ? 2000 + (int)gsl_rng_uniform_int(rng, 3000) : 1 + (int)gsl_rng_uniform_int(rng, 60);
+            for (int i = 0; i < count; i++) {
+                uint64_t v = dense ? (uint64_t)exp(gsl_rng_uniform(rng) * 30) : 90000000 + gsl_rng_uniform_int(rng, 40000000);
+                hf_histogram_add(&part, v);
+                rp.v[rp.n++] = v;
+            }
+            for (size_t k = 0; k < sizeof qs / sizeof qs[0]; k++)
+                cr_assert_eq(hf_histogram_quantile(&part, qs[k]), expected_quantile(&rp, qs[k]), "trial %d part q %g",
+                             trial, qs[k]);
+            hf_histogram_merge(&sum, &part);
+            memcpy(rs.v + rs.n, rp.v, rp.n * sizeof *rp.v);
+            rs.n += rp.n;
+            if (step % 3 == 2) { /* take the part out again: only counts and total are exact after */
+                hf_histogram_subtract(&sum, &part);
+                rs.n -= rp.n;
+                sum.min = UINT64_MAX, sum.max = 0;
+                for (size_t i = 0; i < rs.n; i++) {
+                    sum.min = rs.v[i] < sum.min ? rs.v[i] : sum.min;
+                    sum.max = rs.v[i] > sum.max ? rs.v[i] : sum.max;
+                }
+            }
+            double got[sizeof qs / sizeof qs[0]];
+            hf_histogram_quantiles(&sum, qs, sizeof qs / sizeof qs[0], got);
+            for (size_t k = 0; k < sizeof qs / sizeof qs[0]; k++)
+                cr_assert_eq(got[k], expected_quantile(&rs, qs[k]), "trial %d step %d q %g: %g", trial, step, qs[k],
+                             got[k]);
+        }
+        hf_histogram_reset(&sum);
+        for (uint32_t i = 0; i < HF_HIST_BUCKETS; i++)
+            cr_assert_eq(sum.counts[i], 0, "bucket %u not cleared", i);
+        for (uint32_t g = 0; g < HF_HIST_GROUPS; g++)
+            cr_assert_eq(sum.groups[g], 0, "group %u not cleared", g);
+        free(rs.v);
+        free(rp.v);
+        hf_histogram_destroy(&sum);
+        hf_histogram_destroy(&part);
+    }
+    gsl_rng_free(rng);
 }
