@@ -24,7 +24,7 @@
 struct hf_sweep_plot_info {
     int plot_count;
     char file[HF_SWEEP_PLOT_MAX][160];    /* without the extension */
-    char caption[HF_SWEEP_PLOT_MAX][512];
+    char caption[HF_SWEEP_PLOT_MAX][2048];
     int seeds;                            /* runs averaged per cell: the seed axis's length, else 1 */
     bool drawn;                           /* gnuplot drew the plots */
     char not_plotted[256];                /* metrics left out for being zero in every run */
