@@ -26,7 +26,8 @@ static const char bench_usage[] =
     "  --json    one JSON object on stdout instead of a table\n"
     "  --quick   a tenth of the work (a smoke test, less precise)\n"
     "  --full-day  only the trace replay, at full scale: 50,000 functions, a day, 100 million\n"
-    "            invocations (a few minutes; peak memory reported)\n";
+    "            invocations (a few minutes; peak memory reported), and its invocations per second\n"
+    "            as a ratio of the plain heap's holds at 10^5 pending (--json: one object)\n";
 
 struct row {
     const char *key;
