@@ -4,6 +4,7 @@
 
 #include "app/bench.h"
 #include "app/bench_outputs.h"
+#include "app/bench_readers.h"
 #include "app/cli.h"
 #include "app/cli_args.h"
 #include "version.h"
@@ -20,6 +21,8 @@ static const char bench_usage[] =
     "  trace_*           a synthetic Azure 2019 trace replayed with keepalive (scenarios/azure-replay.json's\n"
     "                    cluster): 5,000 functions, 2 h, 10 million invocations, reading included\n"
     "\n"
+    "  reader_*          each trace reader's invocations per second without a model: a synthetic\n"
+    "                    Azure 2019 trace (3 million invocations) and the same as hfsim's CSV\n"
     "  outputs_overhead  a 10^6 s run of the default scenario with 1 s timeseries rows over the same\n"
     "                    with 3600 s rows (fastest of 3 each; --quick: 10^5 s, 2 each)\n"
     "\n"
@@ -133,6 +136,11 @@ int hf_cmd_bench(int argc, char **argv)
     }
     rows[7] = (struct row){"trace_invocations_per_s", tr.invocations_per_s, tr_base.invocations_per_s};
     rows[8] = (struct row){"trace_events_per_s", tr.events_per_s, tr_base.events_per_s};
+    struct hf_bench_readers readers;
+    if (!hf_bench_readers(5000, 3e6 / (double)scale, quick ? 1 : 3, &readers)) {
+        fprintf(stderr, "hfsim: bench: reader benchmark failed\n");
+        return HF_EXIT_RUN_FAILED;
+    }
     struct hf_bench_outputs outputs;
     if (!hf_bench_outputs(quick ? 1e5 : 1e6, quick ? 2 : 3, &outputs)) {
         fprintf(stderr, "hfsim: bench: outputs benchmark failed\n");
@@ -156,6 +164,11 @@ int hf_cmd_bench(int argc, char **argv)
             json_object_set_new(plain_ratio, plain[i].key, json_real(plain[i].value / plain[i].baseline));
         }
         json_object_set_new(o, "plain_heap", plain_o);
+        json_object_set_new(o, "readers",
+                            json_pack("{s:f, s:f, s:f, s:I}", "azure2019_invocations_per_s", readers.azure2019_per_s,
+                                      "csv_invocations_per_s", readers.csv_per_s, "csv_vs_azure2019",
+                                      readers.csv_per_s / readers.azure2019_per_s, "invocations",
+                                      (json_int_t)readers.invocations));
         json_object_set_new(o, "outputs_overhead",
                             json_pack("{s:f, s:f, s:f, s:I, s:f}", "ratio", outputs.ratio, "seconds_1s_rows",
                                       outputs.fine_s, "seconds_3600s_rows", outputs.coarse_s, "rows",
@@ -178,6 +191,12 @@ int hf_cmd_bench(int argc, char **argv)
                plain[i].value / plain[i].baseline);
     printf("(plain heap: a textbook 4-ary heap of (double time, uint32 id), the same holds and increments;\n"
            " it has no tie order, cancel or payload: what holding events costs at the least)\n\n");
+    printf("%-26s %16s %16s %8s\n", "trace reader", "csv (per s)", "azure2019", "ratio");
+    printf("%-26s %16.0f %16.0f %7.2fx\n", "reader_invocations_per_s", readers.csv_per_s, readers.azure2019_per_s,
+           readers.csv_per_s / readers.azure2019_per_s);
+    printf("(the same %llu invocations of a synthetic Azure 2019 trace, read and replayed without a model,\n"
+           " opening included; target: csv at least as fast as azure2019)\n\n",
+           (unsigned long long)readers.invocations);
     printf("%-26s %16.2f %16.2f %7.2fx\n", "outputs_overhead (s)", outputs.fine_s, outputs.coarse_s, outputs.ratio);
     printf("(the default scenario for %.0e s: 1 s timeseries rows (%llu rows, %.0f MB) over 3600 s rows; the\n"
            " fastest of each; target: at most 1.15x)\n\n",

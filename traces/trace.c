@@ -42,7 +42,7 @@ bool hf_trace_parse_spec(const char *spec, enum hf_trace_format *format, const c
 
 int64_t hf_trace_add_function(struct hf_trace *t, const char *name, struct hf_error *err)
 {
-    if (json_object_get(t->function_index, name))
+    if (hf_name_index_find(&t->function_index, name) >= 0)
         return -1;
     if (t->function_count == t->function_cap) {
         uint32_t cap = t->function_cap ? t->function_cap * 2 : 1024;
@@ -58,7 +58,7 @@ int64_t hf_trace_add_function(struct hf_trace *t, const char *name, struct hf_er
     memset(f, 0, sizeof *f);
     f->model_index = HF_TRACE_NOT_REPLAYED;
     f->name = strdup(name);
-    if (!f->name || json_object_set_new_nocheck(t->function_index, name, json_integer(t->function_count))) {
+    if (!f->name || !hf_name_index_insert(&t->function_index, f->name, t->function_count)) {
         free(f->name);
         hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
         return -2;
@@ -68,8 +68,7 @@ int64_t hf_trace_add_function(struct hf_trace *t, const char *name, struct hf_er
 
 int64_t hf_trace_find_function(const struct hf_trace *t, const char *name)
 {
-    const json_t *v = json_object_get(t->function_index, name);
-    return v ? (int64_t)json_integer_value(v) : -1;
+    return hf_name_index_find(&t->function_index, name);
 }
 
 bool hf_trace_skip_row(struct hf_trace *t, const struct hf_error *err)
@@ -335,8 +334,8 @@ bool hf_trace_open(struct hf_trace **out, const struct hf_trace_options *options
     else
         hf_distribution_init(&t->default_duration, HF_DIST_CONSTANT, 1e8, 0); /* 100 ms */
     t->options.default_duration = &t->default_duration;
-    t->function_index = json_object();
-    if (!t->path || !t->function_index) {
+    hf_name_index_init(&t->function_index);
+    if (!t->path) {
         hf_trace_close(t);
         return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
     }
@@ -373,7 +372,7 @@ void hf_trace_close(struct hf_trace *t)
     for (uint32_t i = 0; i < t->function_count; i++)
         free(t->functions[i].name);
     free(t->functions);
-    json_decref(t->function_index);
+    hf_name_index_fini(&t->function_index);
     free(t->replayed);
     for (uint32_t u = 0; t->unit_names && u < t->stats.units; u++)
         free(t->unit_names[u]);

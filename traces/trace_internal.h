@@ -4,6 +4,7 @@
 #define HF_TRACE_INTERNAL_H
 
 #include "traces/quantile_curve.h"
+#include "traces/name_index.h"
 #include "traces/trace.h"
 
 /* One invocation ready to deliver (simulated time). */
@@ -46,7 +47,7 @@ struct hf_trace {
 
     struct hf_trace_function *functions; /* every function of the input, in input order */
     uint32_t function_count, function_cap;
-    json_t *function_index;              /* name -> input index */
+    struct hf_name_index function_index; /* name -> input index (keys: functions[].name) */
     uint32_t *replayed;                  /* replayed index -> input index */
     uint32_t *unit_of;                   /* replayed index -> model index (unit), NULL: the same */
     char **unit_names;                   /* app units' names (NULL for function units) */
