@@ -23,6 +23,7 @@ static const char compare_usage[] =
     "  --seed N           same as --set seed=N\n"
     "  --out DIR          output directory (default results/compare-<name>-<seed>)\n"
     "  --no-plots         do not run gnuplot (plot.gp is written all the same)\n"
+    "  --jobs N           runs in parallel (default: one per CPU; the result is the same)\n"
     "  --quiet, -q        no progress lines\n"
     "\n"
     "exit codes: 0 ok, 1 a run failed, 2 usage error, 3 bad scenario or --set value\n";
@@ -60,6 +61,15 @@ int hf_cmd_compare(int argc, char **argv)
                 goto fail;
             snprintf(seed_set, sizeof seed_set, "seed=%llu", seed);
             sets[o.override_count++] = seed_set;
+        } else if (hf_arg_value(&i, argc, argv, "--jobs", &value, &err)) {
+            unsigned long long jobs;
+            if (!value || !hf_arg_u64("--jobs", value, &jobs, &err))
+                goto fail;
+            if (jobs == 0 || jobs > 256) {
+                hf_fail(&err, HF_EXIT_USAGE, "--jobs %s: between 1 and 256", value);
+                goto fail;
+            }
+            o.jobs = (unsigned)jobs;
         } else if (hf_arg_value(&i, argc, argv, "--out", &value, &err)) {
             if (!value)
                 goto fail;

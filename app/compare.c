@@ -18,6 +18,7 @@
 #include "app/run.h"
 #include "app/scenario.h"
 #include "app/scenario_fit.h"
+#include "app/worker_pool.h"
 #include "app/summary_columns.h"
 #include "policies/registry.h"
 #include "sim/interrupt.h"
@@ -252,6 +253,33 @@ static bool write_csv(struct hf_results *res, const char *const *names, int n, j
     return hf_results_close(res, f, "comparison.csv", err);
 }
 
+/* The runs of a comparison, for the worker pool. */
+struct policy_jobs {
+    const struct hf_compare_options *o;
+    const char *const *names;
+    const char *dir;
+};
+
+/* One policy's run in a worker; prints its own failure. */
+static enum hf_job_outcome run_policy(void *ctx, uint64_t index)
+{
+    const struct policy_jobs *j = ctx;
+    struct hf_error err = {0};
+    json_t *scenario = load_scenario(j->o, j->names[index], &err);
+    char dir[PATH_MAX + 64];
+    snprintf(dir, sizeof dir, "%s/%s", j->dir, j->names[index]);
+    struct hf_run_options run = {.out_dir = dir, .progress = false};
+    struct hf_run_report report;
+    bool ok = scenario && hf_run_scenario(scenario, &run, &report, &err);
+    json_decref(scenario);
+    if (ok)
+        return HF_JOB_DONE;
+    if (err.code >= HF_EXIT_SIGNAL)
+        return HF_JOB_INTERRUPTED;
+    fprintf(stderr, "hfsim: compare: %s: %s\n", j->names[index], err.message);
+    return HF_JOB_FAILED;
+}
+
 bool hf_compare(const struct hf_compare_options *o, char *written, size_t written_size, struct hf_error *err)
 {
     struct hf_policy_list list;
@@ -273,25 +301,24 @@ bool hf_compare(const struct hf_compare_options *o, char *written, size_t writte
     json_t *summaries[HF_POLICY_LIST_MAX] = {0};
     bool ok = precheck(o, names, n, err) && hf_out_dir_check_outside(out, "--out", err) &&
               hf_results_begin_kind(&res, out, HF_OUT_KIND_COMPARISON, err);
+    /* The policies' runs in worker processes (app/worker_pool.h), one per CPU by default: each run is
+     * seeded by its scenario and writes its own subdirectory, so the result does not depend on the
+     * number of workers. */
+    struct policy_jobs jobs = {o, names, res.tmp_dir};
+    struct hf_pool_result pool;
+    ok = ok && hf_pool_run(o->jobs, (uint64_t)n, run_policy, &jobs, o->progress, "compare", &pool, err);
+    if (ok && pool.signo)
+        ok = hf_fail(err, (enum hf_exit)(HF_EXIT_SIGNAL + pool.signo), "interrupted");
+    else if (ok && (pool.crashed || pool.done < (uint64_t)n))
+        ok = hf_fail(err, HF_EXIT_RUN_FAILED, "compare: %llu of %d runs did not finish (above)",
+                     (unsigned long long)((uint64_t)n - pool.done), n);
     for (int p = 0; ok && p < n; p++) {
-        json_t *scenario = load_scenario(o, names[p], err);
-        ok = scenario != NULL;
-        char dir[PATH_MAX + 64];
-        snprintf(dir, sizeof dir, "%s/%s", res.tmp_dir, names[p]);
-        if (ok && o->progress)
-            fprintf(stderr, "hfsim: compare [%d/%d] %s\n", p + 1, n, names[p]);
-        struct hf_run_options run = {.out_dir = dir, .progress = o->progress};
-        struct hf_run_report report;
-        ok = ok && hf_run_scenario(scenario, &run, &report, err);
-        json_decref(scenario);
-        if (ok) {
-            char path[PATH_MAX + 96];
-            snprintf(path, sizeof path, "%s/summary.json", dir);
-            json_error_t jerr;
-            summaries[p] = json_load_file(path, 0, &jerr);
-            if (!summaries[p])
-                ok = hf_fail(err, HF_EXIT_RUN_FAILED, "%s: %s", path, jerr.text);
-        }
+        char path[PATH_MAX + 96];
+        snprintf(path, sizeof path, "%s/%s/summary.json", res.tmp_dir, names[p]);
+        json_error_t jerr;
+        summaries[p] = json_load_file(path, 0, &jerr);
+        if (!summaries[p])
+            ok = hf_fail(err, HF_EXIT_RUN_FAILED, "%s: %s", path, jerr.text);
     }
     ok = ok && write_csv(&res, names, n, summaries, err) && write_study(res.tmp_dir, o, names, n, base, err) &&
          hf_compare_redraw(res.tmp_dir, out, o->plots, NULL, err);

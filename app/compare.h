@@ -27,7 +27,8 @@ struct hf_compare_options {
     size_t override_count;
     const char *policies;              /* comma-separated */
     const char *out_dir;               /* NULL: results/compare-<name>-<seed> */
-    bool progress;                     /* a line per run on stderr */
+    bool progress;                     /* a progress line on stderr */
+    unsigned jobs;                     /* worker processes; 0: one per online CPU */
     bool plots;                        /* run gnuplot (when installed) */
 };
 

@@ -110,3 +110,24 @@ Test(cmd_compare, bad_input_leaves_nothing)
     cr_assert_eq(r.code, 0);
     cr_assert(strstr(r.out, "--policies"));
 }
+
+/* The policies run in parallel workers: the comparison is the same whatever their number. */
+Test(cmd_compare, the_same_comparison_whatever_the_number_of_jobs, .timeout = 120)
+{
+    cli_run(HFSIM_BIN, base, "compare --policies hpa,hpa-tuned,kpa,hyperfaas --jobs 1 --out one " SHORT, &r);
+    cr_assert_eq(r.code, 0, "%s", r.err);
+    cli_run(HFSIM_BIN, base, "compare --policies hpa,hpa-tuned,kpa,hyperfaas --jobs 3 --out three " SHORT, &r);
+    cr_assert_eq(r.code, 0, "%s", r.err);
+    const char *files[] = {"comparison.csv", "report.html", "hyperfaas/timeseries.csv", "kpa/summary.json"};
+    for (int i = 0; i < 4; i++) {
+        char a_path[64], b_path[64];
+        snprintf(a_path, sizeof a_path, "one/%s", files[i]);
+        snprintf(b_path, sizeof b_path, "three/%s", files[i]);
+        char *a = slurp(a_path), *b = slurp(b_path);
+        cr_assert_str_eq(a, b, "%s differs between 1 and 3 jobs", files[i]);
+        free(a);
+        free(b);
+    }
+    cli_run(HFSIM_BIN, base, "compare --jobs 0 --out x -q", &r);
+    cr_assert_eq(r.code, 2, "%s", r.err);
+}
