@@ -268,16 +268,7 @@ static enum hf_job_outcome run_policy(void *ctx, uint64_t index)
     json_t *scenario = load_scenario(j->o, j->names[index], &err);
     char dir[PATH_MAX + 64];
     snprintf(dir, sizeof dir, "%s/%s", j->dir, j->names[index]);
-    struct hf_run_options run = {.out_dir = dir, .progress = false};
-    struct hf_run_report report;
-    bool ok = scenario && hf_run_scenario(scenario, &run, &report, &err);
-    json_decref(scenario);
-    if (ok)
-        return HF_JOB_DONE;
-    if (err.code >= HF_EXIT_SIGNAL)
-        return HF_JOB_INTERRUPTED;
-    fprintf(stderr, "hfsim: compare: %s: %s\n", j->names[index], err.message);
-    return HF_JOB_FAILED;
+    return hf_pool_run_scenario(scenario, &err, dir, "compare", j->names[index]);
 }
 
 bool hf_compare(const struct hf_compare_options *o, char *written, size_t written_size, struct hf_error *err)

@@ -112,16 +112,7 @@ static enum hf_job_outcome run_job(void *ctx, uint64_t index)
     json_t *scenario = job_scenario(p->s, job, &err);
     char dir[PATH_MAX + 64];
     job_dir(p->s, job, dir, sizeof dir);
-    struct hf_run_options run = {.out_dir = dir, .progress = false};
-    struct hf_run_report report;
-    bool ok = scenario && hf_run_scenario(scenario, &run, &report, &err);
-    json_decref(scenario);
-    if (ok)
-        return HF_JOB_DONE;
-    if (err.code >= HF_EXIT_SIGNAL)
-        return HF_JOB_INTERRUPTED; /* the run removed its half-written directory */
-    fprintf(stderr, "hfsim: sweep: %s: %s\n", dir, err.message);
-    return HF_JOB_FAILED;
+    return hf_pool_run_scenario(scenario, &err, dir, "sweep", dir);
 }
 
 /* Runs the pending jobs in the worker pool; false when any run failed or the sweep was stopped. */

@@ -1,6 +1,8 @@
 #define _DEFAULT_SOURCE /* MAP_ANONYMOUS */
 #include "app/worker_pool.h"
 
+#include "app/run.h"
+
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -156,4 +158,22 @@ bool hf_pool_run(unsigned workers, uint64_t count, hf_job_fn job, void *ctx, boo
         return false;
     }
     return true;
+}
+
+enum hf_job_outcome hf_pool_run_scenario(struct json_t *scenario, const struct hf_error *load_err, const char *out_dir,
+                                         const char *what, const char *label)
+{
+    struct hf_error err = {0};
+    if (!scenario)
+        err = *load_err;
+    struct hf_run_options run = {.out_dir = out_dir, .progress = false};
+    struct hf_run_report report;
+    bool ok = scenario && hf_run_scenario(scenario, &run, &report, &err);
+    json_decref(scenario);
+    if (ok)
+        return HF_JOB_DONE;
+    if (err.code >= HF_EXIT_SIGNAL)
+        return HF_JOB_INTERRUPTED; /* the run removed its half-written directory */
+    fprintf(stderr, "hfsim: %s: %s: %s\n", what, label, err.message);
+    return HF_JOB_FAILED;
 }

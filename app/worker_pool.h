@@ -33,4 +33,12 @@ struct hf_pool_result {
 bool hf_pool_run(unsigned workers, uint64_t count, hf_job_fn job, void *ctx, bool progress, const char *label,
                  struct hf_pool_result *result, struct hf_error *err);
 
+/* The job of a pool that runs scenarios (a sweep's point, a comparison's policy): runs `scenario`
+ * (taken: it is released) into `out_dir` without a progress line; a failure is printed as
+ * "hfsim: <what>: <label>: <message>". A NULL scenario (it failed to load; `load_err` says why) is
+ * a failed job. */
+struct json_t;
+enum hf_job_outcome hf_pool_run_scenario(struct json_t *scenario, const struct hf_error *load_err, const char *out_dir,
+                                         const char *what, const char *label);
+
 #endif
