@@ -182,15 +182,9 @@ static bool write_study(const char *dir, const struct hf_compare_options *o, con
     struct hf_study study = {.kind = HF_OUT_KIND_COMPARISON};
     snprintf(study.title, sizeof study.title, "hfsim compare: %s, seed %lld", hf_json_string_at(scenario, "name"),
              hf_json_int_at(scenario, "seed"));
-    const char *description = hf_json_string_at(scenario, "description");
-    hf_study_fact(&study, "Scenario", "%s%s%s", hf_json_string_at(scenario, "name"), description[0] ? ": " : "",
-                  description);
-    hf_study_fact(&study, "Scenario file", "%s",
-                  o->scenario_path ? o->scenario_path : "embedded (scenarios/figure1-hpa-burst.json)");
-    char sets[1024] = "";
-    for (size_t i = 0; i < o->override_count; i++)
-        snprintf(sets + strlen(sets), sizeof sets - strlen(sets), "%s--set %s", i ? " " : "", o->overrides[i]);
-    hf_study_fact(&study, "Changes to it", "%s", sets[0] ? sets : "none");
+    hf_study_scenario_facts(&study, scenario,
+                            o->scenario_path ? o->scenario_path : "embedded (scenarios/figure1-hpa-burst.json)",
+                            o->overrides, o->override_count);
     char policies[1024] = "";
     for (int p = 0; p < n; p++)
         snprintf(policies + strlen(policies), sizeof policies - strlen(policies), "%s%s", p ? ", " : "", names[p]);

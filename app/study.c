@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "sim/json_file.h"
+#include "sim/schema.h"
 
 void hf_study_fact(struct hf_study *s, const char *name, const char *format, ...)
 {
@@ -82,4 +83,19 @@ bool hf_study_load(const char *dir, struct hf_study *s, struct hf_error *err)
     return ok || hf_fail(err, HF_EXIT_BAD_INPUT, "%s: expected {\"kind\", \"title\", \"facts\": [{\"name\", "
                                                   "\"value\"}], \"runs\": [{\"name\", \"dir\"}]} (at most %d facts "
                                                   "and %d runs)", path, HF_STUDY_MAX_FACTS, HF_STUDY_MAX_RUNS);
+}
+
+void hf_study_scenario_facts(struct hf_study *s, const json_t *scenario, const char *file,
+                             const char *const *overrides, size_t override_count)
+{
+    const char *description = hf_json_string_at(scenario, "description");
+    hf_study_fact(s, "Scenario", "%s%s%s", hf_json_string_at(scenario, "name"), description[0] ? ": " : "",
+                  description);
+    hf_study_fact(s, "Scenario file", "%s", file);
+    if (!overrides)
+        return;
+    char sets[1024] = "";
+    for (size_t i = 0; i < override_count; i++)
+        snprintf(sets + strlen(sets), sizeof sets - strlen(sets), "%s--set %s", i ? " " : "", overrides[i]);
+    hf_study_fact(s, "Changes to it", "%s", sets[0] ? sets : "none");
 }

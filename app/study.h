@@ -34,6 +34,11 @@ struct hf_study {
 
 /* Appends a fact (printf-style value); silently ignored past HF_STUDY_MAX_FACTS. */
 void hf_study_fact(struct hf_study *s, const char *name, const char *format, ...) __attribute__((format(printf, 3, 4)));
+/* The facts every study starts with: "Scenario" (name: description), "Scenario file" (`file`), and,
+ * when `overrides` is not NULL, "Changes to it" (the --set arguments, or "none"). */
+struct json_t;
+void hf_study_scenario_facts(struct hf_study *s, const struct json_t *scenario, const char *file,
+                             const char *const *overrides, size_t override_count);
 /* Appends a run; false past HF_STUDY_MAX_RUNS or for a name or dir too long. */
 bool hf_study_run(struct hf_study *s, const char *name, const char *dir);
 

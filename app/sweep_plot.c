@@ -617,11 +617,8 @@ static bool sweep_facts(const char *dir, struct hf_study *study, struct hf_error
     }
     if (ok) {
         snprintf(study->title, sizeof study->title, "hfsim sweep: %s", hf_json_string_at(scenario, "name"));
-        const char *description = hf_json_string_at(scenario, "description");
-        hf_study_fact(study, "Scenario", "%s%s%s", hf_json_string_at(scenario, "name"), description[0] ? ": " : "",
-                      description);
-        hf_study_fact(study, "Scenario file", "%s",
-                      scenario_path ? scenario_path : "embedded (scenarios/figure1-hpa-burst.json)");
+        hf_study_scenario_facts(study, scenario,
+                                scenario_path ? scenario_path : "embedded (scenarios/figure1-hpa-burst.json)", NULL, 0);
         bool seeds = false;
         for (size_t a = 0; a < grid.axis_count; a++) {
             char values[1024] = "";

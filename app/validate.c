@@ -238,14 +238,7 @@ static bool write_study(const char *dir, const struct hf_validate_options *o, co
     struct hf_study study = {.kind = HF_OUT_KIND_VALIDATION};
     snprintf(study.title, sizeof study.title, "hfsim validate: %s, policy %s", hf_json_string_at(scenario, "name"),
              hf_json_string_at(scenario, "policy"));
-    const char *description = hf_json_string_at(scenario, "description");
-    hf_study_fact(&study, "Scenario", "%s%s%s", hf_json_string_at(scenario, "name"), description[0] ? ": " : "",
-                  description);
-    hf_study_fact(&study, "Scenario file", "%s", o->scenario_path);
-    char sets[1024] = "";
-    for (size_t i = 0; i < o->override_count; i++)
-        snprintf(sets + strlen(sets), sizeof sets - strlen(sets), "%s--set %s", i ? " " : "", o->overrides[i]);
-    hf_study_fact(&study, "Changes to it", "%s", sets[0] ? sets : "none");
+    hf_study_scenario_facts(&study, scenario, o->scenario_path, o->overrides, o->override_count);
     hf_study_fact(&study, "Policy", "%s", hf_json_string_at(scenario, "policy"));
     hf_study_fact(&study, "Seed", "%lld", hf_json_int_at(scenario, "seed"));
     hf_study_fact(&study, "Live engines", "%s", hosts);
