@@ -4,7 +4,8 @@
  * it can say "FILE:LINE: what is wrong". Rows end at '\n' only; a trailing '\r' (CRLF files) and
  * spaces around unquoted fields are trimmed; blank lines are skipped. A field may be quoted ("a,b").
  *
- * Memory: one 64 KiB read buffer plus the longest row seen. Ownership: the reader owns the file and
+ * Memory: one 64 KiB read buffer plus the longest row seen; a line without quotes (most trace rows)
+ * is split in place in the read buffer, without a copy. Ownership: the reader owns the file and
  * the row storage; a row's fields stay valid until the next hf_csv_next(). Errors: open and next fill
  * `err` with "PATH: ..." or "PATH:LINE: ..." and code HF_EXIT_BAD_INPUT (I/O errors too: the input
  * cannot be read as given). */
@@ -21,6 +22,7 @@ struct hf_csv_reader;
 
 struct hf_csv_row {
     const char *const *fields; /* NUL-terminated field texts */
+    const size_t *lengths;     /* their lengths in bytes (a field holds no NUL: such a row is an error) */
     size_t count;
     uint64_t line; /* 1-based physical line the row ends on */
 };

@@ -6,9 +6,8 @@
 /* Eight bytes at a time (Azure names are 64-character hashes: byte-at-a-time FNV was slower than
  * the JSON object it replaced), then murmur3's finalizer so that the low bits, which pick the slot,
  * depend on every byte. */
-static uint64_t hash_name(const char *s)
+static uint64_t hash_name(const char *s, size_t n)
 {
-    size_t n = strlen(s);
     uint64_t h = UINT64_C(0x9E3779B97F4A7C15) ^ n;
     for (; n >= 8; s += 8, n -= 8) {
         uint64_t w;
@@ -31,30 +30,37 @@ void hf_name_index_fini(struct hf_name_index *ix)
 {
     free(ix->keys);
     free(ix->hashes);
+    free(ix->lengths);
     free(ix->values);
     memset(ix, 0, sizeof *ix);
 }
 
-int64_t hf_name_index_find(const struct hf_name_index *ix, const char *key)
+int64_t hf_name_index_find_n(const struct hf_name_index *ix, const char *key, size_t len)
 {
     if (ix->cap == 0)
         return -1;
-    uint64_t h = hash_name(key);
+    uint64_t h = hash_name(key, len);
     for (size_t i = h & (ix->cap - 1);; i = (i + 1) & (ix->cap - 1)) {
         if (!ix->keys[i])
             return -1;
-        if (ix->hashes[i] == h && strcmp(ix->keys[i], key) == 0)
+        if (ix->hashes[i] == h && ix->lengths[i] == len && memcmp(ix->keys[i], key, len) == 0)
             return ix->values[i];
     }
 }
 
-static void place(struct hf_name_index *ix, const char *key, uint64_t h, uint32_t value)
+int64_t hf_name_index_find(const struct hf_name_index *ix, const char *key)
+{
+    return hf_name_index_find_n(ix, key, strlen(key));
+}
+
+static void place(struct hf_name_index *ix, const char *key, size_t len, uint64_t h, uint32_t value)
 {
     size_t i = h & (ix->cap - 1);
     while (ix->keys[i])
         i = (i + 1) & (ix->cap - 1);
     ix->keys[i] = key;
     ix->hashes[i] = h;
+    ix->lengths[i] = len;
     ix->values[i] = value;
 }
 
@@ -62,14 +68,14 @@ static bool grow(struct hf_name_index *ix)
 {
     size_t cap = ix->cap ? ix->cap * 2 : 1024;
     struct hf_name_index bigger = {calloc(cap, sizeof(char *)), malloc(cap * sizeof(uint64_t)),
-                                   malloc(cap * sizeof(uint32_t)), cap, ix->count};
-    if (!bigger.keys || !bigger.hashes || !bigger.values) {
+                                   malloc(cap * sizeof(size_t)), malloc(cap * sizeof(uint32_t)), cap, ix->count};
+    if (!bigger.keys || !bigger.hashes || !bigger.lengths || !bigger.values) {
         hf_name_index_fini(&bigger);
         return false;
     }
     for (size_t i = 0; i < ix->cap; i++)
         if (ix->keys[i])
-            place(&bigger, ix->keys[i], ix->hashes[i], ix->values[i]);
+            place(&bigger, ix->keys[i], ix->lengths[i], ix->hashes[i], ix->values[i]);
     hf_name_index_fini(ix);
     *ix = bigger;
     return true;
@@ -79,7 +85,8 @@ bool hf_name_index_insert(struct hf_name_index *ix, const char *key, uint32_t va
 {
     if (2 * (ix->count + 1) > ix->cap && !grow(ix))
         return false;
-    place(ix, key, hash_name(key), value);
+    size_t len = strlen(key);
+    place(ix, key, len, hash_name(key, len), value);
     ix->count++;
     return true;
 }

@@ -14,6 +14,7 @@
 struct hf_name_index {
     const char **keys; /* NULL: an empty slot */
     uint64_t *hashes;
+    size_t *lengths; /* strlen of each key: lookups compare lengths, then bytes */
     uint32_t *values;
     size_t cap, count;
 };
@@ -22,6 +23,8 @@ void hf_name_index_init(struct hf_name_index *ix);
 void hf_name_index_fini(struct hf_name_index *ix);
 /* The value of `key`, or -1 when absent. */
 int64_t hf_name_index_find(const struct hf_name_index *ix, const char *key);
+/* The same for the `len` bytes at `key` (no NUL needed): the readers know each field's length. */
+int64_t hf_name_index_find_n(const struct hf_name_index *ix, const char *key, size_t len);
 /* Adds `key` (not present yet) with `value`. */
 bool hf_name_index_insert(struct hf_name_index *ix, const char *key, uint32_t value);
 

@@ -71,6 +71,11 @@ int64_t hf_trace_find_function(const struct hf_trace *t, const char *name)
     return hf_name_index_find(&t->function_index, name);
 }
 
+int64_t hf_trace_find_function_n(const struct hf_trace *t, const char *name, size_t len)
+{
+    return hf_name_index_find_n(&t->function_index, name, len);
+}
+
 bool hf_trace_skip_row(struct hf_trace *t, const struct hf_error *err)
 {
     if (!t->options.skip_bad_rows)

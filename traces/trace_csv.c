@@ -27,6 +27,7 @@ struct parsed {
     double time_s, duration_ms;
     uint32_t memory_mb;
     const char *name;
+    size_t name_len;
 };
 
 static bool parse_header(struct state *s, struct hf_csv_reader *r, struct hf_error *err)
@@ -57,6 +58,7 @@ static bool parse_row(const struct hf_trace *t, struct state *s, struct hf_csv_r
         return hf_csv_fail(r, row->line, err, "expected %zu fields as in the header, found %zu", s->columns,
                            row->count);
     p->name = row->fields[s->function];
+    p->name_len = row->lengths[s->function];
     if (!*p->name)
         return hf_csv_fail(r, row->line, err, "column function: empty");
     if (!hf_csv_double(r, row, (size_t)s->time, "time_s", &p->time_s, err) ||
@@ -102,7 +104,7 @@ static bool csv_index(struct hf_trace *t, struct hf_error *err)
             break;
         }
         previous = p.time_s;
-        int64_t f = hf_trace_find_function(t, p.name);
+        int64_t f = hf_trace_find_function_n(t, p.name, p.name_len);
         if (f < 0 && (f = hf_trace_add_function(t, p.name, err)) < 0) {
             ok = false;
             break;
@@ -151,7 +153,7 @@ static bool csv_refill(struct hf_trace *t, struct hf_error *err)
         s->previous_s = p.time_s;
         if (!hf_trace_in_range(t, p.time_s))
             continue;
-        int64_t f = hf_trace_find_function(t, p.name);
+        int64_t f = hf_trace_find_function_n(t, p.name, p.name_len);
         if (f < 0)
             return hf_csv_fail(s->reader, row.line, err, "the file changed since it was indexed");
         uint32_t m = t->functions[f].model_index;

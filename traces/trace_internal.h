@@ -77,6 +77,8 @@ extern const struct hf_trace_format_ops hf_trace_csv_ops;
 int64_t hf_trace_add_function(struct hf_trace *t, const char *name, struct hf_error *err);
 /* Input index of a name, or -1. */
 int64_t hf_trace_find_function(const struct hf_trace *t, const char *name);
+/* The same for a name of `len` bytes (a CSV field, whose length the reader knows). */
+int64_t hf_trace_find_function_n(const struct hf_trace *t, const char *name, size_t len);
 /* A malformed row: with skip_bad_rows, counts it, shows the first few on stderr and returns true
  * (go on); otherwise returns false and `err` stays as the row's error. */
 bool hf_trace_skip_row(struct hf_trace *t, const struct hf_error *err);

@@ -224,8 +224,10 @@ Test(csv_stream, the_fast_path_reads_what_libcsv_reads)
         struct hf_csv_row row;
         int status;
         while ((status = hf_csv_next(r, &row, &err)) == 1) {
-            for (size_t i = 0; i < row.count; i++)
-                collect_field((void *)row.fields[i], strlen(row.fields[i]), &got);
+            for (size_t i = 0; i < row.count; i++) {
+                cr_assert_eq(row.lengths[i], strlen(row.fields[i]), "file %d: a field's length", file);
+                collect_field((void *)row.fields[i], row.lengths[i], &got);
+            }
             got.rows++;
         }
         hf_csv_close(r);
@@ -241,6 +243,52 @@ Test(csv_stream, the_fast_path_reads_what_libcsv_reads)
                           memcmp(got.fields[i], expected.fields[i], got.field_len[i]) == 0,
                       "file %d field %d: \"%.*s\", libcsv \"%.*s\"", file, i, (int)got.field_len[i], got.fields[i],
                       (int)expected.field_len[i], expected.fields[i]);
+        }
+    }
+}
+
+/* A NUL or a quote anywhere in a line, also inside a long run the fast path skips eight bytes at a
+ * time, takes the line off the fast path: a NUL is refused with its line, a quote is parsed. */
+Test(csv_stream, nul_and_quote_found_at_every_position)
+{
+    for (size_t at = 0; at < 40; at++) {
+        for (int kind = 0; kind < 2; kind++) {
+            char text[128] = "h1,h2\n";
+            size_t len = strlen(text);
+            char line[48];
+            memset(line, 'x', sizeof line);
+            line[20] = ',';
+            line[41] = '\n';
+            line[at] = kind == 0 ? '\0' : '"';
+            if (kind == 1)
+                line[40] = '"'; /* ... a quote opened at `at` closes at the end, or quotes a quote */
+            memcpy(text + len, line, 42);
+            len += 42;
+            char path[128];
+            snprintf(path, sizeof path, "%s/special-%zu-%d.csv", dir, at, kind);
+            FILE *f = fopen(path, "wb");
+            cr_assert_not_null(f);
+            fwrite(text, 1, len, f);
+            fclose(f);
+            struct hf_csv_reader *r;
+            struct hf_error err = {0};
+            cr_assert(hf_csv_open(&r, path, &err), "%s", err.message);
+            struct hf_csv_row row;
+            cr_assert_eq(hf_csv_next(r, &row, &err), 1);
+            int status = hf_csv_next(r, &row, &err);
+            if (kind == 0) {
+                cr_assert_eq(status, -1, "a NUL at %zu is refused", at);
+                cr_assert(strstr(err.message, ":2: a NUL byte"), "%s", err.message);
+            } else {
+                /* libcsv decides: at a field's start (0, 21) a quote opens a quoted field that the
+                 * quote at 40 closes; anywhere else it is malformed. The fast path would read it as
+                 * a plain character. */
+                bool opens = at == 0 || at == 21;
+                cr_assert_eq(status, opens ? 1 : -1, "a quote at %zu: %s", at, err.message);
+                if (opens)
+                    cr_assert_eq(row.count, at == 0 ? 1u : 2u, "a quote at %zu", at);
+            }
+            hf_csv_close(r);
         }
     }
 }
