@@ -27,6 +27,8 @@ static const struct metric_label labels[] = {
     {"specializations", "worker specializations (HyperFaaS sharing)"},
     {"bounces", "requests bounced to the global scheduler"},
     {"vm_cost_usd", "VM cost (USD)"},
+    {"last_container_ready_s", "time until the last container was ready (s)"},
+    {"registry_mib", "image data read from the registry (MiB)"},
     /* timeseries.csv */
     {"time_s", "time (s)"},
     {"arrivals", "arrivals per interval"},

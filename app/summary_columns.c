@@ -20,6 +20,8 @@ const struct hf_summary_column hf_summary_columns[] = {
     {"specializations", "specializations", "%.0f"},
     {"bounces", "bounces", "%.0f"},
     {"vm_cost_usd", "vm_cost_usd", "%.4f"},
+    {"last_container_ready_s", "images.last_container_ready_s", "%.3f"},
+    {"registry_mib", "images.registry_mib", "%.0f"},
 };
 const size_t hf_summary_column_count = sizeof hf_summary_columns / sizeof hf_summary_columns[0];
 

@@ -29,7 +29,8 @@
 
 /* The metrics a sweep plots, by comparison.csv column name. */
 static const char *const plotted_metrics[] = {"p50_ms", "p99_ms", "time_to_stabilize_s", "failed",
-                                              "cpu_allocated_core_s", "memory_gb_s", "cold_starts"};
+                                              "cpu_allocated_core_s", "memory_gb_s", "cold_starts",
+                                              "last_container_ready_s"};
 #define METRIC_COUNT (sizeof plotted_metrics / sizeof plotted_metrics[0])
 
 /* How the grid maps onto a figure. The x axis is the first varied parameter (a numeric one when

@@ -52,6 +52,15 @@ struct hf_model_stats {
     double wasted_memory_gb_s; /* the part of it in ready containers serving nothing (idle); cluster, live */
     double vm_seconds;        /* integral of billed VMs (booting or running) over time; 0 in the station */
     uint32_t vms;             /* gauge: billed VMs */
+    /* Image provisioning, when the cluster's transfer model runs (cluster.provisioning and friends;
+     * summary.json's "images"): MiB moved from the registry and between VMs, images fetched, tree
+     * repairs, and when the last container became ready (ns; -1: none did). */
+    struct {
+        bool reported;
+        double registry_mib, peer_mib;
+        uint64_t fetches, repairs;
+        hf_time last_ready_at;
+    } images;
     FILE *requests_log;       /* optional per-request CSV; borrowed */
 };
 

@@ -277,6 +277,16 @@ json_t *hf_recorder_summary(const struct hf_recorder *rec, const json_t *scenari
     json_object_set_new(sum, "bounces", json_integer((json_int_t)s->bounces));
     json_object_set_new(sum, "queued_on_arrival", json_integer((json_int_t)s->waited));
     json_object_set_new(sum, "time_averaged", time_averages(s, run_end));
+    if (s->images.reported) {
+        json_t *im = json_object();
+        json_object_set_new(im, "registry_mib", json_real(s->images.registry_mib));
+        json_object_set_new(im, "peer_mib", json_real(s->images.peer_mib));
+        json_object_set_new(im, "fetches", json_integer((json_int_t)s->images.fetches));
+        json_object_set_new(im, "tree_repairs", json_integer((json_int_t)s->images.repairs));
+        json_object_set_new(im, "last_container_ready_s", s->images.last_ready_at < 0 ? json_null()
+                                                          : json_real(hf_time_to_s(s->images.last_ready_at)));
+        json_object_set_new(sum, "images", im);
+    }
     if (vm_price_per_hour >= 0) {
         json_object_set_new(sum, "vm_seconds", json_real(s->vm_seconds));
         json_object_set_new(sum, "vm_cost_usd", json_real(s->vm_seconds * vm_price_per_hour / 3600.0));

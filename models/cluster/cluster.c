@@ -52,6 +52,7 @@ bool hf_cluster_create(struct hf_cluster **out, struct hf_engine *engine,
     for (uint32_t fi = 1; c->shapes && fi < config->function_count; fi++)
         c->uniform_shapes = c->uniform_shapes && memcmp(&c->shapes[fi], &c->shapes[0], sizeof c->shapes[0]) == 0;
     c->transit_free = UINT32_MAX;
+    c->stats.images.last_ready_at = -1;
     bool ok = c->vms && c->images && c->functions && c->cold_rng && c->shapes &&
               (config->routing != HF_ROUTE_RANDOM || c->routing_rng) &&
               (config->placement != HF_PLACE_RANDOM || c->placement_rng) &&
@@ -83,6 +84,25 @@ bool hf_cluster_create(struct hf_cluster **out, struct hf_engine *engine,
     }
     for (uint32_t i = 0; ok && i < config->function_count; i++)
         c->functions[i].timeout_at = HF_TIME_NEVER;
+    /* The transfer model only when something needs it: without it the pulls are exactly the per-VM
+     * links they were, and results stay byte-identical. */
+    double start_fraction = spec->image_start_fraction > 0 ? spec->image_start_fraction : 1;
+    double registry_total = config->registry_total_mib_per_s > 0 ? config->registry_total_mib_per_s : INFINITY;
+    if (ok && (config->provisioning == HF_PROVISION_FUNCTION_TREE || isfinite(registry_total) || start_fraction < 1)) {
+        struct hf_image_transfer_config tc = {
+            .mode = config->provisioning,
+            .image_mib = spec->image_mib,
+            .block_mib = spec->image_block_mib > 0 ? spec->image_block_mib : 1,
+            .start_fraction = start_fraction,
+            .registry_mib_per_s = registry_total,
+            .vm_down_mib_per_s = config->registry_mib_per_s,
+            .vm_up_mib_per_s = config->vm_upload_mib_per_s > 0 ? config->vm_upload_mib_per_s : config->registry_mib_per_s,
+            .vm_count = c->vm_slots,
+            .function_count = config->function_count,
+        };
+        struct hf_image_transfer_events events = {c, hf_cl_image_usable};
+        ok = hf_image_transfer_create(&c->transfer, engine, &tc, &events);
+    }
     if (!ok) {
         hf_cluster_destroy(c);
         return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory creating the cluster");
@@ -171,6 +191,7 @@ void hf_cluster_destroy(struct hf_cluster *c)
     free(c->unscheduled);
     free(c->vms);
     free(c->images);
+    hf_image_transfer_destroy(c->transfer);
     hf_cl_transits_fini(c);
     hf_histogram_destroy(&c->stats.latency);
     hf_histogram_destroy(&c->stats.interval_latency);

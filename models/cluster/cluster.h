@@ -36,6 +36,7 @@
 #include <stdint.h>
 
 #include "models/cluster/cold_start.h"
+#include "models/cluster/image_transfer.h"
 #include "models/cluster/ps_server.h"
 #include "sim/engine.h"
 #include "sim/function_stats.h"
@@ -81,6 +82,8 @@ struct hf_function_spec {
     double base_memory_mib;/* memory the runtime holds before any request */
     uint32_t concurrency;  /* requests a container serves at once */
     double image_mib;      /* image size, for pulls */
+    double image_block_mib;      /* unit of transfer in a function tree; 0: 1 MiB */
+    double image_start_fraction; /* of the image a container needs before it starts, (0, 1]; 0: 1 */
     struct hf_cold_start cold_start;
 };
 
@@ -106,6 +109,10 @@ struct hf_cluster_config {
     bool ignore_cpu_contention; /* cluster.cpu_model "none": each request at 1 core whatever the load */
     hf_time cfs_period; /* cluster.cpu_model "cfs-quota": CFS bandwidth periods of this length; 0: a fluid share */
     double registry_mib_per_s; /* bandwidth of image pulls into one VM, shared by its pulls */
+    /* Image provisioning (models/cluster/image_transfer.h): registry pulls or FaaSNet function trees. */
+    enum hf_provisioning provisioning;
+    double registry_total_mib_per_s; /* the registry's bandwidth, shared by all pulls; 0: no limit */
+    double vm_upload_mib_per_s;      /* what a VM streams to its children in a function tree; 0: registry_mib_per_s */
     uint32_t sandbox_concurrency; /* sandboxes one VM creates at once (cluster.sandbox_concurrency); 0: any */
     uint32_t function_count;
     struct hf_function_spec function; /* shared by every function; its cpu and memory are the default shape */

@@ -59,6 +59,7 @@ void hf_cl_on_autoscale(struct hf_engine *engine, void *ctx, uint64_t arg)
     for (uint32_t vi = c->vm_slots; vi-- > 0 && c->billed_vms > c->config.vm_count;) {
         struct vm *v = &c->vms[vi];
         if (v->state == VM_ON && v->member_count == 0 && v->pulls.count == 0 &&
+            (!c->transfer || hf_image_transfer_incoming(c->transfer, vi) == 0) &&
             now - v->empty_since >= as->idle_time) {
             hf_cl_account_allocation(c);
             v->state = VM_OFF;
@@ -67,6 +68,8 @@ void hf_cl_on_autoscale(struct hf_engine *engine, void *ctx, uint64_t arg)
             /* A stopped VM loses its image cache. */
             memset(&c->images[(size_t)vi * c->config.function_count], IMAGE_ABSENT,
                    c->config.function_count);
+            if (c->transfer) /* and leaves the function trees it was in */
+                hf_image_transfer_vm_gone(c->transfer, vi);
         }
     }
     c->stats.vms = c->billed_vms;

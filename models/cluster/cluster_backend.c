@@ -74,7 +74,18 @@ static const struct hf_field cluster_fields[] = {
         "started together took 2 to 3 times as long as one alone on the development VM (hfsim live "
         "calibrate measures it)."),
     NUM("registry_mib_per_s", "MiB/s", "100", POSITIVE, 0, 0,
-        "Image pull bandwidth into one VM, shared by its concurrent pulls."),
+        "Image pull bandwidth into one VM (its download link), shared by its concurrent pulls."),
+    {"provisioning", HF_T_ENUM, "",
+     "How images reach VMs (docs/cold-starts.md): registry (each VM pulls from the registry) or function-tree "
+     "(FaaSNet: the VMs fetching a function's image form a balanced binary tree; the root pulls from the "
+     "registry and every VM streams blocks on to its children while it receives the rest).",
+     "\"registry\"", 0, 0, 0, hf_provisioning_names, NULL},
+    NUM("registry_total_mib_per_s", "MiB/s", "0", HF_F_MIN, 0, 0,
+        "The registry's own bandwidth, shared by every pull in the cluster (0: no limit, each pull only "
+        "limited by its VM's registry_mib_per_s)."),
+    NUM("upload_mib_per_s", "MiB/s", "0", HF_F_MIN, 0, 0,
+        "A VM's upload link in a function tree, shared by the children it streams to (0: registry_mib_per_s, "
+        "a symmetric link)."),
     {"autoscaling", HF_T_OBJECT, "", "VM autoscaling (cluster-autoscaler-like); cluster.vms is the minimum.",
      NULL, 0, 0, 0, NULL, autoscaling_fields},
     {0},
@@ -143,6 +154,11 @@ static const struct hf_field function_fields[] = {
      "[]", 0, 0, 0, NULL, shape_item},
     INT("concurrency", "count", "8", HF_F_MIN | HF_F_MAX, 1, 100000, "Requests a container serves at once."),
     NUM("image_mib", "MiB", "100", HF_F_MIN, 0, 0, "Image size, pulled once per VM."),
+    NUM("image_block_mib", "MiB", "1", POSITIVE, 0, 0,
+        "The unit a function tree streams in: a VM forwards a block once it has it whole."),
+    NUM("image_start_fraction", "", "1", POSITIVE | HF_F_MAX, 0, 1,
+        "Share of the image a container needs before it can start (on-demand fetching: FaaSNet, Slacker); the "
+        "rest arrives while it runs. 1: the whole image."),
     NUM("resize_ms", "ms", "20", HF_F_MIN, 0, 0,
         "Time for a CPU resize of a running container to apply (an engine update call)."),
     NUM("specialize_ms", "ms", "100", HF_F_MIN, 0, 0,

@@ -135,6 +135,9 @@ struct hf_cluster {
     struct hf_cluster_config config;
     struct vm *vms;
     uint8_t *images; /* [vm * function_count + function] enum image_state */
+    /* Provisioning by image_transfer (function trees, a shared registry, start before complete);
+     * NULL: the per-VM pull links of vms[].pulls, as before those existed. */
+    struct hf_image_transfer *transfer;
     struct function *functions;
     struct container *containers;
     uint32_t container_count, container_cap;
@@ -234,5 +237,9 @@ uint32_t hf_cl_set_replicas(struct hf_cluster *c, uint32_t fi, uint32_t n);
 /* cluster_metrics.c, cluster_autoscaler.c */
 void hf_cl_schedule_first_scrape(struct hf_cluster *c);
 void hf_cl_on_autoscale(struct hf_engine *engine, void *ctx, uint64_t arg);
+
+/* image_transfer's `usable`: the VM holds enough of the function's image; its containers waiting
+ * for it start (cluster_nodes.c). */
+void hf_cl_image_usable(void *cluster, uint32_t vm, uint32_t function);
 
 #endif

@@ -162,12 +162,36 @@ static void place(struct hf_cluster *c, uint32_t ci, uint32_t vi)
         return;
     }
     k->state = C_PULLING;
-    if (*image == IMAGE_ABSENT) {
+    if (*image == IMAGE_ABSENT && c->transfer) {
+        *image = IMAGE_PULLING;
+        if (!hf_image_transfer_fetch(c->transfer, vi, k->function))
+            hf_engine_fail(c->engine, HF_EXIT_RUN_FAILED, "cluster: out of memory for image transfers");
+    } else if (*image == IMAGE_ABSENT) {
         *image = IMAGE_PULLING;
         double seconds = c->config.function.image_mib / c->config.registry_mib_per_s;
         hf_ps_add(&v->pulls, hf_cl_now(c), seconds * 1e9, k->function);
         reschedule_pull(c, vi);
     }
+}
+
+/* The VM can start the function's containers: those waiting there for the image begin their stages. */
+static void image_arrived(struct hf_cluster *c, uint32_t vi, uint32_t fi)
+{
+    c->images[(size_t)vi * c->config.function_count + fi] = IMAGE_PRESENT;
+    struct function *f = &c->functions[fi];
+    for (uint32_t i = 0; i < f->count; i++) {
+        struct container *k = &c->containers[f->containers[i]];
+        if (k->state == C_PULLING && k->vm == vi)
+            begin_stages(c, f->containers[i]);
+    }
+}
+
+void hf_cl_image_usable(void *cluster, uint32_t vm, uint32_t function)
+{
+    struct hf_cluster *c = cluster;
+    /* A VM switched off meanwhile lost the image: its transfers were cut, so this cannot come for it. */
+    if (c->images[(size_t)vm * c->config.function_count + function] == IMAGE_PULLING)
+        image_arrived(c, vm, function);
 }
 
 static void on_pull(struct hf_engine *engine, void *ctx, uint64_t vi)
@@ -177,15 +201,8 @@ static void on_pull(struct hf_engine *engine, void *ctx, uint64_t vi)
     v->pull_at = HF_TIME_NEVER;
     hf_ps_advance(&v->pulls, hf_engine_now(engine));
     uint32_t fi;
-    while (hf_ps_pop_done(&v->pulls, &fi)) {
-        c->images[(size_t)vi * c->config.function_count + fi] = IMAGE_PRESENT;
-        struct function *f = &c->functions[fi];
-        for (uint32_t i = 0; i < f->count; i++) {
-            struct container *k = &c->containers[f->containers[i]];
-            if (k->state == C_PULLING && k->vm == vi)
-                begin_stages(c, f->containers[i]);
-        }
-    }
+    while (hf_ps_pop_done(&v->pulls, &fi))
+        image_arrived(c, (uint32_t)vi, fi);
     reschedule_pull(c, (uint32_t)vi);
 }
 
@@ -195,6 +212,7 @@ static void on_ready(struct hf_engine *engine, void *ctx, uint64_t ci)
     struct container *k = &c->containers[ci];
     k->state = C_READY;
     k->ready_change = k->idle_since = k->last_freed = hf_engine_now(engine);
+    c->stats.images.last_ready_at = hf_engine_now(engine);
     c->functions[k->function].ready++;
     hf_cl_gauges(c);
     c->stats.ready++;

@@ -25,6 +25,14 @@ void hf_cluster_account(struct hf_cluster *c)
     c->stats.memory_gb_s = c->integrated_memory_gb_s + c->allocated_memory_mib / 1024.0 * (since / 1e9);
     c->stats.vm_seconds = c->integrated_vm_seconds + (double)c->billed_vms * (since / 1e9);
     c->stats.allocated_cores_now = c->allocated_cores;
+    if (c->transfer) {
+        const struct hf_image_transfer_stats *t = hf_image_transfer_stats(c->transfer);
+        c->stats.images.reported = true;
+        c->stats.images.registry_mib = t->registry_mib;
+        c->stats.images.peer_mib = t->peer_mib;
+        c->stats.images.fetches = t->fetches;
+        c->stats.images.repairs = t->repairs;
+    }
     double busy = c->released_busy_core_ns, idle_mib_ns = c->idle_closed_mib_ns;
     for (uint32_t ci = 0; ci < c->container_cap; ci++) {
         const struct container *k = &c->containers[ci];

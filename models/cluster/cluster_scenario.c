@@ -97,6 +97,10 @@ bool hf_cluster_config_from_scenario(const json_t *s, struct hf_cluster_config *
                    : strcmp(placement, "hash") == 0     ? HF_PLACE_HASH
                                                         : HF_PLACE_FIRST_FIT;
     out->registry_mib_per_s = num(s, "cluster.registry_mib_per_s");
+    out->provisioning = strcmp(hf_json_string_at(s, "cluster.provisioning"), "function-tree") == 0
+                            ? HF_PROVISION_FUNCTION_TREE : HF_PROVISION_REGISTRY;
+    out->registry_total_mib_per_s = num(s, "cluster.registry_total_mib_per_s");
+    out->vm_upload_mib_per_s = num(s, "cluster.upload_mib_per_s");
     out->sandbox_concurrency = (uint32_t)hf_json_int_at(s, "cluster.sandbox_concurrency");
     out->function_count = (uint32_t)hf_json_int_at(s, "workload.functions");
 
@@ -107,6 +111,8 @@ bool hf_cluster_config_from_scenario(const json_t *s, struct hf_cluster_config *
     f->base_memory_mib = num(s, "function.base_memory_mib");
     f->concurrency = (uint32_t)hf_json_int_at(s, "function.concurrency");
     f->image_mib = num(s, "function.image_mib");
+    f->image_block_mib = num(s, "function.image_block_mib");
+    f->image_start_fraction = num(s, "function.image_start_fraction");
     /* With per-function shapes the one shape is not used: each was checked when resolved. */
     bool one_shape = json_array_size(hf_json_at(s, "function.shapes")) == 0;
     if (one_shape && f->cpu_request > f->cpu_limit)
