@@ -135,6 +135,65 @@ Test(cluster, concurrent_pulls_share_the_registry_bandwidth)
     stop(&b);
 }
 
+/* The transfer model with the settings of the per-VM links (no registry limit, whole images, one
+ * pull per VM) gives the same ready times as the links themselves. */
+Test(cluster, registry_transfers_match_the_per_vm_links)
+{
+    for (int model = 0; model < 2; model++) {
+        struct bench b = {0};
+        base_config(&b.config);
+        b.config.vm_count = 3;
+        b.config.placement = HF_PLACE_SPREAD;
+        if (model)
+            b.config.function.image_start_fraction = 1 - 1e-12; /* turns the transfer model on */
+        start(&b);
+        set_replicas(&b, 3);
+        hf_engine_run_until(&b.engine, hf_time_from_s(10));
+        struct hf_pod_view v[3];
+        cr_assert_eq(pods(&b, v, 3), 3u);
+        for (int i = 0; i < 3; i++)
+            cr_assert(llabs(v[i].ready_change - hf_time_from_ms(1600)) <= 1, "model %d pod %d: ready at %lld ns", model,
+                      i, (long long)v[i].ready_change);
+        stop(&b);
+    }
+}
+
+/* FaaSNet on the cluster: 7 VMs, one container each, a 4 MiB image in 1 MiB blocks, 1 MiB/s links.
+ * The root (VM 0) is ready after 4 s of pull and 0.6 s of stages; its children stream at 0.5 MiB/s
+ * (their parent's upload is split two ways), each block 2 s, starting when the root has block 1
+ * (1 s): done at 9 s. Theirs stream at the same pace one block (2 s) behind: 11 s. Then 0.6 s of
+ * stages each. */
+Test(cluster, function_tree_provisioning_ready_times_by_depth)
+{
+    struct bench b = {0};
+    base_config(&b.config);
+    b.config.vm_count = 7;
+    b.config.placement = HF_PLACE_SPREAD;
+    b.config.provisioning = HF_PROVISION_FUNCTION_TREE;
+    b.config.registry_mib_per_s = 1;
+    b.config.function.image_mib = 4;
+    b.config.function.image_block_mib = 1;
+    start(&b);
+    set_replicas(&b, 7);
+    hf_engine_run_until(&b.engine, hf_time_from_s(60));
+    struct hf_pod_view v[7];
+    cr_assert_eq(pods(&b, v, 7), 7u);
+    for (int i = 0; i < 7; i++) {
+        uint32_t vm = v[i].node;
+        hf_time expect = vm == 0 ? hf_time_from_ms(4600) : vm <= 2 ? hf_time_from_ms(9600) : hf_time_from_ms(11600);
+        cr_assert(llabs(v[i].ready_change - expect) <= 2, "pod on vm %u ready at %.6f s, expected %.1f s", vm,
+                  hf_time_to_s(v[i].ready_change), hf_time_to_s(expect));
+    }
+    const struct hf_model_stats *st = hf_cluster_stats(b.cluster);
+    hf_cluster_account(b.cluster);
+    cr_assert(st->images.reported);
+    cr_assert_float_eq(st->images.registry_mib, 4.0, 1e-9, "only the root read the registry");
+    cr_assert_float_eq(st->images.peer_mib, 24.0, 1e-9);
+    cr_assert_eq(st->images.fetches, 7u);
+    cr_assert(llabs(st->images.last_ready_at - hf_time_from_ms(11600)) <= 2);
+    stop(&b);
+}
+
 Test(cluster, spread_placement_and_pending_pods)
 {
     struct bench b = {0};
