@@ -29,6 +29,8 @@ static const struct metric_label labels[] = {
     {"vm_cost_usd", "VM cost (USD)"},
     {"last_container_ready_s", "time until the last container was ready (s)"},
     {"registry_mib", "image data read from the registry (MiB)"},
+    {"isolate_starts", "isolate starts in warm runtimes (Hydra)"},
+    {"completed_per_gb_s", "density: completed requests per GiB-s"},
     /* timeseries.csv */
     {"time_s", "time (s)"},
     {"arrivals", "arrivals per interval"},

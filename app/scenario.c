@@ -79,7 +79,7 @@ static const struct hf_field workload_fields[] = {
 };
 
 static const char *const trace_arrival_kinds[] = {"equidistant", "uniform", "poisson", NULL};
-static const char *const trace_units[] = {"function", "app", NULL};
+static const char *const trace_units[] = {"function", "app", "tenant", "all", NULL};
 static const struct hf_field trace_fields[] = {
     {"format", HF_T_ENUM, "", "Replay a trace instead of the synthetic workload (docs/traces.md).",
      "\"none\"", 0, 0, 0, hf_trace_format_names, NULL},
@@ -105,8 +105,9 @@ static const struct hf_field trace_fields[] = {
     {"arrivals", HF_T_ENUM, "", "azure2019: arrival times inside a minute.", "\"equidistant\"", 0, 0, 0,
      trace_arrival_kinds, NULL},
     {"unit", HF_T_ENUM, "",
-     "What the model sees as a function: each trace function, or each app (the name up to its last '/': "
-     "Azure 2019 owner/app, 2021 app), whose functions then share the app's containers.",
+     "What the model sees as a function: each trace function, each app (the name up to its last '/': "
+     "Azure 2019 owner/app, 2021 app), each tenant (up to the first '/': Azure 2019's owner) or all of them "
+     "as one; a unit's functions share its containers (with function.isolates, each in its own isolate).",
      "\"function\"", 0, 0, 0, trace_units, NULL},
     {"skip_bad_rows", HF_T_BOOL, "", "Skip and count malformed rows instead of failing.", "false", 0, 0,
      0, NULL, NULL},

@@ -22,6 +22,8 @@ const struct hf_summary_column hf_summary_columns[] = {
     {"vm_cost_usd", "vm_cost_usd", "%.4f"},
     {"last_container_ready_s", "images.last_container_ready_s", "%.3f"},
     {"registry_mib", "images.registry_mib", "%.0f"},
+    {"isolate_starts", "isolates.isolate_starts", "%.0f"},
+    {"completed_per_gb_s", "completed_per_gb_s", "%.2f"},
 };
 const size_t hf_summary_column_count = sizeof hf_summary_columns / sizeof hf_summary_columns[0];
 

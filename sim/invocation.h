@@ -12,6 +12,9 @@ struct hf_invocation {
     hf_time work;       /* service demand: ns of one full core (core-ns) */
     uint32_t function;  /* index into the workload's function table */
     uint32_t memory_mb; /* memory the request holds while it runs */
+    /* When the workload groups functions into units (trace.unit app, tenant or all), 1 + the
+     * function within its unit, which a Hydra runtime gives its own isolate; 0: `function` itself. */
+    uint32_t isolate;
 };
 
 /* Where a source delivers invocations (the model's entry point). */

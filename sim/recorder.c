@@ -277,6 +277,12 @@ json_t *hf_recorder_summary(const struct hf_recorder *rec, const json_t *scenari
     json_object_set_new(sum, "bounces", json_integer((json_int_t)s->bounces));
     json_object_set_new(sum, "queued_on_arrival", json_integer((json_int_t)s->waited));
     json_object_set_new(sum, "time_averaged", time_averages(s, run_end));
+    if (s->isolates_reported) {
+        json_t *is = json_object();
+        json_object_set_new(is, "runtime_cold_starts", json_integer((json_int_t)s->cold_starts));
+        json_object_set_new(is, "isolate_starts", json_integer((json_int_t)s->isolate_starts));
+        json_object_set_new(sum, "isolates", is);
+    }
     if (s->images.reported) {
         json_t *im = json_object();
         json_object_set_new(im, "registry_mib", json_real(s->images.registry_mib));

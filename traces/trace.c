@@ -9,7 +9,7 @@
 
 const char *const hf_trace_format_names[] = {"none", "azure2019", "azure2021", "csv", NULL};
 const char *const hf_trace_arrivals_names[] = {"equidistant", "uniform", "poisson", NULL};
-const char *const hf_trace_unit_names[] = {"function", "app", NULL};
+const char *const hf_trace_unit_names[] = {"function", "app", "tenant", "all", NULL};
 
 void hf_trace_default_options(struct hf_trace_options *o)
 {
@@ -162,8 +162,10 @@ static uint32_t number_apps(const struct hf_trace *t, const uint32_t *candidates
     uint32_t apps = 0;
     for (uint32_t i = 0; index && i < n; i++) {
         const char *name = t->functions[candidates[i]].name;
-        const char *slash = strrchr(name, '/');
-        char *app = slash ? strndup(name, (size_t)(slash - name)) : strdup(name);
+        const char *slash = t->options.unit == HF_TRACE_UNIT_APP ? strrchr(name, '/') : strchr(name, '/');
+        char *app = t->options.unit == HF_TRACE_UNIT_ALL ? strdup("all")
+                    : slash                              ? strndup(name, (size_t)(slash - name))
+                                                         : strdup(name);
         if (!app)
             break;
         const json_t *known = json_object_get(index, app);
@@ -275,13 +277,14 @@ static bool select_functions(struct hf_trace *t, struct hf_error *err)
     return true;
 }
 
-/* App units: replayed functions grouped by the name up to the last '/', numbered in order of their
- * first replayed function (deterministic: the replayed order is the input's). */
+/* Units: replayed functions grouped by the name up to the last '/' (apps), up to the first
+ * (tenants), or all in one, numbered in order of their first replayed function (deterministic: the
+ * replayed order is the input's). */
 static bool build_units(struct hf_trace *t, struct hf_error *err)
 {
     uint32_t n = t->stats.functions;
     t->stats.units = n;
-    if (t->options.unit != HF_TRACE_UNIT_APP)
+    if (t->options.unit == HF_TRACE_UNIT_FUNCTION)
         return true;
     t->unit_of = malloc((n ? n : 1) * sizeof *t->unit_of);
     t->unit_names = calloc(n ? n : 1, sizeof *t->unit_names);
@@ -406,7 +409,8 @@ bool hf_trace_function_memory_mb(const struct hf_trace *t, uint32_t function, do
     if (function >= t->stats.units)
         return false;
     const struct hf_trace_function *f = &t->functions[t->replayed[t->unit_first ? t->unit_first[function] : function]];
-    if (!f->has_memory)
+    /* Azure 2019 gives memory per app: a tenant or the whole trace as one unit has none. */
+    if (!f->has_memory || t->options.unit == HF_TRACE_UNIT_TENANT || t->options.unit == HF_TRACE_UNIT_ALL)
         return false;
     /* An app unit holds the app's whole memory: its functions' shares put back together. */
     double split = t->unit_names && f->memory_split > 1 ? f->memory_split : 1;
@@ -418,7 +422,7 @@ static const char *name_of(const void *trace, uint32_t function) { return hf_tra
 
 struct hf_function_names hf_trace_function_names(const struct hf_trace *t)
 {
-    return (struct hf_function_names){name_of, t, t->options.unit == HF_TRACE_UNIT_APP};
+    return (struct hf_function_names){name_of, t, t->options.unit != HF_TRACE_UNIT_FUNCTION};
 }
 
 double hf_trace_duration_s(const struct hf_trace *t)
@@ -475,6 +479,7 @@ static void deliver(struct hf_engine *engine, void *ctx)
         .arrival = item->at,
         .work = item->work,
         .function = t->unit_of ? t->unit_of[item->function] : item->function,
+        .isolate = t->unit_of ? item->function + 1 : 0,
         .memory_mb = item->memory_mb,
     };
     t->issued[item->function]++;
@@ -535,8 +540,8 @@ json_t *hf_trace_report_json(const struct hf_trace *t, double tolerance)
     json_object_set_new(o, "functions_in_file", json_integer(s->functions_in_file));
     json_object_set_new(o, "functions", json_integer(s->functions));
     json_object_set_new(o, "unit", json_string(hf_trace_unit_names[t->options.unit]));
-    if (t->options.unit == HF_TRACE_UNIT_APP)
-        json_object_set_new(o, "apps", json_integer(s->units));
+    if (t->options.unit != HF_TRACE_UNIT_FUNCTION)
+        json_object_set_new(o, t->options.unit == HF_TRACE_UNIT_APP ? "apps" : "units", json_integer(s->units));
     json_object_set_new(o, "range_start_s", json_real(s->range_start_s));
     json_object_set_new(o, "range_end_s", isfinite(s->range_end_s) ? json_real(s->range_end_s) : json_null());
     json_object_set_new(o, "time_scale", json_real(t->options.time_scale));

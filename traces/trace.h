@@ -47,8 +47,10 @@ extern const char *const hf_trace_arrivals_names[];
 
 /* What the model sees as a function: each trace function, or each app (the name up to its last '/':
  * Azure 2019 owner/app, Azure 2021 app), whose functions then share its containers. */
-enum hf_trace_unit { HF_TRACE_UNIT_FUNCTION, HF_TRACE_UNIT_APP };
-extern const char *const hf_trace_unit_names[]; /* "function", "app", NULL */
+/* What the model sees as a function: each trace function, its app (name up to the last '/'), its
+ * tenant (up to the first '/': Azure 2019's owner), or all functions as one. */
+enum hf_trace_unit { HF_TRACE_UNIT_FUNCTION, HF_TRACE_UNIT_APP, HF_TRACE_UNIT_TENANT, HF_TRACE_UNIT_ALL };
+extern const char *const hf_trace_unit_names[]; /* "function", "app", "tenant", "all", NULL */
 
 struct hf_trace_options {
     enum hf_trace_format format;

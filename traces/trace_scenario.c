@@ -50,7 +50,10 @@ json_t *hf_trace_open_scenario(const json_t *scenario, struct hf_trace **trace, 
         if (strcmp(arrivals, hf_trace_arrivals_names[a]) == 0)
             o.arrivals = (enum hf_trace_arrivals)a;
     o.skip_bad_rows = hf_json_bool_at(scenario, "trace.skip_bad_rows");
-    o.unit = strcmp(hf_json_string_at(scenario, "trace.unit"), "app") == 0 ? HF_TRACE_UNIT_APP : HF_TRACE_UNIT_FUNCTION;
+    o.unit = HF_TRACE_UNIT_FUNCTION;
+    for (int u = 0; hf_trace_unit_names[u]; u++)
+        if (strcmp(hf_json_string_at(scenario, "trace.unit"), hf_trace_unit_names[u]) == 0)
+            o.unit = (enum hf_trace_unit)u;
     o.reorder_window_s = hf_json_number_at(scenario, "trace.reorder_window_s");
     o.default_memory_mb = (uint32_t)hf_json_int_at(scenario, "workload.memory_mb");
     struct hf_distribution fallback;

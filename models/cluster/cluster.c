@@ -172,6 +172,7 @@ void hf_cluster_destroy(struct hf_cluster *c)
         return;
     for (uint32_t ci = 0; ci < c->container_cap; ci++) {
         hf_ps_fini(&c->containers[ci].cpu);
+        hf_isolates_fini(&c->containers[ci].isolates);
         free(c->containers[ci].slots);
         free(c->containers[ci].free_slots);
     }

@@ -75,6 +75,17 @@ struct hf_function_shape {
     double memory_mib, cpu_limit, cpu_request;
 };
 
+/* Hydra runtimes (function.isolates; models/cluster/isolates.h): a container is a runtime whose
+ * functions (those of a trace unit) each run in an isolate of their own. */
+struct hf_isolate_config {
+    bool enabled;
+    double runtime_memory_mib; /* what a runtime holds with no isolate */
+    double isolate_memory_mib; /* what each isolate adds */
+    uint32_t max_isolates;     /* per runtime; a new one evicts the isolate idle the longest */
+    hf_time start;             /* CPU time (core-ns) of an isolate start, added to its first request */
+    hf_time keep_alive;        /* an isolate idle this long is dropped */
+};
+
 struct hf_function_spec {
     double cpu_limit;      /* cores a container may use (its cgroup quota) */
     double cpu_request;    /* cores reserved on the VM for placement and the HPA's utilization */
@@ -84,6 +95,7 @@ struct hf_function_spec {
     double image_mib;      /* image size, for pulls */
     double image_block_mib;      /* unit of transfer in a function tree; 0: 1 MiB */
     double image_start_fraction; /* of the image a container needs before it starts, (0, 1]; 0: 1 */
+    struct hf_isolate_config isolates;
     struct hf_cold_start cold_start;
 };
 

@@ -135,6 +135,22 @@ static const struct hf_field override_item[] = {
     {"", HF_T_OBJECT, "", "An override.", NULL, 0, 0, 0, NULL, override_fields},
     {0},
 };
+static const struct hf_field isolate_fields[] = {
+    {"enabled", HF_T_BOOL, "",
+     "Each container is a runtime hosting the functions of its unit (trace.unit app, tenant or all), each in "
+     "an isolate of its own (Hydra; docs/cold-starts.md).", "false", 0, 0, 0, NULL, NULL},
+    NUM("runtime_memory_mib", "MiB", "128", POSITIVE, 0, 0, "What a runtime holds with no isolate."),
+    NUM("isolate_memory_mib", "MiB", "8", HF_F_MIN, 0, 0, "What each isolate adds."),
+    INT("max_isolates", "count", "64", HF_F_MIN | HF_F_MAX, 1, 100000,
+        "Isolates one runtime holds; a new one evicts the isolate idle the longest. At least "
+        "function.concurrency, and runtime_memory_mib + max_isolates x isolate_memory_mib within memory_mib."),
+    NUM("start_ms", "ms", "5", HF_F_MIN, 0, 0,
+        "CPU time of an isolate start inside a warm runtime (a function cold start without a container cold "
+        "start), added to the first request's work."),
+    NUM("keep_alive_s", "s", "600", HF_F_MIN, 0, 0, "An isolate idle this long is dropped (its runtime stays)."),
+    {0},
+};
+
 static const struct hf_field function_fields[] = {
     NUM("cpu_limit", "cores", "1", POSITIVE, 0, 0, "CPU a container may use; its requests share it."),
     NUM("cpu_request", "cores", "1", POSITIVE, 0, 0,
@@ -167,6 +183,8 @@ static const struct hf_field function_fields[] = {
         "Idle time after which a function scales to zero (0 = never); arrivals then scale it from zero."),
     {"cold_start", HF_T_OBJECT, "", "Container start stages after the image pull.", NULL, 0, 0, 0, NULL,
      cold_start_fields},
+    {"isolates", HF_T_OBJECT, "", "Hydra runtimes: functions in isolates inside shared runtime containers.", NULL, 0, 0,
+     0, NULL, isolate_fields},
     {0},
 };
 static const struct hf_field gateway_fields[] = {

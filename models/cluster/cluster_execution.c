@@ -141,8 +141,11 @@ void hf_cl_dispatch(struct hf_cluster *c, uint32_t ci, const struct queued *q, u
         return;
     }
     hf_cl_close_idle(c, k);
+    hf_time work = q->work;
+    if (c->config.function.isolates.enabled && !hf_cl_enter_isolate(c, k, q->isolate, &work))
+        return;
     uint32_t slot = k->free_slots[--k->free_slot_count];
-    k->slots[slot] = (struct slot){q->id, q->arrival, q->memory_mib, function};
+    k->slots[slot] = (struct slot){q->id, q->arrival, q->memory_mib, function, q->isolate};
     k->memory_used_mib += q->memory_mib;
     hf_cl_gauges(c);
     c->stats.busy_containers += k->in_flight == 0;
@@ -153,7 +156,7 @@ void hf_cl_dispatch(struct hf_cluster *c, uint32_t ci, const struct queued *q, u
     if (function != k->function)
         k->shared_in_flight++;
     c->stats.busy++;
-    hf_ps_add(&k->cpu, hf_cl_now(c), (double)q->work, slot);
+    hf_ps_add(&k->cpu, hf_cl_now(c), (double)work, slot);
 }
 
 /* Room appeared in container ci: queued requests of the functions it serves move on, to it (the
@@ -201,6 +204,8 @@ static void on_finish(struct hf_engine *engine, void *ctx, uint64_t ci)
     uint32_t slot;
     while (hf_ps_pop_done(&k->cpu, &slot)) {
         hf_cl_complete_request(c, &k->slots[slot], k->slots[slot].function);
+        if (c->config.function.isolates.enabled)
+            hf_isolates_end(&k->isolates, k->slots[slot].isolate, hf_engine_now(engine));
         k->memory_used_mib -= k->slots[slot].memory_mib;
         k->free_slots[k->free_slot_count++] = slot;
         hf_cl_gauges(c);

@@ -10,6 +10,7 @@
 
 #include "models/cluster/cfs_bandwidth.h"
 #include "models/cluster/cluster.h"
+#include "models/cluster/isolates.h"
 #include "sim/engine.h"
 #include "sim/policy_host.h"
 #include "sim/ring.h"
@@ -28,6 +29,7 @@ struct slot {
     hf_time arrival;
     double memory_mib;
     uint32_t function; /* the container's own, or its second worker's */
+    uint32_t isolate;  /* the function whose isolate runs it (function.isolates) */
 };
 
 /* Field order matters for speed: a trace replay touches tens of thousands of containers in random
@@ -46,6 +48,7 @@ struct container {
     hf_time finish_at;
     hf_event_handle finish_event;
     struct slot *slots;
+    struct hf_isolate_table isolates; /* function.isolates: the runtime's isolates */
     uint32_t *free_slots;
     double memory_used_mib;
     /* warm: placement, VM sharing, readiness */
@@ -80,6 +83,7 @@ struct queued {
     uint64_t id;
     hf_time arrival, work;
     double memory_mib;
+    uint32_t isolate; /* the function within its unit (hf_invocation.isolate, decoded) */
 };
 
 /* A request on its way to a container after bounces (delayed dispatch). */
@@ -194,10 +198,20 @@ static inline void hf_cl_gauges(struct hf_cluster *c)
 extern const struct hf_platform_ops hf_cl_platform_ops;
 
 /* Container ci leaves an idle period (READY, nothing in flight): its memory-time counts as wasted. */
+/* Memory a placed container holds (MiB): its limit, or for a Hydra runtime its own memory and its
+ * isolates' (those present now: an isolate that expired while the runtime was idle is counted
+ * through the idle period, an approximation of wasted_memory_gb_s only). */
+static inline double hf_cl_held_mib(const struct hf_cluster *c, const struct container *k)
+{
+    const struct hf_isolate_config *iso = &c->config.function.isolates;
+    return iso->enabled ? iso->runtime_memory_mib + iso->isolate_memory_mib * k->isolates.count
+                        : hf_cl_shape(c, k->function)->memory_mib;
+}
+
 static inline void hf_cl_close_idle(struct hf_cluster *c, const struct container *k)
 {
     if (k->state == C_READY && k->in_flight == 0)
-        c->idle_closed_mib_ns += hf_cl_shape(c, k->function)->memory_mib * (double)(hf_cl_now(c) - k->idle_since);
+        c->idle_closed_mib_ns += hf_cl_held_mib(c, k) * (double)(hf_cl_now(c) - k->idle_since);
 }
 
 /* cluster_requests.c: how requests end, the gateway queue */
@@ -241,5 +255,13 @@ void hf_cl_on_autoscale(struct hf_engine *engine, void *ctx, uint64_t arg);
 /* image_transfer's `usable`: the VM holds enough of the function's image; its containers waiting
  * for it start (cluster_nodes.c). */
 void hf_cl_image_usable(void *cluster, uint32_t vm, uint32_t function);
+
+/* Hydra runtimes (cluster_isolates.c). enter: the request's isolate in container k, started (its
+ * start added to *work) or evicting if need be; false when the run failed. release: the container
+ * goes, with its isolates' memory. unswept: MiB-ns held by isolates past their keep-alive that no
+ * dispatch has dropped yet (read-only accounting subtracts it). */
+bool hf_cl_enter_isolate(struct hf_cluster *c, struct container *k, uint32_t isolate, hf_time *work);
+void hf_cl_release_isolates(struct hf_cluster *c, struct container *k);
+double hf_cl_unswept_isolate_mib_ns(const struct hf_cluster *c, const struct container *k, hf_time now);
 
 #endif

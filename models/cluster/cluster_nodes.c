@@ -144,7 +144,9 @@ static void place(struct hf_cluster *c, uint32_t ci, uint32_t vi)
     v->cores_free -= spec->cpu_request;
     v->memory_free_mib -= spec->memory_mib;
     c->allocated_cores += spec->cpu_limit;
-    c->allocated_memory_mib += spec->memory_mib;
+    /* A Hydra runtime holds its own memory now, its isolates' as they start; it reserves its limit. */
+    c->allocated_memory_mib += c->config.function.isolates.enabled ? c->config.function.isolates.runtime_memory_mib
+                                                                   : spec->memory_mib;
     k->cpu_limit = spec->cpu_limit;
     k->reserved = spec->cpu_request;
     k->pending_limit = 0;
@@ -304,7 +306,9 @@ static bool start_container(struct hf_cluster *c, uint32_t fi)
          * `concurrency` requests: room for both. */
         k->slots = malloc(2 * spec->concurrency * sizeof *k->slots);
         k->free_slots = malloc(2 * spec->concurrency * sizeof *k->free_slots);
-        if (!k->slots || !k->free_slots || !hf_ps_init(&k->cpu, 1.0, 2 * spec->concurrency)) { /* cores set below */
+        bool isolates_ok = !spec->isolates.enabled || hf_isolates_init(&k->isolates, spec->isolates.max_isolates);
+        if (!k->slots || !k->free_slots || !isolates_ok ||
+            !hf_ps_init(&k->cpu, 1.0, 2 * spec->concurrency)) { /* cores set below */
             c->free_containers[c->free_container_count++] = ci;
             hf_engine_fail(c->engine, HF_EXIT_RUN_FAILED, "cluster: out of memory for a container's request slots");
             return false;
@@ -444,7 +448,12 @@ void hf_cl_release(struct hf_cluster *c, uint32_t ci)
         c->vms[k->vm].cores_free += k->reserved;
         c->vms[k->vm].memory_free_mib += spec->memory_mib;
         c->allocated_cores -= k->cpu_limit;
-        c->allocated_memory_mib -= spec->memory_mib;
+        if (c->config.function.isolates.enabled) {
+            hf_cl_release_isolates(c, k);
+            c->allocated_memory_mib -= c->config.function.isolates.runtime_memory_mib;
+        } else {
+            c->allocated_memory_mib -= spec->memory_mib;
+        }
         hf_cl_place_unscheduled(c);
     }
 }

@@ -33,14 +33,20 @@ void hf_cluster_account(struct hf_cluster *c)
         c->stats.images.fetches = t->fetches;
         c->stats.images.repairs = t->repairs;
     }
-    double busy = c->released_busy_core_ns, idle_mib_ns = c->idle_closed_mib_ns;
+    double busy = c->released_busy_core_ns, idle_mib_ns = c->idle_closed_mib_ns, expired_mib_ns = 0;
+    bool isolates = c->config.function.isolates.enabled;
     for (uint32_t ci = 0; ci < c->container_cap; ci++) {
         const struct container *k = &c->containers[ci];
         if (k->state >= C_STARTING)
             busy += hf_ps_busy_at(&k->cpu, now);
         if (k->state == C_READY && k->in_flight == 0)
-            idle_mib_ns += hf_cl_shape(c, k->function)->memory_mib * (double)(now - k->idle_since);
+            idle_mib_ns += hf_cl_held_mib(c, k) * (double)(now - k->idle_since);
+        if (isolates && k->state != C_FREE)
+            expired_mib_ns += hf_cl_unswept_isolate_mib_ns(c, k, now);
     }
+    /* Isolates past their keep-alive that no dispatch has dropped yet stopped holding memory then. */
+    c->stats.memory_gb_s -= expired_mib_ns / 1024.0 / 1e9;
+    c->stats.isolates_reported = isolates;
     c->stats.busy_core_ns = busy;
     c->stats.wasted_memory_gb_s = idle_mib_ns / 1024.0 / 1e9;
 }
@@ -430,7 +436,8 @@ void hf_cluster_arrive(void *model, const struct hf_invocation *inv)
             hf_engine_at(c->engine, inv->arrival + c->config.keep_alive, on_keep_alive, c, fi);
         }
     }
-    struct queued q = {inv->id, inv->arrival, inv->work, (double)inv->memory_mb};
+    struct queued q = {inv->id, inv->arrival, inv->work, (double)inv->memory_mb,
+                       inv->isolate ? inv->isolate - 1 : fi};
     if (hf_policy_host_routes(&c->host)) {
         if (f->queue.count == 0 && hf_cl_route_by_policy(c, fi, &q, false, UINT32_MAX))
             return;

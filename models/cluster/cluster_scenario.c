@@ -112,6 +112,30 @@ bool hf_cluster_config_from_scenario(const json_t *s, struct hf_cluster_config *
     f->concurrency = (uint32_t)hf_json_int_at(s, "function.concurrency");
     f->image_mib = num(s, "function.image_mib");
     f->image_block_mib = num(s, "function.image_block_mib");
+    struct hf_isolate_config *iso = &f->isolates;
+    iso->enabled = hf_json_bool_at(s, "function.isolates.enabled");
+    iso->runtime_memory_mib = num(s, "function.isolates.runtime_memory_mib");
+    iso->isolate_memory_mib = num(s, "function.isolates.isolate_memory_mib");
+    iso->max_isolates = (uint32_t)hf_json_int_at(s, "function.isolates.max_isolates");
+    iso->start = hf_time_from_ms(num(s, "function.isolates.start_ms"));
+    iso->keep_alive = hf_time_from_s(num(s, "function.isolates.keep_alive_s"));
+    if (iso->enabled) {
+        const char *policy = hf_json_string_at(s, "policy");
+        if (strcmp(policy, "hyperfaas") == 0)
+            return hf_fail(err, HF_EXIT_BAD_INPUT,
+                           "$.function.isolates: policy hyperfaas specializes a container's second worker for "
+                           "another function, which Hydra runtimes do with isolates: run one or the other");
+        if (iso->max_isolates < f->concurrency)
+            return hf_fail(err, HF_EXIT_BAD_INPUT,
+                           "$.function.isolates.max_isolates: %u is below function.concurrency %u (a runtime "
+                           "must have an isolate free for every request it takes)",
+                           iso->max_isolates, f->concurrency);
+        double full = iso->runtime_memory_mib + iso->max_isolates * iso->isolate_memory_mib;
+        if (full > f->memory_mib)
+            return hf_fail(err, HF_EXIT_BAD_INPUT,
+                           "$.function.isolates: a full runtime holds %g MiB (runtime_memory_mib + max_isolates x "
+                           "isolate_memory_mib), above function.memory_mib %g (its limit)", full, f->memory_mib);
+    }
     f->image_start_fraction = num(s, "function.image_start_fraction");
     /* With per-function shapes the one shape is not used: each was checked when resolved. */
     bool one_shape = json_array_size(hf_json_at(s, "function.shapes")) == 0;

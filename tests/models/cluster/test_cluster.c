@@ -59,7 +59,7 @@ static void on_arrival(struct hf_engine *engine, void *ctx, uint64_t function)
 {
     struct bench *b = ctx;
     struct hf_invocation inv = {b->next_id++, hf_engine_now(engine), b->work, (uint32_t)function,
-                                b->memory_mb};
+                                b->memory_mb, 0};
     hf_cluster_arrive(b->cluster, &inv);
 }
 
@@ -191,6 +191,49 @@ Test(cluster, function_tree_provisioning_ready_times_by_depth)
     cr_assert_float_eq(st->images.peer_mib, 24.0, 1e-9);
     cr_assert_eq(st->images.fetches, 7u);
     cr_assert(llabs(st->images.last_ready_at - hf_time_from_ms(11600)) <= 2);
+    stop(&b);
+}
+
+static void arrive_isolate(struct bench *b, uint32_t isolate)
+{
+    struct hf_invocation inv = {b->next_id++, hf_engine_now(&b->engine), b->work, 0, b->memory_mb, isolate + 1};
+    hf_cluster_arrive(b->cluster, &inv);
+}
+
+/* Hydra on the cluster: one runtime (ready at 1.6 s) serves two functions in isolates. Function A
+ * arrives at 2 s (an isolate start: 100 ms of work + 50 ms of start, done at 2.15 s), B at 3 s (done
+ * 3.15 s), A again at 4 s (warm: done 4.1 s). Each isolate is dropped 5 s after its last request:
+ * A at 9.1 s, B at 8.15 s. Memory held: the runtime's 100 MiB from its placement at 0 to the end
+ * (20 s), A's 10 MiB from 2 to 9.1 s, B's from 3 to 8.15 s. */
+Test(cluster, isolates_start_in_a_warm_runtime_and_hold_memory_until_they_expire)
+{
+    struct bench b = {0};
+    base_config(&b.config);
+    b.config.vm_count = 1;
+    b.config.function.concurrency = 2;
+    b.config.function.isolates = (struct hf_isolate_config){.enabled = true, .runtime_memory_mib = 100,
+                                                            .isolate_memory_mib = 10, .max_isolates = 2,
+                                                            .start = hf_time_from_ms(50),
+                                                            .keep_alive = hf_time_from_s(5)};
+    start(&b);
+    set_replicas(&b, 1);
+    hf_engine_run_until(&b.engine, hf_time_from_s(2));
+    arrive_isolate(&b, 0);
+    hf_engine_run_until(&b.engine, hf_time_from_s(3));
+    arrive_isolate(&b, 1);
+    hf_engine_run_until(&b.engine, hf_time_from_s(4));
+    arrive_isolate(&b, 0);
+    hf_engine_run_until(&b.engine, hf_time_from_s(20));
+    hf_cluster_account(b.cluster);
+    const struct hf_model_stats *st = hf_cluster_stats(b.cluster);
+    cr_assert_eq(st->ledger.completed, 3u);
+    cr_assert_eq(st->cold_starts, 1u, "one runtime");
+    cr_assert_eq(st->isolate_starts, 2u, "two isolates; the third request found A warm");
+    cr_assert(st->isolates_reported);
+    double expect = (100 * 20.0 + 10 * (9.1 - 2) + 10 * (8.15 - 3)) / 1024.0;
+    cr_assert_float_eq(st->memory_gb_s, expect, 1e-9, "memory %.9f GiB-s, expected %.9f", st->memory_gb_s, expect);
+    /* The latency of the first request paid the isolate start: 150 ms. */
+    cr_assert_float_eq(hf_histogram_quantile(&st->latency, 1.0) / 1e6, 150.0, 1.0);
     stop(&b);
 }
 
