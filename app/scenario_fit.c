@@ -81,6 +81,19 @@ bool hf_scenario_ignores(const json_t *scenario, const char *path, char *why, si
         snprintf(why, why_size, "cluster.hosts gives the VMs, replacing cluster.instance_type and cluster.vms");
         return true;
     }
+    /* Live mode runs real containers: one image pull per engine, one function per container. */
+    static const char *const cluster_only[] = {"function.isolates", "function.image_block_mib",
+                                               "function.image_start_fraction"};
+    for (size_t i = 0; strcmp(model, "cluster") != 0 && i < sizeof cluster_only / sizeof *cluster_only; i++)
+        if (starts_with_key(path, cluster_only[i])) {
+            snprintf(why, why_size, "modelled only by the cluster model; this run's model is %s", model);
+            return true;
+        }
+    if (starts_with_key(path, "function.isolates") && !starts_with_key(path, "function.isolates.enabled") &&
+        !hf_json_bool_at(scenario, "function.isolates.enabled")) {
+        snprintf(why, why_size, "read only with function.isolates.enabled true");
+        return true;
+    }
     if (starts_with_key(path, "keepalive.seed") && strcmp(policy, "keepalive") == 0 &&
         strcmp(hf_json_string_at(scenario, "keepalive.timeout"), "exponential") != 0) {
         snprintf(why, why_size, "only exponential timeouts draw (keepalive.timeout is %s)",

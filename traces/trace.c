@@ -162,10 +162,8 @@ static uint32_t number_apps(const struct hf_trace *t, const uint32_t *candidates
     uint32_t apps = 0;
     for (uint32_t i = 0; index && i < n; i++) {
         const char *name = t->functions[candidates[i]].name;
-        const char *slash = t->options.unit == HF_TRACE_UNIT_APP ? strrchr(name, '/') : strchr(name, '/');
-        char *app = t->options.unit == HF_TRACE_UNIT_ALL ? strdup("all")
-                    : slash                              ? strndup(name, (size_t)(slash - name))
-                                                         : strdup(name);
+        const char *slash = strrchr(name, '/');
+        char *app = slash ? strndup(name, (size_t)(slash - name)) : strdup(name);
         if (!app)
             break;
         const json_t *known = json_object_get(index, app);
@@ -297,8 +295,10 @@ static bool build_units(struct hf_trace *t, struct hf_error *err)
     uint32_t units = 0;
     for (uint32_t m = 0; m < n; m++) {
         const char *name = t->functions[t->replayed[m]].name;
-        const char *slash = strrchr(name, '/');
-        char *app = slash ? strndup(name, (size_t)(slash - name)) : strdup(name);
+        const char *slash = t->options.unit == HF_TRACE_UNIT_APP ? strrchr(name, '/') : strchr(name, '/');
+        char *app = t->options.unit == HF_TRACE_UNIT_ALL ? strdup("all")
+                    : slash                              ? strndup(name, (size_t)(slash - name))
+                                                         : strdup(name);
         if (!app) {
             json_decref(index);
             return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");

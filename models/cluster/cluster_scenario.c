@@ -123,8 +123,9 @@ bool hf_cluster_config_from_scenario(const json_t *s, struct hf_cluster_config *
         const char *policy = hf_json_string_at(s, "policy");
         if (strcmp(policy, "hyperfaas") == 0)
             return hf_fail(err, HF_EXIT_BAD_INPUT,
-                           "$.function.isolates: policy hyperfaas specializes a container's second worker for "
-                           "another function, which Hydra runtimes do with isolates: run one or the other");
+                           "$.function.isolates: a cluster of Hydra runtimes does not provide the generic second "
+                           "worker policy hyperfaas specializes for another function (runtimes host functions in "
+                           "isolates instead): run one or the other");
         if (iso->max_isolates < f->concurrency)
             return hf_fail(err, HF_EXIT_BAD_INPUT,
                            "$.function.isolates.max_isolates: %u is below function.concurrency %u (a runtime "

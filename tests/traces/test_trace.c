@@ -64,6 +64,48 @@ Test(trace, an_app_unit_gathers_the_functions_of_an_app)
     json_decref(per_app);
 }
 
+static struct hf_trace *open_csv(const char *path, const char *unit, json_t **effective)
+{
+    char set_path[256], set_unit[64];
+    snprintf(set_path, sizeof set_path, "trace.path=\"%s\"", path);
+    snprintf(set_unit, sizeof set_unit, "trace.unit=\"%s\"", unit);
+    const char *sets[] = {"model=\"cluster\"", "trace.format=\"csv\"", set_path, set_unit};
+    struct hf_error err = {0};
+    json_t *s = hf_scenario_load(NULL, sets, 4, &err);
+    cr_assert_not_null(s, "%s", err.message);
+    struct hf_trace *trace;
+    *effective = hf_trace_open_scenario(s, &trace, &err);
+    cr_assert_not_null(*effective, "%s", err.message);
+    json_decref(s);
+    return trace;
+}
+
+/* Owner o1 has two apps, o2 one app of two functions, and a name without '/' is its own everything. */
+Test(trace, tenant_and_all_units_group_by_owner_and_as_one)
+{
+    char path[] = "/tmp/hfsim-test-tenants-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    FILE *f = fdopen(fd, "w");
+    fputs("time_s,function,duration_ms\n0.1,o1/a1/f1,10\n0.2,o1/a2/f2,10\n0.3,o2/a3/f3,10\n0.4,o2/a3/f4,10\n"
+          "0.5,solo,10\n",
+          f);
+    fclose(f);
+    const char *units[] = {"function", "app", "tenant", "all"};
+    uint32_t expect[] = {5, 4, 3, 1};
+    const char *first[] = {"o1/a1/f1", "o1/a1", "o1", "all"};
+    for (int u = 0; u < 4; u++) {
+        json_t *effective;
+        struct hf_trace *t = open_csv(path, units[u], &effective);
+        cr_assert_eq(hf_trace_function_count(t), expect[u], "unit %s: %u units", units[u], hf_trace_function_count(t));
+        cr_assert_str_eq(hf_trace_function_name(t, 0), first[u]);
+        cr_assert_eq(hf_trace_stats(t)->functions, 5, "unit %s: every function replays", units[u]);
+        hf_trace_close(t);
+        json_decref(effective);
+    }
+    remove(path);
+}
+
 Test(trace, a_run_per_app_issues_every_invocation_and_reports_apps)
 {
     char base[] = "/tmp/hfsim-test-units-XXXXXX";
