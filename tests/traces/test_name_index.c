@@ -54,3 +54,26 @@ Test(name_index, property_matches_a_plain_list_through_growth)
     free(names);
     gsl_rng_free(rng);
 }
+
+/* Long names are hashed by a few of their words: names that differ only between them all share one
+ * hash, and are still told apart (by length and bytes); a prefix of a stored name is not found. */
+Test(name_index, names_that_share_a_hash_are_told_apart)
+{
+    enum { N = 600 };
+    static char names[N][101];
+    struct hf_name_index ix;
+    hf_name_index_init(&ix);
+    for (int i = 0; i < N; i++) {
+        memset(names[i], 'x', 100);
+        names[i][100] = '\0';
+        snprintf(names[i] + 25, 12, "%011d", i); /* bytes 25-35: between the hashed words */
+        names[i][36] = 'x';
+        cr_assert(hf_name_index_insert(&ix, names[i], (uint32_t)i));
+    }
+    for (int i = 0; i < N; i++) {
+        cr_assert_eq(hf_name_index_find(&ix, names[i]), i);
+        cr_assert_eq(hf_name_index_find_n(&ix, names[i], 99), -1, "a prefix is another name");
+    }
+    cr_assert_eq(hf_name_index_find_n(&ix, names[7], 100), 7, "find_n with the full length");
+    hf_name_index_fini(&ix);
+}
