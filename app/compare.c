@@ -72,6 +72,10 @@ static bool precheck(const struct hf_compare_options *o, const char *const *name
     char why[64][256], ignored_by[64][256];
     for (size_t i = 0; i < sets; i++)
         ignored_by[i][0] = '\0';
+    for (size_t i = 0; ok && i < sets; i++)
+        if (strncmp(o->overrides[i], "policy=", 7) == 0)
+            ok = hf_fail(err, HF_EXIT_BAD_INPUT, "--set %s: a comparison's policies are given with --policies A,B",
+                         o->overrides[i]);
     for (int p = 0; ok && p < n; p++) {
         json_t *scenario = load_scenario(o, names[p], err);
         ok = scenario && hf_scenario_check_fit(scenario, err);

@@ -28,7 +28,9 @@ bool hf_scenario_check_features(const json_t *scenario, unsigned features, const
 bool hf_scenario_check_fit(const json_t *scenario, struct hf_error *err)
 {
     const char *model = hf_json_string_at(scenario, "model");
-    return hf_scenario_check_features(scenario, hf_model_features(model), model, err);
+    const struct hf_backend_type *backend = hf_backend_find(model);
+    return hf_scenario_check_features(scenario, hf_model_features(model), model, err) &&
+           (!backend || !backend->check || backend->check(scenario, err));
 }
 
 /* The first dotted component of `path` (the scenario section), into buf. */

@@ -401,6 +401,12 @@ static bool run_one_job(struct sweep *s, struct hf_error *err)
 static bool check_jobs(const struct sweep *s, struct hf_error *err)
 {
     bool ok = true;
+    /* Each job's policy comes from --policies, set after the point's values: an axis on the policy
+     * would be overwritten, every row run with the same policy. */
+    for (size_t a = 0; ok && a < s->grid->axis_count; a++)
+        if (strcmp(s->grid->axes[a].path, "policy") == 0)
+            ok = hf_fail(err, HF_EXIT_BAD_INPUT, "sweep axis policy: a sweep's policies are given with --policies "
+                                                 "A,B (each runs every point)");
     for (uint64_t job = 0; ok && job < s->jobs; job++) {
         json_t *scenario = job_scenario(s, job, err);
         ok = scenario != NULL && hf_scenario_check_fit(scenario, err);

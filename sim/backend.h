@@ -62,6 +62,9 @@ struct hf_backend_type {
     double (*vm_price_per_hour)(void *impl);
     /* Set instead of create ... fail_all by a backend on its own clock: runs the scenario whole. */
     bool (*drive)(const json_t *scenario, const struct hf_drive_options *options, struct hf_error *err);
+    /* Optional: refuses (HF_EXIT_BAD_INPUT) a scenario it cannot run as configured, before any run, so
+     * that a comparison or sweep is refused whole instead of failing at one of its runs. */
+    bool (*check)(const json_t *scenario, struct hf_error *err);
 };
 
 #endif

@@ -44,6 +44,7 @@ struct hf_model_stats {
     uint64_t bounces;         /* requests an in-container scheduler sent back to the global one */
     bool isolates_reported;   /* the cluster ran Hydra runtimes (function.isolates) */
     uint64_t isolate_starts;  /* isolates created inside warm runtimes */
+    uint64_t isolate_evictions; /* idle isolates dropped for a new one or for memory (not expiries) */
     uint32_t queued, busy, replicas, ready; /* gauges: waiting requests, requests in service, containers */
     uint32_t busy_containers; /* gauge: containers serving at least one request */
     struct hf_gauge_integrals gauges; /* of replicas, ready, busy_containers and busy over time */

@@ -281,6 +281,7 @@ json_t *hf_recorder_summary(const struct hf_recorder *rec, const json_t *scenari
         json_t *is = json_object();
         json_object_set_new(is, "runtime_cold_starts", json_integer((json_int_t)s->cold_starts));
         json_object_set_new(is, "isolate_starts", json_integer((json_int_t)s->isolate_starts));
+        json_object_set_new(is, "isolate_evictions", json_integer((json_int_t)s->isolate_evictions));
         json_object_set_new(sum, "isolates", is);
     }
     if (s->images.reported) {

@@ -232,6 +232,15 @@ static void *create(struct hf_engine *engine, const json_t *scenario, struct hf_
     return ok ? cluster : NULL;
 }
 
+/* The configuration's own checks (e.g. function.isolates with policy hyperfaas), before any run. */
+static bool check(const json_t *scenario, struct hf_error *err)
+{
+    struct hf_cluster_config config;
+    bool ok = hf_cluster_config_from_scenario(scenario, &config, err);
+    hf_cluster_config_fini(&config);
+    return ok;
+}
+
 static void destroy(void *c) { hf_cluster_destroy(c); }
 static struct hf_platform *platform(void *c) { return hf_cluster_platform(c); }
 static struct hf_model_stats *stats(void *c) { return hf_cluster_stats(c); }
@@ -258,4 +267,5 @@ const struct hf_backend_type hf_backend_cluster = {
     .fail_all = fail_all,
     .vm_price_per_hour = vm_price_per_hour,
     .function_counts = function_counts,
+    .check = check,
 };

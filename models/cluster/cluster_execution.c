@@ -136,13 +136,19 @@ void hf_cl_load_changed(struct hf_cluster *c, uint32_t ci)
 void hf_cl_dispatch(struct hf_cluster *c, uint32_t ci, const struct queued *q, uint32_t function)
 {
     struct container *k = &c->containers[ci];
-    if (k->memory_used_mib + q->memory_mib > hf_cl_shape(c, k->function)->memory_mib - c->config.function.base_memory_mib) {
+    bool isolates = c->config.function.isolates.enabled;
+    /* A container: requests share its limit less the runtime's base memory. A Hydra runtime: its
+     * own memory, its isolates' (with the one this request needs) and its requests' within the limit. */
+    bool fits = isolates ? hf_cl_isolate_fits(c, k, q->isolate, q->memory_mib)
+                         : k->memory_used_mib + q->memory_mib <=
+                               hf_cl_shape(c, k->function)->memory_mib - c->config.function.base_memory_mib;
+    if (!fits) {
         hf_cl_fail_request(c, q->id, function, q->arrival, HF_FAIL_OOM);
         return;
     }
     hf_cl_close_idle(c, k);
     hf_time work = q->work;
-    if (c->config.function.isolates.enabled && !hf_cl_enter_isolate(c, k, q->isolate, &work))
+    if (isolates && !hf_cl_enter_isolate(c, k, q->isolate, q->memory_mib, &work))
         return;
     uint32_t slot = k->free_slots[--k->free_slot_count];
     k->slots[slot] = (struct slot){q->id, q->arrival, q->memory_mib, function, q->isolate};
@@ -205,7 +211,7 @@ static void on_finish(struct hf_engine *engine, void *ctx, uint64_t ci)
     while (hf_ps_pop_done(&k->cpu, &slot)) {
         hf_cl_complete_request(c, &k->slots[slot], k->slots[slot].function);
         if (c->config.function.isolates.enabled)
-            hf_isolates_end(&k->isolates, k->slots[slot].isolate, hf_engine_now(engine));
+            hf_cl_leave_isolate(c, k, &k->slots[slot]);
         k->memory_used_mib -= k->slots[slot].memory_mib;
         k->free_slots[k->free_slot_count++] = slot;
         hf_cl_gauges(c);

@@ -256,11 +256,15 @@ void hf_cl_on_autoscale(struct hf_engine *engine, void *ctx, uint64_t arg);
  * for it start (cluster_nodes.c). */
 void hf_cl_image_usable(void *cluster, uint32_t vm, uint32_t function);
 
-/* Hydra runtimes (cluster_isolates.c). enter: the request's isolate in container k, started (its
- * start added to *work) or evicting if need be; false when the run failed. release: the container
+/* Hydra runtimes (cluster_isolates.c). fits: the runtime holds its memory, its isolates' (with the
+ * one the request needs) and its requests' (with this one) within its limit. enter: the request's
+ * isolate in container k, started (its start added to *work) or evicting if need be, and the
+ * request's memory held; false when the run failed. leave: a request ended. release: the container
  * goes, with its isolates' memory. unswept: MiB-ns held by isolates past their keep-alive that no
  * dispatch has dropped yet (read-only accounting subtracts it). */
-bool hf_cl_enter_isolate(struct hf_cluster *c, struct container *k, uint32_t isolate, hf_time *work);
+bool hf_cl_isolate_fits(struct hf_cluster *c, struct container *k, uint32_t isolate, double memory_mib);
+bool hf_cl_enter_isolate(struct hf_cluster *c, struct container *k, uint32_t isolate, double memory_mib, hf_time *work);
+void hf_cl_leave_isolate(struct hf_cluster *c, struct container *k, const struct slot *s);
 void hf_cl_release_isolates(struct hf_cluster *c, struct container *k);
 double hf_cl_unswept_isolate_mib_ns(const struct hf_cluster *c, const struct container *k, hf_time now);
 

@@ -125,19 +125,20 @@ bool hf_cluster_config_from_scenario(const json_t *s, struct hf_cluster_config *
             return hf_fail(err, HF_EXIT_BAD_INPUT,
                            "$.function.isolates: a cluster of Hydra runtimes does not provide the generic second "
                            "worker policy hyperfaas specializes for another function (runtimes host functions in "
-                           "isolates instead): run one or the other");
+                           "isolates instead): run one or the other (compare, sweep: leave hyperfaas out of --policies)");
         if (iso->max_isolates < f->concurrency)
             return hf_fail(err, HF_EXIT_BAD_INPUT,
                            "$.function.isolates.max_isolates: %u is below function.concurrency %u (a runtime "
                            "must have an isolate free for every request it takes)",
                            iso->max_isolates, f->concurrency);
-        double full = iso->runtime_memory_mib + iso->max_isolates * iso->isolate_memory_mib;
-        if (full > f->memory_mib)
-            return hf_fail(err, HF_EXIT_BAD_INPUT,
-                           "$.function.isolates: a full runtime holds %g MiB (runtime_memory_mib + max_isolates x "
-                           "isolate_memory_mib), above function.memory_mib %g (its limit)", full, f->memory_mib);
     }
     f->image_start_fraction = num(s, "function.image_start_fraction");
+    /* Each block is an event or more: a block size that makes millions of them per image is a
+     * mistake (a run would take hours), not a model. */
+    if (f->image_mib / f->image_block_mib > 1e6 && out->provisioning == HF_PROVISION_FUNCTION_TREE)
+        return hf_fail(err, HF_EXIT_BAD_INPUT,
+                       "$.function.image_block_mib: %g MiB makes %.3g blocks of a %g MiB image (at most 1e6)",
+                       f->image_block_mib, f->image_mib / f->image_block_mib, f->image_mib);
     /* With per-function shapes the one shape is not used: each was checked when resolved. */
     bool one_shape = json_array_size(hf_json_at(s, "function.shapes")) == 0;
     if (one_shape && f->cpu_request > f->cpu_limit)
@@ -160,6 +161,21 @@ bool hf_cluster_config_from_scenario(const json_t *s, struct hf_cluster_config *
             own[i] = (struct hf_function_shape){num(one, "memory_mib"), num(one, "cpu_limit"), num(one, "cpu_request")};
         }
         out->shapes = own;
+    }
+    /* A runtime's limit (its memory_mib: the one, or each function's shape) must hold it full. */
+    for (uint32_t i = 0; iso->enabled && i < (out->shapes ? out->function_count : 1); i++) {
+        double limit = out->shapes ? out->shapes[i].memory_mib : f->memory_mib;
+        double full = iso->runtime_memory_mib + iso->max_isolates * iso->isolate_memory_mib;
+        if (full > limit) {
+            char where[96] = "function.memory_mib";
+            if (out->shapes)
+                snprintf(where, sizeof where, "function %u's memory_mib (function.shapes)", i);
+            free((void *)out->shapes);
+            out->shapes = NULL;
+            return hf_fail(err, HF_EXIT_BAD_INPUT,
+                           "$.function.isolates: a full runtime holds %g MiB (runtime_memory_mib + max_isolates x "
+                           "isolate_memory_mib), above %s %g (its limit)", full, where, limit);
+        }
     }
     hf_cold_start_preset(&f->cold_start, hf_json_string_at(s, "function.cold_start.preset"));
     for (int stage = 0; stage < HF_STAGE_COUNT; stage++) {

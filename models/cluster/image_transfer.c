@@ -183,9 +183,10 @@ static void rerate(struct hf_image_transfer *x, uint32_t fi)
     f->rate = rate;
     if (f->done != HF_EVENT_NONE)
         hf_engine_cancel(x->engine, f->done);
-    /* Rounded up, so that the transfer is whole when its event fires. */
-    hf_time left = (hf_time)ceil(f->remaining_mib / rate * 1e9);
-    f->done = hf_engine_after(x->engine, left, on_flow_done, x, fi);
+    /* Rounded up, so that the transfer is whole when its event fires; a transfer too slow to end
+     * within any run saturates far in the future (sim/time.h) instead of overflowing. */
+    hf_time left = hf_time_from_ns(ceil(f->remaining_mib / rate * 1e9));
+    f->done = hf_engine_at(x->engine, hf_time_add(now, left), on_flow_done, x, fi);
 }
 
 static void rerate_end(struct hf_image_transfer *x, uint32_t end)

@@ -27,6 +27,14 @@ static struct hf_isolate *find(struct hf_isolate_table *t, uint32_t id)
     return NULL;
 }
 
+bool hf_isolates_has(const struct hf_isolate_table *t, uint32_t id)
+{
+    for (uint32_t i = 0; i < t->count; i++)
+        if (t->items[i].id == id)
+            return true;
+    return false;
+}
+
 enum hf_isolate_use hf_isolates_begin(struct hf_isolate_table *t, uint32_t id)
 {
     struct hf_isolate *found = find(t, id);
@@ -50,6 +58,19 @@ enum hf_isolate_use hf_isolates_begin(struct hf_isolate_table *t, uint32_t id)
     }
     *slot = (struct hf_isolate){id, 1, HF_TIME_NEVER};
     return use;
+}
+
+bool hf_isolates_evict_idle(struct hf_isolate_table *t, uint32_t keep)
+{
+    uint32_t victim = UINT32_MAX;
+    for (uint32_t i = 0; i < t->count; i++)
+        if (t->items[i].in_flight == 0 && t->items[i].id != keep &&
+            (victim == UINT32_MAX || t->items[i].idle_since < t->items[victim].idle_since))
+            victim = i;
+    if (victim == UINT32_MAX)
+        return false;
+    t->items[victim] = t->items[--t->count];
+    return true;
 }
 
 void hf_isolates_end(struct hf_isolate_table *t, uint32_t id, hf_time now)

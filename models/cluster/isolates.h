@@ -38,8 +38,12 @@ bool hf_isolates_init(struct hf_isolate_table *t, uint32_t cap);
 void hf_isolates_fini(struct hf_isolate_table *t);
 void hf_isolates_clear(struct hf_isolate_table *t);
 
+/* Whether function `id` has an isolate here. */
+bool hf_isolates_has(const struct hf_isolate_table *t, uint32_t id);
 /* A request of function `id` starts: finds or makes its isolate and counts the request on it. */
 enum hf_isolate_use hf_isolates_begin(struct hf_isolate_table *t, uint32_t id);
+/* Drops the isolate idle the longest other than `keep`'s (memory pressure); false when none is idle. */
+bool hf_isolates_evict_idle(struct hf_isolate_table *t, uint32_t keep);
 /* A request of function `id` ended at `now`. */
 void hf_isolates_end(struct hf_isolate_table *t, uint32_t id, hf_time now);
 /* Drops isolates idle for at least `keep` by `now`; returns how many, and adds to *expired_ns the

@@ -105,6 +105,11 @@ Test(cmd_compare, bad_input_leaves_nothing)
     cr_assert_eq(r.code, 3, "%s", r.err);
     cli_run(HFSIM_BIN, base, "compare missing.json --out x -q", &r);
     cr_assert_eq(r.code, 3, "%s", r.err);
+    cli_run(HFSIM_BIN, base, "compare --set policy=\\\"hpa\\\" --out x -q", &r);
+    cr_assert_eq(r.code, 3, "%s", r.err);
+    cr_assert(strstr(r.err, "--policies"), "a comparison's policies are not a --set: %s", r.err);
+    cli_run(HFSIM_BIN, base, "compare " HFSIM_SOURCE_DIR "/scenarios/hydra-azure.json --out x -q", &r);
+    cr_assert_eq(r.code, 3, "hyperfaas (a default policy) on Hydra runtimes, refused before any run: %s", r.err);
     cr_assert_eq(file_size("x"), -1, "no directory after an error");
     cli_run(HFSIM_BIN, base, "compare --help", &r);
     cr_assert_eq(r.code, 0);

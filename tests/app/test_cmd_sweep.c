@@ -148,6 +148,17 @@ Test(cmd_sweep, errors_before_any_run)
     cr_assert_eq(r.code, 2);
     cli_run(HFSIM_BIN, base, "sweep --policies nosuch -q", &r);
     cr_assert_eq(r.code, 2);
+    /* The policy is not an axis: --policies runs every point with each (an axis was overwritten). */
+    cli_run(HFSIM_BIN, base, "sweep --set policy=\\\"fixed\\\",\\\"hpa\\\" --out pol -q", &r);
+    cr_assert_eq(r.code, 3, "%s", r.err);
+    cr_assert(strstr(r.err, "--policies"), "%s", r.err);
+    cr_assert_not(exists("pol"));
+    /* A policy the scenario's cluster cannot host is refused before any run, not at its runs. */
+    cli_run(HFSIM_BIN, base, "sweep " HFSIM_SOURCE_DIR "/scenarios/hydra-azure.json --policies keepalive,hyperfaas "
+                             "--out hy -q", &r);
+    cr_assert_eq(r.code, 3, "%s", r.err);
+    cr_assert(strstr(r.err, "does not provide the generic second worker"), "%s", r.err);
+    cr_assert_not(exists("hy"));
 }
 
 /* --emit parallel writes one command per run; running them and merging gives the local sweep.csv;

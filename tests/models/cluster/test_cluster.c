@@ -204,7 +204,7 @@ static void arrive_isolate(struct bench *b, uint32_t isolate)
  * arrives at 2 s (an isolate start: 100 ms of work + 50 ms of start, done at 2.15 s), B at 3 s (done
  * 3.15 s), A again at 4 s (warm: done 4.1 s). Each isolate is dropped 5 s after its last request:
  * A at 9.1 s, B at 8.15 s. Memory held: the runtime's 100 MiB from its placement at 0 to the end
- * (20 s), A's 10 MiB from 2 to 9.1 s, B's from 3 to 8.15 s. */
+ * (20 s), A's 10 MiB from 2 to 9.1 s, B's from 3 to 8.15 s, each request's while it runs. */
 Test(cluster, isolates_start_in_a_warm_runtime_and_hold_memory_until_they_expire)
 {
     struct bench b = {0};
@@ -230,7 +230,8 @@ Test(cluster, isolates_start_in_a_warm_runtime_and_hold_memory_until_they_expire
     cr_assert_eq(st->cold_starts, 1u, "one runtime");
     cr_assert_eq(st->isolate_starts, 2u, "two isolates; the third request found A warm");
     cr_assert(st->isolates_reported);
-    double expect = (100 * 20.0 + 10 * (9.1 - 2) + 10 * (8.15 - 3)) / 1024.0;
+    /* ... and each request its 16 MB while it runs: 0.15 + 0.15 + 0.1 s. */
+    double expect = (100 * 20.0 + 10 * (9.1 - 2) + 10 * (8.15 - 3) + 16 * (0.15 + 0.15 + 0.1)) / 1024.0;
     cr_assert_float_eq(st->memory_gb_s, expect, 1e-9, "memory %.9f GiB-s, expected %.9f", st->memory_gb_s, expect);
     /* The latency of the first request paid the isolate start: 150 ms. */
     cr_assert_float_eq(hf_histogram_quantile(&st->latency, 1.0) / 1e6, 150.0, 1.0);
@@ -715,4 +716,43 @@ Test(cluster_theory, mg1_fifo_mean_response_time_is_pollaczek_khinchine, .timeou
     double expected = 0.7 * 100.0 * (1 + 1.5 * 1.5) / (2 * 0.3) + 100.0;
     double got = run_mean_latency_ms(sets, sizeof sets / sizeof sets[0]);
     cr_assert(fabs(got - expected) / expected < 0.03, "FIFO mean %.1f ms, theory %.1f ms", got, expected);
+}
+
+/* A runtime's requests fit when its own memory, its isolates' (with the one a request needs) and
+ * its requests' stay within its limit (185 MiB): 100 + 2 x 10 + 2 x 30 = 180 MiB fits; a third
+ * function's isolate and request (220) do not, and with both isolates busy nothing can be dropped:
+ * OOM. Once function 1's request has ended its isolate is idle: function 2 would make 190, so
+ * memory pressure drops that isolate (180). base_memory_mib (a container's) plays no part. */
+Test(cluster, a_runtime_drops_idle_isolates_for_memory_then_refuses)
+{
+    struct bench b = {0};
+    base_config(&b.config);
+    b.config.vm_count = 1;
+    b.config.function.memory_mib = 185;
+    b.config.function.base_memory_mib = 180; /* a container's base: would leave 5 MiB for requests */
+    b.config.function.concurrency = 3;
+    b.config.function.isolates = (struct hf_isolate_config){.enabled = true, .runtime_memory_mib = 100,
+                                                            .isolate_memory_mib = 10, .max_isolates = 3,
+                                                            .keep_alive = hf_time_from_s(60)};
+    start(&b);
+    b.memory_mb = 30;
+    set_replicas(&b, 1);
+    hf_engine_run_until(&b.engine, hf_time_from_s(2));
+    b.work = hf_time_from_s(10);
+    arrive_isolate(&b, 0);
+    b.work = hf_time_from_s(1);
+    arrive_isolate(&b, 1);
+    hf_engine_run_until(&b.engine, hf_time_from_ms(2500));
+    const struct hf_model_stats *st = hf_cluster_stats(b.cluster);
+    cr_assert_eq(hf_ledger_failed_total(&st->ledger), 0u, "180 MiB fit");
+    arrive_isolate(&b, 2);
+    hf_engine_run_until(&b.engine, hf_time_from_s(4));
+    cr_assert_eq(st->ledger.failed[HF_FAIL_OOM], 1u, "220 MiB would not, and both isolates were busy");
+    arrive_isolate(&b, 2); /* function 1's request ended at 3 s: its idle isolate makes room */
+    hf_engine_run_until(&b.engine, hf_time_from_s(30));
+    cr_assert_eq(st->ledger.failed[HF_FAIL_OOM], 1u);
+    cr_assert_eq(st->ledger.completed, 3u);
+    cr_assert_eq(st->isolate_evictions, 1u);
+    cr_assert_eq(st->isolate_starts, 3u);
+    stop(&b);
 }

@@ -101,3 +101,21 @@ Test(isolates, random_operations_keep_the_invariants)
     }
     gsl_rng_free(rng);
 }
+
+Test(isolates, memory_pressure_evicts_the_longest_idle_but_not_the_one_needed)
+{
+    struct hf_isolate_table t;
+    cr_assert(hf_isolates_init(&t, 4));
+    hf_isolates_begin(&t, 1);
+    hf_isolates_begin(&t, 2);
+    hf_isolates_begin(&t, 3);
+    hf_isolates_end(&t, 2, 100);
+    hf_isolates_end(&t, 1, 200);
+    cr_assert(hf_isolates_evict_idle(&t, 2), "1 goes: 2 is idle longer but is the one needed");
+    cr_assert(!hf_isolates_has(&t, 1));
+    cr_assert(hf_isolates_has(&t, 2));
+    cr_assert(!hf_isolates_evict_idle(&t, 2), "3 is busy, 2 is kept: nothing else to drop");
+    cr_assert(hf_isolates_evict_idle(&t, 99));
+    cr_assert_eq(t.count, 1);
+    hf_isolates_fini(&t);
+}
