@@ -18,7 +18,7 @@ static const struct metric_label labels[] = {
     {"failed", "failed requests"},
     {"cpu_allocated_core_s", "CPU allocated (core-s)"},
     {"cpu_used_core_s", "CPU used (core-s)"},
-    {"memory_gb_s", "memory allocated (GiB-s)"},
+    {"memory_gb_s", "memory allocated, or held by runtimes (GiB-s)"},
     {"wasted_memory_gb_s", "memory allocated but idle (GiB-s)"},
     {"cold_starts", "cold starts"},
     {"cold_start_probability", "fraction of requests that met a cold start"},
@@ -29,7 +29,7 @@ static const struct metric_label labels[] = {
     {"vm_cost_usd", "VM cost (USD)"},
     {"last_container_ready_s", "time until the last container was ready (s)"},
     {"registry_mib", "image data read from the registry (MiB)"},
-    {"isolate_starts", "isolate starts in warm runtimes (Hydra)"},
+    {"isolate_starts", "isolate starts (Hydra runtimes)"},
     {"completed_per_gb_s", "density: completed requests per GiB-s"},
     /* timeseries.csv */
     {"time_s", "time (s)"},

@@ -4,6 +4,9 @@
  * of the cluster model's (the same containers, run for real), not the cluster's VMs. */
 #include "live/live_run.h"
 #include "sim/backend.h"
+#include "sim/schema.h"
+
+#include <string.h>
 
 static const struct hf_field live_fields[] = {
     {"hosts", HF_T_STRING, "",
@@ -33,6 +36,27 @@ static bool drive(const json_t *scenario, const struct hf_drive_options *o, stru
     return hf_live_run(scenario, &live, err);
 }
 
+/* Real containers: one function each, and each engine pulls whole images from its own store. What
+ * only the cluster model represents is refused before anything starts (hfsim validate would
+ * otherwise compare it with something else), whether the scenario file or --set gives it. */
+static bool check(const json_t *scenario, struct hf_error *err)
+{
+    if (hf_json_bool_at(scenario, "function.isolates.enabled"))
+        return hf_fail(err, HF_EXIT_BAD_INPUT, "$.function.isolates.enabled: Hydra runtimes are modelled only by the "
+                                               "cluster model; live runs one function per container");
+    if (hf_json_number_at(scenario, "function.image_start_fraction") < 1)
+        return hf_fail(err, HF_EXIT_BAD_INPUT, "$.function.image_start_fraction: starting before the image is whole "
+                                               "is modelled only by the cluster model; the engine pulls whole images");
+    const char *provisioning = hf_json_string_at(scenario, "cluster.provisioning");
+    if (provisioning && strcmp(provisioning, "registry") != 0)
+        return hf_fail(err, HF_EXIT_BAD_INPUT, "$.cluster.provisioning: function trees are modelled only by the cluster "
+                                               "model; each engine pulls its image itself");
+    if (hf_json_number_at(scenario, "cluster.registry_total_mib_per_s") > 0)
+        return hf_fail(err, HF_EXIT_BAD_INPUT, "$.cluster.registry_total_mib_per_s: a shared registry is modelled only "
+                                               "by the cluster model; live images are built on each engine");
+    return true;
+}
+
 const struct hf_backend_type hf_backend_live = {
     .name = "live",
     .summary = "real worker containers on Docker engines, on the wall clock: hfsim live",
@@ -40,4 +64,5 @@ const struct hf_backend_type hf_backend_live = {
     .sections = sections,
     .reads = reads,
     .drive = drive,
+    .check = check,
 };

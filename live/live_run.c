@@ -89,14 +89,6 @@ static bool open_hosts(struct live *l, const char *list, struct hf_error *err)
 /* Everything before the first arrival: engines, reaper, results directory, policy, workload, timers. */
 static bool prepare(struct live *l, const json_t *scenario, const struct hf_live_options *o, struct hf_error *err)
 {
-    /* Real containers: one function each, and the engine pulls whole images. What only the cluster
-     * model represents is refused, not run as something else. */
-    if (hf_json_bool_at(scenario, "function.isolates.enabled"))
-        return hf_fail(err, HF_EXIT_BAD_INPUT, "$.function.isolates.enabled: Hydra runtimes are modelled only by the "
-                                               "cluster model; live runs one function per container");
-    if (hf_json_number_at(scenario, "function.image_start_fraction") < 1)
-        return hf_fail(err, HF_EXIT_BAD_INPUT, "$.function.image_start_fraction: starting before the image is whole "
-                                               "is modelled only by the cluster model; the engine pulls whole images");
     if (!hf_owner_self(&l->owner, err))
         return false;
     hf_run_id(l->run_id, sizeof l->run_id, "live", l->owner.pid);

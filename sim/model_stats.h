@@ -63,6 +63,7 @@ struct hf_model_stats {
         double registry_mib, peer_mib;
         uint64_t fetches, repairs;
         hf_time last_ready_at;
+        uint32_t not_ready; /* containers placed or pending, not ready (yet) at the end */
     } images;
     FILE *requests_log;       /* optional per-request CSV; borrowed */
 };

@@ -290,8 +290,12 @@ json_t *hf_recorder_summary(const struct hf_recorder *rec, const json_t *scenari
         json_object_set_new(im, "peer_mib", json_real(s->images.peer_mib));
         json_object_set_new(im, "fetches", json_integer((json_int_t)s->images.fetches));
         json_object_set_new(im, "tree_repairs", json_integer((json_int_t)s->images.repairs));
-        json_object_set_new(im, "last_container_ready_s", s->images.last_ready_at < 0 ? json_null()
-                                                          : json_real(hf_time_to_s(s->images.last_ready_at)));
+        /* "When all were ready" only if all were: otherwise null, and how many were not. */
+        json_object_set_new(im, "last_container_ready_s",
+                            s->images.last_ready_at < 0 || s->images.not_ready > 0
+                                ? json_null()
+                                : json_real(hf_time_to_s(s->images.last_ready_at)));
+        json_object_set_new(im, "containers_not_ready", json_integer(s->images.not_ready));
         json_object_set_new(sum, "images", im);
     }
     if (vm_price_per_hour >= 0) {

@@ -22,6 +22,14 @@ bool hf_cl_isolate_fits(struct hf_cluster *c, struct container *k, uint32_t isol
     const struct hf_isolate_config *iso = &c->config.function.isolates;
     expire(c, k);
     double limit = hf_cl_shape(c, k->function)->memory_mib;
+    /* What it holds at the least, every idle isolate dropped: if even that does not fit, dropping
+     * them would only cost later starts. */
+    bool has = hf_isolates_has(&k->isolates, isolate);
+    double least = iso->runtime_memory_mib +
+                   iso->isolate_memory_mib * (hf_isolates_pinned(&k->isolates, isolate) + (has ? 0 : 1)) +
+                   k->memory_used_mib + memory_mib;
+    if (least > limit)
+        return false;
     for (;;) {
         uint32_t isolates = k->isolates.count;
         if (!hf_isolates_has(&k->isolates, isolate) && isolates < k->isolates.cap)

@@ -28,13 +28,17 @@ void hf_cluster_account(struct hf_cluster *c)
     if (c->transfer) {
         const struct hf_image_transfer_stats *t = hf_image_transfer_stats(c->transfer);
         c->stats.images.reported = true;
-        c->stats.images.registry_mib = t->registry_mib;
-        c->stats.images.peer_mib = t->peer_mib;
+        /* What was carried: the transfers still running have not read all they were started for. */
+        double running_registry = 0, running_peer = 0;
+        hf_image_transfer_running(c->transfer, now, &running_registry, &running_peer);
+        c->stats.images.registry_mib = t->registry_mib - running_registry;
+        c->stats.images.peer_mib = t->peer_mib - running_peer;
         c->stats.images.fetches = t->fetches;
         c->stats.images.repairs = t->repairs;
     }
     double busy = c->released_busy_core_ns, idle_mib_ns = c->idle_closed_mib_ns, expired_mib_ns = 0;
     bool isolates = c->config.function.isolates.enabled;
+    uint32_t not_ready = 0;
     for (uint32_t ci = 0; ci < c->container_cap; ci++) {
         const struct container *k = &c->containers[ci];
         if (k->state >= C_STARTING)
@@ -43,7 +47,9 @@ void hf_cluster_account(struct hf_cluster *c)
             idle_mib_ns += hf_cl_held_mib(c, k) * (double)(now - k->idle_since);
         if (isolates && k->state != C_FREE)
             expired_mib_ns += hf_cl_unswept_isolate_mib_ns(c, k, now);
+        not_ready += k->state == C_UNSCHEDULED || k->state == C_PULLING || k->state == C_STARTING;
     }
+    c->stats.images.not_ready = not_ready;
     /* Isolates past their keep-alive that no dispatch has dropped yet stopped holding memory then. */
     c->stats.memory_gb_s -= expired_mib_ns / 1024.0 / 1e9;
     c->stats.isolates_reported = isolates;

@@ -169,7 +169,7 @@ bool hf_cluster_config_from_scenario(const json_t *s, struct hf_cluster_config *
         if (full > limit) {
             char where[96] = "function.memory_mib";
             if (out->shapes)
-                snprintf(where, sizeof where, "function %u's memory_mib (function.shapes)", i);
+                snprintf(where, sizeof where, "function %u's memory_mib (from function.overrides or memory_percentile)", i);
             free((void *)out->shapes);
             out->shapes = NULL;
             return hf_fail(err, HF_EXIT_BAD_INPUT,

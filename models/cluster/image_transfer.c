@@ -452,6 +452,21 @@ void hf_image_transfer_vm_gone(struct hf_image_transfer *x, uint32_t vm)
     }
 }
 
+void hf_image_transfer_running(const struct hf_image_transfer *x, hf_time now, double *registry_mib, double *peer_mib)
+{
+    *registry_mib = *peer_mib = 0;
+    for (uint32_t v = 0; v < x->config.vm_count; v++) {
+        /* every transfer ends at exactly one download link: count each there once */
+        uint32_t e = down_end(v);
+        for (uint32_t i = 0; i < x->ends[e].count; i++) {
+            const struct flow *f = &x->flows[x->ends[e].flows[i]];
+            double left = f->remaining_mib - f->rate * (double)(now - f->updated) / 1e9;
+            if (left > 0)
+                *(f->src == REGISTRY ? registry_mib : peer_mib) += left;
+        }
+    }
+}
+
 uint32_t hf_image_transfer_incoming(const struct hf_image_transfer *x, uint32_t vm)
 {
     return x->ends[down_end(vm)].count;

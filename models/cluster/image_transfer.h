@@ -75,7 +75,11 @@ void hf_image_transfer_vm_gone(struct hf_image_transfer *x, uint32_t vm);
 /* Transfers into the VM still running (it is fetching an image). */
 uint32_t hf_image_transfer_incoming(const struct hf_image_transfer *x, uint32_t vm);
 
+/* Counted when each transfer starts (a cut one gives back what it did not carry). */
 const struct hf_image_transfer_stats *hf_image_transfer_stats(const struct hf_image_transfer *x);
+/* MiB the transfers running at `now` have still to carry, from the registry and between VMs: the
+ * stats less these are what was carried by then. Read-only. */
+void hf_image_transfer_running(const struct hf_image_transfer *x, hf_time now, double *registry_mib, double *peer_mib);
 
 /* For tests and reports: the function's tree as VM indices in level order (returns its size, fills
  * at most `cap`), the blocks a VM holds of a function's image (0 when it is not fetching it), and

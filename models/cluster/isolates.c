@@ -60,6 +60,14 @@ enum hf_isolate_use hf_isolates_begin(struct hf_isolate_table *t, uint32_t id)
     return use;
 }
 
+uint32_t hf_isolates_pinned(const struct hf_isolate_table *t, uint32_t keep)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < t->count; i++)
+        n += t->items[i].in_flight > 0 || t->items[i].id == keep;
+    return n;
+}
+
 bool hf_isolates_evict_idle(struct hf_isolate_table *t, uint32_t keep)
 {
     uint32_t victim = UINT32_MAX;

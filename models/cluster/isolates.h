@@ -42,6 +42,8 @@ void hf_isolates_clear(struct hf_isolate_table *t);
 bool hf_isolates_has(const struct hf_isolate_table *t, uint32_t id);
 /* A request of function `id` starts: finds or makes its isolate and counts the request on it. */
 enum hf_isolate_use hf_isolates_begin(struct hf_isolate_table *t, uint32_t id);
+/* Isolates that memory pressure cannot drop: the busy ones and `keep`'s. */
+uint32_t hf_isolates_pinned(const struct hf_isolate_table *t, uint32_t keep);
 /* Drops the isolate idle the longest other than `keep`'s (memory pressure); false when none is idle. */
 bool hf_isolates_evict_idle(struct hf_isolate_table *t, uint32_t keep);
 /* A request of function `id` ended at `now`. */

@@ -754,5 +754,12 @@ Test(cluster, a_runtime_drops_idle_isolates_for_memory_then_refuses)
     cr_assert_eq(st->ledger.completed, 3u);
     cr_assert_eq(st->isolate_evictions, 1u);
     cr_assert_eq(st->isolate_starts, 3u);
+    /* A request that cannot fit even with every idle isolate dropped (100 + 10 + 100 > 185) fails
+     * without dropping any. */
+    b.memory_mb = 100;
+    arrive_isolate(&b, 0);
+    hf_engine_run_until(&b.engine, hf_time_from_s(40));
+    cr_assert_eq(st->ledger.failed[HF_FAIL_OOM], 2u);
+    cr_assert_eq(st->isolate_evictions, 1u, "no isolate dropped in vain");
     stop(&b);
 }
