@@ -286,7 +286,7 @@ bool hf_compare(const struct hf_compare_options *o, char *written, size_t writte
     else
         snprintf(out, sizeof out, "results/compare-%s-%lld", hf_json_string_at(base, "name"),
                  hf_json_int_at(base, "seed"));
-    struct hf_results res;
+    struct hf_results res = {0}; /* abort reads it even when begin never ran */
     json_t *summaries[HF_POLICY_LIST_MAX] = {0};
     bool ok = precheck(o, names, n, err) && hf_out_dir_check_outside(out, "--out", err) &&
               hf_results_begin_kind(&res, out, HF_OUT_KIND_COMPARISON, err);

@@ -204,7 +204,7 @@ bool hf_plot_runs(const struct hf_plot_runs_options *o, bool *drawn, struct hf_e
                       hf_json_string_at(s, "model"));
     }
     hf_study_fact(study, "hfsim", "%s", HF_VERSION);
-    struct hf_results res;
+    struct hf_results res = {0}; /* abort reads it even when begin never ran */
     bool open = ok && hf_out_dir_check_outside(o->out_dir, "--out", err) &&
                 hf_results_begin_kind(&res, o->out_dir, HF_OUT_KIND_COMPARISON, err);
     ok = open;

@@ -295,7 +295,7 @@ bool hf_validate(const struct hf_validate_options *o, struct hf_error *err)
     /* The calibrated simulation: the profile's fields, then the same overrides. */
     json_t *calibrated = NULL;
     bool ok = !o->profile || (calibrated = load_calibrated(o, err)) != NULL;
-    struct hf_results res;
+    struct hf_results res = {0}; /* abort reads it even when begin never ran */
     ok = ok && hf_results_begin_kind(&res, o->out_dir, HF_OUT_KIND_VALIDATION, err);
     bool open = ok;
     char dir[3][PATH_MAX + 32];
