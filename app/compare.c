@@ -202,15 +202,25 @@ static bool write_study(const char *dir, const struct hf_compare_options *o, con
     return hf_study_save(dir, &study, err);
 }
 
+/* The terminal's table: a column no run has a value for (no burst, no image transfers, no isolates)
+ * is left out here; comparison.csv keeps every column. */
 static void print_table(const char *const *names, int n, json_t **summaries)
 {
+    bool shown[64] = {false};
+    for (size_t c = 0; c < hf_summary_column_count && c < 64; c++)
+        for (int p = 0; p < n && !shown[c]; p++)
+            hf_summary_value(summaries[p], &hf_summary_columns[c], &shown[c]);
     printf("%-17s", "policy"); /* "keepalive-window" and a space */
-    for (size_t c = 0; c < hf_summary_column_count; c++)
-        printf(" %*s", (int)(strlen(hf_summary_columns[c].name) > 9 ? strlen(hf_summary_columns[c].name) : 9), hf_summary_columns[c].name);
+    for (size_t c = 0; c < hf_summary_column_count && c < 64; c++)
+        if (shown[c])
+            printf(" %*s", (int)(strlen(hf_summary_columns[c].name) > 9 ? strlen(hf_summary_columns[c].name) : 9),
+                   hf_summary_columns[c].name);
     putchar('\n');
     for (int p = 0; p < n; p++) {
         printf("%-17s", names[p]);
-        for (size_t c = 0; c < hf_summary_column_count; c++) {
+        for (size_t c = 0; c < hf_summary_column_count && c < 64; c++) {
+            if (!shown[c])
+                continue;
             bool present;
             double v = hf_summary_value(summaries[p], &hf_summary_columns[c], &present);
             char text[64] = "-";

@@ -15,11 +15,14 @@
 
 #define SAMPLE HFSIM_SOURCE_DIR "/traces/samples/azure2019/invocations_per_function_md.anon.d01.csv"
 
-static struct hf_trace *open_sample(const char *unit, json_t **effective)
+/* Opens a trace as a replay of `unit`s would (format, path, unit from `--set`s). */
+static struct hf_trace *open_trace(const char *format, const char *path, const char *unit, json_t **effective)
 {
-    char set_unit[64];
+    char set_format[64], set_path[512], set_unit[64];
+    snprintf(set_format, sizeof set_format, "trace.format=\"%s\"", format);
+    snprintf(set_path, sizeof set_path, "trace.path=\"%s\"", path);
     snprintf(set_unit, sizeof set_unit, "trace.unit=\"%s\"", unit);
-    const char *sets[] = {"model=\"cluster\"", "trace.format=\"azure2019\"", "trace.path=\"" SAMPLE "\"", set_unit};
+    const char *sets[] = {"model=\"cluster\"", set_format, set_path, set_unit};
     struct hf_error err = {0};
     json_t *s = hf_scenario_load(NULL, sets, 4, &err);
     cr_assert_not_null(s, "%s", err.message);
@@ -28,6 +31,11 @@ static struct hf_trace *open_sample(const char *unit, json_t **effective)
     cr_assert_not_null(*effective, "%s", err.message);
     json_decref(s);
     return trace;
+}
+
+static struct hf_trace *open_sample(const char *unit, json_t **effective)
+{
+    return open_trace("azure2019", SAMPLE, unit, effective);
 }
 
 Test(trace, an_app_unit_gathers_the_functions_of_an_app)
@@ -64,22 +72,6 @@ Test(trace, an_app_unit_gathers_the_functions_of_an_app)
     json_decref(per_app);
 }
 
-static struct hf_trace *open_csv(const char *path, const char *unit, json_t **effective)
-{
-    char set_path[256], set_unit[64];
-    snprintf(set_path, sizeof set_path, "trace.path=\"%s\"", path);
-    snprintf(set_unit, sizeof set_unit, "trace.unit=\"%s\"", unit);
-    const char *sets[] = {"model=\"cluster\"", "trace.format=\"csv\"", set_path, set_unit};
-    struct hf_error err = {0};
-    json_t *s = hf_scenario_load(NULL, sets, 4, &err);
-    cr_assert_not_null(s, "%s", err.message);
-    struct hf_trace *trace;
-    *effective = hf_trace_open_scenario(s, &trace, &err);
-    cr_assert_not_null(*effective, "%s", err.message);
-    json_decref(s);
-    return trace;
-}
-
 /* Owner o1 has two apps, o2 one app of two functions, and a name without '/' is its own everything. */
 Test(trace, tenant_and_all_units_group_by_owner_and_as_one)
 {
@@ -96,7 +88,7 @@ Test(trace, tenant_and_all_units_group_by_owner_and_as_one)
     const char *first[] = {"o1/a1/f1", "o1/a1", "o1", "all"};
     for (int u = 0; u < 4; u++) {
         json_t *effective;
-        struct hf_trace *t = open_csv(path, units[u], &effective);
+        struct hf_trace *t = open_trace("csv", path, units[u], &effective);
         cr_assert_eq(hf_trace_function_count(t), expect[u], "unit %s: %u units", units[u], hf_trace_function_count(t));
         cr_assert_str_eq(hf_trace_function_name(t, 0), first[u]);
         cr_assert_eq(hf_trace_stats(t)->functions, 5, "unit %s: every function replays", units[u]);
