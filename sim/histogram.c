@@ -153,15 +153,49 @@ void hf_histogram_subtract(struct hf_histogram *into, const struct hf_histogram 
     into->sum -= from->sum;
 }
 
-/* The value reported for bucket b: its midpoint, never beyond the exact extremes. */
-static double bucket_value(const struct hf_histogram *h, uint32_t b)
+double hf_histogram_bucket_value(uint32_t b, uint64_t min, uint64_t max)
 {
     double mid = (double)hf_histogram_bucket_low(b) + (double)(hf_histogram_bucket_width(b) - 1) / 2.0;
-    if (mid < (double)h->min)
-        mid = (double)h->min;
-    if (mid > (double)h->max)
-        mid = (double)h->max;
+    if (mid < (double)min)
+        mid = (double)min;
+    if (mid > (double)max)
+        mid = (double)max;
     return mid;
+}
+
+size_t hf_histogram_take(struct hf_histogram *h, struct hf_bucket_count *out)
+{
+    size_t n = 0;
+    if (h->total == 0) {
+        hf_histogram_reset(h);
+        return 0;
+    }
+    if (h->used_count == DENSE) {
+        for (uint32_t b = h->lowest_used; b <= h->highest_used; b++)
+            if (h->counts[b])
+                out[n++] = (struct hf_bucket_count){b, h->counts[b]};
+        hf_histogram_reset(h);
+        return n;
+    }
+    /* The listed buckets are in no order: mark them in a bitmap of the touched range, then read
+     * the bits out in order (the range's words plus one step per bucket, no sort). */
+    enum { WORDS = (HF_HIST_BUCKETS + 63) / 64 };
+    uint64_t bits[WORDS];
+    uint32_t first = h->lowest_used / 64, last = h->highest_used / 64;
+    memset(bits + first, 0, (last - first + 1) * sizeof *bits);
+    for (uint32_t i = 0; i < h->used_count; i++)
+        bits[h->used[i] / 64] |= UINT64_C(1) << (h->used[i] % 64);
+    for (uint32_t w = first; w <= last; w++)
+        for (uint64_t word = bits[w]; word; word &= word - 1) {
+            uint32_t b = w * 64 + (uint32_t)__builtin_ctzll(word);
+            out[n++] = (struct hf_bucket_count){b, h->counts[b]};
+            h->counts[b] = 0; /* the reset, while the line is at hand */
+        }
+    memset(h->groups + h->lowest_used / HF_HIST_GROUP, 0,
+           (h->highest_used / HF_HIST_GROUP - h->lowest_used / HF_HIST_GROUP + 1) * sizeof *h->groups);
+    h->used_count = 0;
+    hf_histogram_reset(h); /* the rest: nothing is listed any more, so no bucket is visited again */
+    return n;
 }
 
 void hf_histogram_quantiles(const struct hf_histogram *h, const double *q, size_t count, double *out)
@@ -193,7 +227,7 @@ void hf_histogram_quantiles(const struct hf_histogram *h, const double *q, size_
         }
         while (b <= h->highest_used && seen + h->counts[b] < rank)
             seen += h->counts[b++];
-        out[i] = b <= h->highest_used ? bucket_value(h, b) : (double)h->max;
+        out[i] = b <= h->highest_used ? hf_histogram_bucket_value(b, h->min, h->max) : (double)h->max;
     }
     for (; i < count; i++)
         out[i] = (double)h->max;

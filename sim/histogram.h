@@ -53,6 +53,16 @@ void hf_histogram_merge(struct hf_histogram *into, const struct hf_histogram *fr
  * window). `into` stops listing its buckets (it works over its range from then on). */
 void hf_histogram_subtract(struct hf_histogram *into, const struct hf_histogram *from);
 
+/* One nonzero bucket and its count. */
+struct hf_bucket_count {
+    uint32_t bucket;
+    uint64_t count;
+};
+/* Moves h's nonzero buckets, in ascending order, into out (room for HF_HIST_BUCKETS entries) and
+ * resets h; returns how many. Work: the buckets listed, or the touched range when there are too
+ * many. */
+size_t hf_histogram_take(struct hf_histogram *h, struct hf_bucket_count *out);
+
 /* q in [0, 1]; returns 0 for an empty histogram. q = 0 gives the exact min, q = 1 the exact max. */
 double hf_histogram_quantile(const struct hf_histogram *h, double q);
 /* The same for `count` quantiles in ascending order, in one pass over the buckets. */
@@ -63,5 +73,7 @@ double hf_histogram_mean(const struct hf_histogram *h);
 uint32_t hf_histogram_bucket(uint64_t value);
 uint64_t hf_histogram_bucket_low(uint32_t bucket);
 uint64_t hf_histogram_bucket_width(uint32_t bucket);
+/* The value a quantile reports for a bucket: its midpoint, clamped to the exact [min, max]. */
+double hf_histogram_bucket_value(uint32_t bucket, uint64_t min, uint64_t max);
 
 #endif

@@ -2,10 +2,10 @@
  * printf("%.9g") writes, without printf in the per-row path (it was most of a long run's time).
  *
  * Integers below 10^9 and values with 9 significant digits in fixed notation (10^-4 <= |v| < 10^9)
- * are written directly: the value is scaled by a power of ten (exact in a double) and rounded once;
- * when that rounding could go either way (the scaled value within 10^-6 of a half) or anything else
- * is unusual (exponent notation, NaN, infinities, -0), it falls back to snprintf, so the output is
- * always printf's. tests/sim/test_number_format.c compares the two on millions of values.
+ * are written directly: the value is scaled by a power of ten (exact in a double) and rounded once,
+ * the rounding decided exactly (fma gives the scaling's error; ties to even, as printf). Anything
+ * unusual (exponent notation, NaN, infinities, -0, a rounding up to the next power of ten) falls
+ * back to snprintf, so the output is always printf's. tests/sim/test_number_format.c compares the two on millions of values.
  *
  * No allocation; `buf` needs HF_NUMBER_G9_MAX bytes. Returns the length written (no NUL counted,
  * one written). */

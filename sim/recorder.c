@@ -40,12 +40,9 @@ bool hf_recorder_init(struct hf_recorder *rec, const json_t *scenario, FILE *ser
     rec->interval = hf_time_from_s(interval_s);
     plan_bins(rec, scenario);
     double rolling = hf_json_number_at(scenario, "outputs.stabilize_window_s") / interval_s;
-    rec->rolling_count = rolling < 1 ? 1 : rolling > HF_RECORDER_ROLLING_MAX ? HF_RECORDER_ROLLING_MAX
-                                                                               : (int)(rolling + 0.5);
-    bool ok = hf_histogram_create(&rec->rolling_merged);
-    for (rec->created = 0; ok && rec->created < rec->rolling_count; rec->created++)
-        ok = hf_histogram_create(&rec->rolling[rec->created]);
-    if (!ok) {
+    int width = rolling < 1 ? 1 : rolling > HF_LATENCY_WINDOW_MAX ? HF_LATENCY_WINDOW_MAX : (int)(rolling + 0.5);
+    static const double p50_p99[2] = {0.50, 0.99};
+    if (!hf_latency_window_init(&rec->latencies, width, p50_p99, 2)) {
         hf_recorder_fini(rec);
         return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
     }
@@ -59,51 +56,16 @@ bool hf_recorder_init(struct hf_recorder *rec, const json_t *scenario, FILE *ser
 void hf_recorder_fini(struct hf_recorder *rec)
 {
     hf_latency_bins_fini(&rec->bins);
-    hf_histogram_destroy(&rec->rolling_merged);
-    for (int i = 0; i < rec->created; i++)
-        hf_histogram_destroy(&rec->rolling[i]);
-    rec->created = 0;
-}
-
-/* The trailing window's histogram, kept as a running sum: the outgoing interval's counts come out
- * and the new one's go in (two passes over their touched buckets, where summing the whole window
- * afresh took one per interval of it). Its extremes and touched range are taken from the window's
- * intervals, as a fresh sum would have them, so its quantiles are the same to the bit. */
-static void roll_window(struct hf_recorder *rec, struct hf_histogram *interval)
-{
-    struct hf_histogram *outgoing = &rec->rolling[rec->rolling_next];
-    rec->rolling_next = (rec->rolling_next + 1) % rec->rolling_count;
-    struct hf_histogram *merged = &rec->rolling_merged;
-    hf_histogram_subtract(merged, outgoing);
-    /* The interval's histogram becomes the window's newest slot; the outgoing slot's storage goes
-     * back to the model, which resets it before the next interval (hf_recorder_sample's end). */
-    struct hf_histogram swap = *outgoing;
-    *outgoing = *interval;
-    *interval = swap;
-    hf_histogram_merge(merged, outgoing);
-    merged->min = UINT64_MAX;
-    merged->max = 0;
-    merged->lowest_used = HF_HIST_BUCKETS - 1;
-    merged->highest_used = 0;
-    for (int i = 0; i < rec->rolling_count; i++) {
-        const struct hf_histogram *h = &rec->rolling[i];
-        if (h->total == 0)
-            continue;
-        merged->min = h->min < merged->min ? h->min : merged->min;
-        merged->max = h->max > merged->max ? h->max : merged->max;
-        merged->lowest_used = h->lowest_used < merged->lowest_used ? h->lowest_used : merged->lowest_used;
-        merged->highest_used = h->highest_used > merged->highest_used ? h->highest_used : merged->highest_used;
-    }
+    hf_latency_window_fini(&rec->latencies);
 }
 
 void hf_recorder_sample(struct hf_recorder *rec, hf_time now, struct hf_model_stats *st)
 {
-    roll_window(rec, &st->interval_latency);
-    const struct hf_histogram *lat = &rec->rolling[(rec->rolling_next + rec->rolling_count - 1) % rec->rolling_count];
-    static const double p50_p99[2] = {0.50, 0.99};
-    double interval_q[2], window_q[2];
-    hf_histogram_quantiles(lat, p50_p99, 2, interval_q);
-    hf_histogram_quantiles(&rec->rolling_merged, p50_p99, 2, window_q);
+    double interval_mean_ms = hf_histogram_mean(&st->interval_latency) / 1e6;
+    hf_latency_window_push(&rec->latencies, &st->interval_latency); /* and resets it */
+    double interval_q[2], window_q[2]; /* p50, p99 */
+    hf_latency_window_interval_quantiles(&rec->latencies, interval_q);
+    hf_latency_window_quantiles(&rec->latencies, window_q);
     double row[HF_RUN_SERIES_COLUMNS] = {
         (double)st->interval_arrived,
         (double)st->interval_completed,
@@ -114,7 +76,7 @@ void hf_recorder_sample(struct hf_recorder *rec, hf_time now, struct hf_model_st
         (double)st->replicas,
         (double)st->ready,
         (double)st->vms,
-        hf_histogram_mean(lat) / 1e6,
+        interval_mean_ms,
         interval_q[0] / 1e6,
         interval_q[1] / 1e6,
         st->allocated_cores_now,
@@ -129,7 +91,6 @@ void hf_recorder_sample(struct hf_recorder *rec, hf_time now, struct hf_model_st
     rec->sampled_busy_core_ns = st->busy_core_ns;
     if (!hf_timeseries_row(&rec->series, hf_time_to_s(now), row))
         rec->write_failed = true;
-    hf_histogram_reset(&st->interval_latency);
     st->interval_arrived = st->interval_completed = st->interval_failed = 0;
 }
 
@@ -170,9 +131,11 @@ bool hf_recorder_schedule_bins(struct hf_recorder *rec, struct hf_engine *engine
 
 bool hf_recorder_write_failed(const struct hf_recorder *rec) { return rec->write_failed; }
 
-double hf_recorder_rolling_p99_ms(const struct hf_recorder *rec)
+double hf_recorder_rolling_p99_ms(struct hf_recorder *rec)
 {
-    return hf_histogram_quantile(&rec->rolling_merged, 0.99) / 1e6;
+    double p50_p99[2];
+    hf_latency_window_quantiles(&rec->latencies, p50_p99);
+    return p50_p99[1] / 1e6;
 }
 
 static json_t *latency_json(const struct hf_histogram *h)

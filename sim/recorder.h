@@ -9,7 +9,7 @@
  * Sampling resets the stats' interval counters, binning the bin counters; nothing else is written.
  *
  * Ownership: the recorder borrows the timeseries FILE (the caller closes it) and owns its
- * histograms (fini). Errors: init fails when out of memory or when outputs.interval_s would write more
+ * latency window (fini). Errors: init fails when out of memory or when outputs.interval_s would write more
  * than HF_RECORDER_ROWS_MAX rows (HF_EXIT_BAD_INPUT); a failed row write is remembered
  * (hf_recorder_write_failed). */
 #ifndef HF_RECORDER_H
@@ -22,13 +22,13 @@
 #include "sim/engine.h"
 #include "sim/error.h"
 #include "sim/histogram.h"
+#include "sim/latency_window.h"
 #include "sim/model_stats.h"
 #include "sim/results.h"
 #include "sim/stabilization.h"
 #include "sim/time.h"
 #include "sim/timeseries.h"
 
-#define HF_RECORDER_ROLLING_MAX 60
 #define HF_RECORDER_BIN_S 1.0 /* the stabilization bins: their own clock, not the output interval's */
 /* Bins are kept only over the first burst's window, which the analysis reads; a window longer than
  * this many bins (16 bytes each) is not analysed and the summary says so, rather than holding
@@ -41,10 +41,9 @@
 struct hf_recorder {
     hf_time interval; /* outputs.interval_s */
     struct hf_timeseries series;
-    /* The last `rolling_count` intervals' latencies, for percentiles over a trailing window
+    /* The latest intervals' latencies, for percentiles over a trailing window
      * (outputs.stabilize_window_s): one interval is too few requests for a steady p99. */
-    struct hf_histogram rolling[HF_RECORDER_ROLLING_MAX], rolling_merged;
-    int rolling_count, rolling_next, created;
+    struct hf_latency_window latencies;
     struct hf_latency_bins bins;
     size_t bins_end;     /* one past the last bin the burst analysis reads; 0: no bins (no burst) */
     bool bins_too_many;  /* the burst's window exceeds HF_RECORDER_BINS_MAX bins: not analysed */
@@ -72,8 +71,8 @@ void hf_request_log(const struct hf_model_stats *stats, uint64_t id, uint32_t fu
 bool hf_recorder_schedule_bins(struct hf_recorder *rec, struct hf_engine *engine, struct hf_model_stats *stats,
                                hf_time stop);
 bool hf_recorder_write_failed(const struct hf_recorder *rec);
-/* p99 latency over the rolling window, ms (for progress lines). */
-double hf_recorder_rolling_p99_ms(const struct hf_recorder *rec);
+/* p99 latency over the rolling window, ms (for progress lines; moves the window's fingers). */
+double hf_recorder_rolling_p99_ms(struct hf_recorder *rec);
 
 /* summary.json's common part, keys in a fixed order. `trace_report` (stolen; NULL without a trace)
  * replaces the burst analysis; `vm_price_per_hour` < 0: the backend bills no VMs. The caller may

@@ -11,6 +11,7 @@ bool hf_timeseries_begin(struct hf_timeseries *ts, FILE *out, const char *const 
     ts->out = out;
     ts->columns = count;
     ts->rows = 0;
+    memset(ts->last_length, 0, sizeof ts->last_length);
     /* A large buffer: a long run writes millions of rows (the stream's own I/O, before any). */
     setvbuf(out, NULL, _IOFBF, 1 << 20);
     fputs("time_s", out);
@@ -26,7 +27,14 @@ bool hf_timeseries_row(struct hf_timeseries *ts, double time_s, const double *va
     size_t n = hf_format_g9(row, time_s);
     for (size_t i = 0; i < ts->columns && i < HF_RUN_SERIES_MAX_COLUMNS; i++) {
         row[n++] = ',';
-        n += hf_format_g9(row + n, values[i]);
+        uint64_t bits;
+        memcpy(&bits, &values[i], sizeof bits);
+        if (ts->last_length[i] == 0 || bits != ts->last_bits[i]) { /* the same bits print the same */
+            ts->last_bits[i] = bits;
+            ts->last_length[i] = (uint8_t)hf_format_g9(ts->last_text[i], values[i]);
+        }
+        memcpy(row + n, ts->last_text[i], HF_NUMBER_G9_MAX); /* whole: a fixed-size copy is cheapest */
+        n += ts->last_length[i];
     }
     row[n++] = '\n';
     ts->rows++;

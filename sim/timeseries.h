@@ -13,12 +13,23 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
+
+#include "sim/number_format.h"
+
+#define HF_RUN_SERIES_COLUMNS 20
+#define HF_RUN_SERIES_MAX_COLUMNS 32
 
 struct hf_timeseries {
     FILE *out;
     size_t columns; /* not counting the leading time column */
     unsigned long long rows;
+    /* Each column's last value (its bits) and text: most columns of a row repeat the previous
+     * row's (replicas, VMs, counters at zero), and copying text is cheaper than formatting. */
+    uint64_t last_bits[HF_RUN_SERIES_MAX_COLUMNS];
+    uint8_t last_length[HF_RUN_SERIES_MAX_COLUMNS]; /* 0: none yet */
+    char last_text[HF_RUN_SERIES_MAX_COLUMNS][HF_NUMBER_G9_MAX];
 };
 
 /* Writes the header: "time_s" followed by the column names. */
@@ -28,8 +39,6 @@ bool hf_timeseries_row(struct hf_timeseries *ts, double time_s, const double *va
 
 /* The columns of every run's timeseries.csv after time_s, in order (docs/results.md): the simulated
  * and the live backends write the same. */
-#define HF_RUN_SERIES_COLUMNS 20
-#define HF_RUN_SERIES_MAX_COLUMNS 32
 extern const char *const hf_run_series_columns[HF_RUN_SERIES_COLUMNS];
 
 #endif

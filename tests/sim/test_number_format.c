@@ -28,6 +28,17 @@ Test(number_format, hand_picked_cases)
                             1e15, 123.0000000001, 0.1 + 0.2, 1.0 / 3, 2.0 / 3, 1e8 - 0.5, 1e8 + 0.5, 33.3333333349};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         same_as_printf(cases[i]);
+    /* Every decade's edges (where the decimal exponent is estimated from the binary one, and
+     * corrected) and trailing zeros at every position of the point. */
+    for (int k = -5; k <= 10; k++) {
+        double p = pow(10, k);
+        const double near[] = {p, nextafter(p, 0), nextafter(p, INFINITY), p * 1.5, p * (1 - 1e-10),
+                               p * (1 + 1e-9), p * 1.25, p * 9.99999999, p * 9.999999995, p * 1.0000001};
+        for (size_t i = 0; i < sizeof near / sizeof near[0]; i++) {
+            same_as_printf(near[i]);
+            same_as_printf(-near[i]);
+        }
+    }
 }
 
 Test(number_format, property_random_values_of_every_shape, .timeout = 120)
