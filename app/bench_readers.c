@@ -12,6 +12,7 @@
 /* The sink of a timed replay: counts. The sink of the conversion: writes CSV rows. */
 struct sink {
     uint64_t count;
+    uint64_t rows; /* the input's rows, as the trace counted them */
     FILE *csv;
     const struct hf_trace *trace;
 };
@@ -45,6 +46,7 @@ static double replay(enum hf_trace_format format, const char *path, hf_invocatio
     bool engine_ready = ok;
     ok = ok && hf_trace_open(&trace, &o, &err);
     ctx->trace = trace;
+    ctx->rows = ok ? hf_trace_stats(trace)->rows : 0;
     struct hf_source *source = ok ? hf_trace_start(trace, &engine, sink, ctx, &err) : NULL;
     ok = source != NULL;
     if (ok) {
@@ -99,6 +101,10 @@ bool hf_bench_readers(uint32_t functions, double invocations, int rounds, struct
     if (ok) {
         out->azure2019_per_s = (double)convert.count / best_azure;
         out->csv_per_s = (double)convert.count / best_csv;
+        out->azure2019_rows_per_s = (double)convert.rows / best_azure;
+        out->csv_rows = convert.count; /* one row per invocation */
+        out->azure2019_rows = convert.rows;
+        out->csv_rows_per_s = (double)out->csv_rows / best_csv;
     } else if (!err.message[0]) {
         fprintf(stderr, "hfsim: bench: the trace readers did not deliver the same invocations\n");
     } else {

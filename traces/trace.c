@@ -20,6 +20,7 @@ void hf_trace_default_options(struct hf_trace_options *o)
     o->arrivals = HF_ARRIVALS_EQUIDISTANT;
     o->reorder_window_s = 3600;
     o->default_memory_mb = 128;
+    o->csv_keep_bytes = HF_TRACE_CSV_KEEP_BYTES;
 }
 
 bool hf_trace_parse_spec(const char *spec, enum hf_trace_format *format, const char **path,

@@ -68,7 +68,12 @@ struct hf_trace_options {
     double reorder_window_s; /* azure2021: how far arrivals may precede the rows already read */
     uint32_t default_memory_mb;                 /* when the trace gives none */
     const struct hf_distribution *default_duration; /* functions without durations (copied; NULL: 100 ms) */
+    /* csv: the rows checked by the index pass are kept for the replay, up to this many bytes (24 per
+     * row in range), so that a file is parsed once; a longer file is read again as it replays, in
+     * bounded memory. 0: always read again. Default HF_TRACE_CSV_KEEP_BYTES. */
+    uint64_t csv_keep_bytes;
 };
+#define HF_TRACE_CSV_KEEP_BYTES (UINT64_C(96) << 20) /* 4 million rows */
 
 struct hf_trace_stats {
     uint64_t rows, skipped_rows;

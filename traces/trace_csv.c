@@ -7,7 +7,11 @@
  * One row per invocation, sorted by time_s (seconds from the start, >= 0); `function` is any
  * non-empty name; duration_ms is the CPU demand at one core; memory_mb, when the column exists, what
  * the invocation holds (otherwise the scenario's workload.memory_mb). Columns may come in any order;
- * other columns are ignored. The range starts at time 0 unless --minutes says otherwise. */
+ * other columns are ignored. The range starts at time 0 unless --minutes says otherwise.
+ *
+ * The index pass parses and checks every row before the run; the rows in range are kept (up to
+ * options.csv_keep_bytes) and replayed from memory, so a file is parsed once. Past that size the
+ * kept rows are dropped and the replay reads the file again, a batch at a time. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,13 +19,46 @@
 #include "traces/csv_stream.h"
 #include "traces/trace_internal.h"
 
+/* A row in range as the index pass read it. */
+struct kept_row {
+    double time_s, duration_ms;
+    uint32_t function; /* input index */
+    uint32_t memory_mb;
+};
+
 struct state {
     struct hf_csv_reader *reader;
     int time, function, duration, memory;
     size_t columns;
     bool eof;
     double previous_s; /* streaming: the last row's time */
+    struct kept_row *kept; /* NULL: the replay reads the file again */
+    size_t kept_count, kept_cap, kept_pos;
 };
+
+/* Keeps a row for the replay while the budget allows; past it, drops them all (the replay then
+ * streams the file). */
+static void keep_row(const struct hf_trace *t, struct state *s, const struct kept_row *row)
+{
+    if (!s->kept && s->kept_cap > 0)
+        return; /* dropped already */
+    if (s->kept_count == s->kept_cap) {
+        size_t cap = s->kept_cap ? s->kept_cap * 2 : 4096;
+        struct kept_row *grown = (uint64_t)cap * sizeof *grown <= t->options.csv_keep_bytes
+                                     ? realloc(s->kept, cap * sizeof *grown)
+                                     : NULL;
+        if (!grown) { /* over the budget, or no memory: read the file again instead */
+            free(s->kept);
+            s->kept = NULL;
+            s->kept_count = 0;
+            s->kept_cap = SIZE_MAX;
+            return;
+        }
+        s->kept = grown;
+        s->kept_cap = cap;
+    }
+    s->kept[s->kept_count++] = *row;
+}
 
 struct parsed {
     double time_s, duration_ms;
@@ -116,6 +153,7 @@ static bool csv_index(struct hf_trace *t, struct hf_error *err)
         t->functions[f].invocations++;
         t->functions[f].has_duration = true;
         t->last_arrival_s = p.time_s;
+        keep_row(t, s, &(struct kept_row){p.time_s, p.duration_ms, (uint32_t)f, p.memory_mb});
     }
     if (got < 0)
         ok = false;
@@ -128,12 +166,46 @@ static bool csv_index(struct hf_trace *t, struct hf_error *err)
 static bool csv_begin(struct hf_trace *t, struct hf_error *err)
 {
     struct state *s = t->format_state;
+    if (s->kept)
+        return true;
     return hf_csv_open(&s->reader, t->path, err) && parse_header(s, s->reader, err);
+}
+
+/* An item for the model from a row in range; false when the function is not replayed. */
+static bool make_item(const struct hf_trace *t, double time_s, double duration_ms, uint32_t input_function,
+                      uint32_t memory_mb, struct hf_trace_item *item)
+{
+    uint32_t m = t->functions[input_function].model_index;
+    if (m == HF_TRACE_NOT_REPLAYED)
+        return false;
+    *item = (struct hf_trace_item){
+        .at = hf_trace_sim_time(t, time_s),
+        .work = hf_time_from_ms(duration_ms),
+        .function = m,
+        .memory_mb = memory_mb,
+    };
+    return true;
+}
+
+/* The replay from the rows the index pass kept. */
+static bool refill_kept(struct hf_trace *t, struct state *s, struct hf_error *err)
+{
+    size_t start = t->batch_count;
+    while (s->kept_pos < s->kept_count && t->batch_count - start < 4096) {
+        const struct kept_row *row = &s->kept[s->kept_pos++];
+        struct hf_trace_item item;
+        if (make_item(t, row->time_s, row->duration_ms, row->function, row->memory_mb, &item) &&
+            !hf_trace_push(t, &item))
+            return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
+    }
+    return true;
 }
 
 static bool csv_refill(struct hf_trace *t, struct hf_error *err)
 {
     struct state *s = t->format_state;
+    if (s->kept)
+        return refill_kept(t, s, err);
     struct hf_csv_row row;
     struct parsed p;
     while (!s->eof && t->batch_count < 4096) {
@@ -156,16 +228,8 @@ static bool csv_refill(struct hf_trace *t, struct hf_error *err)
         int64_t f = hf_trace_find_function_n(t, p.name, p.name_len);
         if (f < 0)
             return hf_csv_fail(s->reader, row.line, err, "the file changed since it was indexed");
-        uint32_t m = t->functions[f].model_index;
-        if (m == HF_TRACE_NOT_REPLAYED)
-            continue;
-        struct hf_trace_item item = {
-            .at = hf_trace_sim_time(t, p.time_s),
-            .work = hf_time_from_ms(p.duration_ms),
-            .function = m,
-            .memory_mb = p.memory_mb,
-        };
-        if (!hf_trace_push(t, &item))
+        struct hf_trace_item item;
+        if (make_item(t, p.time_s, p.duration_ms, (uint32_t)f, p.memory_mb, &item) && !hf_trace_push(t, &item))
             return hf_fail(err, HF_EXIT_RUN_FAILED, "out of memory");
     }
     return true;
@@ -176,6 +240,7 @@ static void csv_close(struct hf_trace *t)
     struct state *s = t->format_state;
     if (s) {
         hf_csv_close(s->reader);
+        free(s->kept);
         free(s);
     }
     t->format_state = NULL;
