@@ -21,12 +21,18 @@ static void remove_dir(void) { hf_remove_tree(dir); }
 
 TestSuite(trace_csv, .init = make_dir, .fini = remove_dir);
 
+/* The defaults for a CSV file at `path`. */
+static void csv_options(struct hf_trace_options *o, const char *path)
+{
+    hf_trace_default_options(o);
+    o->format = HF_TRACE_CSV;
+    o->path = path;
+}
+
 static bool open_csv(struct hf_trace **t, const char *path, double from, double to, struct hf_error *err)
 {
     struct hf_trace_options o;
-    hf_trace_default_options(&o);
-    o.format = HF_TRACE_CSV;
-    o.path = path;
+    csv_options(&o, path);
     o.from_minute = from;
     o.to_minute = to;
     o.default_memory_mb = 32;
@@ -143,9 +149,7 @@ Test(trace_csv, property_kept_rows_replay_as_the_file_read_again, .timeout = 120
         struct replayed r[3];
         for (int b = 0; b < 3; b++) {
             struct hf_trace_options o;
-            hf_trace_default_options(&o);
-            o.format = HF_TRACE_CSV;
-            o.path = path;
+            csv_options(&o, path);
             o.from_minute = from;
             o.functions = sampled;
             o.skip_bad_rows = bad_rows;
@@ -187,9 +191,7 @@ Test(trace_csv, kept_rows_do_not_read_the_file_again)
         char path[PATH_LEN];
         write_file(path, dir, "once.csv", "time_s,function,duration_ms\n0,a,5\n1,b,6\n2,a,7\n3,a,8\n");
         struct hf_trace_options o;
-        hf_trace_default_options(&o);
-        o.format = HF_TRACE_CSV;
-        o.path = path;
+        csv_options(&o, path);
         o.csv_keep_bytes = keep == 0 ? HF_TRACE_CSV_KEEP_BYTES : keep == 1 ? 0 : 24; /* 24: one row only */
         struct hf_trace *t;
         struct hf_error err = {0};
