@@ -34,62 +34,48 @@ uint64_t hf_histogram_bucket_width(uint32_t bucket)
     return UINT64_C(1) << ((bucket - (uint32_t)LINEAR_LIMIT) / SUB_COUNT + 1);
 }
 
-#define DENSE (HF_HIST_TRACKED + 1)
-
 bool hf_histogram_create(struct hf_histogram *h)
 {
     memset(h, 0, sizeof *h);
     h->counts = calloc(HF_HIST_BUCKETS, sizeof *h->counts);
-    h->used = malloc(HF_HIST_TRACKED * sizeof *h->used);
     hf_histogram_reset(h);
-    return h->counts != NULL && h->used != NULL;
+    return h->counts != NULL;
 }
 
 void hf_histogram_destroy(struct hf_histogram *h)
 {
     free(h->counts);
-    free(h->used);
     h->counts = NULL;
-    h->used = NULL;
 }
 
-/* Bucket b went from zero to nonzero. */
-static inline void note_used(struct hf_histogram *h, uint32_t b)
-{
-    if (h->used_count < HF_HIST_TRACKED)
-        h->used[h->used_count++] = b;
-    else
-        h->used_count = DENSE;
-}
+static inline void mark(uint64_t *bits, uint32_t b) { bits[b / 64] |= UINT64_C(1) << (b % 64); }
 
-/* Calls `visit` for every nonzero bucket of h: from the list when it has one, else over the range. */
-#define FOR_EACH_USED(h, b, body)                                                                          \
+/* Runs the statement after `b` for every nonzero bucket `b` of h, in ascending order: the set
+ * bits of the bitmap's words over its touched range (a step per word, then one per bucket used). */
+#define FOR_EACH_USED(h, b, ...)                                                                          \
     do {                                                                                                 \
-        if ((h)->used_count != DENSE) {                                                                  \
-            for (uint32_t i_ = 0; i_ < (h)->used_count; i_++) {                                          \
-                uint32_t b = (h)->used[i_];                                                              \
-                body;                                                                                    \
-            }                                                                                            \
-        } else {                                                                                         \
-            for (uint32_t b = (h)->lowest_used; b <= (h)->highest_used; b++)                              \
-                if ((h)->counts[b])                                                                      \
-                    body;                                                                                \
-        }                                                                                                \
+        if ((h)->lowest_used <= (h)->highest_used)                                                       \
+            for (uint32_t w_ = (h)->lowest_used / 64; w_ <= (h)->highest_used / 64; w_++)                \
+                for (uint64_t word_ = (h)->nonzero[w_]; word_; word_ &= word_ - 1) {                      \
+                    uint32_t b = w_ * 64 + (uint32_t)__builtin_ctzll(word_);                             \
+                    __VA_ARGS__;                                                                         \
+                }                                                                                        \
     } while (0)
 
-void hf_histogram_reset(struct hf_histogram *h)
+/* Clears the bitmap words and group sums over h's touched range. */
+static void clear_range(struct hf_histogram *h)
 {
-    /* Clear only what was used: per-interval histograms are reset every interval. */
-    if (h->counts && h->used_count != DENSE) {
-        for (uint32_t i = 0; i < h->used_count; i++) {
-            h->counts[h->used[i]] = 0;
-            h->groups[h->used[i] / HF_HIST_GROUP] = 0;
-        }
-    } else if (h->counts && h->total > 0) {
-        memset(h->counts + h->lowest_used, 0, (h->highest_used - h->lowest_used + 1) * sizeof *h->counts);
-        memset(h->groups, 0, sizeof h->groups);
-    }
-    h->used_count = 0;
+    if (h->lowest_used > h->highest_used)
+        return;
+    uint32_t first = h->lowest_used / 64, last = h->highest_used / 64;
+    memset(h->nonzero + first, 0, (last - first + 1) * sizeof *h->nonzero);
+    first = h->lowest_used / HF_HIST_GROUP;
+    last = h->highest_used / HF_HIST_GROUP;
+    memset(h->groups + first, 0, (last - first + 1) * sizeof *h->groups);
+}
+
+static void reset_fields(struct hf_histogram *h)
+{
     h->total = 0;
     h->sum = 0;
     h->min = UINT64_MAX;
@@ -98,11 +84,21 @@ void hf_histogram_reset(struct hf_histogram *h)
     h->highest_used = 0;
 }
 
+void hf_histogram_reset(struct hf_histogram *h)
+{
+    /* Clear only what was used: per-interval histograms are reset every interval. */
+    if (h->counts) {
+        FOR_EACH_USED(h, b, h->counts[b] = 0);
+        clear_range(h);
+    }
+    reset_fields(h);
+}
+
 void hf_histogram_add(struct hf_histogram *h, uint64_t value)
 {
     uint32_t b = hf_histogram_bucket(value);
     if (h->counts[b]++ == 0)
-        note_used(h, b);
+        mark(h->nonzero, b);
     h->groups[b / HF_HIST_GROUP]++;
     h->total++;
     h->sum += (double)value;
@@ -122,7 +118,7 @@ void hf_histogram_merge(struct hf_histogram *into, const struct hf_histogram *fr
         return;
     FOR_EACH_USED(from, b, {
         if (into->counts[b] == 0)
-            note_used(into, b);
+            mark(into->nonzero, b);
         into->counts[b] += from->counts[b];
         into->groups[b / HF_HIST_GROUP] += from->counts[b];
     });
@@ -145,10 +141,9 @@ void hf_histogram_subtract(struct hf_histogram *into, const struct hf_histogram 
     FOR_EACH_USED(from, b, {
         into->counts[b] -= from->counts[b];
         into->groups[b / HF_HIST_GROUP] -= from->counts[b];
+        if (into->counts[b] == 0)
+            into->nonzero[b / 64] &= ~(UINT64_C(1) << (b % 64));
     });
-    /* Buckets emptied here would stay listed, and be listed again when refilled: `into` stops
-     * listing and works over its range from now on (the running sum of a window). */
-    into->used_count = DENSE;
     into->total -= from->total;
     into->sum -= from->sum;
 }
@@ -166,35 +161,12 @@ double hf_histogram_bucket_value(uint32_t b, uint64_t min, uint64_t max)
 size_t hf_histogram_take(struct hf_histogram *h, struct hf_bucket_count *out)
 {
     size_t n = 0;
-    if (h->total == 0) {
-        hf_histogram_reset(h);
-        return 0;
-    }
-    if (h->used_count == DENSE) {
-        for (uint32_t b = h->lowest_used; b <= h->highest_used; b++)
-            if (h->counts[b])
-                out[n++] = (struct hf_bucket_count){b, h->counts[b]};
-        hf_histogram_reset(h);
-        return n;
-    }
-    /* The listed buckets are in no order: mark them in a bitmap of the touched range, then read
-     * the bits out in order (the range's words plus one step per bucket, no sort). */
-    enum { WORDS = (HF_HIST_BUCKETS + 63) / 64 };
-    uint64_t bits[WORDS];
-    uint32_t first = h->lowest_used / 64, last = h->highest_used / 64;
-    memset(bits + first, 0, (last - first + 1) * sizeof *bits);
-    for (uint32_t i = 0; i < h->used_count; i++)
-        bits[h->used[i] / 64] |= UINT64_C(1) << (h->used[i] % 64);
-    for (uint32_t w = first; w <= last; w++)
-        for (uint64_t word = bits[w]; word; word &= word - 1) {
-            uint32_t b = w * 64 + (uint32_t)__builtin_ctzll(word);
-            out[n++] = (struct hf_bucket_count){b, h->counts[b]};
-            h->counts[b] = 0; /* the reset, while the line is at hand */
-        }
-    memset(h->groups + h->lowest_used / HF_HIST_GROUP, 0,
-           (h->highest_used / HF_HIST_GROUP - h->lowest_used / HF_HIST_GROUP + 1) * sizeof *h->groups);
-    h->used_count = 0;
-    hf_histogram_reset(h); /* the rest: nothing is listed any more, so no bucket is visited again */
+    FOR_EACH_USED(h, b, {
+        out[n++] = (struct hf_bucket_count){b, h->counts[b]};
+        h->counts[b] = 0; /* the reset, while the line is at hand */
+    });
+    clear_range(h);
+    reset_fields(h);
     return n;
 }
 

@@ -6,11 +6,11 @@
  * such that at least q*n samples are <= v). Memory is fixed (about 60 KiB) whatever the count.
  * Min, max and sum are kept exactly (the sum as a double, for the mean).
  *
- * Sparse use is cheap: the buckets in use are listed (up to HF_HIST_TRACKED of them) as values are
- * added, so resetting, merging from and subtracting a histogram of a few dozen values (one output
- * interval's latencies) touch those buckets only, not the thousand-odd buckets between its
- * extremes; past that many it works over the touched range. Counts are also summed per group of
- * HF_HIST_GROUP buckets, so a quantile skips empty groups and blocks instead of reading every bucket.
+ * Sparse use is cheap: a bitmap marks the nonzero buckets, so resetting, merging from and
+ * subtracting a histogram of a few dozen values (one output interval's latencies) visit those
+ * buckets, in order, and the bitmap's words over its touched range, not the thousand-odd buckets
+ * between its extremes. Counts are also summed per group of HF_HIST_GROUP buckets, so a quantile
+ * skips empty groups and blocks instead of reading every bucket.
  *
  * Ownership: plain value; hf_histogram_create/destroy manage its bucket array.
  * Errors: create returns false when out of memory. */
@@ -24,14 +24,12 @@
 #define HF_HIST_SUB_BITS 7
 #define HF_HIST_BUCKETS (256 + 56 * 128)
 
-#define HF_HIST_TRACKED 256
 #define HF_HIST_GROUP 128 /* buckets summed per group (an octave), so that scans skip empty ones */
 #define HF_HIST_GROUPS (HF_HIST_BUCKETS / HF_HIST_GROUP)
 
 struct hf_histogram {
     uint64_t *counts; /* HF_HIST_BUCKETS entries */
-    uint32_t *used;   /* the nonzero buckets, in no order, while used_count <= HF_HIST_TRACKED */
-    uint32_t used_count; /* HF_HIST_TRACKED + 1: too many to list (dense) */
+    uint64_t nonzero[(HF_HIST_BUCKETS + 63) / 64]; /* bit b: counts[b] > 0 */
     uint64_t groups[HF_HIST_GROUPS]; /* counts summed per HF_HIST_GROUP buckets */
     uint64_t total;
     double sum;
@@ -49,8 +47,7 @@ void hf_histogram_merge(struct hf_histogram *into, const struct hf_histogram *fr
 
 /* Takes every count of `from` out of `into` (which must hold them: `from` was merged into it).
  * Counts and total are exact; sum may drift by rounding, and min, max and the touched range still
- * cover the removed values: a caller that needs them exact sets them (the recorder's trailing
- * window). `into` stops listing its buckets (it works over its range from then on). */
+ * cover the removed values: a caller that needs them exact sets them. */
 void hf_histogram_subtract(struct hf_histogram *into, const struct hf_histogram *from);
 
 /* One nonzero bucket and its count. */
@@ -59,8 +56,7 @@ struct hf_bucket_count {
     uint64_t count;
 };
 /* Moves h's nonzero buckets, in ascending order, into out (room for HF_HIST_BUCKETS entries) and
- * resets h; returns how many. Work: the buckets listed, or the touched range when there are too
- * many. */
+ * resets h; returns how many. Work: the nonzero buckets and the bitmap's words over the range. */
 size_t hf_histogram_take(struct hf_histogram *h, struct hf_bucket_count *out);
 
 /* q in [0, 1]; returns 0 for an empty histogram. q = 0 gives the exact min, q = 1 the exact max. */

@@ -42,18 +42,28 @@ static size_t write_unsigned(char *out, uint64_t v)
     return n;
 }
 
-/* Digits 0..last of m (m has last + 1 digits) to out[i], or out[i + 1] from digit `skip` on (the
- * decimal point's place), two at a time. */
-static void write_digits(char *out, uint64_t m, int last, int skip)
+/* Digits 0..last of m (m has last + 1 digits) to out[i], or to out[i + 1] from digit `point` on
+ * (after the decimal point's place), two at a time, least significant first. */
+static void write_digits(char *out, uint64_t m, int last, int point)
 {
     int i = last;
-    for (; i >= 1; i -= 2, m /= 100) {
+    for (; i > point; i -= 2, m /= 100) { /* both after the point */
         unsigned pair = (unsigned)(m % 100) * 2;
-        out[i + (i >= skip)] = digit_pairs[pair + 1];
-        out[i - 1 + (i - 1 >= skip)] = digit_pairs[pair];
+        out[i + 1] = digit_pairs[pair + 1];
+        out[i] = digit_pairs[pair];
+    }
+    if (i == point) {
+        out[i + 1] = (char)('0' + m % 10);
+        m /= 10;
+        i--;
+    }
+    for (; i >= 1; i -= 2, m /= 100) { /* both before it */
+        unsigned pair = (unsigned)(m % 100) * 2;
+        out[i] = digit_pairs[pair + 1];
+        out[i - 1] = digit_pairs[pair];
     }
     if (i == 0)
-        out[0 + (0 >= skip)] = (char)('0' + m);
+        out[0] = (char)('0' + m);
 }
 
 size_t hf_format_g9(char *buf, double value)
@@ -120,7 +130,7 @@ size_t hf_format_g9(char *buf, double value)
     if (point <= 0) {
         memcpy(buf + n, "0.000", 5);
         n += (size_t)(2 - point);
-        write_digits(buf + n, m, last, 10);
+        write_digits(buf + n, m, last, last + 1); /* no point among the digits */
         n += (size_t)last + 1;
     } else {
         write_digits(buf + n, m, last, point);
