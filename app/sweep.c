@@ -168,7 +168,7 @@ static bool write_csv(struct sweep *s, struct hf_error *err)
         fprintf(f, "%llu,%s", (unsigned long long)point, s->list.names[job % (uint64_t)s->list.count]);
         for (size_t a = 0; a < s->grid->axis_count; a++) {
             fputc(',', f);
-            hf_csv_field(f, hf_sweep_grid_value(s->grid, point, a));
+            hf_csv_field(f, hf_sweep_grid_label(s->grid, point, a));
         }
         for (size_t c = 0; c < hf_summary_column_count; c++) {
             bool present;

@@ -12,8 +12,20 @@ static bool add_value(struct hf_sweep_axis *a, const char *text)
     if (!grown)
         return false;
     a->values = grown;
-    if (!(a->values[a->count] = strdup(text)))
+    grown = realloc(a->labels, (a->count + 1) * sizeof *grown);
+    if (!grown)
         return false;
+    a->labels = grown;
+    json_t *decoded = json_loads(text, JSON_DECODE_ANY, NULL);
+    const char *label = json_is_string(decoded) ? json_string_value(decoded) : text;
+    a->values[a->count] = strdup(text);
+    a->labels[a->count] = strdup(label);
+    json_decref(decoded);
+    if (!a->values[a->count] || !a->labels[a->count]) {
+        free(a->values[a->count]);
+        free(a->labels[a->count]);
+        return false;
+    }
     a->count++;
     return true;
 }
@@ -214,12 +226,22 @@ uint64_t hf_sweep_grid_points(const struct hf_sweep_grid *g)
     return n;
 }
 
-const char *hf_sweep_grid_value(const struct hf_sweep_grid *g, uint64_t p, size_t axis)
+/* The index of point p's value on an axis: mixed radix, the last axis fastest. */
+static size_t value_index(const struct hf_sweep_grid *g, uint64_t p, size_t axis)
 {
-    /* mixed radix, the last axis fastest */
     for (size_t a = g->axis_count; a-- > axis + 1;)
         p /= g->axes[a].count;
-    return g->axes[axis].values[p % g->axes[axis].count];
+    return (size_t)(p % g->axes[axis].count);
+}
+
+const char *hf_sweep_grid_value(const struct hf_sweep_grid *g, uint64_t p, size_t axis)
+{
+    return g->axes[axis].values[value_index(g, p, axis)];
+}
+
+const char *hf_sweep_grid_label(const struct hf_sweep_grid *g, uint64_t p, size_t axis)
+{
+    return g->axes[axis].labels[value_index(g, p, axis)];
 }
 
 bool hf_sweep_grid_overrides(const struct hf_sweep_grid *g, uint64_t p, char **out, struct hf_error *err)
@@ -240,9 +262,12 @@ bool hf_sweep_grid_overrides(const struct hf_sweep_grid *g, uint64_t p, char **o
 void hf_sweep_grid_free(struct hf_sweep_grid *g)
 {
     for (size_t a = 0; a < g->axis_count; a++) {
-        for (size_t v = 0; v < g->axes[a].count; v++)
+        for (size_t v = 0; v < g->axes[a].count; v++) {
             free(g->axes[a].values[v]);
+            free(g->axes[a].labels[v]);
+        }
         free(g->axes[a].values);
+        free(g->axes[a].labels);
         free(g->axes[a].path);
     }
     free(g->policies);

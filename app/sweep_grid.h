@@ -23,6 +23,7 @@
 struct hf_sweep_axis {
     char *path;
     char **values; /* JSON texts */
+    char **labels; /* the same for people (sweep.csv, plots): a string's text without quotes */
     size_t count;
 };
 
@@ -43,6 +44,8 @@ bool hf_sweep_grid_load(struct hf_sweep_grid *g, const char *path, struct hf_err
 uint64_t hf_sweep_grid_points(const struct hf_sweep_grid *g);
 /* Point p's value on axis a (a JSON text). */
 const char *hf_sweep_grid_value(const struct hf_sweep_grid *g, uint64_t p, size_t a);
+/* The same value as people read it (sweep.csv, plots): a string without its JSON quotes. */
+const char *hf_sweep_grid_label(const struct hf_sweep_grid *g, uint64_t p, size_t a);
 /* "PATH=VALUE" overrides of point p, written into out[axis_count] (each owned by the caller). */
 bool hf_sweep_grid_overrides(const struct hf_sweep_grid *g, uint64_t p, char **out, struct hf_error *err);
 void hf_sweep_grid_free(struct hf_sweep_grid *g);

@@ -142,7 +142,7 @@ static void group_label(const struct layout *l, size_t g, char *buf, size_t size
         size_t k = g % axis->count;
         g /= axis->count;
         char part[256];
-        snprintf(part, sizeof part, "%s=%s%s%s", axis->path, axis->values[k], buf[0] ? ", " : "", buf);
+        snprintf(part, sizeof part, "%s=%s%s%s", axis->path, axis->labels[k], buf[0] ? ", " : "", buf);
         snprintf(buf, size, "%s", part);
     }
 }
@@ -382,7 +382,7 @@ static void write_figure(FILE *gp, const struct sweep_data *d, const struct layo
         if (x_count <= 12) {
             fputs("set xtics (", gp);
             for (size_t k = 0; k < x_count; k++)
-                fprintf(gp, "%s%s", k ? ", " : "", d->grid.axes[l->x_axis].values[order[k]]);
+                fprintf(gp, "%s%s", k ? ", " : "", d->grid.axes[l->x_axis].labels[order[k]]);
             fputs(")\n", gp);
         } else {
             fputs("set xtics autofreq\n", gp);
@@ -391,7 +391,7 @@ static void write_figure(FILE *gp, const struct sweep_data *d, const struct layo
         fprintf(gp, "set xrange [-0.5:%zu.5]\nset offsets 0, 0, 0, 0\nset xtics (", l->x_count - 1);
         for (size_t x = 0; x < l->x_count; x++) {
             fputs(x ? ", " : "", gp);
-            hf_gnuplot_quote(gp, l->x_axis >= 0 ? d->grid.axes[l->x_axis].values[x] : d->list.names[x]);
+            hf_gnuplot_quote(gp, l->x_axis >= 0 ? d->grid.axes[l->x_axis].labels[x] : d->list.names[x]);
             fprintf(gp, " %zu", x);
         }
         fputs(")\n", gp);
@@ -434,7 +434,7 @@ static void write_figure(FILE *gp, const struct sweep_data *d, const struct layo
         } else if (facets) {
             char panel[512];
             snprintf(panel, sizeof panel, "%s = %s", d->grid.axes[l->facet_axis].path,
-                     d->grid.axes[l->facet_axis].values[f]);
+                     d->grid.axes[l->facet_axis].labels[f]);
             fputs("set title ", gp);
             hf_gnuplot_quote(gp, panel);
             fputc('\n', gp);
@@ -501,13 +501,13 @@ static void write_stats_row(FILE *csv, const struct sweep_data *d, const struct 
     char groups[384];
     group_label(l, group, groups, sizeof groups);
     fprintf(csv, "%s,%s,", metric, d->list.names[policy]);
-    hf_csv_field(csv, l->x_axis >= 0 ? d->grid.axes[l->x_axis].values[x] : "");
+    hf_csv_field(csv, l->x_axis >= 0 ? d->grid.axes[l->x_axis].labels[x] : "");
     fputc(',', csv);
     hf_csv_field(csv, groups);
     fputc(',', csv);
     char panel[600] = "";
     if (l->facet_axis >= 0)
-        snprintf(panel, sizeof panel, "%s=%s", d->grid.axes[l->facet_axis].path, d->grid.axes[l->facet_axis].values[f]);
+        snprintf(panel, sizeof panel, "%s=%s", d->grid.axes[l->facet_axis].path, d->grid.axes[l->facet_axis].labels[f]);
     hf_csv_field(csv, panel);
     fprintf(csv, ",%zu", c->n);
     if (c->n)
@@ -625,7 +625,7 @@ static bool sweep_facts(const char *dir, struct hf_study *study, struct hf_error
             char values[1024] = "";
             for (size_t v = 0; v < grid.axes[a].count; v++)
                 snprintf(values + strlen(values), sizeof values - strlen(values), "%s%s", v ? ", " : "",
-                         grid.axes[a].values[v]);
+                         grid.axes[a].labels[v]);
             hf_study_fact(study, grid.axes[a].path, "%s", values);
             seeds = seeds || strcmp(grid.axes[a].path, "seed") == 0;
         }

@@ -190,3 +190,25 @@ Test(cmd_sweep, emit_parallel_then_merge_equals_a_local_sweep, .timeout = 120)
     cr_assert_eq(r.code, 2);
     cr_assert(strstr(r.err, "holds another sweep"), "%s", r.err);
 }
+
+/* A string axis reads as people write it in sweep.csv and the plots (warm-first), not as its JSON
+ * text ("warm-first", which CSV quoting turned into """warm-first"""); the same command then
+ * resumes the directory (the JSON texts stay the grid's identity in sweep.json). */
+Test(cmd_sweep, string_values_are_written_without_json_quotes, .timeout = 120)
+{
+    cli_run(HFSIM_BIN, base,
+            "sweep --set gateway.routing=\\\"warm-first\\\",\\\"least-loaded\\\" --set duration_s=60 "
+            "--policies hpa --out str -q",
+            &r);
+    cr_assert_eq(r.code, 0, "%s", r.err);
+    char *csv = slurp("str/sweep.csv");
+    cr_assert_not_null(strstr(csv, "\n0,hpa,warm-first,60,"), "%s", csv);
+    cr_assert_not_null(strstr(csv, "\n1,hpa,least-loaded,60,"), "%s", csv);
+    cr_assert_null(strstr(csv, "\"\""), "no doubled quotes: %s", csv);
+    free(csv);
+    cli_run(HFSIM_BIN, base,
+            "sweep --set gateway.routing=\\\"warm-first\\\",\\\"least-loaded\\\" --set duration_s=60 "
+            "--policies hpa --out str -q",
+            &r);
+    cr_assert_eq(r.code, 0, "resumed: %s", r.err);
+}
