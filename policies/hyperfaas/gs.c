@@ -25,12 +25,26 @@ static bool reserve(struct hf_gs_function *g, uint32_t need)
     return true;
 }
 
+static int by_id(const void *a, const void *b)
+{
+    uint64_t x = ((const struct hf_gs_entry *)a)->view.id, y = ((const struct hf_gs_entry *)b)->view.id;
+    return (x > y) - (x < y);
+}
+
+/* The old entry of container `id`; `old` is sorted by id (hf_gs_refresh sorts the old tables, which
+ * only this lookup reads: a linear search per entry was quadratic in a function's containers, and
+ * a scaler that starts thousands of them spent minutes here). */
 static const struct hf_gs_entry *find(const struct hf_gs_entry *old, uint32_t n, uint64_t id)
 {
-    for (uint32_t i = 0; i < n; i++)
-        if (old[i].view.id == id)
-            return &old[i];
-    return NULL;
+    uint32_t lo = 0, hi = n;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (old[mid].view.id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && old[lo].view.id == id ? &old[lo] : NULL;
 }
 
 /* Since-when timers carry over by container id; `on` says whether the condition holds now. */
@@ -55,6 +69,9 @@ bool hf_gs_refresh(struct hf_hyperfaas *h, struct hf_platform *platform, hf_time
     if (!old)
         return false;
     memcpy(old, h->gs, h->functions * sizeof *old);
+    for (uint32_t f = 0; f < h->functions; f++)
+        if (old[f].count > 1)
+            qsort(old[f].entries, old[f].count, sizeof *old[f].entries, by_id);
     bool ok = true;
     for (uint32_t f = 0; f < h->functions; f++) {
         struct hf_gs_function *g = &h->gs[f];

@@ -22,8 +22,15 @@ bool hf_ics_admits(const struct hf_hyperfaas_params *p, const struct hf_containe
     uint32_t worker_in_flight = own ? c->in_flight - c->shared_in_flight : c->shared_in_flight;
     if (worker_in_flight >= c->concurrency)
         return false;
-    /* An idle container always takes one request, whatever the watermark, so nothing starves. */
-    if (c->in_flight > 0 && (double)(c->in_flight + 1) / c->cpu_limit > p->cpu_high + 1e-9)
+    /* An idle container always takes one request, whatever the watermarks, so nothing starves: a
+     * container whose base memory alone sits above the memory watermark would otherwise refuse
+     * every request, and its function's requests would wait in the GS's buffer until they timed
+     * out while the scaler started containers that refuse them too. A request larger than an
+     * empty container's room is then the backend's to judge (out of memory), as under every
+     * other policy. */
+    if (c->in_flight == 0)
+        return true;
+    if ((double)(c->in_flight + 1) / c->cpu_limit > p->cpu_high + 1e-9)
         return false;
     return c->memory_used_mib + memory_mb <= p->memory_high * c->memory_limit_mib;
 }
