@@ -349,14 +349,29 @@ Test(hyperfaas_sim, figure2_each_burst_reaches_exactly_its_phase, .timeout = 120
     hf_remove_tree(dir);
 }
 
+/* Runs the overrides on the cluster in a temporary directory; asserts every request completed and
+ * returns the summary (the caller frees it). */
+static json_t *run_all_complete(const char *const *sets, size_t n)
+{
+    char dir[] = "/tmp/hfsim-test-hf-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char out[300];
+    snprintf(out, sizeof out, "%s/run", dir);
+    json_t *sum = run(NULL, sets, n, out);
+    const json_t *req = json_object_get(sum, "requests");
+    cr_assert_gt(json_integer_value(json_object_get(req, "arrived")), 0);
+    cr_assert_eq(json_integer_value(json_object_get(req, "completed")),
+                 json_integer_value(json_object_get(req, "arrived")), "every request completed");
+    hf_remove_tree(dir);
+    return sum;
+}
+
 /* Regression (found by running the live-mode scenario in the simulator): with a small concurrency,
  * a container whose own worker and specialized second worker are both full holds twice
  * `concurrency` requests; its slot arrays held only `concurrency` and the next dispatch wrote out
  * of bounds. */
 Test(hyperfaas_sim, both_workers_full_on_one_container, .timeout = 60)
 {
-    char dir[] = "/tmp/hfsim-test-hf-slots-XXXXXX";
-    cr_assert_not_null(mkdtemp(dir));
     const char *sets[] = {
         "model=\"cluster\"", "policy=\"hyperfaas\"", "duration_s=16", "drain_s=30", "gateway.timeout_s=30",
         "function={\"cpu_limit\": 1, \"cpu_request\": 0.5, \"memory_mib\": 128, \"base_memory_mib\": 16, "
@@ -365,15 +380,9 @@ Test(hyperfaas_sim, both_workers_full_on_one_container, .timeout = 60)
         "workload.bursts=[{\"start_s\": 5, \"duration_s\": 6, \"rate_per_s\": 20, \"function\": 0}]",
         "workload.service={\"dist\": \"constant\", \"mean_ms\": 100}",
     };
-    char out[300];
-    snprintf(out, sizeof out, "%s/run", dir);
-    json_t *sum = run(NULL, sets, sizeof sets / sizeof sets[0], out);
-    const json_t *req = json_object_get(sum, "requests");
-    cr_assert_eq(json_integer_value(json_object_get(req, "completed")),
-                 json_integer_value(json_object_get(req, "arrived")));
+    json_t *sum = run_all_complete(sets, sizeof sets / sizeof sets[0]);
     cr_assert_geq(count(sum, "specializations"), 1, "the burst is shared onto the other function's container");
     json_decref(sum);
-    hf_remove_tree(dir);
 }
 
 /* A container whose base memory alone is above the memory watermark still takes a request when
@@ -407,8 +416,6 @@ Test(hyperfaas_fake, an_idle_container_above_the_memory_watermark_takes_one_requ
  * the scaler specialized containers hundreds of thousands of times). */
 Test(hyperfaas_sim, containers_whose_base_memory_tops_the_watermark_still_serve, .timeout = 60)
 {
-    char dir[] = "/tmp/hfsim-test-hf-membase-XXXXXX";
-    cr_assert_not_null(mkdtemp(dir));
     const char *sets[] = {
         "model=\"cluster\"", "policy=\"hyperfaas\"", "duration_s=30", "drain_s=30", "gateway.timeout_s=20",
         "function={\"cpu_limit\": 1, \"cpu_request\": 0.5, \"memory_mib\": 176, \"base_memory_mib\": 144, "
@@ -416,14 +423,7 @@ Test(hyperfaas_sim, containers_whose_base_memory_tops_the_watermark_still_serve,
         "workload.functions=3", "workload.rate_per_s=6", "workload.memory_mb=32", "workload.arrival=\"poisson\"",
         "workload.bursts=[]", "workload.service={\"dist\": \"constant\", \"mean_ms\": 100}",
     };
-    char out[300];
-    snprintf(out, sizeof out, "%s/run", dir);
-    json_t *sum = run(NULL, sets, sizeof sets / sizeof sets[0], out);
-    const json_t *req = json_object_get(sum, "requests");
-    cr_assert_gt(json_integer_value(json_object_get(req, "arrived")), 100);
-    cr_assert_eq(json_integer_value(json_object_get(req, "completed")),
-                 json_integer_value(json_object_get(req, "arrived")), "every request completed");
+    json_t *sum = run_all_complete(sets, sizeof sets / sizeof sets[0]);
     cr_assert_lt(count(sum, "specializations"), 1000);
     json_decref(sum);
-    hf_remove_tree(dir);
 }
