@@ -17,7 +17,15 @@ static bool add_value(struct hf_sweep_axis *a, const char *text)
         return false;
     a->labels = grown;
     json_t *decoded = json_loads(text, JSON_DECODE_ANY, NULL);
-    const char *label = json_is_string(decoded) ? json_string_value(decoded) : text;
+    /* A string with a control character (a newline) keeps its JSON text: gnuplot and one-line
+     * labels cannot hold it. */
+    const char *label = text;
+    if (json_is_string(decoded)) {
+        label = json_string_value(decoded);
+        for (const char *c = label; *c; c++)
+            if ((unsigned char)*c < 0x20)
+                label = text;
+    }
     a->values[a->count] = strdup(text);
     a->labels[a->count] = strdup(label);
     json_decref(decoded);

@@ -25,11 +25,11 @@ bool hf_ics_admits(const struct hf_hyperfaas_params *p, const struct hf_containe
     /* An idle container always takes one request, whatever the watermarks, so nothing starves: a
      * container whose base memory alone sits above the memory watermark would otherwise refuse
      * every request, and its function's requests would wait in the GS's buffer until they timed
-     * out while the scaler started containers that refuse them too. A request larger than an
-     * empty container's room is then the backend's to judge (out of memory), as under every
-     * other policy. */
+     * out while the scaler started containers that refuse them too. The limit still holds: a
+     * request larger than this container's room (another function's, for a shared worker) goes
+     * elsewhere. */
     if (c->in_flight == 0)
-        return true;
+        return c->memory_used_mib + memory_mb <= c->memory_limit_mib;
     if ((double)(c->in_flight + 1) / c->cpu_limit > p->cpu_high + 1e-9)
         return false;
     return c->memory_used_mib + memory_mb <= p->memory_high * c->memory_limit_mib;
