@@ -124,7 +124,7 @@ uint32_t hf_trace_draw_memory(struct hf_trace *t, const struct hf_trace_function
     if (!f->has_memory)
         return t->options.default_memory_mb;
     double mb = hf_quantile_curve_draw(&f->memory_mb, t->memory_rng);
-    return mb >= UINT32_MAX ? UINT32_MAX : (uint32_t)llround(mb);
+    return mb >= UINT32_MAX ? UINT32_MAX : (uint32_t)hf_round_half_away(mb);
 }
 
 /* Order for stratification: most invoked first, input order among equals. */

@@ -173,8 +173,7 @@ void hf_cluster_destroy(struct hf_cluster *c)
     for (uint32_t ci = 0; ci < c->container_cap; ci++) {
         hf_ps_fini(&c->containers[ci].cpu);
         hf_isolates_fini(&c->containers[ci].isolates);
-        free(c->containers[ci].slots);
-        free(c->containers[ci].free_slots);
+        free(c->containers[ci].slots); /* the block with the CPU heap and the free slots */
     }
     for (uint32_t i = 0; c->vms && i < c->vm_slots; i++) {
         hf_ps_fini(&c->vms[i].pulls);

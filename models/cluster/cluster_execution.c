@@ -163,6 +163,8 @@ void hf_cl_dispatch(struct hf_cluster *c, uint32_t ci, const struct queued *q, u
         k->shared_in_flight++;
     c->stats.busy++;
     hf_ps_add(&k->cpu, hf_cl_now(c), (double)work, slot);
+    if (c->config.routing == HF_ROUTE_WARM_FIRST && !hf_cl_has_room(c, k, k->function))
+        hf_cl_note_filled(c, ci);
 }
 
 /* Room appeared in container ci: queued requests of the functions it serves move on, to it (the

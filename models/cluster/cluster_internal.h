@@ -230,11 +230,12 @@ void hf_cl_dispatch(struct hf_cluster *c, uint32_t ci, const struct queued *q, u
 void hf_cl_drain_queue_into(struct hf_cluster *c, uint32_t ci);
 uint64_t hf_cl_container_id(const struct hf_cluster *c, uint32_t ci);
 struct container *hf_cl_container_by_id(struct hf_cluster *c, uint64_t id, uint32_t *index);
+/* warm-first routing: remembers that container ci has room for its function again. */
+void hf_cl_note_warm(struct hf_cluster *c, uint32_t ci);
+void hf_cl_note_filled(struct hf_cluster *c, uint32_t ci); /* warm-first: a dispatch filled it */
 /* Routes through the policy's on_request (when it has one); false when it kept the request queued. */
 /* `preferred`: a container known to have room for the function (one that just freed a slot), used
  * when the policy leaves the choice to the gateway; UINT32_MAX when there is none. */
-/* warm-first routing: remembers that container ci has room for its function again. */
-void hf_cl_note_warm(struct hf_cluster *c, uint32_t ci);
 bool hf_cl_route_by_policy(struct hf_cluster *c, uint32_t function, const struct queued *q, bool from_queue,
                            uint32_t preferred);
 void hf_cl_transits_fini(struct hf_cluster *c);

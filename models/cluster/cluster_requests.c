@@ -181,6 +181,17 @@ void hf_cl_note_warm(struct hf_cluster *c, uint32_t ci)
     f->warm[f->warm_count++] = entry;
 }
 
+/* After a dispatch filled container ci: if it tops its function's warm list, it leaves now. The next
+ * arrival would drop it anyway (full), but only after reading the container, a cache miss of its
+ * own; routing picks the same containers either way (the topmost noted one with room). */
+void hf_cl_note_filled(struct hf_cluster *c, uint32_t ci)
+{
+    const struct container *k = &c->containers[ci];
+    struct function *f = &c->functions[k->function];
+    if (f->warm_count > 0 && f->warm[f->warm_count - 1] == ((uint64_t)k->generation << 32 | ci))
+        f->warm_count--;
+}
+
 /* Newest or oldest by placement time, or least recently used (oldest last_freed); the container
  * index breaks ties: -1 when none has room. */
 static int64_t route_by_age(struct hf_cluster *c, struct function *f, uint32_t fi, bool newest, bool by_use)

@@ -19,14 +19,20 @@ static double per_request_rate(const struct hf_ps_server *s)
 
 bool hf_ps_init(struct hf_ps_server *s, double cores, uint32_t capacity)
 {
-    *s = (struct hf_ps_server){.cores = cores, .contention = true, .capacity = capacity};
+    *s = (struct hf_ps_server){.cores = cores, .contention = true, .capacity = capacity, .owns_heap = true};
     s->heap = malloc((capacity ? capacity : 1) * sizeof *s->heap);
     return s->heap != NULL;
 }
 
+void hf_ps_init_in(struct hf_ps_server *s, double cores, uint32_t capacity, struct hf_ps_entry *storage)
+{
+    *s = (struct hf_ps_server){.cores = cores, .contention = true, .capacity = capacity, .heap = storage};
+}
+
 void hf_ps_fini(struct hf_ps_server *s)
 {
-    free(s->heap);
+    if (s->owns_heap)
+        free(s->heap);
     s->heap = NULL;
 }
 

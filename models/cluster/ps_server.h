@@ -10,7 +10,8 @@
  * work as its duration, and the CPU counter may exceed the limit (it counts what requests used).
  *
  * Units: time and work in ns / core-ns (double for the virtual clock), cores as a double.
- * Ownership: the server owns its heap, sized for `capacity` concurrent requests.
+ * Ownership: the server owns its heap, sized for `capacity` concurrent requests (or borrows the
+ * caller's, hf_ps_init_in).
  * Errors: init fails only when out of memory; add fails (false) when `capacity` requests are in. */
 #ifndef HF_PS_SERVER_H
 #define HF_PS_SERVER_H
@@ -33,9 +34,14 @@ struct hf_ps_server {
     double busy_core_ns; /* CPU consumed since creation (what a metrics counter reads) */
     struct hf_ps_entry *heap;
     uint32_t count, capacity;
+    bool owns_heap; /* false: the caller's storage (hf_ps_init_in) */
 };
 
 bool hf_ps_init(struct hf_ps_server *s, double cores, uint32_t capacity);
+/* As hf_ps_init, on the caller's storage for `capacity` entries (borrowed; fini leaves it): a
+ * container keeps its heap in one block with its request slots, read together on every dispatch
+ * and completion. Cannot fail. */
+void hf_ps_init_in(struct hf_ps_server *s, double cores, uint32_t capacity, struct hf_ps_entry *storage);
 void hf_ps_fini(struct hf_ps_server *s);
 
 /* Brings the virtual clock and the CPU counter up to `now`. */

@@ -1,4 +1,5 @@
-/* The radix sort behind the 2019 replay's per-minute ordering agrees with qsort. */
+/* The radix sort behind the 2019 replay's per-minute ordering agrees with qsort: random keys, the
+ * replay's shape, skewed and duplicate-heavy ones, and sizes around the insertion-sort cut. */
 #include <criterion/criterion.h>
 #include <gsl/gsl_rng.h>
 #include <stdlib.h>
@@ -14,9 +15,9 @@ static int cmp(const void *a, const void *b)
 Test(radix_sort, agrees_with_qsort_on_random_and_shaped_keys)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    size_t sizes[] = {0, 1, 2, 17, 1000, 100000};
+    size_t sizes[] = {0, 1, 2, 17, 32, 33, 1000, 2049, 100000};
     for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++)
-        for (int shape = 0; shape < 3; shape++) {
+        for (int shape = 0; shape < 7; shape++) {
             size_t n = sizes[s];
             uint64_t *a = malloc((n + 1) * sizeof *a), *b = malloc((n + 1) * sizeof *b),
                      *scratch = malloc((n + 1) * sizeof *scratch);
@@ -24,7 +25,12 @@ Test(radix_sort, agrees_with_qsort_on_random_and_shaped_keys)
                 uint64_t hi = gsl_rng_get(rng), lo = gsl_rng_get(rng);
                 a[i] = shape == 0 ? (hi << 32 | lo) /* all 64 bits */
                      : shape == 1 ? (hi % 60000000000ull) << 28 | (lo % 5000) /* like the replay's keys */
-                                  : 42; /* all equal */
+                     : shape == 2 ? 42 /* all equal */
+                     /* skewed: most keys share one offset (functions called once a minute, at 30 s) */
+                     : shape == 3 ? (hi % 4 ? 30000000000ull : hi % 60000000000ull) << 28 | (lo % 200000)
+                     : shape == 4 ? (uint64_t)(lo % 7) << (hi % 64) /* few values, spread over all bits */
+                     : shape == 5 ? (hi % 3) << 62 | (lo % 3) /* only the top and the bottom bits vary */
+                                  : lo % 8192; /* 13 bits: the last digit leaves 2 bits below it */
                 b[i] = a[i];
             }
             hf_radix_sort_u64(a, scratch, n);

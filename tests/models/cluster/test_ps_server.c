@@ -77,3 +77,53 @@ Test(ps_server, without_contention_every_request_takes_its_own_work)
     cr_assert_float_eq(s.busy_core_ns, 1000.0 * MS, 1.0, "CPU used counts every request's work");
     hf_ps_fini(&s);
 }
+
+/* On the caller's storage the server schedules exactly as on its own, and fini leaves the storage
+ * (a container's block holds it): the same random adds, core changes and completions, step by step. */
+Test(ps_server, borrowed_storage_schedules_as_owned)
+{
+    enum { CAP = 8 };
+    struct hf_ps_entry storage[CAP + 1];
+    storage[CAP].slot = 0xC0FFEE; /* a guard past the end */
+    struct hf_ps_server own, borrowed;
+    cr_assert(hf_ps_init(&own, 1.5, CAP));
+    hf_ps_init_in(&borrowed, 1.5, CAP, storage);
+    uint64_t x = 12345;
+    hf_time now = 0;
+    for (int step = 0; step < 20000; step++) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        now += (hf_time)(x >> 44); /* up to ~1 ms */
+        uint32_t op = (uint32_t)(x >> 20) % 4;
+        if (op == 0) {
+            double work = (double)((x >> 24) % 5000000);
+            cr_assert_eq(hf_ps_add(&own, now, work, (uint32_t)step), hf_ps_add(&borrowed, now, work, (uint32_t)step));
+        } else if (op == 1) {
+            double cores = 0.25 * (double)(1 + (x >> 30) % 12);
+            hf_ps_set_cores(&own, now, cores);
+            hf_ps_set_cores(&borrowed, now, cores);
+        } else {
+            hf_time at = hf_ps_next_finish(&own);
+            cr_assert_eq(at, hf_ps_next_finish(&borrowed));
+            if (at == HF_TIME_NEVER)
+                continue;
+            now = at > now ? at : now;
+            hf_ps_advance(&own, now);
+            hf_ps_advance(&borrowed, now);
+            uint32_t a, b;
+            bool got_a, got_b;
+            do {
+                got_a = hf_ps_pop_done(&own, &a);
+                got_b = hf_ps_pop_done(&borrowed, &b);
+                cr_assert_eq(got_a, got_b);
+                cr_assert(!got_a || a == b, "step %d: slot %u vs %u", step, a, b);
+            } while (got_a);
+        }
+        cr_assert_eq(own.count, borrowed.count);
+        cr_assert_eq(own.vtime, borrowed.vtime);
+        cr_assert_eq(own.busy_core_ns, borrowed.busy_core_ns);
+    }
+    hf_ps_fini(&own);
+    hf_ps_fini(&borrowed);
+    cr_assert_eq(borrowed.heap, NULL);
+    cr_assert_eq(storage[CAP].slot, 0xC0FFEE);
+}
